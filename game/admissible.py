@@ -1,0 +1,103 @@
+"""Admissible commands: every canonical command that would change the world now.
+
+Enumerated directly from the state (what is in reach, what is held, which exits
+are open) rather than by trying strings. ``tests/test_admissible.py`` checks this
+against the rules themselves: a command is listed exactly when ``rules.execute``
+would carry it out and change the state.
+"""
+
+from __future__ import annotations
+
+from game.commands import Command, CommandTable
+from game.world import ACTOR, LIT, LOCKED, OPEN, World
+
+INFO_COMMANDS = ("look", "inventory")
+
+
+def admissible_commands(world: World, table: CommandTable, actor: int, *,
+                        include_info: bool = False) -> list[str]:
+    """Sorted canonical texts of the state-changing commands open to ``actor``.
+
+    Args:
+        world: the world in its current state.
+        table: the world's command table (texts are interned there).
+        actor: the entity index of the acting actor.
+        include_info: also list ``look``, ``inventory`` and ``examine``/``read``
+            of everything in reach (they change nothing but are always valid).
+    """
+    text = table.text
+    out = [text(c) for c in enumerate_commands(world, actor, include_info=include_info)]
+    out.sort()
+    return out
+
+
+def enumerate_commands(world: World, actor: int, *, include_info: bool = False) -> list[Command]:
+    """The admissible commands as Command objects, in a fixed (entity) order."""
+    if world.state.parent[actor] < 0:
+        return []
+    out: list[Command] = []
+    _movement(world, actor, out)
+    _manipulation(world, actor, out, include_info)
+    if include_info:
+        out.extend(Command(v) for v in INFO_COMMANDS)
+    return out
+
+
+def _movement(world: World, actor: int, out: list[Command]) -> None:
+    flags = world.state.flags
+    room = world.state.parent[actor]
+    for direction, ex in world.entities[room].exits.items():
+        if ex.door is None or flags[ex.door] & OPEN:
+            out.append(Command("go", direction=direction))
+
+
+def _manipulation(world: World, actor: int, out: list[Command], include_info: bool) -> None:
+    entities, parent, flags = world.entities, world.state.parent, world.state.flags
+    held = world.held(actor)
+    reach = world.in_reach(actor)
+    containers = [c for c in reach if entities[c].container and flags[c] & OPEN]
+    supporters = [s for s in reach if entities[s].supporter]
+    for e in reach:
+        ent = entities[e]
+        if include_info and ent.kind != ACTOR:
+            out.append(Command("examine", e))
+            if ent.text is not None:
+                out.append(Command("read", e))
+        if ent.kind == ACTOR:
+            for h in held:
+                out.append(Command("give", h, e))
+            continue
+        if ent.portable and parent[e] != actor:
+            out.append(Command("take", e))
+        if ent.openable and world.door_usable_by(e, actor):
+            _lock_and_lid(ent, e, flags[e], held, out)
+        if ent.food:
+            out.append(Command("eat", e))
+        if ent.light:
+            out.append(Command("turn_off" if flags[e] & LIT else "turn_on", e))
+    for h in held:
+        out.append(Command("drop", h))
+        for c in containers:
+            if c != h and not world.is_inside(c, h) and _has_room(world, c):
+                out.append(Command("put_in", h, c))
+        for s in supporters:
+            if s != h and not world.is_inside(s, h) and _has_room(world, s):
+                out.append(Command("put_on", h, s))
+
+
+def _lock_and_lid(ent, e: int, f: int, held: list[int], out: list[Command]) -> None:
+    if f & LOCKED:
+        if ent.key in held:
+            out.append(Command("unlock", e, ent.key))
+    elif f & OPEN:
+        out.append(Command("close", e))
+    else:
+        out.append(Command("open", e))
+        if ent.key is not None and ent.key in held:
+            out.append(Command("lock", e, ent.key))
+
+
+def _has_room(world: World, holder: int) -> bool:
+    space = world.free_space(holder)
+    return space is None or space > 0
+

@@ -1,0 +1,99 @@
+"""Commands: what the parser produces and the rules consume, and their canonical text.
+
+Every command the game can list as admissible has one canonical text
+(``take brass key``, ``put red apple in wooden box``, ``go north``). The
+``CommandTable`` of a world maps both ways between texts and commands, so an agent
+that echoes an admissible command skips the parser entirely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from game.world import DIRECTIONS, World
+
+# Verbs that report on the world and change nothing in it.
+INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "wait", "tell"})
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A resolved command: a verb and the entity indices it acts on.
+
+    Attributes:
+        verb: one of the verbs in ``TEMPLATES``.
+        obj: the direct object (item, door or actor), if any.
+        obj2: the second object: container, supporter, key or recipient.
+        direction: for ``go``.
+        text: for ``tell``: the words said.
+    """
+
+    verb: str
+    obj: int | None = None
+    obj2: int | None = None
+    direction: str | None = None
+    text: str = ""
+
+
+TEMPLATES = {
+    "go": "go {direction}",
+    "look": "look",
+    "inventory": "inventory",
+    "wait": "wait",
+    "examine": "examine {obj}",
+    "read": "read {obj}",
+    "take": "take {obj}",
+    "drop": "drop {obj}",
+    "put_in": "put {obj} in {obj2}",
+    "put_on": "put {obj} on {obj2}",
+    "open": "open {obj}",
+    "close": "close {obj}",
+    "lock": "lock {obj} with {obj2}",
+    "unlock": "unlock {obj} with {obj2}",
+    "eat": "eat {obj}",
+    "turn_on": "turn on {obj}",
+    "turn_off": "turn off {obj}",
+    "give": "give {obj} to {obj2}",
+    "tell": "tell {obj} to {text}",
+}
+
+
+def canonical(world: World, cmd: Command) -> str:
+    """The canonical, lower-case text of a command."""
+    names = world.entities
+    return TEMPLATES[cmd.verb].format(
+        obj=names[cmd.obj].lower_name if cmd.obj is not None else "",
+        obj2=names[cmd.obj2].lower_name if cmd.obj2 is not None else "",
+        direction=cmd.direction or "",
+        text=cmd.text,
+    )
+
+
+class CommandTable:
+    """Interned commands of one world and their canonical texts (both ways)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._text: dict[Command, str] = {}
+        self.by_text: dict[str, Command] = {}
+        for d in DIRECTIONS:
+            self.intern(Command("go", direction=d))
+        for verb in ("look", "inventory", "wait"):
+            self.intern(Command(verb))
+
+    def intern(self, cmd: Command) -> str:
+        """Register a command; return its canonical text."""
+        text = self._text.get(cmd)
+        if text is None:
+            text = canonical(self.world, cmd)
+            self._text[cmd] = text
+            if cmd.verb != "tell":
+                self.by_text[text] = cmd
+        return text
+
+    def text(self, cmd: Command) -> str:
+        return self._text.get(cmd) or self.intern(cmd)
+
+    def lookup(self, text: str) -> Command | None:
+        """The command whose canonical text this is, if it has been seen."""
+        return self.by_text.get(text)

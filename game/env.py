@@ -1,0 +1,249 @@
+"""A Gymnasium-style environment over one world with several actors.
+
+``reset(seed=...) -> (obs, info)`` and ``step(command, actor=...) -> (obs, reward,
+terminated, truncated, info)``. Observations are the game's replies as text;
+``info`` carries what an agent may use (see ``LanternEnv.info``). Every command is
+issued by some actor; by default the world's player.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from game import quests
+from game.admissible import admissible_commands
+from game.commands import Command, CommandTable
+from game.errors import LanternError
+from game.loader import load_world
+from game.narration import describe_room
+from game.parser import Parser, ParserContext
+from game.rules import execute
+from game.world import State, World
+
+
+@dataclass(slots=True)
+class StepResult:
+    """One actor's step, kept for recorders and viewers."""
+
+    actor: str
+    command: str
+    reply: str
+    reward: int
+    commands: tuple[str, ...]  # canonical texts of what actually ran
+
+
+@dataclass(slots=True)
+class EnvSnapshot:
+    """Everything needed to put an environment back exactly where it was."""
+
+    state: State
+    steps: int
+    contexts: dict[int, ParserContext]
+    inbox: dict[int, list[str]]
+    last_obs: dict[int, str]
+    directives: dict[int, str]
+    rng_state: object
+    done: dict[int, bool]
+
+
+class LanternEnv:
+    """The game as an environment for people and agents.
+
+    Args:
+        world: a World, or a path to a world file.
+        max_steps: steps (all actors together) before the episode is truncated;
+            defaults to the world's ``max_steps``.
+        include_info_commands: also list look/inventory/examine/read among the
+            admissible commands (they never change the state).
+    """
+
+    def __init__(self, world: World | str | Path, *, max_steps: int | None = None,
+                 include_info_commands: bool = False) -> None:
+        self.world = world if isinstance(world, World) else load_world(world)
+        self.max_steps = max_steps if max_steps is not None else self.world.max_steps
+        if self.max_steps < 1:
+            raise LanternError(f"max_steps must be at least 1, got {self.max_steps}")
+        self.include_info_commands = include_info_commands
+        self.table = CommandTable(self.world)
+        self.parser = Parser(self.world)
+        self.actor_ids = [self.world.entities[a].id for a in self.world.actors]
+        self.player_id = self.world.entities[self.world.player].id
+        self.rng = random.Random(0)
+        self.steps = 0
+        self.last_step: StepResult | None = None
+        self._reset_actors()
+
+    def _reset_actors(self) -> None:
+        actors = self.world.actors
+        self.contexts = {a: ParserContext() for a in actors}
+        self.inbox: dict[int, list[str]] = {a: [] for a in actors}
+        self.directives: dict[int, str] = {}
+        self.done = {a: False for a in actors}
+        self.last_obs = {a: describe_room(self.world, a) for a in actors}
+
+    # -- Gymnasium API -----------------------------------------------------------------
+
+    def reset(self, seed: int | None = None, options: dict | None = None) -> tuple[str, dict]:
+        """Start a new episode; return the player's first observation and info.
+
+        Args:
+            seed: seeds the environment's random generator (the one source of
+                randomness in an episode).
+            options: ``{"actor": id}`` to observe as another actor.
+        """
+        self.rng = random.Random(seed)
+        self.world.reset()
+        self.steps = 0
+        self.last_step = None
+        quests.update(self.world)
+        self._reset_actors()
+        actor = self._actor((options or {}).get("actor"))
+        intro = self.world.intro + "\n\n" if self.world.intro else ""
+        self.last_obs[actor] = intro + self.last_obs[actor]
+        return self.last_obs[actor], self.info(actor)
+
+    def step(self, command: str, actor: str | int | None = None) -> tuple[str, int, bool, bool, dict]:
+        """One command by one actor. A command that is not understood changes nothing."""
+        a = self._actor(actor)
+        world = self.world
+        context = self.contexts[a]
+        cmd = self.table.lookup(command) if context.pending is None else None
+        if cmd is not None:
+            context.last_commands = (cmd,)
+            if cmd.obj is not None:
+                context.last_objects = (cmd.obj,)
+            reply, ran = self._run(a, (cmd,))
+        else:
+            parsed = self.parser.parse(command, a, context)
+            if parsed.commands:
+                reply, ran = self._run(a, parsed.commands)
+                if parsed.note:
+                    reply = parsed.note + "\n" + reply
+            else:
+                reply, ran = parsed.reply, ()
+        before = [quests.score(world, qi) for qi in quests.quests_of(world, a)]
+        quests.update(world)
+        reward = sum(quests.score(world, qi) for qi in quests.quests_of(world, a)) - sum(before)
+        self.steps += 1
+        news = self.inbox[a]
+        if news:
+            reply = "\n".join(news) + "\n\n" + reply
+            news.clear()
+        self.last_obs[a] = reply
+        info = self.info(a)
+        terminated = info["won"] or info["lost"]
+        self.done[a] = terminated
+        truncated = not terminated and self.steps >= self.max_steps
+        self.last_step = StepResult(self.world.entities[a].id, command, reply, reward, ran)
+        return reply, reward, terminated, truncated, info
+
+    def _run(self, a: int, commands: tuple[Command, ...]) -> tuple[str, tuple[str, ...]]:
+        """Execute parsed commands in order; deliver what others see; return reply and texts."""
+        world = self.world
+        replies, ran = [], []
+        for cmd in commands:
+            outcome = execute(world, a, cmd)
+            if cmd.verb == "tell" and outcome.ok:
+                self.directives[cmd.obj] = cmd.text
+            if outcome.ok:
+                ran.append(self.table.text(cmd))
+            for room, text in outcome.notices:
+                for other in world.actors_in(room):
+                    if other != a:
+                        self.inbox[other].append(text)
+            if len(commands) > 1:
+                replies.append(f"{world.name(cmd.obj)}: {outcome.message}")
+            else:
+                replies.append(outcome.message)
+        return "\n".join(replies), tuple(ran)
+
+    # -- what agents may use -------------------------------------------------------------
+
+    def info(self, actor: str | int | None = None) -> dict:
+        """The facts an agent may use about ``actor``'s situation now."""
+        a = self._actor(actor)
+        world = self.world
+        mine = quests.quests_of(world, a)
+        state = world.state
+        won = bool(mine) and all(quests.is_won(world, qi) for qi in mine)
+        lost = any(state.lost[qi] for qi in mine)
+        room = state.parent[a]
+        return {
+            "actor": world.entities[a].id,
+            "admissible_commands": admissible_commands(
+                world, self.table, a, include_info=self.include_info_commands),
+            "score": sum(quests.score(world, qi) for qi in mine),
+            "max_score": sum(world.quests[qi].max_score for qi in mine),
+            "won": won,
+            "lost": lost,
+            "goal": quests.goal_text(world, a),
+            "directive": self.directives.get(a),
+            "inventory": [world.entities[h].name for h in world.held(a)],
+            "location": world.entities[room].name if room >= 0 else "",
+            "moves": state.moves[world.actor_slot[a]],
+            "steps": self.steps,
+        }
+
+    def admissible(self, actor: str | int | None = None) -> list[str]:
+        return admissible_commands(self.world, self.table, self._actor(actor),
+                                   include_info=self.include_info_commands)
+
+    def observation(self, actor: str | int | None = None) -> str:
+        """The latest text an actor was shown (its last reply, or the room on reset)."""
+        return self.last_obs[self._actor(actor)]
+
+    def state_hash(self) -> str:
+        """A hash of the world state, identical on every machine for the same history."""
+        return self.world.state.digest()
+
+    # -- snapshots ------------------------------------------------------------------------
+
+    def snapshot(self) -> EnvSnapshot:
+        """A cheap copy of the whole episode state, for search and branching replays."""
+        return EnvSnapshot(
+            self.world.state.copy(), self.steps,
+            {a: ParserContext(c.pending, c.last_objects, c.last_commands) for a, c in self.contexts.items()},
+            {a: list(v) for a, v in self.inbox.items()}, dict(self.last_obs), dict(self.directives),
+            self.rng.getstate(), dict(self.done))
+
+    def restore(self, snap: EnvSnapshot) -> None:
+        self.world.restore(snap.state)
+        self.steps = snap.steps
+        self.contexts = {a: ParserContext(c.pending, c.last_objects, c.last_commands)
+                         for a, c in snap.contexts.items()}
+        self.inbox = {a: list(v) for a, v in snap.inbox.items()}
+        self.last_obs = dict(snap.last_obs)
+        self.directives = dict(snap.directives)
+        self.rng.setstate(snap.rng_state)
+        self.done = dict(snap.done)
+
+    def clone(self) -> LanternEnv:
+        """An independent environment in the same state (shares only static data)."""
+        other = object.__new__(LanternEnv)
+        other.__dict__.update(self.__dict__)
+        world = object.__new__(World)
+        world.__dict__.update(self.world.__dict__)
+        world.state = self.world.state.copy()
+        world._contents = None
+        other.world = world
+        other.table = CommandTable(world)
+        other.parser = Parser(world)
+        other.rng = random.Random()
+        other.restore(self.snapshot())
+        return other
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _actor(self, actor: str | int | None) -> int:
+        if actor is None:
+            return self.world.player
+        if isinstance(actor, int):
+            if actor in self.world.actor_slot:
+                return actor
+        else:
+            ent = self.world.by_id.get(actor)
+            if ent is not None and ent.index in self.world.actor_slot:
+                return ent.index
+        raise LanternError(f"no actor {actor!r} in this world (actors: {', '.join(self.actor_ids)})")

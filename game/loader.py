@@ -1,0 +1,434 @@
+"""World files (TOML) -> World, with errors that name the file, entity and field.
+
+The schema is documented in the README ("World file format"). Generated worlds are
+written in the same schema (``generator.py``), so a dict from either source goes
+through ``world_from_dict``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections import deque
+from pathlib import Path
+from typing import Any
+
+from game.errors import WorldFileError
+from game.quests import GOAL_TYPES, Goal, Quest
+from game.world import (
+    ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, DOOR, ITEM, LIT, LOCKED, OPEN, ROOM,
+    Entity, Exit, State, World, words_of,
+)
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+COMMON = {"id", "name", "description", "adjectives", "synonyms"}
+FIELDS = {
+    "world": {"title", "intro", "max_steps", "player"},
+    "rooms": {"id", "name", "description", "dark", "exits"},
+    "doors": COMMON | {"state", "key", "operated_from"},
+    "items": COMMON | {"location", "portable", "food", "poisonous", "text", "light",
+                       "container", "supporter"},
+    "actors": COMMON | {"location"},
+    "quests": {"id", "actors", "description", "goals", "lose"},
+    "container": {"capacity", "state", "openable", "key"},
+    "supporter": {"capacity"},
+    "exit": {"to", "door"},
+}
+SECTIONS = ("world", "rooms", "doors", "items", "actors", "quests")
+LID_STATES = {"open": OPEN, "closed": 0, "locked": LOCKED}
+
+
+def load_world(path: str | Path) -> World:
+    """Load a world file; raise WorldFileError with a one-line, actionable message."""
+    p = Path(path)
+    if not p.is_file():
+        hint = " (it is a folder)" if p.is_dir() else ""
+        raise WorldFileError(f"{p}: no such world file{hint}; give the path of a .toml world, "
+                             f"e.g. assets/worlds/tutorial.toml")
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise WorldFileError(f"{p}: not a UTF-8 text file ({exc.reason}); save it as UTF-8 TOML") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise WorldFileError(f"{p}: TOML syntax error: {exc}; fix the line it names") from None
+    return world_from_dict(data, str(p))
+
+
+def world_from_dict(data: dict[str, Any], source: str = "<world>") -> World:
+    """Build and validate a World from the schema's dict form."""
+    return _Builder(data, source).build()
+
+
+class _Builder:
+    """Validates a world dict section by section and builds entities and quests."""
+
+    def __init__(self, data: dict[str, Any], source: str) -> None:
+        self.data = data
+        self.source = source
+        self.entities: list[Entity] = []
+        self.by_id: dict[str, Entity] = {}
+        self.parent: list[int] = []
+        self.flags: list[int] = []
+
+    # -- errors -------------------------------------------------------------------
+
+    def fail(self, where: str, problem: str) -> WorldFileError:
+        return WorldFileError(f"{self.source}: {where}: {problem}")
+
+    def _check_fields(self, table: Any, kind: str, where: str) -> dict[str, Any]:
+        if not isinstance(table, dict):
+            raise self.fail(where, f"expected a table, got {_describe(table)}")
+        for key in table:
+            if key not in FIELDS[kind]:
+                close = difflib.get_close_matches(key, sorted(FIELDS[kind]), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else \
+                    f"known fields: {', '.join(sorted(FIELDS[kind]))}"
+                raise self.fail(where, f"unknown field '{key}' ({hint})")
+        return table
+
+    def _get(self, table: dict, field: str, kind: type | tuple, where: str, default: Any = ...,
+             ) -> Any:
+        if field not in table:
+            if default is ...:
+                raise self.fail(where, f"missing required field '{field}'")
+            return default
+        value = table[field]
+        if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+            name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(where, f"field '{field}' must be {_article(name)}, got {_describe(value)}")
+        return value
+
+    def _ref(self, ref: Any, kinds: tuple[str, ...], where: str, field: str) -> Entity:
+        if not isinstance(ref, str):
+            raise self.fail(where, f"field '{field}' must be an id (a string), got {_describe(ref)}")
+        ent = self.by_id.get(ref)
+        wanted = " or ".join(kinds)
+        if ent is None:
+            ids = [e.id for e in self.entities if e.kind in kinds]
+            close = difflib.get_close_matches(ref, ids, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(ids) or 'none'}"
+            raise self.fail(where, f"field '{field}' names '{ref}', which is no {wanted} ({hint})")
+        if ent.kind not in kinds:
+            raise self.fail(where, f"field '{field}' names '{ref}', a {ent.kind}, but must name a {wanted}")
+        return ent
+
+    # -- building -----------------------------------------------------------------
+
+    def build(self) -> World:
+        if not isinstance(self.data, dict):
+            raise self.fail("top level", "expected TOML tables")
+        for key in self.data:
+            if key not in SECTIONS:
+                close = difflib.get_close_matches(key, SECTIONS, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"known sections: {', '.join(SECTIONS)}"
+                raise self.fail(f"section '{key}'", f"unknown section ({hint})")
+        header = self._check_fields(self.data.get("world", {}), "world", "[world]")
+        tables = {s: self._section(s) for s in SECTIONS[1:]}
+        if not tables["rooms"]:
+            raise self.fail("[[rooms]]", "a world needs at least one room")
+        if not tables["actors"]:
+            raise self.fail("[[actors]]", "a world needs at least one actor (the player)")
+        for section, kind in (("rooms", ROOM), ("doors", DOOR), ("items", ITEM), ("actors", ACTOR)):
+            for i, table in enumerate(tables[section]):
+                self._declare(table, section, kind, i)
+        self._check_unique_names()
+        for table in tables["rooms"]:
+            self._room_exits(table)
+        for table in tables["doors"]:
+            self._door(table)
+        for table in tables["items"]:
+            self._item(table)
+        for table in tables["actors"]:
+            self._place(table, f"actors '{table['id']}'", (ROOM,))
+        self._check_placement()
+        quests = [self._quest(t, i) for i, t in enumerate(tables["quests"])]
+        return self._world(header, quests)
+
+    def _section(self, name: str) -> list[dict]:
+        value = self.data.get(name, [])
+        if not isinstance(value, list):
+            raise self.fail(f"[[{name}]]", f"'{name}' must be an array of tables ([[{name}]]), "
+                                          f"got {_describe(value)}")
+        return [self._check_fields(t, name, f"{name}[{i}]") for i, t in enumerate(value)]
+
+    def _declare(self, table: dict, section: str, kind: str, i: int) -> None:
+        where = f"{section}[{i}]"
+        ident = self._get(table, "id", str, where)
+        if not ID_PATTERN.match(ident):
+            raise self.fail(where, f"id '{ident}' must be lower-case letters, digits and _ "
+                                   f"(starting with a letter)")
+        where = f"{section} '{ident}'"
+        if ident in self.by_id:
+            raise self.fail(where, f"duplicate id '{ident}' (already a {self.by_id[ident].kind}); "
+                                   f"ids must be unique across the file")
+        name = self._get(table, "name", str, where).strip()
+        if not name or not words_of(name):
+            raise self.fail(where, "field 'name' must contain a word")
+        extra = {}
+        if kind != ROOM:
+            for field in ("adjectives", "synonyms"):
+                words = self._get(table, field, list, where, [])
+                for w in words:
+                    if not isinstance(w, str) or len(words_of(w)) != 1:
+                        raise self.fail(where, f"field '{field}' must list single words, got {w!r}")
+                extra[field] = tuple(w.lower() for w in words)
+        ent = Entity(id=ident, index=len(self.entities), kind=kind, name=name,
+                     description=self._get(table, "description", str, where, ""), **extra)
+        if kind == ROOM:
+            ent.dark = self._get(table, "dark", bool, where, False)
+        ent.words = frozenset(words_of(name)) | frozenset(ent.adjectives) | frozenset(ent.synonyms)
+        self.entities.append(ent)
+        self.by_id[ident] = ent
+        self.parent.append(-1)
+        self.flags.append(0)
+
+    def _check_unique_names(self) -> None:
+        seen: dict[str, str] = {}
+        for ent in self.entities:
+            if ent.kind == ROOM:
+                continue
+            key = ent.lower_name
+            if key in seen:
+                raise self.fail(f"{ent.kind}s '{ent.id}'", f"name '{ent.name}' is also the name of "
+                                f"'{seen[key]}'; give each thing a distinct name (add an adjective)")
+            seen[key] = ent.id
+
+    def _room_exits(self, table: dict) -> None:
+        room = self.by_id[table["id"]]
+        where = f"rooms '{room.id}'"
+        exits = self._get(table, "exits", dict, where, {})
+        for raw_dir, target in exits.items():
+            direction = DIRECTION_ABBREVIATIONS.get(raw_dir, raw_dir)
+            if direction not in DIRECTIONS:
+                raise self.fail(where, f"exits.{raw_dir}: unknown direction (use one of "
+                                       f"{', '.join(DIRECTIONS)})")
+            if isinstance(target, dict):
+                self._check_fields(target, "exit", f"{where}: exits.{raw_dir}")
+                to = self._ref(target.get("to"), (ROOM,), where, f"exits.{raw_dir}.to")
+                door = None
+                if "door" in target:
+                    door = self._ref(target["door"], (DOOR,), where, f"exits.{raw_dir}.door").index
+            else:
+                to = self._ref(target, (ROOM,), where, f"exits.{raw_dir}")
+                door = None
+            if to is room:
+                raise self.fail(where, f"exits.{raw_dir} leads back into the same room")
+            room.exits[direction] = Exit(to.index, door)
+
+    def _door(self, table: dict) -> None:
+        door = self.by_id[table["id"]]
+        where = f"doors '{door.id}'"
+        sides = [r for r in self.entities if r.kind == ROOM
+                 for ex in r.exits.values() if ex.door == door.index]
+        if len(sides) != 2 or sides[0] is sides[1]:
+            raise self.fail(where, f"a door must be on the exits of exactly two rooms, found it on "
+                                   f"{len(sides)} exit(s); add 'door = \"{door.id}\"' to one exit of "
+                                   f"each room it joins")
+        door.rooms = (sides[0].index, sides[1].index)
+        door.openable = True
+        self.flags[door.index] = self._lid(table, door, where, default="closed")
+        if "operated_from" in table:
+            side = self._ref(table["operated_from"], (ROOM,), where, "operated_from")
+            if side.index not in door.rooms:
+                raise self.fail(where, f"field 'operated_from' names '{side.id}', which is not one of "
+                                       f"the two rooms the door joins")
+            door.operated_from = side.index
+
+    def _lid(self, table: dict, ent: Entity, where: str, default: str) -> int:
+        """Parse 'state' and 'key' of a door or container; return its flags."""
+        state = self._get(table, "state", str, where, default)
+        if state not in LID_STATES:
+            raise self.fail(where, f"field 'state' is '{state}'; use open, closed or locked")
+        if "key" in table:
+            ent.key = self._ref(table["key"], (ITEM,), where, "key").index
+        elif state == "locked":
+            raise self.fail(where, "field 'state' is 'locked' but no 'key' unlocks it; add key = \"<item id>\"")
+        return LID_STATES[state]
+
+    def _item(self, table: dict) -> None:
+        item = self.by_id[table["id"]]
+        where = f"items '{item.id}'"
+        item.portable = self._get(table, "portable", bool, where, True)
+        item.food = self._get(table, "food", bool, where, False)
+        item.poisonous = self._get(table, "poisonous", bool, where, False)
+        if item.poisonous and not item.food:
+            raise self.fail(where, "field 'poisonous' is true but 'food' is not; only food can be poisonous")
+        item.text = self._get(table, "text", str, where, None)
+        light = self._get(table, "light", str, where, None)
+        if light is not None:
+            if light not in ("on", "off"):
+                raise self.fail(where, f"field 'light' is '{light}'; use \"on\" or \"off\"")
+            item.light = True
+            self.flags[item.index] |= LIT if light == "on" else 0
+        if "container" in table and "supporter" in table:
+            raise self.fail(where, "an item can be a container or a supporter, not both")
+        if "container" in table:
+            spec = self._check_fields(table["container"], "container", f"{where}: container")
+            item.container = True
+            item.capacity = self._capacity(spec, f"{where}: container")
+            self.flags[item.index] |= self._lid(spec, item, f"{where}: container", default="open")
+            item.openable = self._get(spec, "openable", bool, f"{where}: container",
+                                      spec.get("state", "open") != "open" or "key" in spec)
+            if not item.openable and self.flags[item.index] != OPEN:
+                raise self.fail(f"{where}: container", "a container that cannot be opened must be open")
+        if "supporter" in table:
+            spec = self._check_fields(table["supporter"], "supporter", f"{where}: supporter")
+            item.supporter = True
+            item.capacity = self._capacity(spec, f"{where}: supporter")
+        self._place(table, where, (ROOM, ITEM, ACTOR))
+
+    def _capacity(self, spec: dict, where: str) -> int | None:
+        cap = self._get(spec, "capacity", int, where, None)
+        if cap is not None and cap < 1:
+            raise self.fail(where, f"field 'capacity' is {cap}; it must be at least 1 (or left out)")
+        return cap
+
+    def _place(self, table: dict, where: str, kinds: tuple[str, ...]) -> None:
+        ent = self.by_id[table["id"]]
+        holder = self._ref(self._get(table, "location", str, where), kinds, where, "location")
+        if holder.kind == ITEM and not (holder.container or holder.supporter):
+            raise self.fail(where, f"field 'location' names '{holder.id}', which is neither a "
+                                   f"container nor a supporter")
+        self.parent[ent.index] = holder.index
+
+    def _check_placement(self) -> None:
+        counts: dict[int, int] = {}
+        for e, p in enumerate(self.parent):
+            if p < 0:
+                continue
+            counts[p] = counts.get(p, 0) + 1
+            seen = {e}
+            while p >= 0:
+                if p in seen:
+                    raise self.fail(f"items '{self.entities[e].id}'", "field 'location' makes a loop "
+                                    "(something ends up inside itself)")
+                seen.add(p)
+                p = self.parent[p]
+        for holder, n in counts.items():
+            cap = self.entities[holder].capacity
+            if cap is not None and n > cap:
+                raise self.fail(f"items '{self.entities[holder].id}'",
+                                f"capacity is {cap} but {n} things start in it")
+
+    # -- quests -----------------------------------------------------------------------
+
+    def _quest(self, table: dict, i: int) -> Quest:
+        where = f"quests[{i}]"
+        ident = self._get(table, "id", str, where, f"quest{i + 1}")
+        where = f"quests '{ident}'"
+        actors_field = self._get(table, "actors", list, where,
+                                 [next(e.id for e in self.entities if e.kind == ACTOR)])
+        actors = tuple(self._ref(a, (ACTOR,), where, "actors").index for a in actors_field)
+        goals = tuple(self._goal(g, f"{where}: goals[{j}]", actors)
+                      for j, g in enumerate(self._get(table, "goals", list, where)))
+        if not goals:
+            raise self.fail(where, "field 'goals' is empty; a quest needs at least one goal")
+        lose = tuple(self._goal(g, f"{where}: lose[{j}]", actors)
+                     for j, g in enumerate(self._get(table, "lose", list, where, [])))
+        return Quest(ident, actors, goals, lose, self._get(table, "description", str, where, ""))
+
+    def _goal(self, table: Any, where: str, actors: tuple[int, ...]) -> Goal:
+        if not isinstance(table, dict):
+            raise self.fail(where, f"expected a table like {{ type = \"in\", item = \"...\", place = \"...\" }}, "
+                                   f"got {_describe(table)}")
+        kind = self._get(table, "type", str, where)
+        if kind not in GOAL_TYPES:
+            raise self.fail(where, f"field 'type' is '{kind}'; use one of {', '.join(GOAL_TYPES)}")
+        allowed = set(GOAL_TYPES[kind]) | {"type", "points", "text"}
+        for key in table:
+            if key not in allowed:
+                raise self.fail(where, f"unknown field '{key}' for a '{kind}' goal "
+                                       f"(fields: {', '.join(sorted(allowed))})")
+        subject_field, *rest = GOAL_TYPES[kind]
+        subject_kinds = {"item": (ITEM,), "actor": (ACTOR,), "thing": (ITEM, DOOR)}[subject_field]
+        subject = self._ref(table.get(subject_field), subject_kinds, where, subject_field)
+        place = None
+        if rest:
+            place_kinds = (ROOM,) if rest[0] == "room" else (ROOM, ITEM, ACTOR)
+            place = self._ref(table.get(rest[0]), place_kinds, where, rest[0])
+        points = self._get(table, "points", int, where, 1)
+        if points < 0:
+            raise self.fail(where, f"field 'points' is {points}; points cannot be negative")
+        self._check_achievable(kind, subject, place, where)
+        return Goal(kind, subject.index, place.index if place else None, points,
+                    self._get(table, "text", str, where, ""))
+
+    def _check_achievable(self, kind: str, subject: Entity, place: Entity | None, where: str) -> None:
+        """Catch goals that no sequence of commands could ever meet."""
+        def no(reason: str) -> WorldFileError:
+            return self.fail(where, f"goal can never be met: {reason}")
+        if kind == "in":
+            already = self.parent[subject.index] == place.index
+            if not subject.portable and not already:
+                raise no(f"'{subject.id}' is not portable")
+            if place.kind == ITEM and not (place.container or place.supporter):
+                raise no(f"'{place.id}' is neither a container nor a supporter")
+            if place.index == subject.index:
+                raise no(f"'{subject.id}' cannot be inside itself")
+        if kind == "eaten" and not subject.food:
+            raise no(f"'{subject.id}' is not food")
+        if kind == "lit" and not subject.light:
+            raise no(f"'{subject.id}' is not a light source")
+        if kind in ("open", "closed", "locked") and not subject.openable:
+            raise no(f"'{subject.id}' cannot be opened or closed")
+        if kind == "locked" and subject.key is None:
+            raise no(f"'{subject.id}' has no lock")
+        reachable = self._reachable_rooms()
+        for ent in (subject, place):
+            if ent is None:
+                continue
+            room = self._room_of(ent)
+            if room is not None and room not in reachable:
+                raise no(f"'{ent.id}' is in a room no actor can reach ('{self.entities[room].id}')")
+
+    def _room_of(self, ent: Entity) -> int | None:
+        if ent.kind == ROOM:
+            return ent.index
+        if ent.kind == DOOR:
+            return ent.rooms[0]
+        e = ent.index
+        while e >= 0 and self.entities[e].kind != ROOM:
+            e = self.parent[e]
+        return e if e >= 0 else None
+
+    def _reachable_rooms(self) -> set[int]:
+        if not hasattr(self, "_reachable"):
+            starts = [self.parent[e.index] for e in self.entities if e.kind == ACTOR]
+            seen, queue = set(starts), deque(starts)
+            while queue:
+                for ex in self.entities[queue.popleft()].exits.values():
+                    if ex.to not in seen:
+                        seen.add(ex.to)
+                        queue.append(ex.to)
+            self._reachable = seen
+        return self._reachable
+
+    # -- the world ----------------------------------------------------------------------
+
+    def _world(self, header: dict, quests: list[Quest]) -> World:
+        actors = [e.index for e in self.entities if e.kind == ACTOR]
+        player = None
+        if "player" in header:
+            player = self._ref(header["player"], (ACTOR,), "[world]", "player").index
+        max_steps = self._get(header, "max_steps", int, "[world]", 200)
+        if max_steps < 1:
+            raise self.fail("[world]", f"field 'max_steps' is {max_steps}; it must be at least 1")
+        state = State(self.parent, self.flags, [0] * len(actors), [0] * len(quests),
+                      [False] * len(quests))
+        return World(self.entities, quests, state,
+                     title=self._get(header, "title", str, "[world]", Path(self.source).stem),
+                     intro=self._get(header, "intro", str, "[world]", ""),
+                     max_steps=max_steps, player=player, source=self.source, data=self.data)
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{type(value).__name__} {text}"
+
+
+def _article(name: str) -> str:
+    return ("an " if name[:1] in "aeiou" else "a ") + name

@@ -1,0 +1,152 @@
+"""Quests: goals over the world state, score, win and lose.
+
+A goal is a condition on the state worth some points. Points are awarded once,
+the first time the goal is met (like classic interactive fiction: undoing it later
+does not take the points back). A quest is won when every goal has been achieved,
+and lost as soon as one of its lose conditions holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from game.narration import the
+from game.world import EATEN, LIT, LOCKED, OPEN, World
+
+GOAL_TYPES = {
+    "in": ("item", "place"),      # item directly in/on a place (room floor, container, supporter, actor)
+    "at": ("actor", "room"),      # actor stands in room
+    "open": ("thing",),           # door or container is open
+    "closed": ("thing",),         # door or container is closed
+    "locked": ("thing",),         # door or container is locked
+    "eaten": ("item",),           # food has been eaten
+    "lit": ("item",),             # light source is switched on
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """One condition: ``type`` over ``subject`` (and ``place`` for in/at)."""
+
+    type: str
+    subject: int
+    place: int | None = None
+    points: int = 1
+    text: str = ""
+
+    def met(self, world: World) -> bool:
+        state = world.state
+        t = self.type
+        if t == "in" or t == "at":
+            return state.parent[self.subject] == self.place
+        if t == "open":
+            return bool(state.flags[self.subject] & OPEN)
+        if t == "closed":
+            return not state.flags[self.subject] & OPEN
+        if t == "locked":
+            return bool(state.flags[self.subject] & LOCKED)
+        if t == "eaten":
+            return state.parent[self.subject] == EATEN
+        if t == "lit":
+            return bool(state.flags[self.subject] & LIT)
+        raise ValueError(f"unknown goal type {t!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Quest:
+    """Goals (and lose conditions) shared by one or more actors."""
+
+    id: str
+    actors: tuple[int, ...]
+    goals: tuple[Goal, ...]
+    lose: tuple[Goal, ...] = ()
+    description: str = ""
+
+    @property
+    def max_score(self) -> int:
+        return sum(g.points for g in self.goals)
+
+    @property
+    def all_mask(self) -> int:
+        return (1 << len(self.goals)) - 1
+
+
+def describe_goal(world: World, goal: Goal) -> str:
+    """Plain-English text for a goal, used when the world file gives none."""
+    if goal.text:
+        return goal.text
+    subject = the(world, goal.subject)
+    t = goal.type
+    if t == "in":
+        place = world.entities[goal.place]
+        if place.kind == "room":
+            return f"Leave {subject} in the {place.name}."
+        if place.kind == "actor":
+            return f"Give {subject} to {place.name}."
+        prep = "on" if place.supporter else "in"
+        return f"Put {subject} {prep} {the(world, goal.place)}."
+    if t == "at":
+        return f"{world.entities[goal.subject].name} must reach the {world.entities[goal.place].name}."
+    if t == "eaten":
+        return f"Eat {subject}."
+    if t == "lit":
+        return f"Light {subject}."
+    verb = {"open": "Open", "closed": "Close", "locked": "Lock"}[t]
+    return f"{verb} {subject}."
+
+
+def update(world: World) -> list[int]:
+    """Record newly met goals and lose conditions; return points gained per quest."""
+    state = world.state
+    gained = [0] * len(world.quests)
+    for qi, quest in enumerate(world.quests):
+        mask = state.achieved[qi]
+        if mask != quest.all_mask:
+            for gi, goal in enumerate(quest.goals):
+                bit = 1 << gi
+                if not mask & bit and goal.met(world):
+                    mask |= bit
+                    gained[qi] += goal.points
+            state.achieved[qi] = mask
+        if not state.lost[qi]:
+            for cond in quest.lose:
+                if cond.met(world):
+                    state.lost[qi] = True
+                    break
+    return gained
+
+
+def score(world: World, qi: int) -> int:
+    mask = world.state.achieved[qi]
+    return sum(g.points for gi, g in enumerate(world.quests[qi].goals) if mask >> gi & 1)
+
+
+def is_won(world: World, qi: int) -> bool:
+    return world.state.achieved[qi] == world.quests[qi].all_mask and not world.state.lost[qi]
+
+
+def quests_of(world: World, actor: int) -> list[int]:
+    """Indices of the quests an actor takes part in."""
+    return [qi for qi, q in enumerate(world.quests) if actor in q.actors]
+
+
+def goal_text(world: World, actor: int) -> str:
+    """The actor's goals as one text: quest descriptions, then unmet goals."""
+    parts = []
+    for qi in quests_of(world, actor):
+        quest = world.quests[qi]
+        if quest.description:
+            parts.append(quest.description)
+        else:
+            parts.append(" ".join(describe_goal(world, g) for g in quest.goals))
+    return " ".join(parts) if parts else "Explore."
+
+
+def pending_goals(world: World, actor: int) -> list[str]:
+    """Texts of the actor's goals not yet achieved (for displays)."""
+    out = []
+    for qi in quests_of(world, actor):
+        mask = world.state.achieved[qi]
+        out.extend(describe_goal(world, g) for gi, g in enumerate(world.quests[qi].goals)
+                   if not mask >> gi & 1)
+    return out
