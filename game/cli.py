@@ -1,0 +1,136 @@
+"""Game-only subcommands: generate, solve (and the helpers play/bench use)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from game.errors import LanternError
+from game.world import World
+
+
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1, with a message that says so."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def difficulty(text: str) -> int:
+    from game.generator import MAX_DIFFICULTY
+    value = positive_int(text)
+    if value > MAX_DIFFICULTY:
+        raise argparse.ArgumentTypeError(f"difficulty goes from 1 to {MAX_DIFFICULTY}, got {value}")
+    return value
+
+
+def add_world_arguments(p: argparse.ArgumentParser) -> None:
+    """--world PATH | --difficulty D (with --world-seed), shared by play/watch/train/eval."""
+    p.add_argument("--world", metavar="PATH", help="a world file (.toml)")
+    p.add_argument("--difficulty", type=difficulty, metavar="D",
+                   help="play a generated world of this difficulty instead (1-6)")
+    p.add_argument("--world-seed", type=int, default=0, metavar="N",
+                   help="seed of the generated world (with --difficulty; default 0)")
+
+
+def world_from_args(args: argparse.Namespace, default: str | None = "assets/worlds/tutorial.toml") -> World:
+    from game.generator import generate
+    from game.loader import load_world
+    if getattr(args, "world", None) and getattr(args, "difficulty", None):
+        raise LanternError("give either --world or --difficulty, not both")
+    if getattr(args, "difficulty", None):
+        return generate(args.difficulty, args.world_seed)
+    path = getattr(args, "world", None) or default
+    if path is None:
+        raise LanternError("give --world PATH or --difficulty D")
+    return load_world(resolve_asset(path))
+
+
+def resolve_asset(path: str) -> Path:
+    """Paths are relative to the working directory, then to the project folder."""
+    p = Path(path)
+    if not p.exists() and not p.is_absolute():
+        here = Path(__file__).resolve().parent.parent / p
+        if here.exists():
+            return here
+    return p
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    g = sub.add_parser("generate", help="write a procedurally generated world file",
+                       description="Generate a solvable world and write it as a world file.")
+    g.add_argument("--difficulty", type=difficulty, required=True, metavar="D", help="1 (easy) to 6")
+    g.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    g.add_argument("--out", metavar="PATH", help="file to write (default: print to stdout)")
+    g.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    g.set_defaults(run=run_generate)
+
+    s = sub.add_parser("solve", help="print an optimal walkthrough of a world",
+                       description="Find the fewest commands that win a world (exit 1 if none "
+                                   "within the limit).")
+    s.add_argument("world", metavar="WORLD", help="a world file (.toml)")
+    s.add_argument("--max-nodes", type=positive_int, default=2_000_000, metavar="N",
+                   help="give up after expanding N states (default 2000000)")
+    s.add_argument("--json", action="store_true", help="print JSON instead of text")
+    s.set_defaults(run=run_solve)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    from game.generator import generate, world_to_toml
+    world = generate(args.difficulty, args.seed)
+    text = world_to_toml(world)
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise LanternError(f"{out}: already exists; choose another --out or add --force")
+    if out.parent and not out.parent.exists():
+        raise LanternError(f"{out.parent}: no such folder for --out")
+    write_atomic(out, text)
+    print(f"wrote {out}: {world.title} ({len(world.rooms)} rooms, {len(world.items)} items, "
+          f"{sum(len(q.goals) for q in world.quests)} goals)")
+    return 0
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a text file via a temporary name and rename, so it is never half-written."""
+    import os
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    from game.loader import load_world
+    from game.solver import Unsolvable, solve
+    world = load_world(resolve_asset(args.world))
+    try:
+        solution = solve(world, max_nodes=args.max_nodes)
+    except Unsolvable as exc:
+        if args.json:
+            print(json.dumps({"world": args.world, "solved": False, "reason": str(exc), "nodes": exc.nodes}))
+        else:
+            print(f"unsolvable: {exc}")
+        return 1
+    if args.json:
+        print(json.dumps({"world": args.world, "solved": True, "length": len(solution),
+                          "score": solution.score, "max_score": solution.max_score,
+                          "nodes": solution.nodes,
+                          "steps": [{"actor": a, "command": c} for a, c in solution.steps]}))
+        return 0
+    multi = len({a for a, _ in solution.steps}) > 1
+    for i, (actor, command) in enumerate(solution.steps, start=1):
+        print(f"{i:3d}. {actor + ': ' if multi else ''}{command}")
+    print(f"{len(solution)} commands, score {solution.score} of {solution.max_score} "
+          f"({solution.nodes} states searched)")
+    return 0

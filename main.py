@@ -1,0 +1,158 @@
+"""Lantern: one command line for playing, watching, replaying, training and measuring.
+
+Each subcommand is registered by the module that owns it (``register(subparsers)``
+sets ``run`` on its parser). Modules import their heavy dependencies (pygame, torch)
+inside ``run``, so ``python main.py --help`` and the game-only commands stay fast
+and work without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from game.errors import LanternError
+
+# Modules that register single-package subcommands, in the order shown by --help.
+COMMAND_MODULES = ("game.cli", "agent.cli")
+BUNDLED_NPC = "assets/models/npc"
+
+
+# -- composite commands: they join game/ and agent/, so they live here ---------------------
+
+def make_npc(model: str | None, seed: int | None = 0):
+    """The NPC for play/watch: an LM policy from agent/ if one loads, else random.
+
+    With --model unset, the bundled model is used when it (and torch) is present.
+    """
+    from game.npc import RandomNPC
+    try:
+        from agent.npc import load_npc
+    except ModuleNotFoundError as exc:
+        if model:
+            raise LanternError(f"--model {model}: the agent could not be loaded ({exc.name} is "
+                               f"not installed); run pip install -r requirements.txt") from None
+        return RandomNPC(seed)
+    return load_npc(model, seed=seed) or RandomNPC(seed)
+
+
+def run_play(args: argparse.Namespace) -> int:
+    from game.cli import world_from_args
+    from game.env import LanternEnv
+    world = world_from_args(args)
+    env = LanternEnv(world, max_steps=args.max_steps)
+    if args.text:
+        from game.play_text import play_text
+        return play_text(env, args.seed, actor=args.actor)
+    from game.view.app import run_play_window
+    return run_play_window(env, args, make_npc(args.model, args.seed))
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from game.cli import world_from_args
+    from game.env import LanternEnv
+    env = LanternEnv(world_from_args(args), max_steps=args.max_steps)
+    from game.view.app import run_watch_window
+    return run_watch_window(env, args, make_npc(args.model, args.seed))
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    from game.record import read_episode
+    episode = read_episode(args.file)
+    if args.text:
+        from game.play_text import replay_text
+        return replay_text(episode)
+    from game.view.app import run_replay_window
+    return run_replay_window(episode, args, make_npc)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    if args.target == "engine":
+        from game.bench import bench_engine
+        return bench_engine(args)
+    try:
+        from agent.bench import bench_train
+    except ModuleNotFoundError as exc:
+        raise LanternError(f"bench train needs the agent's packages ({exc.name} is missing); "
+                           f"run pip install -r requirements.txt") from None
+    return bench_train(args)
+
+
+def register_composite(sub: argparse._SubParsersAction) -> None:
+    from game.cli import add_world_arguments, positive_int
+    for name, run, help_text in (
+            ("play", run_play, "play a world alongside the NPC (window, or --text in the terminal)"),
+            ("watch", run_watch, "watch the NPC play alone in the window")):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add_world_arguments(p)
+        p.add_argument("--model", metavar="M", help=f"NPC model: a local folder or hub id "
+                                                     f"(default: {BUNDLED_NPC} if present, else random)")
+        p.add_argument("--seed", type=int, default=0, help="episode seed (default 0)")
+        p.add_argument("--max-steps", type=positive_int, metavar="N",
+                       help="end the episode after N steps (default: the world's)")
+        p.add_argument("--screenshot", metavar="PNG", help="save a screenshot after --after steps and exit")
+        p.add_argument("--after", type=int, default=0, metavar="N", help="steps before --screenshot")
+        if name == "play":
+            p.add_argument("--text", action="store_true", help="play in the terminal (reads stdin)")
+            p.add_argument("--actor", metavar="ID", help="play as this actor (default: the world's player)")
+        p.set_defaults(run=run)
+    r = sub.add_parser("replay", help="replay a saved episode (window, or --text)",
+                       description="Re-simulate a saved episode, checking every state hash.")
+    r.add_argument("file", metavar="FILE", help="an episode file (.jsonl)")
+    r.add_argument("--text", action="store_true", help="print the replay in the terminal")
+    r.add_argument("--screenshot", metavar="PNG", help="save a screenshot after --after steps and exit")
+    r.add_argument("--after", type=int, default=0, metavar="N", help="steps before --screenshot")
+    r.set_defaults(run=run_replay)
+    b = sub.add_parser("bench", help="measure speed: engine steps/s, or training throughput",
+                       description="Print benchmark figures as JSON.")
+    b.add_argument("target", choices=("engine", "train"), help="what to measure")
+    b.add_argument("--seconds", type=float, default=3.0, help="how long to measure each figure")
+    b.add_argument("--seed", type=int, default=0, help="seed for worlds and agents")
+    b.add_argument("--difficulty", type=int, default=None, help="world difficulty (engine: default 4)")
+    b.add_argument("--model", metavar="M", help="model for bench train (default: a small local GPT-2)")
+    b.add_argument("--envs", type=positive_int, default=8, help="parallel environments (bench train)")
+    b.set_defaults(run=run_bench)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Lantern: a text-adventure world where a language-model NPC learns to act. "
+                    "With no command, opens the game window (play).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    register_composite(sub)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        argv = ["play"]
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args) or 0)
+    except LanternError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
