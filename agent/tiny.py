@@ -1,0 +1,99 @@
+"""Tiny GPT-2 models built locally (tests, benchmarks, and a first model to train).
+
+Nothing downloads: a byte-level BPE tokenizer is trained with ``tokenizers`` on
+text from the game itself, and a small ``GPT2LMHeadModel`` is initialised from a
+seed. The result is a normal Hugging Face model folder (``config.json``,
+``model.safetensors``, tokenizer files) that ``agent.lm.load_lm`` can read.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from pathlib import Path
+
+SPECIAL_EOS = "<|endoftext|>"
+
+
+def game_corpus(difficulties: Iterable[int] = (1, 2), seeds: Iterable[int] = range(8),
+                extra_worlds: Iterable = (), steps: int = 12) -> list[str]:
+    """Text the game produces: observations, goals and commands from random play.
+
+    Args:
+        difficulties: generated-world levels to sample.
+        seeds: world seeds per level.
+        extra_worlds: further World objects (or world file paths) to include.
+        steps: random commands played per world.
+    """
+    from game.env import LanternEnv
+    from game.generator import generate
+
+    worlds = [generate(d, s) for d in difficulties for s in seeds]
+    worlds.extend(extra_worlds)
+    rng = random.Random(0)
+    texts: list[str] = []
+    for world in worlds:
+        env = LanternEnv(world)
+        obs, info = env.reset(seed=0)
+        texts.extend([obs, info["goal"], " ".join(info["inventory"])])
+        for _ in range(steps):
+            options = info["admissible_commands"]
+            if not options:
+                break
+            texts.extend(options)
+            obs, _, term, trunc, info = env.step(rng.choice(options))
+            texts.append(obs)
+            if term or trunc:
+                break
+    return texts
+
+
+def build_tokenizer(texts: list[str], vocab_size: int = 1024):
+    """A byte-level BPE tokenizer (any text encodes; no unknown tokens)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=[SPECIAL_EOS],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                  show_progress=False)
+    tok.train_from_iterator(texts, trainer=trainer)
+    return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token=SPECIAL_EOS,
+                                   bos_token=SPECIAL_EOS, pad_token=SPECIAL_EOS)
+
+
+def build_tiny_model(path: str | Path, texts: list[str] | None = None, *, vocab_size: int = 1024,
+                     n_layer: int = 2, n_embd: int = 64, n_head: int = 4, n_positions: int = 512,
+                     seed: int = 0) -> Path:
+    """Write a small, randomly initialised GPT-2 and its tokenizer to ``path``.
+
+    Args:
+        path: folder to create (its parent must exist).
+        texts: tokenizer training text (default: ``game_corpus()``).
+        vocab_size: BPE vocabulary size (byte alphabet included).
+        n_layer: transformer blocks.
+        n_embd: hidden size.
+        n_head: attention heads.
+        n_positions: longest sequence the model accepts.
+        seed: initialisation seed.
+
+    Returns:
+        The folder written.
+    """
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    path = Path(path)
+    tokenizer = build_tokenizer(texts if texts is not None else game_corpus(), vocab_size)
+    config = GPT2Config(vocab_size=len(tokenizer), n_positions=n_positions, n_embd=n_embd,
+                        n_layer=n_layer, n_head=n_head, resid_pdrop=0.0, embd_pdrop=0.0,
+                        attn_pdrop=0.0, bos_token_id=tokenizer.eos_token_id,
+                        eos_token_id=tokenizer.eos_token_id)
+    torch.manual_seed(seed)
+    model = GPT2LMHeadModel(config)
+    path.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(path, safe_serialization=True)
+    tokenizer.save_pretrained(path)
+    return path
