@@ -89,7 +89,7 @@ def build_tiny_model(path: str | Path, texts: list[str] | None = None, *, vocab_
     tokenizer = build_tokenizer(texts if texts is not None else game_corpus(), vocab_size)
     config = GPT2Config(vocab_size=len(tokenizer), n_positions=n_positions, n_embd=n_embd,
                         n_layer=n_layer, n_head=n_head, resid_pdrop=0.0, embd_pdrop=0.0,
-                        attn_pdrop=0.0, bos_token_id=tokenizer.eos_token_id,
+                        attn_pdrop=0.0, activation_function="gelu", bos_token_id=tokenizer.eos_token_id,
                         eos_token_id=tokenizer.eos_token_id)
     torch.manual_seed(seed)
     model = GPT2LMHeadModel(config)

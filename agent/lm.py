@@ -1,0 +1,85 @@
+"""Load a Hugging Face causal language model and its tokenizer, offline by default.
+
+``--model`` may name a local model folder, a training run folder (its latest
+checkpoint is used), or a hub id. A local folder never touches the network; a
+hub id is read from the local cache first and downloaded only when the cache
+lacks it and the network is allowed (``HF_HUB_OFFLINE`` unset).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from game.cli import resolve_asset
+from game.errors import LanternError
+
+BUNDLED_NPC = "assets/models/npc"
+BASE_MODEL = "assets/models/npc-base"
+LATEST = "latest"  # file in a run folder naming its newest checkpoint folder
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+def default_model() -> str | None:
+    """The bundled NPC model, else the bundled base model, else None."""
+    for name in (BUNDLED_NPC, BASE_MODEL):
+        if (resolve_asset(name) / "config.json").is_file():
+            return str(resolve_asset(name))
+    return None
+
+
+def resolve_model(name: str) -> Path | str:
+    """A local model folder for ``name`` (following a run's ``latest``), or the hub id itself.
+
+    Raises:
+        LanternError: the path exists but holds no model, or names nothing at all.
+    """
+    path = resolve_asset(name)
+    if path.is_dir():
+        if (path / LATEST).is_file():
+            path = path / (path / LATEST).read_text(encoding="utf-8").strip()
+        if not (path / "config.json").is_file():
+            raise LanternError(f"--model {name}: {path} is not a model folder (no config.json); give "
+                               f"a folder written by save_pretrained, a training run folder, or a hub id")
+        return path
+    if path.exists():
+        raise LanternError(f"--model {name}: is a file; give a model folder or a hub id")
+    looks_local = name.startswith((".", "/", "~")) or name.count("/") > 1 or os.sep in name.replace("/", "")
+    if looks_local or not HUB_ID.match(name):
+        raise LanternError(f"--model {name}: no such model folder; check the path, or give a "
+                           f"Hugging Face hub id like 'gpt2'")
+    return name
+
+
+def load_lm(name: str):
+    """Load ``(model, tokenizer)``; the tokenizer always has a pad token.
+
+    Raises:
+        LanternError: one line naming the model and what to do.
+    """
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    where = resolve_model(name)
+    local = isinstance(where, Path)
+    offline = local or os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0", "false")
+    try:
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(where, local_files_only=True)
+            model = AutoModelForCausalLM.from_pretrained(where, local_files_only=True)
+        except OSError:
+            if offline:
+                raise
+            tokenizer = AutoTokenizer.from_pretrained(where)
+            model = AutoModelForCausalLM.from_pretrained(where)
+    except (OSError, ValueError, KeyError, RuntimeError, EnvironmentError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        hint = ("not found in the local cache and downloads are off (HF_HUB_OFFLINE)" if not local
+                else "the folder is incomplete, corrupt, or not a causal language model")
+        raise LanternError(f"--model {name}: cannot load it: {hint} ({reason[:200]})") from None
+    if tokenizer.pad_token_id is None:
+        if tokenizer.eos_token_id is None:
+            raise LanternError(f"--model {name}: its tokenizer has neither a pad nor an EOS token")
+        tokenizer.pad_token = tokenizer.eos_token
+    model.eval()  # no dropout: rollouts and updates see the same function
+    return model, tokenizer

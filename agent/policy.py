@@ -1,0 +1,363 @@
+"""The LM policy: score candidate commands (choose) or generate one; a value head.
+
+choose:   pi(a|s) = softmax_a( score(a) / temperature ), where score(a) is the LM's
+          log-probability of the command's tokens after the prompt (summed; or divided
+          by its token or word count), over the admissible commands.
+generate: sample tokens until a newline or EOS; log pi(a|s) = sum of the token
+          log-probabilities of the tempered distribution.
+V(s) is a linear head on the LM's last hidden state at the prompt's last token.
+
+All candidates of all environments are scored in one batched pass: each prompt is
+encoded once and its KV cache is reused for its candidates (``cached=True``), or
+every (prompt + candidate) row is run in full (``cached=False``; same numbers).
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from agent.prompt import PromptBuilder, View
+from game.errors import LanternError
+
+MODES = ("choose", "generate")
+LENGTH_NORMS = ("none", "token", "word")
+
+
+@dataclass
+class PolicyConfig:
+    """How the LM acts.
+
+    Attributes:
+        mode: 'choose' among admissible commands, or 'generate' a command.
+        length_norm: choose-mode score: 'none' (sum of token log-probs), 'token'
+            (mean per token) or 'word' (sum divided by the command's word count).
+        temperature: divides scores (choose) or token logits (generate).
+        top_k: generate mode: sample among the k likeliest tokens (0 = all).
+        max_command_tokens: generate mode: most tokens per command.
+        prompt_tokens: token budget of the prompt.
+        history: most earlier (observation, command) pairs in the prompt.
+    """
+
+    mode: str = "choose"
+    length_norm: str = "none"
+    temperature: float = 1.0
+    top_k: int = 0
+    max_command_tokens: int = 12
+    prompt_tokens: int = 384
+    history: int = 4
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise LanternError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.length_norm not in LENGTH_NORMS:
+            raise LanternError(f"length_norm must be one of {', '.join(LENGTH_NORMS)}, got {self.length_norm!r}")
+        if not self.temperature > 0:
+            raise LanternError(f"temperature must be > 0, got {self.temperature}")
+        for name in ("top_k", "history"):
+            if getattr(self, name) < 0:
+                raise LanternError(f"{name} must be >= 0, got {getattr(self, name)}")
+        for name in ("max_command_tokens", "prompt_tokens"):
+            if getattr(self, name) < 1:
+                raise LanternError(f"{name} must be >= 1, got {getattr(self, name)}")
+
+
+@dataclass
+class Scored:
+    """Scores of a batch of states and their actions.
+
+    Attributes:
+        logp: ``[N, A]`` log pi over each state's candidates (choose), or ``[N, 1]``
+            the sampled command's log-probability (generate); padding is 0.
+        valid: ``[N, A]`` 1 for real candidates.
+        values: ``[N]`` V(s).
+        entropy: ``[N]`` entropy over candidates (choose) or mean per-token
+            entropy of the generated command (generate).
+    """
+
+    logp: Tensor
+    valid: Tensor
+    values: Tensor
+    entropy: Tensor
+
+
+@dataclass
+class Acted:
+    """What the policy did in a batch of states (no gradients)."""
+
+    commands: list[str]
+    actions: list[list[int]]       # chosen index [i] (choose) or command token ids (generate)
+    candidates: list[list[str]]    # the commands considered (generate: the sampled one)
+    logp: Tensor                   # [N] log pi(a|s)
+    probs: list[list[float]]       # probabilities of the candidates
+    values: Tensor                 # [N]
+
+
+class LMPolicy(nn.Module):
+    """A causal LM with a value head, acting in the game.
+
+    Args:
+        model: a Hugging Face causal LM.
+        tokenizer: its tokenizer (with a pad token).
+        config: how to act.
+    """
+
+    def __init__(self, model, tokenizer, config: PolicyConfig | None = None) -> None:
+        super().__init__()
+        self.model = model
+        self.tokenizer = tokenizer
+        self.config = config or PolicyConfig()
+        hidden = model.config.get_text_config().hidden_size
+        self.value_head = nn.Linear(hidden, 1)
+        nn.init.normal_(self.value_head.weight, std=0.01)
+        nn.init.zeros_(self.value_head.bias)
+        self.value_head.to(next(model.parameters()).dtype)
+        limit = getattr(model.config, "n_positions", None) or getattr(model.config, "max_position_embeddings", None)
+        budget = self.config.prompt_tokens
+        if limit:
+            budget = min(budget, limit - self.config.max_command_tokens)
+        self.prompts = PromptBuilder(tokenizer, budget, self.config.history)
+        self.stop_ids = self._stop_ids()
+        # transformers renamed past_key_values -> cache (5.x); speak whichever this model takes
+        params = inspect.signature(model.forward).parameters
+        self._cache_kw = "cache" if "cache" in params else "past_key_values"
+        self._keep_kw = "logits_to_keep" if "logits_to_keep" in params else None
+
+    def _prompt_forward(self, prompts: list[list[int]], use_cache: bool):
+        """Run right-padded prompts; return (ids mask [N, P], lengths [N], logits and hidden state
+        at each prompt's last token ([N, V], [N, H]), model output)."""
+        ids, mask = _pad(prompts, self.tokenizer.pad_token_id, self.device)   # [N, P]
+        plen = mask.sum(1)                                                    # [N]
+        extra = {}
+        last = plen - 1
+        if self._keep_kw:  # compute logits only at the positions we read
+            keep, last = torch.unique(plen - 1, return_inverse=True)
+            extra[self._keep_kw] = keep
+        out = self.model(input_ids=ids, attention_mask=mask, use_cache=use_cache, output_hidden_states=True, **extra)
+        rows = torch.arange(len(prompts), device=ids.device)
+        return mask, plen, out.logits[rows, last], out.hidden_states[-1][rows, plen - 1], out
+
+    def _cache_of(self, out):
+        return out["cache"] if "cache" in out else out["past_key_values"]
+
+    def _stop_ids(self) -> Tensor:
+        """Token ids that end a generated command: EOS and any token containing a newline."""
+        vocab = self.tokenizer.get_vocab()
+        ids = {i for t, i in vocab.items() if "\n" in self.tokenizer.convert_tokens_to_string([t])}
+        ids.add(self.tokenizer.eos_token_id if self.tokenizer.eos_token_id is not None else -1)
+        return torch.tensor(sorted(i for i in ids if i >= 0), dtype=torch.long)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    # -- scoring ------------------------------------------------------------------------------
+
+    def token_logprobs(self, prompts: list[list[int]], seqs: list[list[int]], owner: list[int],
+                       cached: bool = True, with_entropy: bool = False) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+        """Log-probabilities of continuation tokens after their prompts, in one batch.
+
+        Args:
+            prompts: N prompt token lists.
+            seqs: M continuation token lists (each non-empty).
+            owner: M indices into ``prompts``: the prompt each continuation follows.
+            cached: encode prompts once and reuse their KV cache for continuations.
+            with_entropy: also return each position's vocabulary entropy.
+
+        Returns:
+            ``(token_logp [M, C], token_mask [M, C], values [N], entropy [M, C])``
+            (entropy is zeros unless asked for).
+        """
+        dev = self.device
+        seq_ids, seq_mask = _pad(seqs, self.tokenizer.pad_token_id, dev)   # [M, C]
+        owner_t = torch.tensor(owner, dtype=torch.long, device=dev)
+        plen = torch.tensor([len(p) for p in prompts], device=dev)        # [N]
+        if cached:
+            logits, last_hidden = self._cached_logits(prompts, seq_ids, seq_mask, owner_t, plen)
+        else:
+            logits, last_hidden = self._full_logits(prompts, seqs, owner_t, plen)
+        logits = logits.float() / self._token_temperature()                 # [M, C, V]
+        log_z = torch.logsumexp(logits, -1)
+        token_logp = (logits.gather(-1, seq_ids[..., None])[..., 0] - log_z) * seq_mask
+        entropy = torch.zeros_like(token_logp)
+        if with_entropy:
+            logp_all = logits - log_z[..., None]
+            entropy = -(logp_all.exp() * logp_all).sum(-1) * seq_mask
+        values = self.value_head(last_hidden).squeeze(-1).float()             # [N]
+        return token_logp, seq_mask, values, entropy
+
+    def _token_temperature(self) -> float:
+        return self.config.temperature if self.config.mode == "generate" else 1.0
+
+    def _full_logits(self, prompts, seqs, owner_t, plen) -> tuple[Tensor, Tensor]:
+        """Run each (prompt + continuation) row in full; slice the continuation's logits."""
+        rows = [prompts[i] + s for i, s in zip(owner_t.tolist(), seqs)]
+        ids, mask = _pad(rows, self.tokenizer.pad_token_id, self.device)       # [M, L]
+        out = self.model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+        c = max(map(len, seqs))
+        start = plen[owner_t] - 1                                               # [M]
+        pos = (start[:, None] + torch.arange(c, device=ids.device)).clamp(max=ids.shape[1] - 1)
+        logits = out.logits.gather(1, pos[..., None].expand(-1, -1, out.logits.shape[-1]))  # [M, C, V]
+        first = {}
+        for m, i in enumerate(owner_t.tolist()):
+            first.setdefault(i, m)
+        rows_of_prompt = torch.tensor([first[i] for i in range(len(prompts))], device=ids.device)
+        hidden = out.hidden_states[-1][rows_of_prompt, plen - 1]                # [N, H]
+        return logits, hidden
+
+    def _cached_logits(self, prompts, seq_ids, seq_mask, owner_t, plen) -> tuple[Tensor, Tensor]:
+        """Encode prompts once; continue each candidate from its prompt's KV cache."""
+        dev = self.device
+        p_mask, _, last_logits, hidden, out = self._prompt_forward(prompts, use_cache=True)
+        first = last_logits[owner_t][:, None]                                   # [M, 1, V]
+        if seq_ids.shape[1] == 1:
+            return first, hidden
+        cache = self._cache_of(out)
+        cache.reorder_cache(owner_t)                                            # [M, ...]
+        inputs = seq_ids[:, :-1]                                                # [M, C-1]
+        mask = torch.cat([p_mask[owner_t], seq_mask[:, :-1]], 1)                # [M, P + C-1]
+        positions = plen[owner_t][:, None] + torch.arange(inputs.shape[1], device=dev)
+        rest = self.model(input_ids=inputs, attention_mask=mask, position_ids=positions,
+                          use_cache=True, **{self._cache_kw: cache}).logits         # [M, C-1, V]
+        return torch.cat([first, rest], 1), hidden
+
+    def score(self, prompts: list[list[int]], candidates: list[list[list[int]]],
+              words: list[list[int]] | None = None, cached: bool = True) -> Scored:
+        """Log pi over candidates (choose) or of the given commands (generate).
+
+        Args:
+            prompts: N prompt token lists.
+            candidates: per prompt, its candidate commands as token lists (generate:
+                exactly one, the sampled command's tokens).
+            words: per prompt, each candidate's word count (for 'word' normalisation).
+            cached: reuse each prompt's KV cache for its candidates.
+        """
+        owner = [i for i, cands in enumerate(candidates) for _ in cands]
+        flat = [c for cands in candidates for c in cands]
+        generate = self.config.mode == "generate"
+        tok_logp, tok_mask, values, tok_ent = self.token_logprobs(
+            prompts, flat, owner, cached=cached, with_entropy=generate)
+        seq_logp = tok_logp.sum(1)                                              # [M]
+        counts = [len(c) for c in candidates]
+        n, a = len(prompts), max(counts)
+        valid = torch.zeros(n, a, device=seq_logp.device)
+        index = torch.tensor([j for c in counts for j in range(c)], device=seq_logp.device)
+        owner_t = torch.tensor(owner, device=seq_logp.device)
+        valid[owner_t, index] = 1.0
+        if generate:
+            logp = torch.zeros(n, a, device=seq_logp.device).index_put((owner_t, index), seq_logp)
+            entropy = tok_ent.sum(1) / tok_mask.sum(1)
+            return Scored(logp, valid, values, entropy)
+        scores = seq_logp / self._length(tok_mask, words)
+        scores = scores / self.config.temperature
+        grid = torch.full((n, a), float("-inf"), device=seq_logp.device).index_put((owner_t, index), scores)
+        logp = torch.log_softmax(grid, -1).masked_fill(valid == 0, 0.0)         # [N, A]
+        entropy = -(logp.exp() * logp * valid).sum(-1)
+        return Scored(logp, valid, values, entropy)
+
+    def _length(self, tok_mask: Tensor, words: list[list[int]] | None) -> Tensor:
+        if self.config.length_norm == "token":
+            return tok_mask.sum(1)
+        if self.config.length_norm == "word":
+            if words is None:
+                raise ValueError("length_norm='word' needs the candidates' word counts")
+            return torch.tensor([w for ws in words for w in ws], dtype=tok_mask.dtype, device=tok_mask.device)
+        return torch.ones(tok_mask.shape[0], device=tok_mask.device)
+
+    def values(self, prompts: list[list[int]]) -> Tensor:
+        """V(s) of each prompt alone, ``[N]``."""
+        _, _, _, last, _ = self._prompt_forward(prompts, use_cache=False)
+        return self.value_head(last).squeeze(-1).float()
+
+    # -- acting -------------------------------------------------------------------------------
+
+    def encode_views(self, views: list[View]) -> list[list[int]]:
+        return [self.prompts.build(v) for v in views]
+
+    def encode_candidates(self, candidates: list[list[str]]) -> tuple[list[list[list[int]]], list[list[int]]]:
+        """Token ids and word counts of each state's candidate commands."""
+        ids = [[self.prompts.command_ids(c) for c in cands] for cands in candidates]
+        words = [[max(len(c.split()), 1) for c in cands] for cands in candidates]
+        return ids, words
+
+    @torch.no_grad()
+    def act(self, views: list[View], candidates: list[list[str]], generator: torch.Generator | None = None,
+            greedy: bool = False) -> tuple[Acted, list[list[int]], list[list[list[int]]], list[list[int]]]:
+        """Pick a command in each state.
+
+        Args:
+            views: N states.
+            candidates: per state, its admissible commands (choose mode; each
+                non-empty). Ignored in generate mode.
+            generator: source of sampling randomness (seeded by the caller).
+            greedy: take the likeliest action instead of sampling.
+
+        Returns:
+            ``(acted, prompt_ids, candidate_ids, word_counts)``; the ids are what
+            the update needs to score the same actions again.
+        """
+        prompts = self.encode_views(views)
+        if self.config.mode == "generate":
+            return self._generate(prompts, generator, greedy)
+        cand_ids, words = self.encode_candidates(candidates)
+        s = self.score(prompts, cand_ids, words, cached=True)
+        if greedy:
+            choice = s.logp.masked_fill(s.valid == 0, float("-inf")).argmax(-1)
+        else:
+            probs = s.logp.exp() * s.valid
+            choice = torch.multinomial(probs.cpu(), 1, generator=generator)[:, 0].to(probs.device)
+        picked = s.logp.gather(1, choice[:, None])[:, 0]
+        probs = [s.logp[i, :len(c)].exp().tolist() for i, c in enumerate(candidates)]
+        acted = Acted([candidates[i][k] for i, k in enumerate(choice.tolist())], [[k] for k in choice.tolist()],
+                      [list(c) for c in candidates], picked, probs, s.values)
+        return acted, prompts, cand_ids, words
+
+    def _generate(self, prompts: list[list[int]], generator: torch.Generator | None, greedy: bool):
+        """Sample one command per prompt, token by token, reusing the KV cache."""
+        dev = self.device
+        n = len(prompts)
+        mask, plen, logits, hidden, out = self._prompt_forward(prompts, use_cache=True)
+        values = self.value_head(hidden).squeeze(-1).float()
+        cache, tokens = self._cache_of(out), [[] for _ in range(n)]
+        done = torch.zeros(n, dtype=torch.bool, device=dev)
+        logp = torch.zeros(n, device=dev)
+        stop = self.stop_ids.to(dev)
+        for step in range(self.config.max_command_tokens):
+            lp = torch.log_softmax(logits.float() / self.config.temperature, -1)    # [N, V]
+            nxt = self._sample(lp, generator, greedy)
+            logp += torch.where(done, 0.0, lp.gather(1, nxt[:, None])[:, 0])
+            for i in (~done).nonzero()[:, 0].tolist():
+                tokens[i].append(int(nxt[i]))
+            done |= torch.isin(nxt, stop)
+            if bool(done.all()) or step == self.config.max_command_tokens - 1:
+                break
+            mask = torch.cat([mask, torch.ones_like(mask[:, :1])], 1)
+            out = self.model(input_ids=nxt[:, None], attention_mask=mask, position_ids=(plen + step)[:, None],
+                             use_cache=True, **{self._cache_kw: cache})
+            cache, logits = self._cache_of(out), out.logits[:, -1]
+        commands = [self.tokenizer.decode(t).split("\n")[0].replace(self.tokenizer.eos_token or "\0", "").strip()
+                    for t in tokens]
+        acted = Acted(commands, tokens, [[c] for c in commands], logp, [[float(p)] for p in logp.exp()], values)
+        return acted, prompts, [[t] for t in tokens], [[max(len(c.split()), 1)] for c in commands]
+
+    def _sample(self, logp: Tensor, generator: torch.Generator | None, greedy: bool) -> Tensor:
+        if greedy:
+            return logp.argmax(-1)
+        if self.config.top_k:
+            kth = logp.topk(min(self.config.top_k, logp.shape[-1]), -1).values[:, -1:]
+            logp = logp.masked_fill(logp < kth, float("-inf"))
+        return torch.multinomial(logp.exp().cpu(), 1, generator=generator)[:, 0].to(logp.device)
+
+
+def _pad(rows: list[list[int]], pad_id: int, device) -> tuple[Tensor, Tensor]:
+    """Right-pad token lists: ``(ids [B, L], mask [B, L])``."""
+    width = max(map(len, rows))
+    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, r in enumerate(rows):
+        ids[i, :len(r)] = torch.tensor(r, dtype=torch.long)
+        mask[i, :len(r)] = 1
+    return ids.to(device), mask.to(device)

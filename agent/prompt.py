@@ -1,0 +1,112 @@
+"""Observation history -> prompt token ids, within a fixed token budget.
+
+The prompt reads like a game transcript: the goal (and any order the player gave
+this NPC), what it carries, the last few (observation, command) pairs, then the
+current observation and a ``>`` prompt. Commands are scored or generated as the
+continuation ``" <command>\\n"``. When the budget is exceeded the oldest pairs are
+dropped first, then the start of the current observation. A tokenizer with a chat
+template gets the same content as a system + user message instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SYSTEM = "You play a text adventure. Reply with exactly one command, like 'take lamp' or 'go north'."
+
+
+@dataclass
+class View:
+    """What an agent knows when it must act.
+
+    Attributes:
+        goal: the goal text.
+        observation: the latest text the game showed it.
+        inventory: names of what it carries.
+        directive: an order from the player ('tell X to ...'), if any.
+        history: earlier (observation, command) pairs, oldest first.
+    """
+
+    goal: str
+    observation: str
+    inventory: list[str] = field(default_factory=list)
+    directive: str | None = None
+    history: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def from_info(cls, obs: str, info: dict, history: list[tuple[str, str]]) -> View:
+        """Build from an env observation and its ``info`` dict."""
+        return cls(info["goal"], obs, list(info["inventory"]), info["directive"], list(history))
+
+
+class PromptBuilder:
+    """Turns a View into token ids no longer than ``budget``.
+
+    Args:
+        tokenizer: a Hugging Face tokenizer.
+        budget: most prompt tokens.
+        history: most (observation, command) pairs kept.
+    """
+
+    def __init__(self, tokenizer, budget: int, history: int) -> None:
+        self.tokenizer = tokenizer
+        self.budget = budget
+        self.history = history
+        self.chat = bool(getattr(tokenizer, "chat_template", None))
+        self._cache: dict[str, list[int]] = {}
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of a text piece (memoised: commands and old observations repeat)."""
+        ids = self._cache.get(text)
+        if ids is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            ids = self._cache[text] = self.tokenizer.encode(text, add_special_tokens=False)
+        return ids
+
+    def command_text(self, command: str) -> str:
+        """The continuation a command is scored as."""
+        return f"{command}\n" if self.chat else f" {command}\n"
+
+    def command_ids(self, command: str) -> list[int]:
+        return self.encode(self.command_text(command))
+
+    def build(self, view: View) -> list[int]:
+        """Prompt token ids for ``view`` within the budget."""
+        pairs = view.history[-self.history:] if self.history else []
+        if self.chat:
+            return self._build_chat(view, pairs)
+        head = self.encode(_header(view))
+        now = self.encode(f"{view.observation}\n>")
+        past = [self.encode(f"{obs}\n> {cmd}\n") for obs, cmd in pairs]
+        while past and len(head) + len(now) + sum(map(len, past)) > self.budget:
+            past.pop(0)  # oldest first
+        ids = [t for piece in (head, *past, now) for t in piece]
+        if len(ids) > self.budget:  # the current observation alone is too long: keep its end
+            keep = self.budget - len(head)
+            ids = head + now[len(now) - keep:] if keep > 0 else now[len(now) - self.budget:]
+        return ids
+
+    def _build_chat(self, view: View, pairs: list[tuple[str, str]]) -> list[int]:
+        obs = view.observation
+        while True:
+            transcript = "".join(f"{o}\n> {c}\n" for o, c in pairs)
+            messages = [{"role": "system", "content": SYSTEM},
+                        {"role": "user", "content": f"{_header(view)}{transcript}{obs}\n>"}]
+            ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+            if hasattr(ids, "keys"):
+                ids = ids["input_ids"]
+            if len(ids) <= self.budget:
+                return list(ids)
+            if pairs:
+                pairs = pairs[1:]
+            elif len(obs) > 16:
+                obs = obs[len(obs) // 4:]
+            else:
+                return list(ids)[-self.budget:]
+
+
+def _header(view: View) -> str:
+    told = f"Told: {view.directive}\n" if view.directive else ""
+    carrying = ", ".join(view.inventory) or "nothing"
+    return f"Goal: {view.goal}\n{told}Carrying: {carrying}\n\n"

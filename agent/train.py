@@ -1,0 +1,541 @@
+"""Train the LM policy by policy gradient (REINFORCE or PPO) over N environments.
+
+Reads top to bottom like the algorithm: each update plays one episode in each of
+N environments (groups of ``group_size`` envs share a world and seed), computes
+returns and advantages, takes gradient steps, logs, and checkpoints. Everything
+random is either a pure function of the counters (world and env seeds) or drawn
+from one ``torch.Generator`` that is checkpointed, so ``--resume`` continues
+exactly where the run stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import torch
+
+from agent import pg
+from agent.checkpoint import latest_checkpoint, load_policy, load_training_state, save_checkpoint
+from agent.policy import LMPolicy, PolicyConfig
+from agent.rollout import EpisodeResult, Transition, play_episodes
+from agent.worlds import WorldSource, check_train_seeds, pick_seed
+from game.errors import LanternError
+from game.record import EpisodeRecorder
+
+ALGOS = ("reinforce", "ppo")
+BASELINES = ("value", "group", "none")
+
+
+@dataclass
+class TrainConfig:
+    """One training run.
+
+    Attributes:
+        model: model folder, run folder or hub id to start from.
+        out: run folder (checkpoints, metrics.jsonl, episodes/, learning_curve.png).
+        world: a world file to train on, or None for generated worlds.
+        difficulty: generated-world difficulty to start at.
+        max_difficulty: curriculum: highest difficulty (None = no curriculum).
+        promote_at: curriculum: success rate of an update that moves one level up.
+        train_seeds: generated-world seeds, half-open range (below the eval seeds).
+        algo: 'reinforce' or 'ppo'.
+        mode: 'choose' among admissible commands or 'generate' commands.
+        envs: environments (episodes) per update.
+        group_size: envs per group sharing a world and seed (group baseline).
+        steps: stop after this many environment steps in total.
+        updates: stop after this many updates (None = only ``steps`` limits).
+        seed: run seed (world choice, sampling).
+        max_episode_steps: cap on each episode's length (None = the world's).
+        lr: Adam learning rate.
+        gamma: discount factor.
+        gae_lambda: PPO GAE lambda.
+        step_penalty: subtracted from the reward at every step.
+        reward_scale: multiplies the env's reward.
+        baseline: REINFORCE baseline: 'value' head, 'group' mean, or 'none'.
+        normalize_advantages: zero-mean unit-variance advantages per update.
+        clip: PPO ratio clip.
+        ppo_epochs: PPO passes over each rollout.
+        minibatch: states per gradient chunk.
+        value_coef: weight of the value loss.
+        entropy_coef: weight of the entropy bonus.
+        kl_coef: weight of the KL penalty to the starting model (0 = off).
+        target_kl: PPO: stop the update's epochs once approx KL exceeds this (None = off).
+        max_grad_norm: gradient clipping norm.
+        checkpoint_every: updates between checkpoints.
+        record_every: updates between saved episodes (0 = never).
+        length_norm: choose-mode score normalisation ('none', 'token', 'word').
+        temperature: policy temperature.
+        top_k: generate-mode top-k (0 = off).
+        prompt_tokens: prompt token budget.
+        history: earlier (observation, command) pairs in the prompt.
+        progress: show a progress bar.
+    """
+
+    model: str
+    out: str
+    world: str | None = None
+    difficulty: int | None = None
+    max_difficulty: int | None = None
+    promote_at: float = 0.8
+    train_seeds: tuple[int, int] = (0, 1000)
+    algo: str = "ppo"
+    mode: str = "choose"
+    envs: int = 8
+    group_size: int = 1
+    steps: int = 50_000
+    updates: int | None = None
+    seed: int = 0
+    max_episode_steps: int | None = None
+    lr: float = 1e-4
+    gamma: float = 0.99
+    gae_lambda: float = 0.95
+    step_penalty: float = 0.0
+    reward_scale: float = 1.0
+    baseline: str = "value"
+    normalize_advantages: bool = True
+    clip: float = 0.2
+    ppo_epochs: int = 4
+    minibatch: int = 64
+    value_coef: float = 0.5
+    entropy_coef: float = 0.01
+    kl_coef: float = 0.0
+    target_kl: float | None = 0.05
+    max_grad_norm: float = 1.0
+    checkpoint_every: int = 10
+    record_every: int = 10
+    length_norm: str = "none"
+    temperature: float = 1.0
+    top_k: int = 0
+    prompt_tokens: int = 384
+    history: int = 4
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        from game.generator import MAX_DIFFICULTY
+        self.train_seeds = tuple(self.train_seeds)
+        if (self.world is None) == (self.difficulty is None):
+            raise LanternError("give either --world PATH or --difficulty D")
+        if self.algo not in ALGOS:
+            raise LanternError(f"--algo must be one of {', '.join(ALGOS)}, got {self.algo!r}")
+        if self.baseline not in BASELINES:
+            raise LanternError(f"baseline must be one of {', '.join(BASELINES)}, got {self.baseline!r}")
+        if self.difficulty is not None:
+            top = self.max_difficulty or self.difficulty
+            if not 1 <= self.difficulty <= top <= MAX_DIFFICULTY:
+                raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
+                                   f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
+            check_train_seeds(self.train_seeds)
+        for name in ("envs", "group_size", "steps", "ppo_epochs", "minibatch", "checkpoint_every"):
+            if getattr(self, name) < 1:
+                raise LanternError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.envs % self.group_size:
+            raise LanternError(f"--envs ({self.envs}) must be a multiple of --group-size ({self.group_size})")
+        if self.baseline == "group" and self.group_size < 2:
+            raise LanternError("the group baseline needs --group-size of at least 2")
+        if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
+            raise LanternError(f"--gamma and --gae-lambda must be in [0, 1], got {self.gamma}, {self.gae_lambda}")
+        if not self.lr > 0 or not self.clip > 0 or not self.max_grad_norm > 0:
+            raise LanternError("--lr, clip and max_grad_norm must be positive")
+        if self.updates is not None and self.updates < 1:
+            raise LanternError(f"--updates must be at least 1, got {self.updates}")
+        if self.max_episode_steps is not None and self.max_episode_steps < 1:
+            raise LanternError(f"--max-episode-steps must be at least 1, got {self.max_episode_steps}")
+        self.policy_config()  # validates mode, length_norm, temperature, ...
+
+    def policy_config(self) -> PolicyConfig:
+        return PolicyConfig(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature,
+                            top_k=self.top_k, prompt_tokens=self.prompt_tokens, history=self.history)
+
+    @classmethod
+    def from_json(cls, data: dict) -> TrainConfig:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class Batch:
+    """A rollout as ``[T, N]`` tensors plus the flat list of valid transitions."""
+
+    rewards: torch.Tensor      # shaped rewards
+    values: torch.Tensor
+    next_values: torch.Tensor  # V(s_{t+1}); bootstrap value after truncation, 0 after termination
+    dones: torch.Tensor        # 1 where the episode terminated (won or lost)
+    ends: torch.Tensor         # 1 where the episode ended for any reason
+    mask: torch.Tensor
+    groups: torch.Tensor       # [N]
+    steps: list[Transition]    # valid transitions in [T, N] row-major order of mask
+
+
+class Trainer:
+    """Owns the policy, optimizer, counters and run folder of one training run."""
+
+    def __init__(self, config: TrainConfig, resume: bool = False) -> None:
+        self.config = config
+        self.run = Path(config.out)
+        existing = latest_checkpoint(self.run) if self.run.exists() else None
+        if existing is not None and not resume:
+            raise LanternError(f"{self.run}: already holds a training run; add --resume to continue it, "
+                               f"or choose another --out")
+        if resume and existing is None:
+            raise LanternError(f"{self.run}: no checkpoint to resume from; drop --resume to start a new run")
+        self.generator = torch.Generator().manual_seed(config.seed)
+        torch.manual_seed(config.seed)  # value-head initialisation
+        source = str(existing) if existing is not None else config.model
+        self.policy: LMPolicy = load_policy(source, **asdict(config.policy_config()))
+        self.policy.model.eval()  # no dropout: acting and updating see the same function
+        self.reference = self._reference() if config.kl_coef > 0 else None
+        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr, eps=1e-5)
+        self.update = 0
+        self.global_step = 0
+        self.episodes = 0
+        self.level = config.difficulty or 0
+        self.start_model = config.model
+        if existing is not None:
+            counters = load_training_state(existing, self.optimizer, self.generator)
+            self.update, self.global_step = counters["update"], counters["global_step"]
+            self.episodes, self.level = counters["episodes"], counters["level"]
+            self.start_model = counters.get("start_model", config.model)
+        world = None
+        if config.world is not None:
+            from game.cli import resolve_asset
+            from game.loader import load_world
+            world = load_world(resolve_asset(config.world))
+        self.worlds = WorldSource(world, config.max_episode_steps)
+        self._stop = False
+
+    def _reference(self) -> LMPolicy:
+        ref = load_policy(self.config.model, **asdict(self.config.policy_config()))
+        ref.requires_grad_(False)
+        return ref
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def train(self) -> int:
+        """Run until the step/update budget is spent or Ctrl-C; returns an exit code."""
+        cfg = self.config
+        self.run.mkdir(parents=True, exist_ok=True)
+        self._trim_metrics()
+        logger = MetricLogger(self.run)
+        bar = _progress(cfg, self.global_step)
+        code = 0
+        with self._interruptible():
+            while not self._done():
+                t0 = time.perf_counter()
+                # ---- rollout: one episode per env ----
+                episodes = self._rollout()
+                if episodes is None:
+                    break
+                rollout_time = time.perf_counter() - t0
+                # ---- returns and advantages ----
+                batch = self._batch(episodes)
+                advantages, returns = self._advantages(batch)
+                # ---- policy-gradient update ----
+                losses = self._update_policy(batch, advantages, returns)
+                # ---- counters, curriculum, logging ----
+                self.update += 1
+                n_steps = int(batch.mask.sum())
+                self.global_step += n_steps
+                self.episodes += len(episodes)
+                metrics = self._metrics(episodes, losses, n_steps, rollout_time, time.perf_counter() - t0)
+                self._curriculum(metrics["charts/success_rate"])
+                logger.log(metrics)
+                if bar is not None:
+                    bar.update(n_steps)
+                    bar.set_postfix(ret=f"{metrics['charts/episodic_return']:.2f}",
+                                    success=f"{metrics['charts/success_rate']:.2f}",
+                                    sps=f"{metrics['charts/steps_per_second']:.0f}")
+                # ---- checkpoint ----
+                if self.update % cfg.checkpoint_every == 0:
+                    self.save()
+            if self._stop:
+                code = 130
+        if bar is not None:
+            bar.close()
+        folder = self.save()
+        logger.close()
+        plot_learning_curve(self.run)
+        if code:
+            print(f"interrupted: saved {folder}; continue with --resume --out {self.run}")
+        return code
+
+    def _done(self) -> bool:
+        cfg = self.config
+        return (self._stop or self.global_step >= cfg.steps
+                or (cfg.updates is not None and self.update >= cfg.updates))
+
+    @contextmanager
+    def _interruptible(self):
+        """First Ctrl-C finishes cleanly (checkpoint, exit); a second one stops at once."""
+        def handler(signum, frame):
+            if self._stop:
+                raise KeyboardInterrupt
+            self._stop = True
+        try:
+            previous = signal.signal(signal.SIGINT, handler)
+        except ValueError:  # not the main thread: keep the default behaviour
+            previous = None
+        try:
+            yield
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+    # -- rollout ----------------------------------------------------------------------------
+
+    def _rollout(self) -> list[EpisodeResult] | None:
+        cfg = self.config
+        envs, seeds = [], []
+        for g in range(cfg.envs // cfg.group_size):
+            world_seed = pick_seed(cfg.seed, self.update, g, cfg.train_seeds)
+            env_seed = random.Random(f"env/{cfg.seed}/{self.update}/{g}").randrange(2**31)
+            for _ in range(cfg.group_size):
+                envs.append(self.worlds.env(self.level, world_seed))
+                seeds.append(env_seed)
+        recorders = {}
+        if cfg.record_every and self.update % cfg.record_every == 0:
+            path = self.run / "episodes" / f"update-{self.update:06d}.jsonl"
+            recorders[0] = EpisodeRecorder(path, envs[0], seeds[0],
+                                           meta={"model": self.start_model, "run": str(self.run),
+                                                 "update": self.update})
+        return play_episodes(self.policy, envs, seeds, self.generator, recorders=recorders,
+                             stop=lambda: self._stop)
+
+    def _batch(self, episodes: list[EpisodeResult]) -> Batch:
+        """Lay episodes out as [T, N] tensors (shaped rewards, values, bootstrap values)."""
+        cfg = self.config
+        t_max, n = max(len(e.steps) for e in episodes), len(episodes)
+        z = lambda: torch.zeros(t_max, n)  # noqa: E731
+        rewards, values, next_values, dones, ends, mask = z(), z(), z(), z(), z(), z()
+        boot = self._bootstrap_values(episodes) if cfg.algo == "ppo" else {}
+        for j, ep in enumerate(episodes):
+            k = len(ep.steps)
+            mask[:k, j] = 1.0
+            rewards[:k, j] = torch.tensor([s.reward * cfg.reward_scale - cfg.step_penalty for s in ep.steps])
+            values[:k, j] = torch.tensor([s.value for s in ep.steps])
+            next_values[:k - 1, j] = values[1:k, j]
+            next_values[k - 1, j] = boot.get(j, 0.0)
+            dones[k - 1, j] = float(ep.terminated)
+            ends[k - 1, j] = 1.0
+        steps = [episodes[j].steps[t] for t in range(t_max) for j in range(n) if mask[t, j]]
+        groups = torch.arange(n) // cfg.group_size
+        return Batch(rewards, values, next_values, dones, ends, mask, groups, steps)
+
+    @torch.no_grad()
+    def _bootstrap_values(self, episodes: list[EpisodeResult]) -> dict[int, float]:
+        """V(s_T) of episodes cut off by the step limit (PPO bootstraps through truncation)."""
+        cut = [j for j, e in enumerate(episodes) if e.final_prompt is not None]
+        if not cut:
+            return {}
+        values = self.policy.values([episodes[j].final_prompt for j in cut])
+        return dict(zip(cut, values.tolist()))
+
+    # -- advantages -------------------------------------------------------------------------
+
+    def _advantages(self, b: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """Advantages and value targets, [T, N]."""
+        cfg = self.config
+        if cfg.algo == "ppo":
+            advantages, returns = pg.gae(b.rewards, b.values, b.dones, b.next_values, cfg.gamma, cfg.gae_lambda)
+        else:
+            returns = pg.discounted_returns(b.rewards, b.ends, cfg.gamma)
+            if cfg.baseline == "value":
+                advantages = returns - b.values
+            elif cfg.baseline == "group":
+                advantages = returns - pg.group_baseline(returns, b.mask, b.groups)
+            else:
+                advantages = returns.clone()
+        if cfg.normalize_advantages:
+            advantages = pg.normalize_advantages(advantages, b.mask)
+        return advantages * b.mask, returns * b.mask
+
+    # -- update -----------------------------------------------------------------------------
+
+    def _update_policy(self, b: Batch, advantages: torch.Tensor, returns: torch.Tensor) -> dict[str, float]:
+        """REINFORCE: one gradient step on the whole rollout. PPO: epochs of minibatch steps."""
+        cfg = self.config
+        valid = b.mask.bool()
+        adv, ret = advantages[valid], returns[valid]                  # [S] in b.steps order
+        old_logp = torch.tensor([s.logp for s in b.steps])
+        old_values = b.values[valid]
+        n = len(b.steps)
+        stats: dict[str, list[float]] = {}
+        if cfg.algo == "reinforce":
+            self.optimizer.zero_grad()
+            for chunk in torch.arange(n).split(cfg.minibatch):
+                loss, parts = self._loss(b.steps, chunk, adv, ret, old_logp, old_values)
+                (loss * len(chunk) / n).backward()
+                _append(stats, parts)
+            _append(stats, {"grad_norm": self._step()})
+            return _mean(stats)
+        for _ in range(cfg.ppo_epochs):
+            order = torch.randperm(n, generator=self.generator)
+            kls = []
+            for chunk in order.split(cfg.minibatch):
+                self.optimizer.zero_grad()
+                loss, parts = self._loss(b.steps, chunk, adv, ret, old_logp, old_values)
+                loss.backward()
+                parts["grad_norm"] = self._step()
+                _append(stats, parts)
+                kls.append(parts["approx_kl"])
+            if cfg.target_kl is not None and sum(kls) / len(kls) > cfg.target_kl:
+                break
+        return _mean(stats)
+
+    def _loss(self, steps: list[Transition], idx: torch.Tensor, adv: torch.Tensor, ret: torch.Tensor,
+              old_logp: torch.Tensor, old_values: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+        """The loss of one chunk of transitions, and its parts for logging."""
+        cfg = self.config
+        chunk = [steps[i] for i in idx.tolist()]
+        prompts = [s.prompt for s in chunk]
+        cands = [s.candidates for s in chunk]
+        words = [s.words for s in chunk]
+        scored = self.policy.score(prompts, cands, words)
+        actions = torch.tensor([s.action for s in chunk])
+        logp = scored.logp.gather(1, actions[:, None])[:, 0]          # [B]
+        ones = torch.ones_like(logp)
+        parts: dict[str, float] = {}
+        if cfg.algo == "ppo":
+            policy_loss, kl, clip_frac = pg.ppo_policy_loss(logp, old_logp[idx], adv[idx], ones, cfg.clip)
+            v_loss = pg.value_loss(scored.values, ret[idx], ones, old_values[idx], cfg.clip)
+            parts.update(approx_kl=float(kl), clip_fraction=float(clip_frac))
+        else:
+            policy_loss = pg.reinforce_loss(logp, adv[idx], ones)
+            v_loss = pg.value_loss(scored.values, ret[idx], ones)
+        use_value = cfg.algo == "ppo" or cfg.baseline == "value"
+        entropy = scored.entropy.mean()
+        loss = policy_loss - cfg.entropy_coef * entropy + (cfg.value_coef * v_loss if use_value else 0.0)
+        if self.reference is not None:
+            ref_kl = self._reference_kl(scored, logp, prompts, cands, words, actions)
+            loss = loss + cfg.kl_coef * ref_kl
+            parts["ref_kl"] = ref_kl.item()
+        parts.update(policy_loss=policy_loss.item(), value_loss=v_loss.item(), entropy=entropy.item())
+        return loss, parts
+
+    def _reference_kl(self, scored, logp, prompts, cands, words, actions) -> torch.Tensor:
+        """KL(pi || pi_ref): exact over candidates (choose), k3 sample estimate (generate)."""
+        with torch.no_grad():
+            ref = self.reference.score(prompts, cands, words)
+        if self.config.mode == "choose":
+            return pg.categorical_kl(scored.logp, ref.logp, scored.valid).mean()
+        return pg.sample_kl(logp, ref.logp.gather(1, actions[:, None])[:, 0]).mean()
+
+    def _step(self) -> float:
+        norm = torch.nn.utils.clip_grad_norm_(self.policy.parameters(), self.config.max_grad_norm)
+        self.optimizer.step()
+        return float(norm)
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    def _metrics(self, episodes: list[EpisodeResult], losses: dict[str, float], n_steps: int,
+                 rollout_time: float, total_time: float) -> dict[str, float]:
+        k = len(episodes)
+        m = {"update": self.update, "global_step": self.global_step,
+             "charts/episodic_return": sum(e.total_reward for e in episodes) / k,
+             "charts/success_rate": sum(e.won for e in episodes) / k,
+             "charts/episode_length": sum(len(e.steps) for e in episodes) / k,
+             "charts/difficulty": self.level,
+             "charts/steps_per_second": n_steps / max(total_time, 1e-9),
+             "charts/rollout_steps_per_second": n_steps / max(rollout_time, 1e-9)}
+        m.update({f"losses/{name}": value for name, value in losses.items()})
+        return m
+
+    def _curriculum(self, success: float) -> None:
+        cfg = self.config
+        if cfg.max_difficulty and self.level < cfg.max_difficulty and success >= cfg.promote_at:
+            self.level += 1
+
+    def save(self) -> Path:
+        """Checkpoint now (model, value head, optimizer, generator, counters)."""
+        cfg = self.config
+        counters = {"update": self.update, "global_step": self.global_step, "episodes": self.episodes,
+                    "level": self.level, "start_model": self.start_model, "config": asdict(cfg)}
+        meta = {"trained_on": self._trained_on(), "start_model": self.start_model}
+        return save_checkpoint(self.run, f"update-{self.update:06d}", self.policy, self.optimizer,
+                               self.generator, counters, meta)
+
+    def _trained_on(self) -> dict:
+        cfg = self.config
+        if cfg.world is not None:
+            return {"world": cfg.world}
+        return {"difficulty": [cfg.difficulty, cfg.max_difficulty or cfg.difficulty],
+                "seeds": list(cfg.train_seeds)}
+
+    def _trim_metrics(self) -> None:
+        """On resume, forget metric lines logged after the checkpoint (they will be redone)."""
+        path = self.run / "metrics.jsonl"
+        if not path.is_file():
+            return
+        keep = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+                if ln.strip() and json.loads(ln).get("update", 0) <= self.update]
+        from game.cli import write_atomic
+        write_atomic(path, "".join(ln + "\n" for ln in keep))
+
+
+class MetricLogger:
+    """metrics.jsonl (always) and TensorBoard (when installed)."""
+
+    def __init__(self, run: Path) -> None:
+        self.file = open(run / "metrics.jsonl", "a", encoding="utf-8")
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+            self.tb = SummaryWriter(str(run / "tensorboard"))
+        except ImportError:
+            self.tb = None
+
+    def log(self, metrics: dict[str, float]) -> None:
+        self.file.write(json.dumps(metrics) + "\n")
+        self.file.flush()
+        if self.tb is not None:
+            for key, value in metrics.items():
+                if "/" in key:
+                    self.tb.add_scalar(key, value, metrics["global_step"])
+
+    def close(self) -> None:
+        self.file.close()
+        if self.tb is not None:
+            self.tb.close()
+
+
+def plot_learning_curve(run: Path) -> Path | None:
+    """learning_curve.png: return and success rate against environment steps."""
+    path = run / "metrics.jsonl"
+    rows = [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()] \
+        if path.is_file() else []
+    if not rows:
+        return None
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    x = [r["global_step"] for r in rows]
+    fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
+    ax[0].plot(x, [r["charts/episodic_return"] for r in rows])
+    ax[0].set(title="episodic return", xlabel="environment steps")
+    ax[1].plot(x, [r["charts/success_rate"] for r in rows], color="tab:green")
+    ax[1].set(title="success rate", xlabel="environment steps", ylim=(-0.05, 1.05))
+    fig.tight_layout()
+    out = run / "learning_curve.png"
+    fig.savefig(out, dpi=90)
+    plt.close(fig)
+    return out
+
+
+def _progress(cfg: TrainConfig, start: int):
+    if not cfg.progress:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=cfg.steps, initial=start, unit="step", dynamic_ncols=True)
+
+
+def _append(stats: dict[str, list[float]], parts: dict[str, float]) -> None:
+    for k, v in parts.items():
+        stats.setdefault(k, []).append(v)
+
+
+def _mean(stats: dict[str, list[float]]) -> dict[str, float]:
+    return {k: sum(v) / len(v) for k, v in stats.items()}

@@ -1,0 +1,1 @@
+"""Shared helpers for the agent tests: tiny local models, small worlds."""

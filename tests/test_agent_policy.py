@@ -1,0 +1,142 @@
+"""The LM policy: candidate probabilities, batching invariance, generation, prompts."""
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from agent.checkpoint import load_policy  # noqa: E402
+from agent.prompt import PromptBuilder, View  # noqa: E402
+from agent.worlds import WorldSource  # noqa: E402
+from tests.agent_fixtures.tiny import single_thread, tiny_model  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    restore = single_thread()
+    yield tiny_model(tmp_path_factory)
+    restore()
+
+
+def states(n=4):
+    """Views and admissible commands of the first state of n different generated worlds."""
+    src = WorldSource()
+    views, cands = [], []
+    for seed in range(n):
+        env = src.env(2, seed)
+        obs, info = env.reset(seed=0)
+        if seed % 2:  # give some states a history, so prompts differ in length
+            cmd = info["admissible_commands"][0]
+            obs2, _, _, _, info = env.step(cmd)
+            views.append(View.from_info(obs2, info, [(obs, cmd)]))
+        else:
+            views.append(View.from_info(obs, info, []))
+        cands.append(info["admissible_commands"])
+    return views, cands
+
+
+@pytest.mark.parametrize("norm", ["none", "token", "word"])
+def test_candidate_probabilities_sum_to_one_and_ignore_batch_and_padding(model_dir, norm):
+    torch.manual_seed(0)
+    policy = load_policy(str(model_dir), length_norm=norm)
+    views, cands = states()
+    prompts = policy.encode_views(views)
+    ids, words = policy.encode_candidates(cands)
+    together = policy.score(prompts, ids, words)
+    sums = (together.logp.exp() * together.valid).sum(-1)
+    assert sums.tolist() == pytest.approx([1.0] * len(views), abs=1e-6)
+    assert len({len(p) for p in prompts}) > 1  # prompts really are padded
+    for i in range(len(views)):
+        alone = policy.score([prompts[i]], [ids[i]], [words[i]])
+        k = len(ids[i])
+        assert torch.allclose(alone.logp[0, :k], together.logp[i, :k], atol=1e-5)
+        assert torch.allclose(alone.values[0], together.values[i], atol=1e-5)
+    reordered = policy.score(prompts[::-1], ids[::-1], words[::-1])
+    for i in range(len(views)):
+        k = len(ids[i])
+        assert torch.allclose(reordered.logp[len(views) - 1 - i, :k], together.logp[i, :k], atol=1e-5)
+    full = policy.score(prompts, ids, words, cached=False)  # no KV cache: same numbers
+    assert torch.allclose(full.logp, together.logp, atol=1e-5)
+    assert torch.allclose(full.values, together.values, atol=1e-5)
+
+
+def test_length_normalisation_is_the_documented_formula(model_dir):
+    policy = load_policy(str(model_dir), length_norm="token")
+    views, cands = states(1)
+    prompts = policy.encode_views(views)
+    ids, words = policy.encode_candidates(cands)
+    tok_logp, tok_mask, _, _ = policy.token_logprobs(prompts, ids[0], [0] * len(ids[0]))
+    expected = torch.log_softmax(tok_logp.sum(1) / tok_mask.sum(1), 0)
+    got = policy.score(prompts, ids, words).logp[0]
+    assert torch.allclose(got, expected, atol=1e-6)
+
+
+def test_act_samples_admissible_commands_reproducibly(model_dir):
+    policy = load_policy(str(model_dir))
+    views, cands = states()
+    a1, *_ = policy.act(views, cands, torch.Generator().manual_seed(3))
+    a2, *_ = policy.act(views, cands, torch.Generator().manual_seed(3))
+    assert a1.commands == a2.commands
+    assert all(c in options for c, options in zip(a1.commands, cands))
+    greedy, *_ = policy.act(views, cands, greedy=True)
+    for command, probs, options in zip(greedy.commands, greedy.probs, cands):
+        assert command == options[max(range(len(probs)), key=probs.__getitem__)]
+
+
+def test_generate_mode_logprob_matches_rescoring_and_stops(model_dir):
+    policy = load_policy(str(model_dir), mode="generate", max_command_tokens=6, temperature=1.5, top_k=0)
+    views, cands = states()
+    acted, prompts, seqs, words = policy.act(views, cands, torch.Generator().manual_seed(0))
+    assert len(acted.commands) == len(views)
+    for tokens in acted.actions:
+        assert 1 <= len(tokens) <= 6
+        assert all(t not in policy.stop_ids.tolist() for t in tokens[:-1])  # stops at the first stop token
+    rescored = policy.score(prompts, seqs, words)
+    assert torch.allclose(rescored.logp[:, 0], acted.logp, atol=1e-4)
+    assert (rescored.entropy > 0).all()
+
+
+def test_value_head_gets_gradients(model_dir):
+    policy = load_policy(str(model_dir))
+    views, cands = states(2)
+    prompts = policy.encode_views(views)
+    ids, words = policy.encode_candidates(cands)
+    s = policy.score(prompts, ids, words)
+    assert torch.allclose(s.values, policy.values(prompts), atol=1e-5)
+    s.values.sum().backward()
+    assert policy.value_head.weight.grad is not None and policy.value_head.weight.grad.abs().sum() > 0
+
+
+class WordTokenizer:
+    """One token per character: enough to check the budget arithmetic."""
+
+    chat_template = None
+
+    def encode(self, text, add_special_tokens=False):
+        return [ord(c) for c in text]
+
+
+def test_prompt_drops_oldest_history_first_and_keeps_budget():
+    view = View("win", "now", ["lamp"], None, [("o1", "c1"), ("o2", "c2"), ("o3", "c3")])
+    text = lambda ids: "".join(map(chr, ids))  # noqa: E731
+    full = text(PromptBuilder(WordTokenizer(), 1000, 8).build(view))
+    assert full == "Goal: win\nCarrying: lamp\n\no1\n> c1\no2\n> c2\no3\n> c3\nnow\n>"
+    budget = len(full) - 1
+    cut = text(PromptBuilder(WordTokenizer(), budget, 8).build(view))
+    assert "o1" not in cut and cut.endswith("o2\n> c2\no3\n> c3\nnow\n>") and len(cut) <= budget
+    assert "o1" not in text(PromptBuilder(WordTokenizer(), 1000, 2).build(view))
+    tiny = PromptBuilder(WordTokenizer(), 30, 8).build(View("win", "x" * 50, [], "fetch it", []))
+    assert len(tiny) == 30 and text(tiny).endswith("x\n>")
+
+
+def test_chat_template_is_used_when_the_tokenizer_has_one(model_dir):
+    policy = load_policy(str(model_dir))
+    tok = policy.tokenizer
+    tok.chat_template = ("{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}\n{% endfor %}"
+                         "{% if add_generation_prompt %}<assistant>{% endif %}")
+    builder = PromptBuilder(tok, 200, 4)
+    view = View("win", "A room.", [], None, [(f"obs {i} " * 10, "go north") for i in range(10)])
+    ids = builder.build(view)
+    text = tok.decode(ids)
+    assert text.startswith("<system>") and text.endswith("<assistant>") and len(ids) <= 200
+    assert "obs 9" in text and "obs 0" not in text
+    assert builder.command_text("go north") == "go north\n"
