@@ -1,0 +1,263 @@
+"""The window: one event handler, one drawing pass, and the blocking loop around them.
+
+``Viewer.handle_event`` takes any ``pygame.event.Event`` and ``Viewer.draw`` paints
+one frame, so tests drive the window without its loop. ``run_play_window``,
+``run_watch_window`` and ``run_replay_window`` are what ``main.py`` calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pygame
+
+from game.env import LanternEnv
+from game.errors import LanternError
+from game.npc import NPC
+from game.play_text import HELP
+from game.record import Episode
+from game.view import panels, theme, widgets
+from game.view.inputline import InputLine, draw_input
+from game.view.layout import DEFAULT_SIZE, compute_layout
+from game.view.maplayout import layout_rooms
+from game.view.mapview import MapView, draw_legend
+from game.view.play import PlaySession
+from game.view.replay import ReplaySession
+from game.view.session import DEFAULT_EPISODES, Session
+from game.view.theme import Fonts
+from game.view.transcript import TranscriptView
+from game.view.watch import WatchSession
+
+FPS = 60
+SCROLL_ROWS = 3
+
+
+class Viewer:
+    """The Lantern window over one session (which may hand over to another: take-over).
+
+    Args:
+        session: what to show and drive.
+        size: the window's first size in pixels.
+    """
+
+    def __init__(self, session: Session, size: tuple[int, int] = DEFAULT_SIZE) -> None:
+        pygame.display.init()
+        self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
+        pygame.key.set_repeat(400, 35)
+        self.fonts = Fonts()
+        self.input = InputLine()
+        self.transcript_view = TranscriptView()
+        self.time = 0.0
+        self.running = True
+        self.seek_track = pygame.Rect(0, 0, 0, 0)
+        self.dragging = False
+        self.set_session(session)
+
+    def set_session(self, session: Session) -> None:
+        self.session = session
+        self.map = MapView(layout_rooms(session.env.world))
+        pygame.display.set_caption(f"Lantern · {session.env.world.title} · {session.mode}")
+        self.relayout()
+
+    def relayout(self) -> None:
+        self.layout = compute_layout(self.screen.get_size(), isinstance(self.session, PlaySession),
+                                     isinstance(self.session, ReplaySession))
+
+    # -- events ------------------------------------------------------------------------
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        """Apply one event: keys, typed text, mouse (seek bar, wheel), resize, close."""
+        kind = event.type
+        if kind == pygame.QUIT:
+            self.running = False
+        elif kind in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.relayout()
+        elif kind == pygame.KEYDOWN:
+            self._key(event)
+        elif kind == pygame.TEXTINPUT and isinstance(self.session, PlaySession) and not self.session.help_open:
+            self.input.handle_text(event)
+        elif kind == pygame.MOUSEWHEEL:
+            self.session.transcript.scroll_by(event.y * SCROLL_ROWS)
+        elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.seek_track.collidepoint(event.pos):
+            self.dragging = True
+            self._seek_to(event.pos[0])
+        elif kind == pygame.MOUSEMOTION and self.dragging:
+            self._seek_to(event.pos[0])
+        elif kind == pygame.MOUSEBUTTONUP and event.button == 1:
+            self.dragging = False
+        self._follow()
+
+    def _key(self, event: pygame.event.Event) -> None:
+        session, key = self.session, event.key
+        if session.help_open:
+            session.help_open = key not in (pygame.K_ESCAPE, pygame.K_F1, pygame.K_RETURN)
+            return
+        if key == pygame.K_F1:
+            session.help_open = True
+        elif key == pygame.K_ESCAPE and not self.input.text:
+            self.running = False
+        elif key == pygame.K_q and event.mod & pygame.KMOD_CTRL:
+            self.running = False
+        elif key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            rows = max(1, self.layout.transcript.h // 40)
+            session.transcript.scroll_by(rows if key == pygame.K_PAGEUP else -rows)
+        elif not session.handle_key(event) and isinstance(session, PlaySession):
+            line = self.input.handle_key(event, session.admissible())
+            if line is not None:
+                session.submit(line)
+
+    def _seek_to(self, x: int) -> None:
+        if isinstance(self.session, ReplaySession) and self.seek_track.w:
+            self.session.playing = False
+            self.session.seek_fraction((x - self.seek_track.x) / self.seek_track.w)
+
+    def _follow(self) -> None:
+        """Switch to the session the current one handed over to; stop when it asks to quit."""
+        if self.session.quit:
+            self.running = False
+        if self.session.next_session is not None:
+            self.set_session(self.session.next_session)
+            self.input.clear()
+
+    def update(self, dt: float) -> None:
+        """Advance time: the session's timers and the NPC's answers."""
+        self.time += dt
+        self.session.update(dt)
+        self._follow()
+
+    # -- drawing -----------------------------------------------------------------------------
+
+    def draw(self, dt: float | None = None) -> None:
+        """Paint one frame; ``dt=None`` settles animations at once (screenshots, tests)."""
+        s, lay, fonts, session = self.screen, self.layout, self.fonts, self.session
+        s.fill(theme.BG)
+        panels.draw_top(s, lay.top, fonts, session)
+        panels.draw_room(s, lay.room, fonts, session)
+        self._draw_transcript()
+        inner = widgets.card(s, fonts, lay.map, "Map", note=f"{len(session.discovered)} of "
+                             f"{len(session.env.world.rooms)} rooms found")
+        self.map.draw(s, inner.inflate(0, -20).move(0, -10), fonts, session.env.world, session.discovered,
+                      session.env.actor_ids, session.focus, dt)
+        draw_legend(s, fonts, (inner.x, inner.bottom - 14))
+        panels.draw_goals(s, lay.goals, fonts, session)
+        panels.draw_inventory(s, lay.inventory, fonts, session)
+        panels.draw_npc(s, lay.npc, fonts, session, self.time)
+        if isinstance(session, ReplaySession):
+            self.seek_track = panels.draw_seek(s, lay.seek, fonts, session)
+        panels.draw_footer(s, lay.footer, fonts, session)
+        if isinstance(session, PlaySession):
+            prompt, colour, placeholder = session.prompt()
+            draw_input(s, lay.input, self.input, fonts, prompt, colour, placeholder,
+                       caret_on=dt is None or int(self.time * 2) % 2 == 0, enabled=session.over is None)
+        if session.help_open:
+            self._draw_help()
+
+    def _draw_transcript(self) -> None:
+        session, rect = self.session, self.layout.transcript
+        steps = sum(1 for e in session.transcript.entries if e.kind == "command")
+        inner = widgets.card(self.screen, self.fonts, rect, "Transcript",
+                             note=f"{steps} commands · wheel / PgUp to scroll")
+        if session.over is not None:
+            label = "WON" if session.over.good and "won" in session.over.text else \
+                "OVER" if session.over.good else ("LOST" if "lost" in session.over.text else "OUT OF TIME")
+            widgets.badge(self.screen, self.fonts.heading, label, theme.GREEN if session.over.good else theme.ROSE,
+                          (rect.centerx, rect.y + 10), "midtop")
+        self.transcript_view.draw(self.screen, inner, session.transcript, self.fonts, session.env.actor_ids)
+
+    def _draw_help(self) -> None:
+        shade = pygame.Surface(self.screen.get_size(), pygame.SRCALPHA)
+        shade.fill((8, 9, 12, 200))
+        self.screen.blit(shade, (0, 0))
+        w, h = self.screen.get_size()
+        rect = pygame.Rect(0, 0, min(760, w - 80), min(520, h - 80))
+        rect.center = (w // 2, h // 2)
+        inner = widgets.card(self.screen, self.fonts, rect, "Help", self.session.accent, note="F1 or Esc closes")
+        y = inner.y
+        for line in widgets.wrap(self.fonts.ui, HELP, inner.w):
+            y = widgets.text(self.screen, self.fonts.ui, line, theme.TEXT, (inner.x, y)).bottom
+        y += 16
+        for key, action in self.session.hints():
+            widgets.badge(self.screen, self.fonts.tiny, key, theme.MUTED, (inner.x + 90, y), "topright")
+            widgets.text(self.screen, self.fonts.ui, action, theme.TEXT, (inner.x + 104, y + 1))
+            y += 26
+
+    # -- the loop ----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        """The blocking loop at 60 frames per second; returns 0 when the window closes."""
+        clock = pygame.time.Clock()
+        try:
+            while self.running:
+                dt = clock.tick(FPS) / 1000.0
+                for event in pygame.event.get():
+                    self.handle_event(event)
+                self.update(dt)
+                self.draw(dt)
+                pygame.display.flip()
+        finally:
+            self.session.close()
+        return 0
+
+    def save(self, path: str | Path) -> Path:
+        """Paint a settled frame and write it as a PNG."""
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise LanternError(f"--screenshot {path}: no such folder {path.parent}")
+        self.draw(None)
+        pygame.image.save(self.screen, str(path))
+        return path
+
+
+# -- entry points (main.py) ------------------------------------------------------------------
+
+
+def check_display() -> None:
+    """Raise a one-line LanternError when there is no display to open a window on."""
+    if os.environ.get("SDL_VIDEODRIVER") or sys.platform in ("win32", "darwin"):
+        return
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise LanternError("no display: the window needs one (DISPLAY is not set); use --text, "
+                           "or set SDL_VIDEODRIVER=dummy with --screenshot PNG")
+
+
+def _open(session: Session, args: argparse.Namespace, advance: Callable[[int], None]) -> int:
+    """Show ``session``: save a screenshot after ``--after`` steps, or run the window."""
+    viewer = Viewer(session)
+    shot = getattr(args, "screenshot", None)
+    if shot:
+        advance(max(0, getattr(args, "after", 0) or 0))
+        path = viewer.save(shot)
+        session.close()
+        print(f"saved {path}")
+        return 0
+    return viewer.run()
+
+
+def run_play_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
+    """``main.py play``: the person and the NPC share the world."""
+    check_display()
+    shot = bool(getattr(args, "screenshot", None))
+    session = PlaySession(env, npc, args.seed, getattr(args, "actor", None),
+                          episodes=None if shot else DEFAULT_EPISODES, threaded=not shot)
+    return _open(session, args, lambda n: session.autoplay(n, session.npc_actor or session.player))
+
+
+def run_watch_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
+    """``main.py watch``: the NPC plays alone."""
+    check_display()
+    shot = bool(getattr(args, "screenshot", None))
+    session = WatchSession(env, npc, args.seed, episodes=None if shot else DEFAULT_EPISODES, threaded=not shot)
+    return _open(session, args, lambda n: session.autoplay(n, session.focus))
+
+
+def run_replay_window(episode: Episode, args: argparse.Namespace,
+                      make_npc: Callable[[str | None, int | None], NPC]) -> int:
+    """``main.py replay FILE``: a saved episode on a time line, with take-over."""
+    check_display()
+    session = ReplaySession(episode, make_npc, episodes=DEFAULT_EPISODES,
+                            threaded=not getattr(args, "screenshot", None))
+    return _open(session, args, session.seek)

@@ -1,0 +1,63 @@
+"""Where each panel goes for a window size (pure geometry, recomputed on resize).
+
+    ┌ top bar: title · mode · score · moves ─────────────────────────┐
+    │ room card                      │ map                           │
+    │ transcript                     │ goals        │ inventory      │
+    │ input line (play only)         │ NPC mind                      │
+    └ footer: seek bar (replay) · key hints ─────────────────────────┘
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+MIN_SIZE = (960, 600)
+DEFAULT_SIZE = (1280, 800)
+MARGIN, GAP = 16, 12
+
+
+@dataclass
+class Layout:
+    """The rects of every panel (``input`` and ``seek`` are empty when the mode has none)."""
+
+    size: tuple[int, int]
+    top: pygame.Rect
+    room: pygame.Rect
+    transcript: pygame.Rect
+    input: pygame.Rect
+    map: pygame.Rect
+    goals: pygame.Rect
+    inventory: pygame.Rect
+    npc: pygame.Rect
+    seek: pygame.Rect
+    footer: pygame.Rect
+
+
+def compute_layout(size: tuple[int, int], has_input: bool, has_seek: bool) -> Layout:
+    """Panel rects for a window of ``size`` (clamped to MIN_SIZE)."""
+    w, h = max(size[0], MIN_SIZE[0]), max(size[1], MIN_SIZE[1])
+    top = pygame.Rect(0, 0, w, 56)
+    footer = pygame.Rect(MARGIN, h - 34, w - 2 * MARGIN, 26)
+    seek = pygame.Rect(MARGIN, footer.y - 40, w - 2 * MARGIN, 32) if has_seek else pygame.Rect(0, 0, 0, 0)
+    bottom = (seek.y if has_seek else footer.y) - GAP
+    body = pygame.Rect(MARGIN, top.bottom + 4, w - 2 * MARGIN, bottom - top.bottom - 4)
+    left_w = round((body.w - GAP) * 0.55)
+    left = pygame.Rect(body.x, body.y, left_w, body.h)
+    right = pygame.Rect(left.right + GAP, body.y, body.w - left_w - GAP, body.h)
+
+    room_h = min(190, max(130, round(left.h * 0.27)))
+    room = pygame.Rect(left.x, left.y, left.w, room_h)
+    input_rect = pygame.Rect(left.x, left.bottom - 46, left.w, 46) if has_input else pygame.Rect(0, 0, 0, 0)
+    transcript_bottom = (input_rect.y - GAP) if has_input else left.bottom
+    transcript = pygame.Rect(left.x, room.bottom + GAP, left.w, transcript_bottom - room.bottom - GAP)
+
+    map_h = round((right.h - 2 * GAP) * 0.44)
+    status_h = round((right.h - 2 * GAP) * 0.25)
+    map_rect = pygame.Rect(right.x, right.y, right.w, map_h)
+    half = (right.w - GAP) // 2
+    goals = pygame.Rect(right.x, map_rect.bottom + GAP, half, status_h)
+    inventory = pygame.Rect(goals.right + GAP, goals.y, right.w - half - GAP, status_h)
+    npc = pygame.Rect(right.x, goals.bottom + GAP, right.w, right.bottom - goals.bottom - GAP)
+    return Layout((w, h), top, room, transcript, input_rect, map_rect, goals, inventory, npc, seek, footer)

@@ -1,0 +1,170 @@
+"""Draws the map of discovered rooms: links, doors, actors; the camera glides to fit."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from game.view import theme, widgets
+from game.view.maplayout import Link, MapLayout
+from game.world import LOCKED, OPEN, World
+
+MAX_PITCH = (160.0, 96.0)  # pixels between cell centres, across and down
+MIN_PITCH = (96.0, 58.0)
+GLIDE = 8.0  # how fast the camera follows (1/s)
+LINK_LABELS = {"up": "up", "down": "down", "in": "in", "out": "out"}
+
+
+class MapView:
+    """The map panel's camera (centre and pitch, in grid cells and pixels) and drawing.
+
+    Args:
+        layout: where every room of the world sits on the grid.
+    """
+
+    def __init__(self, layout: MapLayout) -> None:
+        self.layout = layout
+        self.camera: tuple[float, float, float, float] | None = None
+
+    def target(self, rect: pygame.Rect, rooms: set[int], focus_room: int) -> tuple[float, float, float, float]:
+        """Camera (centre x, y in cells; pitch across, down in pixels) that fits the discovered
+        rooms, or follows ``focus_room`` along an axis where they don't fit."""
+        cells = [self.layout.cells[r] for r in rooms if r in self.layout.cells] or [(0, 0)]
+        focus = self.layout.cells.get(focus_room, (0, 0))
+        camera = []
+        for axis, room in ((0, rect.w - 16), (1, rect.h - 16)):
+            lo, hi = min(c[axis] for c in cells), max(c[axis] for c in cells)
+            pitch = min(MAX_PITCH[axis], room / (hi - lo + 1))
+            if pitch >= MIN_PITCH[axis]:
+                camera.append(((lo + hi) / 2, pitch))
+            else:
+                camera.append((float(focus[axis]), MIN_PITCH[axis]))
+        (cx, px), (cy, py) = camera
+        return cx, cy, px, py
+
+    def glide(self, goal: tuple[float, float, float, float], dt: float | None) -> None:
+        """Move the camera towards ``goal``; ``dt=None`` jumps there (screenshots, tests)."""
+        if self.camera is None or dt is None:
+            self.camera = goal
+            return
+        t = 1.0 - math.exp(-GLIDE * dt)
+        self.camera = tuple(c + (g - c) * t for c, g in zip(self.camera, goal))  # type: ignore[assignment]
+
+    def to_screen(self, rect: pygame.Rect, cell: tuple[int, int]) -> tuple[float, float]:
+        cx, cy, px, py = self.camera or (0.0, 0.0, *MAX_PITCH)
+        return rect.centerx + (cell[0] - cx) * px, rect.centery + (cell[1] - cy) * py
+
+    def room_rect(self, rect: pygame.Rect, room: int) -> pygame.Rect:
+        """The box a room is drawn in, in window pixels."""
+        _, _, px, py = self.camera or (0.0, 0.0, *MAX_PITCH)
+        x, y = self.to_screen(rect, self.layout.cells[room])
+        box = pygame.Rect(0, 0, round(px * 0.76), round(py * 0.64))
+        box.center = (round(x), round(y))
+        return box
+
+    def draw(self, surface: pygame.Surface, rect: pygame.Rect, fonts, world: World, discovered: set[int],
+             actor_ids: list[str], focus: str, dt: float | None) -> None:
+        """Draw the map into ``rect`` (clipped), gliding the camera by ``dt`` seconds."""
+        focus_room = world.state.parent[world.entity(focus).index]
+        self.glide(self.target(rect, discovered, focus_room), dt)
+        clip = surface.get_clip()
+        surface.set_clip(rect)
+        for link in self.layout.links:
+            if link.a in discovered or link.b in discovered:
+                self._link(surface, rect, fonts, world, link, discovered)
+        for room in sorted(discovered):
+            if room in self.layout.cells:
+                self._room(surface, rect, fonts, world, room, room == focus_room, actor_ids, focus)
+        surface.set_clip(clip)
+
+    def _link(self, surface: pygame.Surface, rect: pygame.Rect, fonts, world: World, link: Link,
+              discovered: set[int]) -> None:
+        a, b = self.room_rect(rect, link.a).center, self.room_rect(rect, link.b).center
+        if not (link.a in discovered and link.b in discovered):
+            self._stub(surface, world, link, a, b, link.a in discovered)
+            return
+        colour = theme.mix(theme.EDGE, theme.MUTED, 0.5)
+        if link.compass:
+            pygame.draw.line(surface, colour, a, b, 3)
+        else:
+            _dashed(surface, colour, a, b)
+            mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+            widgets.badge(surface, fonts.tiny, LINK_LABELS[link.direction], theme.MUTED,
+                          (round(mid[0]), round(mid[1])), "center")
+        if link.door is not None:
+            _door(surface, world, link.door, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2))
+
+    def _stub(self, surface: pygame.Surface, world: World, link: Link, a: tuple[int, int], b: tuple[int, int],
+              from_a: bool) -> None:
+        """A short line out of a discovered room towards an unexplored one (with its door)."""
+        start, end = (a, b) if from_a else (b, a)
+        length = math.dist(start, end) or 1.0
+        ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
+        _, _, px, py = self.camera or (0.0, 0.0, *MAX_PITCH)
+        edge = min(px * 0.38 / abs(ux) if ux else math.inf, py * 0.32 / abs(uy) if uy else math.inf)
+        tip = (start[0] + ux * (edge + 24), start[1] + uy * (edge + 24))
+        pygame.draw.line(surface, theme.FAINT, start, tip, 2)
+        pygame.draw.circle(surface, theme.FAINT, tip, 4, 1)
+        if link.door is not None:
+            _door(surface, world, link.door, (start[0] + ux * (edge + 12), start[1] + uy * (edge + 12)))
+
+    def _room(self, surface: pygame.Surface, rect: pygame.Rect, fonts, world: World, room: int,
+              here: bool, actor_ids: list[str], focus: str) -> None:
+        box = self.room_rect(rect, room)
+        lit = world.is_lit(room)
+        fill = theme.ROOM_HERE if here else (theme.ROOM_FILL if lit else theme.ROOM_DARK)
+        edge = theme.actor_colour(actor_ids, focus) if here else theme.EDGE
+        pygame.draw.rect(surface, fill, box, border_radius=8)
+        pygame.draw.rect(surface, edge, box, width=2, border_radius=8)
+        name = widgets.wrap(fonts.map, world.name(room), box.w - 12)[:1 if box.h < 52 else 2]
+        colour = theme.TEXT if lit else theme.MUTED
+        for i, line in enumerate(name):
+            widgets.text(surface, fonts.map, widgets.ellipsize(fonts.map, line, box.w - 10), colour,
+                         (box.centerx, box.y + 6 + i * fonts.map.get_linesize()), "midtop")
+        here_actors = world.actors_in(room)
+        for i, actor in enumerate(here_actors):
+            ident = world.entities[actor].id
+            x = box.centerx + (i - (len(here_actors) - 1) / 2) * 16
+            centre = (round(x), box.bottom - min(11, box.h // 4))
+            pygame.draw.circle(surface, theme.actor_colour(actor_ids, ident), centre, 6)
+            if ident == focus:
+                pygame.draw.circle(surface, theme.TEXT, centre, 8, 1)
+
+
+def _door(surface: pygame.Surface, world: World, door: int, at: tuple[float, float]) -> None:
+    """A door on a link: hollow green when open, a solid bar when closed, rose with a keyhole when locked."""
+    box = pygame.Rect(0, 0, 14, 14)
+    box.center = (round(at[0]), round(at[1]))
+    if world.has_flag(door, OPEN):
+        pygame.draw.rect(surface, theme.PANEL, box, border_radius=3)
+        pygame.draw.rect(surface, theme.GREEN, box, width=2, border_radius=3)
+    elif world.has_flag(door, LOCKED):
+        pygame.draw.rect(surface, theme.ROSE, box, border_radius=3)
+        pygame.draw.circle(surface, theme.PANEL, (box.centerx, box.centery - 2), 2)
+        pygame.draw.rect(surface, theme.PANEL, (box.centerx - 1, box.centery - 1, 2, 5))
+    else:
+        pygame.draw.rect(surface, theme.CLOSED, box, border_radius=3)
+
+
+def _dashed(surface: pygame.Surface, colour: theme.Colour, a: tuple[float, float], b: tuple[float, float]) -> None:
+    length = math.dist(a, b)
+    dashes = max(1, int(length // 10))
+    for i in range(0, dashes, 2):
+        s, e = i / dashes, min(1.0, (i + 1) / dashes)
+        pygame.draw.line(surface, colour, (a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s),
+                         (a[0] + (b[0] - a[0]) * e, a[1] + (b[1] - a[1]) * e), 2)
+
+
+def draw_legend(surface: pygame.Surface, fonts, pos: tuple[int, int]) -> None:
+    """The key under the map: dark rooms; open, closed and locked doors."""
+    x, y = pos
+    box = pygame.Rect(x, y + 1, 16, 12)
+    pygame.draw.rect(surface, theme.ROOM_DARK, box, border_radius=3)
+    pygame.draw.rect(surface, theme.EDGE, box, width=1, border_radius=3)
+    x = widgets.text(surface, fonts.small, "dark room", theme.MUTED, (box.right + 5, y)).right + 16
+    for label, colour, solid in (("open", theme.GREEN, False), ("closed", theme.CLOSED, True),
+                                 ("locked", theme.ROSE, True)):
+        box = pygame.Rect(x, y + 2, 10, 10)
+        pygame.draw.rect(surface, colour, box, width=0 if solid else 2, border_radius=2)
+        x = widgets.text(surface, fonts.small, label, theme.MUTED, (box.right + 5, y)).right + 12

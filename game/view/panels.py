@@ -1,0 +1,229 @@
+"""The side panels: top bar, room card, goals, inventory, the NPC's mind, seek bar, footer."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from game import quests
+from game.view import theme, widgets
+from game.view.session import Session
+from game.world import ITEM
+
+MAX_CANDIDATES = 6
+
+
+def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
+    """Title, mode, score bar, moves and steps."""
+    pygame.draw.rect(surface, theme.PANEL, rect)
+    pygame.draw.line(surface, theme.EDGE, (rect.x, rect.bottom - 1), (rect.right, rect.bottom - 1))
+    cy = rect.centery
+    for radius, t in ((13, 0.12), (10, 0.25), (7, 1.0)):  # a lantern's glow
+        pygame.draw.circle(surface, theme.mix(theme.PANEL, theme.AMBER, t), (30, cy), radius)
+    x = widgets.text(surface, fonts.bold, "Lantern", theme.TEXT, (50, cy), "midleft").right + 14
+    title = session.env.world.title or "Untitled world"
+    x = widgets.text(surface, fonts.prose, title, theme.MUTED, (x, cy), "midleft").right + 14
+    widgets.badge(surface, fonts.heading, session.mode.upper(), session.accent, (x, cy), "midleft")
+
+    info = session.env.info(session.focus)
+    right = rect.right - 18
+    steps = f"step {session.env.steps} / {session.env.max_steps}"
+    right = widgets.text(surface, fonts.small, steps, theme.MUTED, (right, cy), "midright").left - 18
+    right = widgets.text(surface, fonts.small, f"moves {info['moves']}", theme.MUTED, (right, cy),
+                         "midright").left - 18
+    score = f"{info['score']} / {info['max_score']}"
+    right = widgets.text(surface, fonts.bold, score, theme.TEXT, (right, cy), "midright").left - 10
+    fraction = info["score"] / info["max_score"] if info["max_score"] else 0.0
+    widgets.bar(surface, pygame.Rect(right - 120, cy - 4, 120, 8), fraction, theme.GREEN)
+    widgets.text(surface, fonts.heading, "SCORE", theme.MUTED, (right - 130, cy), "midright")
+
+
+def draw_room(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
+    """Where the focus actor stands: room name, description, and what is here."""
+    world = session.env.world
+    actor = world.entity(session.focus).index
+    room = world.state.parent[actor]
+    colour = theme.actor_colour(session.env.actor_ids, session.focus)
+    name = session.actor_name(session.focus)
+    inner = widgets.card(surface, fonts, rect, f"Where {name} {'are' if name == 'You' else 'is'}", colour)
+    if room < 0:
+        return
+    lit = world.is_lit(room)
+    title = widgets.text(surface, fonts.title, world.name(room), theme.TEXT if lit else theme.MUTED,
+                         inner.topleft)
+    if not lit:
+        widgets.badge(surface, fonts.heading, "DARK", theme.ROSE, (title.right + 12, title.centery), "midleft")
+    body = world.entities[room].description if lit else "It is pitch dark. You can't see a thing."
+    things = [world.name(e) for e in world.contents(room)
+              if lit and world.entities[e].kind == ITEM] + \
+             [session.actor_name(world.entities[a].id) for a in world.actors_in(room) if a != actor]
+    y = title.bottom + 6
+    lines = widgets.wrap(fonts.prose, body, inner.w)
+    room_for = max(1, (inner.bottom - y - (fonts.ui.get_linesize() if things else 0)) // fonts.prose.get_linesize())
+    for i, line in enumerate(lines[:room_for]):
+        shown = line if i < room_for - 1 or len(lines) <= room_for else widgets.ellipsize(fonts.prose, line + " …", inner.w)
+        y = widgets.text(surface, fonts.prose, shown, theme.mix(theme.TEXT, theme.MUTED, 0.25), (inner.x, y)).bottom
+    if things:
+        here = widgets.ellipsize(fonts.ui, "Here: " + ", ".join(things), inner.w)
+        widgets.text(surface, fonts.ui, here, theme.MUTED, (inner.x, inner.bottom), "bottomleft")
+
+
+def draw_goals(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
+    """The focus actor's goals, ticked when met."""
+    world = session.env.world
+    actor = world.entity(session.focus).index
+    inner = widgets.card(surface, fonts, rect, "Goals")
+    y = inner.y
+    goals = [(quests.describe_goal(world, g), bool(world.state.achieved[qi] >> gi & 1))
+             for qi in quests.quests_of(world, actor) for gi, g in enumerate(world.quests[qi].goals)]
+    if not goals:
+        widgets.text(surface, fonts.small, "No goals: explore.", theme.MUTED, (inner.x, y))
+    for text, met in goals:
+        box = pygame.Rect(inner.x, y + 2, 12, 12)
+        if met:
+            pygame.draw.rect(surface, theme.GREEN, box, border_radius=3)
+            pygame.draw.lines(surface, theme.PANEL, False, [(box.x + 3, box.y + 6), (box.x + 5, box.y + 9),
+                                                             (box.x + 9, box.y + 3)], 2)
+        else:
+            pygame.draw.rect(surface, theme.FAINT, box, width=1, border_radius=3)
+        for line in widgets.wrap(fonts.small, text, inner.w - 20):
+            if y + fonts.small.get_linesize() > inner.bottom:
+                return
+            widgets.text(surface, fonts.small, line, theme.MUTED if met else theme.TEXT, (inner.x + 20, y))
+            y += fonts.small.get_linesize()
+        y += 5
+
+
+def draw_inventory(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
+    """What each actor carries, under its name in its colour."""
+    world = session.env.world
+    inner = widgets.card(surface, fonts, rect, "Inventory")
+    y = inner.y
+    line_h = fonts.small.get_linesize()
+    for actor_id in session.env.actor_ids:
+        if y + line_h > inner.bottom:
+            return
+        colour = theme.actor_colour(session.env.actor_ids, actor_id)
+        pygame.draw.circle(surface, colour, (inner.x + 4, y + line_h // 2), 4)
+        widgets.text(surface, fonts.bold, session.actor_name(actor_id), colour, (inner.x + 14, y - 1))
+        y += line_h + 2
+        held = [world.name(e) for e in world.held(world.entity(actor_id).index)]
+        for name in held or ["nothing"]:
+            if y + line_h > inner.bottom:
+                return
+            tone = theme.TEXT if held else theme.FAINT
+            widgets.text(surface, fonts.small, widgets.ellipsize(fonts.small, name, inner.w - 14), tone,
+                         (inner.x + 14, y))
+            y += line_h
+        y += 6
+
+
+def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session, clock: float) -> None:
+    """The NPC's mind: its goal in words, candidates as probability bars, the choice, the value."""
+    actor = session.npc_actor
+    if actor is None:
+        inner = widgets.card(surface, fonts, rect, "NPC mind")
+        for i, line in enumerate(widgets.wrap(fonts.ui, "No NPC lives in this world: you play alone. "
+                                              "Try 'watch' to see the NPC play it.", inner.w)):
+            widgets.text(surface, fonts.ui, line, theme.MUTED, (inner.x, inner.y + i * fonts.ui.get_linesize()))
+        return
+    colour = theme.actor_colour(session.env.actor_ids, actor)
+    model = session.model_name
+    note = f"thinking{'.' * (1 + int(clock * 3) % 3)}" if session.thinking else \
+        (f"model: {model}" if model else None)
+    inner = widgets.card(surface, fonts, rect, f"{session.actor_name(actor)}'s mind", colour, note=note)
+    y = inner.y
+    directive = session.env.info(actor)["directive"]
+    if directive:
+        told = widgets.ellipsize(fonts.ui, f"Told: “{directive}”", inner.w)
+        y = widgets.text(surface, fonts.ui, told, colour, (inner.x, y)).bottom + 6
+    decision = session.decision
+    if decision is None:
+        widgets.text(surface, fonts.ui, "No decision yet.", theme.FAINT, (inner.x, y))
+        return
+    value_h = 26
+    rows = sorted(decision.candidates, key=lambda c: -c[1])[:MAX_CANDIDATES]
+    if decision.command not in [c for c, _ in rows]:
+        rows = rows[:MAX_CANDIDATES - 1] + [(decision.command, dict(decision.candidates).get(decision.command, 0.0))]
+    row_h = max(18, min(26, (inner.bottom - y - value_h) // max(1, len(rows) + 1)))
+    for command, prob in rows:
+        _candidate(surface, fonts, pygame.Rect(inner.x, y, inner.w, row_h - 4), command, prob,
+                   command == decision.command, colour)
+        y += row_h
+    extra = len(decision.candidates) - len(rows)
+    if extra > 0:
+        widgets.text(surface, fonts.small, f"+{extra} more candidates", theme.FAINT, (inner.x, y))
+    _value(surface, fonts, pygame.Rect(inner.x, inner.bottom - value_h + 8, inner.w, 16), decision.value, colour)
+
+
+def _candidate(surface: pygame.Surface, fonts, rect: pygame.Rect, command: str, prob: float, chosen: bool,
+               colour: theme.Colour) -> None:
+    """One candidate: a bar as long as its probability, the command over it, the percentage."""
+    pct_w = 48
+    track = pygame.Rect(rect.x, rect.y, rect.w - pct_w, rect.h)
+    fill = theme.mix(theme.PANEL_RAISED, colour, 0.55 if chosen else 0.18)
+    pygame.draw.rect(surface, theme.PANEL_RAISED, track, border_radius=5)
+    if prob > 0:
+        pygame.draw.rect(surface, fill, (track.x, track.y, max(6, round(track.w * min(prob, 1.0))), track.h),
+                         border_radius=5)
+    if chosen:
+        pygame.draw.rect(surface, colour, track, width=1, border_radius=5)
+    font = fonts.mono_bold if chosen else fonts.mono
+    label = ("▸ " if chosen else "  ") + command
+    widgets.text(surface, font, widgets.ellipsize(font, label, track.w - 12), theme.TEXT if chosen else theme.MUTED,
+                 (track.x + 6, track.centery), "midleft")
+    widgets.text(surface, fonts.small, f"{prob * 100:.0f}%", colour if chosen else theme.MUTED,
+                 (rect.right, rect.centery), "midright")
+
+
+def _value(surface: pygame.Surface, fonts, rect: pygame.Rect, value: float | None, colour: theme.Colour) -> None:
+    """The value estimate on a gauge centred on zero (squashed with tanh so any scale fits)."""
+    label = widgets.text(surface, fonts.heading, "VALUE", theme.MUTED, (rect.x, rect.centery), "midleft")
+    if value is None:
+        widgets.text(surface, fonts.small, "no estimate (this NPC has no value head)", theme.FAINT,
+                     (label.right + 12, rect.centery), "midleft")
+        return
+    gauge = pygame.Rect(label.right + 12, rect.centery - 4, rect.w - label.w - 90, 8)
+    pygame.draw.rect(surface, theme.PANEL_RAISED, gauge, border_radius=4)
+    mid = gauge.centerx
+    end = mid + round(math.tanh(value) * gauge.w / 2)
+    tone = theme.GREEN if value >= 0 else theme.ROSE
+    pygame.draw.rect(surface, tone, (min(mid, end), gauge.y, max(2, abs(end - mid)), gauge.h), border_radius=4)
+    pygame.draw.line(surface, theme.MUTED, (mid, gauge.y - 3), (mid, gauge.bottom + 2))
+    widgets.text(surface, fonts.bold, f"{value:+.3f}", tone, (rect.right, rect.centery), "midright")
+
+
+def draw_seek(surface: pygame.Surface, rect: pygame.Rect, fonts, session) -> pygame.Rect:
+    """The replay's seek bar: play state, position, reward ticks; returns the clickable track."""
+    pygame.draw.rect(surface, theme.PANEL, rect, border_radius=10)
+    pygame.draw.rect(surface, theme.EDGE, rect, width=1, border_radius=10)
+    icon = pygame.Rect(rect.x + 14, rect.centery - 7, 14, 14)
+    if session.playing:
+        pygame.draw.rect(surface, theme.VIOLET, (icon.x, icon.y, 4, 14))
+        pygame.draw.rect(surface, theme.VIOLET, (icon.x + 8, icon.y, 4, 14))
+    else:
+        pygame.draw.polygon(surface, theme.VIOLET, [icon.topleft, icon.bottomleft, (icon.right, icon.centery)])
+    counter = f"{session.cursor} / {session.length}"
+    label = widgets.text(surface, fonts.bold, counter, theme.TEXT, (rect.right - 14, rect.centery), "midright")
+    track = pygame.Rect(icon.right + 16, rect.centery - 3, label.left - icon.right - 32, 6)
+    fraction = session.cursor / session.length if session.length else 1.0
+    widgets.bar(surface, track, fraction, theme.mix(theme.PANEL_RAISED, theme.VIOLET, 0.7))
+    for i, reward in enumerate(session.rewards):
+        if reward:
+            x = track.x + round(track.w * (i + 1) / session.length)
+            pygame.draw.line(surface, theme.GREEN if reward > 0 else theme.ROSE, (x, track.y - 6), (x, track.bottom + 5), 2)
+    knob = (track.x + round(track.w * fraction), track.centery)
+    pygame.draw.circle(surface, theme.VIOLET, knob, 8)
+    pygame.draw.circle(surface, theme.TEXT, knob, 3)
+    return track.inflate(0, 24)
+
+
+def draw_footer(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
+    """Key hints on the left, the latest notice on the right."""
+    notice = session.notice or ""
+    right = rect.right
+    if notice:
+        right = widgets.text(surface, fonts.small, widgets.ellipsize(fonts.small, notice, rect.w // 2), theme.MUTED,
+                             (rect.right, rect.centery), "midright").left - 16
+    widgets.key_hints(surface, fonts, session.hints(), (rect.x, rect.centery - 9), right)

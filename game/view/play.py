@@ -1,0 +1,158 @@
+"""Play: the person types commands, the NPC acts after each one (or on a timer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from game.env import LanternEnv
+from game.npc import NPC
+from game.play_text import _meta_command
+from game.record import Episode, EpisodeError
+from game.view import theme
+from game.view.session import Session, decision_of, first_npc
+from game.view.transcript import SYSTEM
+
+NPC_PERIOD = 2.0  # seconds between NPC commands in timer mode
+HELP_WORDS = ("help", "?", "hint", "hints")
+
+
+class PlaySession(Session):
+    """The person and the NPC share the world.
+
+    Args:
+        env: the environment (reset here).
+        npc: chooses the NPC actor's commands.
+        seed: episode seed; Ctrl+N starts the next episode with seed + 1.
+        player: the person's actor id (default: the world's player).
+        episodes: folder for episode files (None: do not record).
+        threaded: let the NPC think in a thread.
+        meta: extra header fields for the episode file.
+        begin: reset now (False when the caller rebuilds a history first).
+    """
+
+    mode = "play"
+    accent = theme.AMBER
+
+    def __init__(self, env: LanternEnv, npc: NPC, seed: int | None = 0, player: str | None = None,
+                 episodes: Path | None = None, threaded: bool = True, meta: dict | None = None,
+                 begin: bool = True) -> None:
+        player = player or env.player_id
+        super().__init__(env, player, first_npc(env, player), npc, threaded)
+        self.player = player
+        self.episodes = episodes
+        self.meta = meta or {}
+        self.timer_mode = False
+        self.tell_mode = False
+        self.waiting: list[str] = []  # the person's commands held until the NPC has had its turn
+        self._clock = 0.0
+        if begin:
+            self.begin(seed, episodes, self.meta)
+
+    @classmethod
+    def take_over(cls, episode: Episode, at: int, npc: NPC, episodes: Path | None = None,
+                  threaded: bool = True) -> PlaySession:
+        """Play on from step ``at`` of a saved episode: its first ``at`` steps re-run exactly.
+
+        The new episode file holds those steps too, so it replays on its own.
+
+        Raises:
+            EpisodeError: when the engine does not reach the recorded state.
+        """
+        env = episode.make_env()
+        session = cls(env, npc, episode.header.get("seed"), episode.header.get("player"), threaded=threaded,
+                      begin=False)
+        session.begin(episode.header.get("seed"), episodes,
+                      {"taken_over_from": episode.source, "taken_over_at": at})
+        for record in episode.steps[:at]:
+            session.step(record["actor"], record["command"], decision_of(record))
+        if at and env.state_hash() != episode.steps[at - 1]["hash"]:
+            raise EpisodeError(f"{episode.source}: line {at + 1}: the engine does not reach the "
+                               f"recorded state, so the episode cannot be taken over there")
+        if session.over is None:
+            session.transcript.add(SYSTEM, f"You took over at step {at}. Your commands now go to the world.")
+        return session
+
+    # -- the person's commands -----------------------------------------------------------------
+
+    def submit(self, line: str) -> None:
+        """Run what the person typed (or hold it until the NPC has had its turn)."""
+        if self.over is not None:
+            self.transcript.add(SYSTEM, "The episode is over. Ctrl+N starts a new one.")
+            return
+        if self.tell_mode and self.npc_actor and not line.lower().startswith("tell "):
+            line = f"tell {self.env.world.entity(self.npc_actor).name} to {line}"
+        lowered = line.lower()
+        if lowered in HELP_WORDS:
+            self.help_open = True
+            return
+        extra = _meta_command(lowered, self.env, self.env.info(self.player))
+        if extra == "quit":
+            self.quit = True
+        elif extra is not None:
+            self.transcript.add(SYSTEM, f"{line}: {extra}")
+        elif self.thinking and not self.timer_mode:
+            self.waiting.append(line)
+        else:
+            self._person(line)
+
+    def _person(self, line: str) -> None:
+        self.step(self.player, line)
+        if self.npc_actor and not self.timer_mode:
+            self.think(self.npc_actor)
+
+    def admissible(self) -> list[str]:
+        """What Tab completes from: the person's admissible commands."""
+        return self.env.admissible(self.player)
+
+    # -- time, keys ----------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        self.collect()
+        if self.over is not None:
+            self.waiting.clear()
+            return
+        if self.timer_mode and self.npc_actor:
+            self._clock += dt
+            if self._clock >= NPC_PERIOD and not self.thinking:
+                self._clock = 0.0
+                self.think(self.npc_actor)
+        if self.waiting and not self.thinking:
+            self._person(self.waiting.pop(0))
+
+    def handle_key(self, event: pygame.event.Event) -> bool:
+        ctrl = event.mod & pygame.KMOD_CTRL
+        if event.key == pygame.K_F2 and self.npc_actor:
+            self.timer_mode = not self.timer_mode
+            self._clock = 0.0
+            self.notice = (f"{self.actor_name(self.npc_actor)} now acts every {NPC_PERIOD:g} s" if self.timer_mode
+                           else f"{self.actor_name(self.npc_actor)} now acts after each of your commands")
+            return True
+        if event.key == pygame.K_F3 and self.npc_actor:
+            self.tell_mode = not self.tell_mode
+            return True
+        if ctrl and event.key == pygame.K_n:
+            self.begin((self.seed or 0) + 1, self.episodes, self.meta)
+            return True
+        return False
+
+    def hints(self) -> list[tuple[str, str]]:
+        out = [("Enter", "send"), ("Tab", "complete"), ("↑↓", "history")]
+        if self.npc_actor:
+            name = self.actor_name(self.npc_actor)
+            out += [("F2", "timer" if not self.timer_mode else "turns"),
+                    ("F3", f"tell {name}" if not self.tell_mode else "commands")]
+        return out + [("Ctrl+N", "new episode"), ("F1", "help"), ("Esc", "quit")]
+
+    def prompt(self) -> tuple[str, theme.Colour, str]:
+        """The input line's prompt, its colour and the placeholder text."""
+        if self.over is not None:
+            return "›", theme.FAINT, "The episode is over: Ctrl+N for a new one, Esc to quit"
+        if self.tell_mode and self.npc_actor:
+            name = self.actor_name(self.npc_actor)
+            return f"tell {name} to ›", theme.actor_colour(self.env.actor_ids, self.npc_actor), \
+                f"give {name} a goal in words, e.g. bring the lamp to the kitchen"
+        waiting = f"  ({len(self.waiting)} waiting for the NPC)" if self.waiting else ""
+        return "›", theme.actor_colour(self.env.actor_ids, self.player), \
+            "type a command: look, take the lamp, go north… (Tab completes)" + waiting

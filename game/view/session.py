@@ -1,0 +1,204 @@
+"""What every mode shares: the env behind the window and the state the window shows.
+
+A session steps the env, records the episode, and keeps the transcript, the rooms
+discovered so far and the NPC's last decision. It never draws; the window reads
+it. Modes (play, watch, replay) subclass it and add their keys and timing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pygame
+
+from game.env import LanternEnv
+from game.npc import NPC, Decision
+from game.record import EpisodeRecorder
+from game.view import theme
+from game.view.npcworker import NpcWorker, Thought
+from game.view.transcript import ENDING, SYSTEM, Entry, Transcript, step_entries
+
+DEFAULT_EPISODES = Path("runs/episodes")
+
+
+def episode_path(folder: Path, world_name: str) -> Path:
+    """A new episode file name: ``<UTC timestamp>-<world>.jsonl``, never an existing one."""
+    slug = re.sub(r"[^a-z0-9]+", "-", world_name.lower()).strip("-") or "world"
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    path = folder / f"{stamp}-{slug}.jsonl"
+    n = 2
+    while path.exists() or path.with_name(path.name + ".partial").exists():
+        path = folder / f"{stamp}-{slug}-{n}.jsonl"
+        n += 1
+    return path
+
+
+def candidates_of(decision: Decision | None) -> list[dict] | None:
+    """A decision's candidates in the episode file's form."""
+    if decision is None or not decision.candidates:
+        return None
+    return [{"command": c, "prob": float(p)} for c, p in decision.candidates]
+
+
+def decision_of(record: dict) -> Decision | None:
+    """The NPC decision stored in an episode step, if it has one."""
+    if "candidates" not in record:
+        return None
+    return Decision(record["command"], [(c["command"], c["prob"]) for c in record["candidates"]],
+                    record.get("value"))
+
+
+def first_npc(env: LanternEnv, player: str) -> str | None:
+    """The NPC's actor: the first actor that is not the person's, or None (solo world)."""
+    return next((a for a in env.actor_ids if a != player), None)
+
+
+class Session:
+    """The shared part of play, watch and replay.
+
+    Args:
+        env: the environment shown.
+        focus: the actor whose place, goals and score the window shows.
+        npc_actor: the actor whose mind the NPC panel shows (None in solo play).
+        npc: the NPC that chooses commands (None when nothing thinks, e.g. replay).
+        threaded: let the NPC think in a thread (False: synchronously, for tests).
+    """
+
+    mode = "session"
+    accent: theme.Colour = theme.AMBER
+
+    def __init__(self, env: LanternEnv, focus: str, npc_actor: str | None, npc: NPC | None = None,
+                 threaded: bool = True) -> None:
+        self.env = env
+        self.focus = focus
+        self.npc_actor = npc_actor
+        self.npc = npc
+        self.worker = NpcWorker(npc, threaded) if npc is not None else None
+        self.transcript = Transcript()
+        self.discovered: set[int] = set()
+        self.decision: Decision | None = None
+        self.over: Entry | None = None
+        self.next_session: Session | None = None
+        self.recorder: EpisodeRecorder | None = None
+        self.notice: str | None = None
+        self.help_open = False
+        self.quit = False
+        self.episode = 0
+        self.seed: int | None = None
+
+    # -- what the window asks --------------------------------------------------------------
+
+    @property
+    def thinking(self) -> bool:
+        return self.worker is not None and self.worker.busy
+
+    @property
+    def model_name(self) -> str:
+        return getattr(self.npc, "name", "") if self.npc is not None else ""
+
+    def actor_name(self, actor: str) -> str:
+        """How an actor is written in the window: 'You' for the person, else its name."""
+        name = self.env.world.entity(actor).name
+        return name[:1].upper() + name[1:]
+
+    def hints(self) -> list[tuple[str, str]]:
+        """Key hints for the footer, most useful first."""
+        return []
+
+    # -- episodes ----------------------------------------------------------------------------
+
+    def begin(self, seed: int | None, episodes: Path | None, meta: dict | None = None) -> None:
+        """Reset the env and the shown state; start recording to ``episodes`` if given."""
+        self.close()
+        self.seed = seed
+        self.episode += 1
+        obs, info = self.env.reset(seed=seed)
+        self.transcript.set_entries([Entry(SYSTEM, obs), Entry(SYSTEM, f"Goal: {self.env.info(self.focus)['goal']}")])
+        self.discovered = set()
+        self.see()
+        self.decision, self.over, self.notice = None, None, None
+        if episodes is not None:
+            self.recorder = EpisodeRecorder(episode_path(episodes, self.env.world.title or "world"),
+                                            self.env, seed, meta={"model": self.model_name or None,
+                                                                  "mode": self.mode, **(meta or {})})
+
+    def close(self) -> None:
+        """Finish the episode file, if one is being written."""
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder = None
+
+    def see(self) -> None:
+        """Mark the rooms where every actor stands as discovered."""
+        parent = self.env.world.state.parent
+        self.discovered.update(parent[a] for a in self.env.world.actors if parent[a] >= 0)
+
+    def step(self, actor: str, command: str, decision: Decision | None = None) -> dict:
+        """One command by one actor: step, record, add to the transcript; returns info."""
+        obs, reward, terminated, truncated, info = self.env.step(command, actor)
+        done = terminated or truncated
+        if self.recorder is not None:
+            self.recorder.record(actor, command, obs, reward, info, done, candidates=candidates_of(decision),
+                                 value=None if decision is None else decision.value)
+        for entry in step_entries(actor, self.actor_name(actor), command, obs, reward, info):
+            self.transcript.add(entry.kind, entry.text, entry.actor, entry.good)
+        if decision is not None:
+            self.decision = decision
+        self.see()
+        if done:
+            self.over = ending(self, actor, info, truncated)
+            self.transcript.add(ENDING, self.over.text, actor, self.over.good)
+            self.close()
+        return info
+
+    # -- the NPC ---------------------------------------------------------------------------
+
+    def think(self, actor: str) -> None:
+        """Ask the NPC (off the drawing loop) for ``actor``'s next command."""
+        if self.worker is not None and not self.worker.busy and self.over is None:
+            self.worker.request(self.env, actor, (self.episode, self.env.steps))
+
+    def collect(self) -> Thought | None:
+        """Apply the NPC's finished thought if it is still current; returns it."""
+        thought = self.worker.poll() if self.worker is not None else None
+        if thought is None:
+            return None
+        if thought.error is not None:
+            self.notice = f"The NPC failed: {thought.error}"
+            self.transcript.add(SYSTEM, self.notice)
+        elif thought.token == (self.episode, self.env.steps) and self.over is None:
+            self.step(thought.actor, thought.decision.command, thought.decision)
+        return thought
+
+    def autoplay(self, steps: int, actor: str) -> None:
+        """Let the NPC play ``steps`` commands for ``actor`` at once (screenshots, tests)."""
+        for _ in range(steps):
+            if self.over is not None or self.npc is None:
+                return
+            decision = self.npc.act(self.env, actor)
+            self.step(actor, decision.command, decision)
+
+    # -- events and time -------------------------------------------------------------------
+
+    def handle_key(self, event: pygame.event.Event) -> bool:
+        """Mode keys; True when the key was used."""
+        return False
+
+    def update(self, dt: float) -> None:
+        """Advance timers by ``dt`` seconds and apply what the NPC has decided."""
+        self.collect()
+
+
+def ending(session: Session, actor: str, info: dict, truncated: bool) -> Entry:
+    """The ending line for an episode that just finished."""
+    who = session.actor_name(actor)
+    score = f"score {info['score']} of {info['max_score']} in {info['moves']} moves"
+    if info["won"]:
+        return Entry(ENDING, f"★ {who} won: {score}", actor, True)
+    if info["lost"]:
+        return Entry(ENDING, f"✖ {who} lost: {score}", actor, False)
+    if truncated:
+        return Entry(ENDING, f"Out of time after {session.env.steps} steps: {score}", actor, False)
+    return Entry(ENDING, f"The episode is over: {score}", actor, True)

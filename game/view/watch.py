@@ -1,0 +1,85 @@
+"""Watch: the NPC plays alone; pause, single-step, faster, slower, next episode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pygame
+
+from game.env import LanternEnv
+from game.npc import NPC
+from game.view import theme
+from game.view.session import Session, first_npc
+
+SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 60.0)  # NPC commands per second
+NEXT_EPISODE_AFTER = 3.0  # seconds the ending stays up before the next episode
+
+
+class WatchSession(Session):
+    """The NPC drives its actor (the player's, in a solo world) while the person watches.
+
+    Args:
+        env: the environment (reset here).
+        npc: chooses the commands.
+        seed: the first episode's seed; each next episode adds one.
+        episodes: folder for episode files (None: do not record).
+        threaded: let the NPC think in a thread.
+    """
+
+    mode = "watch"
+    accent = theme.TEAL
+
+    def __init__(self, env: LanternEnv, npc: NPC, seed: int | None = 0, episodes: Path | None = None,
+                 threaded: bool = True) -> None:
+        actor = first_npc(env, env.player_id) or env.player_id
+        super().__init__(env, actor, actor, npc, threaded)
+        self.episodes = episodes
+        self.paused = False
+        self.speed = SPEEDS.index(4.0)
+        self._clock = 0.0
+        self._next_in = NEXT_EPISODE_AFTER
+        self.begin(seed, episodes)
+
+    @property
+    def rate(self) -> float:
+        return SPEEDS[self.speed]
+
+    def next_episode(self) -> None:
+        self.begin((self.seed or 0) + 1, self.episodes)
+        self._next_in = NEXT_EPISODE_AFTER
+
+    def update(self, dt: float) -> None:
+        self.collect()
+        if self.over is not None:
+            if not self.paused:
+                self._next_in -= dt
+                if self._next_in <= 0:
+                    self.next_episode()
+            return
+        if self.paused:
+            return
+        self._clock = min(self._clock + dt, 1.0 / self.rate)
+        if self._clock >= 1.0 / self.rate and not self.thinking:
+            self._clock = 0.0
+            self.think(self.focus)
+
+    def handle_key(self, event: pygame.event.Event) -> bool:
+        key = event.key
+        if key == pygame.K_SPACE:
+            self.paused = not self.paused
+        elif key in (pygame.K_RIGHT, pygame.K_PERIOD):
+            self.paused = True
+            self.think(self.focus)
+        elif key in (pygame.K_UP, pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS):
+            self.speed = min(self.speed + 1, len(SPEEDS) - 1)
+        elif key in (pygame.K_DOWN, pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.speed = max(self.speed - 1, 0)
+        elif key == pygame.K_n:
+            self.next_episode()
+        else:
+            return False
+        return True
+
+    def hints(self) -> list[tuple[str, str]]:
+        return [("Space", "resume" if self.paused else "pause"), ("→", "one step"),
+                ("+ −", f"speed ({self.rate:g}/s)"), ("N", "next episode"), ("F1", "help"), ("Esc", "quit")]
