@@ -72,7 +72,7 @@ def load_lm(name: str):
                 raise
             tokenizer = AutoTokenizer.from_pretrained(where)
             model = AutoModelForCausalLM.from_pretrained(where)
-    except (OSError, ValueError, KeyError, RuntimeError, EnvironmentError) as exc:
+    except Exception as exc:  # noqa: BLE001 - any failure to load a user's model is one clear line
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         hint = ("not found in the local cache and downloads are off (HF_HUB_OFFLINE)" if not local
                 else "the folder is incomplete, corrupt, or not a causal language model")

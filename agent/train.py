@@ -223,7 +223,7 @@ class Trainer:
         self._trim_metrics()
         logger = MetricLogger(self.run)
         bar = _progress(cfg, self.global_step)
-        code = 0
+        code, folder = 0, None
         with self._interruptible():
             while not self._done():
                 t0 = time.perf_counter()
@@ -252,12 +252,13 @@ class Trainer:
                                     sps=f"{metrics['charts/steps_per_second']:.0f}")
                 # ---- checkpoint ----
                 if self.update % cfg.checkpoint_every == 0:
-                    self.save()
+                    folder = self.save()
             if self._stop:
                 code = 130
         if bar is not None:
             bar.close()
-        folder = self.save()
+        if folder is None or not folder.name.endswith(f"{self.update:06d}"):
+            folder = self.save()
         logger.close()
         plot_learning_curve(self.run)
         if code:

@@ -1,0 +1,202 @@
+"""The agent's subcommands: ``train`` and ``eval`` (registered by main.py).
+
+torch and transformers are imported inside the run functions, so ``--help`` and
+the game-only commands stay fast and work without them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from game.cli import difficulty, positive_int
+from game.errors import LanternError
+
+EVAL_SEEDS = "1000000:1000020"
+# train flags that may change when resuming a run (all others come from the run's saved config)
+RESUME_OVERRIDES = ("steps", "updates", "progress")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``train`` and ``eval`` to main.py's subcommands."""
+    _register_train(sub)
+    _register_eval(sub)
+
+
+def _register_train(sub: argparse._SubParsersAction) -> None:
+    t = sub.add_parser("train", help="train the NPC by policy gradient (headless)",
+                       description="Train an LM policy by REINFORCE or PPO on a world file or on "
+                                   "generated worlds. Writes checkpoints, metrics.jsonl, episodes/ "
+                                   "and learning_curve.png under --out.")
+    where = t.add_argument_group("worlds")
+    where.add_argument("--world", metavar="PATH", help="train on this world file")
+    where.add_argument("--difficulty", type=difficulty, metavar="D", help="train on generated worlds of difficulty D")
+    where.add_argument("--max-difficulty", type=difficulty, metavar="D",
+                       help="curriculum: move up one level (to at most D) when an update's success rate "
+                            "reaches --promote-at")
+    where.add_argument("--promote-at", type=_fraction, metavar="P", help="curriculum threshold (default 0.8)")
+    where.add_argument("--train-seeds", metavar="A:B", help="generated-world seeds A <= s < B (default 0:1000; "
+                                                             "eval seeds start at 1000000)")
+    where.add_argument("--max-episode-steps", type=positive_int, metavar="N", help="cap on episode length")
+    run = t.add_argument_group("run")
+    run.add_argument("--model", metavar="M", help="starting model: folder or hub id (default: the bundled model)")
+    run.add_argument("--algo", choices=("reinforce", "ppo"), help="algorithm (default ppo)")
+    run.add_argument("--mode", choices=("choose", "generate"), help="choose among admissible commands "
+                                                                    "(default) or generate commands")
+    run.add_argument("--envs", type=positive_int, metavar="N", help="environments per update (default 8)")
+    run.add_argument("--group-size", type=positive_int, metavar="G", help="envs sharing a world and seed (default 1)")
+    run.add_argument("--steps", type=positive_int, metavar="N", help="total environment steps (default 50000)")
+    run.add_argument("--updates", type=positive_int, metavar="N", help="stop after N updates")
+    run.add_argument("--seed", type=int, help="run seed (default 0)")
+    run.add_argument("--out", metavar="DIR", help="run folder (default runs/<algo>-<world>-s<seed>)")
+    run.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    run.add_argument("--checkpoint-every", type=positive_int, metavar="K", help="updates between checkpoints (10)")
+    run.add_argument("--record-every", type=int, metavar="K", help="updates between saved episodes (10; 0 = none)")
+    run.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
+    run.add_argument("--no-progress", dest="progress", action="store_false", default=None,
+                     help="no progress bar")
+    hp = t.add_argument_group("learning")
+    for flag, kind, text in (
+            ("--lr", float, "Adam learning rate (1e-4)"), ("--gamma", float, "discount (0.99)"),
+            ("--gae-lambda", float, "PPO GAE lambda (0.95)"), ("--step-penalty", float, "reward subtracted per step (0)"),
+            ("--reward-scale", float, "reward multiplier (1)"), ("--clip", float, "PPO clip (0.2)"),
+            ("--ppo-epochs", positive_int, "PPO epochs per update (4)"),
+            ("--minibatch", positive_int, "states per gradient chunk (64)"),
+            ("--value-coef", float, "value loss weight (0.5)"), ("--entropy-coef", float, "entropy bonus (0.01)"),
+            ("--kl-coef", float, "KL penalty to the starting model (0 = off)"),
+            ("--target-kl", float, "PPO: stop epochs above this approx KL (0.05)"),
+            ("--max-grad-norm", float, "gradient clipping (1.0)"),
+            ("--temperature", float, "policy temperature (1.0)"), ("--top-k", int, "generate: top-k (0 = off)"),
+            ("--prompt-tokens", positive_int, "prompt token budget (384)"),
+            ("--history", int, "earlier (observation, command) pairs in the prompt (4)")):
+        hp.add_argument(flag, type=kind, metavar="X", help=text)
+    hp.add_argument("--baseline", choices=("value", "group", "none"), help="REINFORCE baseline (value)")
+    hp.add_argument("--length-norm", choices=("none", "token", "word"), help="choose-mode score normalisation (none)")
+    hp.add_argument("--no-normalize-advantages", dest="normalize_advantages", action="store_false", default=None,
+                    help="keep raw advantages")
+    t.set_defaults(run=run_train)
+
+
+def _register_eval(sub: argparse._SubParsersAction) -> None:
+    e = sub.add_parser("eval", help="evaluate a model against the random agent and the solver",
+                       description="Success rate, mean score, mean moves and moves/optimal on a world "
+                                   "file or on held-out generated worlds (seeds >= 1000000).")
+    e.add_argument("--model", metavar="M", help="model folder, run folder or hub id (default: the bundled model)")
+    e.add_argument("--world", metavar="PATH", help="a world file")
+    e.add_argument("--difficulty", type=difficulty, metavar="D", help="generated worlds of difficulty D")
+    e.add_argument("--seeds", metavar="A:B", default=None, help=f"generated-world seeds (default {EVAL_SEEDS})")
+    e.add_argument("--episodes", type=positive_int, metavar="K", help="episodes per world (default: 1 per "
+                                                                      "generated world, 10 for a world file)")
+    e.add_argument("--max-steps", type=positive_int, metavar="N", help="episode step limit (default: the world's)")
+    e.add_argument("--sample", action="store_true", help="sample commands instead of taking the likeliest")
+    e.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    e.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads")
+    e.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    e.set_defaults(run=run_eval)
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return value
+
+
+# -- train -------------------------------------------------------------------------------------
+
+def run_train(args: argparse.Namespace) -> int:
+    import torch
+
+    from agent.train import Trainer, TrainConfig
+    from agent.worlds import parse_range
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    given = {k: v for k, v in vars(args).items()
+             if v is not None and k not in ("run", "command", "resume", "threads", "train_seeds")}
+    if args.train_seeds:
+        given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")
+    if args.resume:
+        config = _resumed_config(args, given)
+    else:
+        given.setdefault("model", _model_or_default(args.model))
+        given.setdefault("out", _default_out(args))
+        config = TrainConfig(**given)
+    return Trainer(config, resume=args.resume).train()
+
+
+def _resumed_config(args: argparse.Namespace, given: dict):
+    from agent.checkpoint import TRAINER, latest_checkpoint
+    from agent.train import TrainConfig
+    if not args.out:
+        raise LanternError("--resume needs --out DIR: the run folder to continue")
+    folder = latest_checkpoint(Path(args.out)) if Path(args.out).is_dir() else None
+    if folder is None:
+        raise LanternError(f"{args.out}: no checkpoint to resume from; drop --resume to start a new run")
+    saved = json.loads((folder / TRAINER).read_text(encoding="utf-8"))["config"]
+    for key, value in given.items():
+        if key not in RESUME_OVERRIDES and key != "out" and saved.get(key) != (list(value) if isinstance(value, tuple) else value):
+            raise LanternError(f"--{key.replace('_', '-')} {value} differs from the run's saved setting "
+                               f"({saved.get(key)!r}); a resumed run keeps its settings (only "
+                               f"--steps and --updates may change)")
+    saved.update({k: given[k] for k in RESUME_OVERRIDES if k in given})
+    saved["out"] = args.out
+    return TrainConfig.from_json(saved)
+
+
+def _model_or_default(model: str | None) -> str:
+    from agent.lm import default_model
+    name = model or default_model()
+    if name is None:
+        raise LanternError("no --model given and no bundled model (assets/models/npc or assets/models/npc-base); "
+                           "pass --model with a model folder or hub id")
+    return name
+
+
+def _default_out(args: argparse.Namespace) -> str:
+    where = Path(args.world).stem if args.world else f"d{args.difficulty}"
+    return f"runs/{args.algo or 'ppo'}-{where}-s{args.seed or 0}"
+
+
+# -- eval ---------------------------------------------------------------------------------------
+
+def run_eval(args: argparse.Namespace) -> int:
+    import torch
+
+    from agent.checkpoint import load_policy, read_meta
+    from agent.evaluate import evaluate, format_table, rows_as_dicts
+    from agent.lm import resolve_model
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    name = _model_or_default(args.model)
+    worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model)
+    policy = load_policy(name, mode="choose")
+    rows = evaluate(policy, worlds, episodes, greedy=not args.sample, seed=args.seed,
+                    max_steps=args.max_steps, label=Path(name).name or "model")
+    if args.json:
+        print(json.dumps({"model": name, "worlds": described, "episodes_per_world": episodes,
+                          "rows": rows_as_dicts(rows)}))
+    else:
+        print(f"{name} on {described}, {episodes} episode(s) per world")
+        print(format_table(rows))
+    return 0
+
+
+def _eval_worlds(args, name, read_meta, resolve_model) -> tuple[list, int, str]:
+    """The worlds to evaluate on, episodes per world, and a description."""
+    from agent.worlds import check_eval_seeds, parse_range
+    if bool(args.world) == bool(args.difficulty):
+        raise LanternError("give either --world PATH or --difficulty D (with --seeds A:B)")
+    if args.world:
+        if args.seeds:
+            raise LanternError("--seeds goes with --difficulty; a world file is one world (use --episodes)")
+        from game.cli import resolve_asset
+        from game.loader import load_world
+        return [load_world(resolve_asset(args.world))], args.episodes or 10, args.world
+    from game.generator import generate
+    seeds = parse_range(args.seeds or EVAL_SEEDS, "--seeds")
+    where = resolve_model(name)
+    trained = read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
+    check_eval_seeds(seeds, tuple(trained["seeds"]) if "seeds" in trained else None)
+    worlds = [generate(args.difficulty, s) for s in range(*seeds)]
+    return worlds, args.episodes or 1, f"difficulty {args.difficulty} seeds {seeds[0]}:{seeds[1]}"

@@ -1,0 +1,113 @@
+"""Evaluate a policy against the random agent and the solver, on the same worlds.
+
+For each world, the model plays ``episodes`` episodes (env seeds 0..K-1), so does
+the random agent, and the solver gives the optimal walkthrough. Reported per
+agent: success rate, mean score, mean moves (commands issued), and mean moves
+divided by the solver's optimum over the won episodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+
+from agent.policy import LMPolicy
+from agent.rollout import play_episodes
+from game.env import LanternEnv
+from game.npc import RandomNPC
+from game.solver import Unsolvable, solve
+
+
+@dataclass
+class Row:
+    """One agent's line of the table."""
+
+    agent: str
+    episodes: int
+    success_rate: float
+    mean_score: float
+    mean_max_score: float
+    mean_moves: float
+    moves_over_optimal: float | None
+
+
+@dataclass
+class Outcome:
+    won: bool
+    score: int
+    max_score: int
+    moves: int
+    optimal: int | None
+
+
+def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = True, seed: int = 0,
+             max_steps: int | None = None, batch: int = 32, label: str = "model") -> list[Row]:
+    """Rows for the model, the random agent and the solver over ``worlds`` x ``episodes``.
+
+    Args:
+        policy: the LM policy.
+        worlds: World objects.
+        episodes: episodes per world (env seeds 0..episodes-1).
+        greedy: the model takes its likeliest command (else samples).
+        seed: seed of the model's sampling and of the random agent.
+        max_steps: episode step limit (None: each world's own).
+        batch: episodes played together.
+        label: the model's name in the table.
+    """
+    solutions = [_solve(w) for w in worlds]
+    optimal = [len(sol) if sol is not None else None for sol in solutions]
+    jobs = [(w, opt, s) for w, opt in zip(worlds, optimal) for s in range(episodes)]
+    generator = torch.Generator().manual_seed(seed)
+    model: list[Outcome] = []
+    for start in range(0, len(jobs), batch):
+        part = jobs[start:start + batch]
+        envs = [LanternEnv(w, max_steps=max_steps).clone() for w, _, _ in part]
+        results = play_episodes(policy, envs, [s for _, _, s in part], generator, greedy=greedy)
+        model += [Outcome(r.won, r.score, r.max_score, len(r.steps), opt) for r, (_, opt, _) in zip(results, part)]
+    rand = [_play_random(LanternEnv(w, max_steps=max_steps).clone(), s, seed, opt) for w, opt, s in jobs]
+    solver = [Outcome(True, sol.score, sol.max_score, len(sol), len(sol)) for sol in solutions
+              if sol is not None for _ in range(episodes)]
+    return [_row(label, model), _row("random", rand), _row("solver", solver)]
+
+
+def _solve(world):
+    """The optimal walkthrough, or None when the solver finds none."""
+    try:
+        return solve(world)
+    except Unsolvable:
+        return None
+
+
+def _play_random(env: LanternEnv, env_seed: int, seed: int, optimal: int | None) -> Outcome:
+    npc = RandomNPC(seed * 1_000_003 + env_seed)
+    _, info = env.reset(seed=env_seed)
+    moves = 0
+    while True:
+        _, _, term, trunc, info = env.step(npc.act(env, env.player_id).command)
+        moves += 1
+        if term or trunc:
+            return Outcome(bool(info["won"]), int(info["score"]), int(info["max_score"]), moves, optimal)
+
+
+def _row(agent: str, outs: list[Outcome]) -> Row:
+    n = max(len(outs), 1)
+    ratios = [o.moves / o.optimal for o in outs if o.won and o.optimal]
+    return Row(agent, n, sum(o.won for o in outs) / n, sum(o.score for o in outs) / n,
+               sum(o.max_score for o in outs) / n, sum(o.moves for o in outs) / n,
+               sum(ratios) / len(ratios) if ratios else None)
+
+
+def format_table(rows: list[Row]) -> str:
+    """A plain-text table of the rows."""
+    head = f"{'agent':<12} {'episodes':>8} {'success':>8} {'score':>11} {'moves':>7} {'moves/opt':>9}"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        ratio = f"{r.moves_over_optimal:.2f}" if r.moves_over_optimal is not None else "-"
+        lines.append(f"{r.agent[:12]:<12} {r.episodes:>8} {r.success_rate:>8.1%} "
+                     f"{r.mean_score:>5.2f}/{r.mean_max_score:<5.2f} {r.mean_moves:>7.2f} {ratio:>9}")
+    return "\n".join(lines)
+
+
+def rows_as_dicts(rows: list[Row]) -> list[dict]:
+    return [asdict(r) for r in rows]

@@ -1,0 +1,68 @@
+"""The trained LM as an NPC the game can run (``game.npc.NPC`` protocol)."""
+
+from __future__ import annotations
+
+import torch
+
+from agent.checkpoint import load_policy
+from agent.lm import default_model
+from agent.policy import LMPolicy
+from agent.prompt import View
+from agent.rollout import FALLBACK
+from game.env import LanternEnv
+from game.npc import Decision
+
+
+class LMNPC:
+    """Chooses among the admissible commands with a choose-mode LM policy.
+
+    It remembers its own last few (observation, command) pairs per actor; a new
+    episode (env steps back at 0) clears them. It never steps the env.
+
+    Args:
+        policy: the LM policy (used in choose mode whatever it was trained in).
+        seed: sampling seed.
+        greedy: take the likeliest command instead of sampling.
+        name: shown by the viewer.
+    """
+
+    def __init__(self, policy: LMPolicy, seed: int | None = 0, greedy: bool = False, name: str = "lm") -> None:
+        policy.config.mode = "choose"
+        self.policy = policy
+        self.greedy = greedy
+        self.name = name
+        self.generator = torch.Generator().manual_seed(seed or 0)
+        self._memory: dict[str, tuple[list[tuple[str, str]], str | None, str | None, int]] = {}
+
+    def act(self, env: LanternEnv, actor: str) -> Decision:
+        info = env.info(actor)
+        obs = env.observation(actor)
+        history, last_obs, last_cmd, last_step = self._memory.get(actor, ([], None, None, -1))
+        if env.steps < last_step or env.steps == 0:
+            history, last_cmd = [], None  # a new episode
+        elif last_cmd is not None:
+            history = (history + [(last_obs, last_cmd)])[-self.policy.config.history or None:]
+        options = info["admissible_commands"] or [FALLBACK]
+        acted, *_ = self.policy.act([View.from_info(obs, info, history)], [options], self.generator,
+                                    greedy=self.greedy)
+        command = acted.commands[0]
+        self._memory[actor] = (history, obs, command, env.steps)
+        ranked = sorted(zip(options, acted.probs[0]), key=lambda cp: -cp[1])
+        return Decision(command, [(c, float(p)) for c, p in ranked], float(acted.values[0]))
+
+
+def load_npc(model: str | None, seed: int | None = 0, greedy: bool = False) -> LMNPC | None:
+    """The NPC for ``model`` (a folder, run folder or hub id); with None, the bundled one.
+
+    Returns:
+        None when ``model`` is None and no bundled model exists.
+
+    Raises:
+        LanternError: the given model cannot be loaded.
+    """
+    name = model or default_model()
+    if name is None:
+        return None
+    policy = load_policy(name, mode="choose")
+    label = name.rstrip("/").split("/")[-1] or "lm"
+    return LMNPC(policy, seed=seed, greedy=greedy, name=label)

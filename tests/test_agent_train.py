@@ -1,0 +1,142 @@
+"""Training: learning happens, resume is exact, Ctrl-C saves, bad input is refused."""
+
+import json
+import os
+import signal
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from agent.evaluate import evaluate  # noqa: E402
+from agent.checkpoint import load_policy  # noqa: E402
+from agent.train import Trainer, TrainConfig  # noqa: E402
+from game.errors import LanternError  # noqa: E402
+from game.generator import generate  # noqa: E402
+from safetensors.torch import load_file  # noqa: E402
+from tests.agent_fixtures.tiny import single_thread, tiny_model  # noqa: E402
+
+# difficulty 1, seed 0: take the die, go north, drop it (3 commands). With 6 steps
+# allowed, the random agent wins about 1 episode in 5.
+WORLD = dict(difficulty=1, train_seeds=(0, 1), max_episode_steps=6)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    restore = single_thread()
+    yield tiny_model(tmp_path_factory)
+    restore()
+
+
+def config(model_dir, out, **kw):
+    base = dict(model=str(model_dir), out=str(out), progress=False, record_every=0, **WORLD)
+    return TrainConfig(**{**base, **kw})
+
+
+def success(policy, episodes=48):
+    world = generate(1, 0)
+    model, rand, _ = evaluate(policy, [world], episodes, greedy=False, seed=1, max_steps=6)
+    return model.success_rate, rand.success_rate
+
+
+def test_reinforce_learns_from_random_to_ninety_percent(model_dir, tmp_path):
+    torch.manual_seed(0)
+    before, random_rate = success(load_policy(str(model_dir), length_norm="token"))
+    assert abs(before - random_rate) < 0.2  # the untrained LM acts about as well as chance
+    assert random_rate < 0.35
+    cfg = config(model_dir, tmp_path / "run", algo="reinforce", envs=16, updates=14, lr=3e-3,
+                 length_norm="token", entropy_coef=0.0, record_every=7)
+    assert Trainer(cfg).train() == 0
+    after, _ = success(load_policy(str(tmp_path / "run")))
+    assert after >= 0.9, (before, after)
+    rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert [r["update"] for r in rows] == list(range(1, 15))
+    assert {"charts/episodic_return", "charts/success_rate", "charts/steps_per_second", "losses/policy_loss",
+            "losses/entropy", "losses/value_loss"} <= rows[0].keys()
+    assert (tmp_path / "run" / "learning_curve.png").stat().st_size > 1000
+    episodes = sorted(p.name for p in (tmp_path / "run" / "episodes").iterdir())
+    assert episodes == ["update-000000.jsonl", "update-000007.jsonl"]
+    from game.record import read_episode, replay
+    assert len(list(replay(read_episode(tmp_path / "run" / "episodes" / episodes[1])))) >= 3
+
+
+def params(run):
+    folder = run / (run / "latest").read_text().strip()
+    return load_file(str(folder / "model.safetensors")), load_file(str(folder / "optimizer.safetensors"))
+
+
+@pytest.mark.parametrize("algo", ["ppo", "reinforce"])
+def test_resume_continues_exactly(model_dir, tmp_path, algo):
+    kw = dict(algo=algo, envs=4, max_episode_steps=4, lr=1e-3, checkpoint_every=2, minibatch=8, ppo_epochs=2)
+    Trainer(config(model_dir, tmp_path / "a", updates=4, **kw)).train()
+    Trainer(config(model_dir, tmp_path / "b", updates=2, **kw)).train()
+    Trainer(config(model_dir, tmp_path / "b", updates=4, **kw), resume=True).train()
+    (ma, oa), (mb, ob) = params(tmp_path / "a"), params(tmp_path / "b")
+    assert ma.keys() == mb.keys() and all(torch.equal(ma[k], mb[k]) for k in ma)
+    assert oa.keys() == ob.keys() and all(torch.equal(oa[k], ob[k]) for k in oa)
+    strip = lambda p: [{k: v for k, v in json.loads(line).items() if "per_second" not in k}  # noqa: E731
+                       for line in p.read_text().splitlines()]
+    assert strip(tmp_path / "a" / "metrics.jsonl") == strip(tmp_path / "b" / "metrics.jsonl")
+
+
+def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(model_dir, tmp_path, monkeypatch):
+    trainer = Trainer(config(model_dir, tmp_path / "run", envs=2, max_episode_steps=3, updates=50))
+    original = trainer._curriculum
+
+    def interrupt_after_second(success):
+        original(success)
+        if trainer.update == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(trainer, "_curriculum", interrupt_after_second)
+    assert trainer.train() == 130
+    assert (tmp_path / "run" / "latest").read_text().strip() == "checkpoints/update-000002"
+    assert json.loads((tmp_path / "run" / "checkpoints" / "update-000002" / "trainer.json").read_text())["update"] == 2
+
+
+def test_group_baseline_and_generate_mode_run(model_dir, tmp_path):
+    cfg = config(model_dir, tmp_path / "g", algo="reinforce", baseline="group", envs=4, group_size=2,
+                 updates=1, max_episode_steps=3)
+    assert Trainer(cfg).train() == 0
+    cfg = config(model_dir, tmp_path / "gen", algo="ppo", mode="generate", envs=2, updates=1,
+                 max_episode_steps=2, kl_coef=0.1)
+    assert Trainer(cfg).train() == 0
+    row = json.loads((tmp_path / "gen" / "metrics.jsonl").read_text().splitlines()[-1])
+    assert "losses/ref_kl" in row and "losses/approx_kl" in row
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(algo="a2c"), "--algo must be one of"),
+    (dict(difficulty=9), "difficulties must satisfy"),
+    (dict(train_seeds=(0, 2_000_000)), "held out for eval"),
+    (dict(envs=3, group_size=2), "multiple of --group-size"),
+    (dict(baseline="group"), "needs --group-size"),
+    (dict(mode="dream"), "mode must be one of"),
+    (dict(difficulty=None), "give either --world PATH or --difficulty D"),
+])
+def test_bad_config_is_refused(model_dir, tmp_path, kw, message):
+    with pytest.raises(LanternError, match=message):
+        config(model_dir, tmp_path, **kw)
+
+
+def test_existing_run_is_not_overwritten_and_resume_needs_a_checkpoint(model_dir, tmp_path):
+    cfg = config(model_dir, tmp_path / "run", envs=2, updates=1, max_episode_steps=2)
+    Trainer(cfg).train()
+    before = (tmp_path / "run" / "latest").read_text()
+    with pytest.raises(LanternError, match="already holds a training run"):
+        Trainer(cfg)
+    assert (tmp_path / "run" / "latest").read_text() == before
+    with pytest.raises(LanternError, match="no checkpoint to resume"):
+        Trainer(config(model_dir, tmp_path / "empty", updates=1), resume=True)
+
+
+def test_corrupt_checkpoint_is_reported(model_dir, tmp_path):
+    cfg = config(model_dir, tmp_path / "run", envs=2, updates=1, max_episode_steps=2)
+    Trainer(cfg).train()
+    folder = tmp_path / "run" / "checkpoints" / "update-000001"
+    (folder / "optimizer.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(LanternError, match="optimizer.safetensors: cannot read it"):
+        Trainer(config(model_dir, tmp_path / "run", updates=2, envs=2), resume=True)
+    (folder / "model.safetensors").write_bytes(b"\x00" * 64)
+    with pytest.raises(LanternError, match="cannot load it"):
+        load_policy(str(tmp_path / "run"))
