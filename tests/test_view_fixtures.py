@@ -133,3 +133,6 @@ def count_colour(surface: pygame.Surface, rect: pygame.Rect, colour: tuple[int, 
     """How many pixels inside ``rect`` have exactly ``colour``."""
     mask = pygame.mask.from_threshold(surface.subsurface(rect), (*colour, 255), (1, 1, 1, 255))
     return mask.count()
+
+
+ROOT_WORLDS = Path(__file__).resolve().parent.parent / "assets" / "worlds"

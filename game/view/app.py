@@ -64,6 +64,7 @@ class Viewer:
         self.relayout()
 
     def relayout(self) -> None:
+        self.screen = pygame.display.get_surface() or self.screen
         self.layout = compute_layout(self.screen.get_size(), isinstance(self.session, PlaySession),
                                      isinstance(self.session, ReplaySession))
 

@@ -205,8 +205,9 @@ def draw_seek(surface: pygame.Surface, rect: pygame.Rect, fonts, session) -> pyg
     else:
         pygame.draw.polygon(surface, theme.VIOLET, [icon.topleft, icon.bottomleft, (icon.right, icon.centery)])
     counter = f"{session.cursor} / {session.length}"
-    label = widgets.text(surface, fonts.bold, counter, theme.TEXT, (rect.right - 14, rect.centery), "midright")
-    track = pygame.Rect(icon.right + 16, rect.centery - 3, label.left - icon.right - 32, 6)
+    widgets.text(surface, fonts.bold, counter, theme.TEXT, (rect.right - 14, rect.centery), "midright")
+    widest = fonts.bold.size(f"{session.length} / {session.length}")[0]  # fixed, so the track never jitters
+    track = pygame.Rect(icon.right + 16, rect.centery - 3, rect.right - 14 - widest - icon.right - 32, 6)
     fraction = session.cursor / session.length if session.length else 1.0
     widgets.bar(surface, track, fraction, theme.mix(theme.PANEL_RAISED, theme.VIOLET, 0.7))
     for i, reward in enumerate(session.rewards):

@@ -1,0 +1,165 @@
+"""Play mode through the window's event handler: commands, the NPC's turn, tell, recording."""
+
+import time
+
+import pygame
+
+from game.loader import load_world
+from game.env import LanternEnv
+from game.npc import Decision
+from game.record import read_episode, replay
+from game.view import theme
+from game.view.app import Viewer
+from game.view.play import NPC_PERIOD, PlaySession
+from tests.test_view_fixtures import ROOT_WORLDS, ScriptedNPC, count_colour, key, type_line, typed, workshop_env
+
+
+def play_viewer(tmp_path, commands=(), episodes=True, threaded=False):
+    env = workshop_env(tmp_path)
+    session = PlaySession(env, ScriptedNPC(list(commands)), seed=3,
+                          episodes=tmp_path / "episodes" if episodes else None, threaded=threaded)
+    return Viewer(session)
+
+
+def test_command_shows_in_transcript_in_the_players_colour(tmp_path):
+    viewer = play_viewer(tmp_path)
+    viewer.draw(None)
+    amber_before = count_colour(viewer.screen, viewer.layout.transcript, theme.AMBER)
+    type_line(viewer, "go east")
+    viewer.draw(None)
+    texts = viewer.session.transcript.texts()
+    assert "You › go east" in texts
+    assert any(t.startswith("-= Tool Shed =-") for t in texts)
+    assert count_colour(viewer.screen, viewer.layout.transcript, theme.AMBER) > amber_before + 100
+    assert viewer.session.env.info("player")["location"] == "Tool Shed"
+
+
+def test_npc_acts_after_each_person_command_and_its_mind_is_shown(tmp_path):
+    viewer = play_viewer(tmp_path, ["go east", "take key"])
+    viewer.draw(None)
+    teal_before = count_colour(viewer.screen, viewer.layout.npc, theme.TEAL)
+    type_line(viewer, "open front door")
+    texts = viewer.session.transcript.texts()
+    assert texts.index("You › open front door") < texts.index("Ada › go east")
+    assert viewer.session.decision.command == "go east"
+    viewer.draw(None)
+    assert count_colour(viewer.screen, viewer.layout.npc, theme.TEAL) > teal_before + 200  # the chosen bar
+    type_line(viewer, "go north")
+    assert "Ada › take key" in viewer.session.transcript.texts()
+    assert viewer.session.env.info("ada")["inventory"] == ["brass key"]
+
+
+def test_bad_command_gets_an_in_game_reply_and_changes_nothing():
+    env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"))
+    viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
+    before = env.state_hash()
+    type_line(viewer, "frobnicate the moon")
+    entries = viewer.session.transcript.entries
+    assert entries[-2].text == "You › frobnicate the moon"
+    assert entries[-1].kind == "reply" and entries[-1].text
+    assert env.state_hash() == before
+    assert viewer.session.over is None
+
+
+def test_tab_and_history_through_the_window(tmp_path):
+    viewer = play_viewer(tmp_path)
+    viewer.handle_event(typed("op"))
+    viewer.handle_event(key(pygame.K_TAB))
+    assert viewer.input.text == "open front door"
+    viewer.handle_event(key(pygame.K_RETURN))
+    viewer.update(0)
+    viewer.handle_event(key(pygame.K_UP))
+    assert viewer.input.text == "open front door"
+
+
+def test_tell_field_gives_the_npc_a_goal_in_words(tmp_path):
+    viewer = play_viewer(tmp_path)
+    viewer.handle_event(key(pygame.K_F3))
+    assert viewer.session.tell_mode
+    type_line(viewer, "bring the book to the courtyard")
+    assert "You › tell Ada to bring the book to the courtyard" in viewer.session.transcript.texts()
+    assert "bring the book to the courtyard" in viewer.session.env.info("ada")["directive"]
+    viewer.draw(None)                                          # the NPC panel shows it
+
+
+def test_timer_mode_lets_the_npc_act_without_the_person(tmp_path):
+    viewer = play_viewer(tmp_path, ["go east"])
+    viewer.handle_event(key(pygame.K_F2))
+    assert viewer.session.timer_mode
+    viewer.update(NPC_PERIOD / 2)
+    assert viewer.session.env.steps == 0
+    viewer.update(NPC_PERIOD / 2 + 0.01)
+    viewer.update(0)
+    assert viewer.session.env.steps == 1
+    assert "Ada › go east" in viewer.session.transcript.texts()
+
+
+class SlowNPC:
+    name = "slow"
+
+    def act(self, env, actor):
+        time.sleep(0.3)
+        return Decision("go east", [("go east", 1.0)], value=-0.5)
+
+
+def test_a_slow_npc_never_freezes_the_window(tmp_path):
+    env = workshop_env(tmp_path)
+    viewer = Viewer(PlaySession(env, SlowNPC(), threaded=True))
+    start = time.perf_counter()
+    type_line(viewer, "wait")
+    viewer.draw(1 / 60)
+    assert time.perf_counter() - start < 0.25                 # the frame did not wait for the NPC
+    assert viewer.session.thinking
+    type_line(viewer, "look")                                 # held until the NPC has had its turn
+    assert viewer.session.waiting == ["look"]
+    deadline = time.perf_counter() + 5
+    while (viewer.session.thinking or viewer.session.waiting) and time.perf_counter() < deadline:
+        viewer.update(0.01)
+        time.sleep(0.01)
+    texts = viewer.session.transcript.texts()
+    assert texts.index("Ada › go east") < texts.index("You › look")
+    assert viewer.session.decision.value == -0.5
+
+
+def test_episode_is_recorded_and_replays(tmp_path):
+    viewer = play_viewer(tmp_path, ["go east", "take key"])
+    for line in ("open front door", "go north"):
+        type_line(viewer, line)
+    viewer.handle_event(pygame.event.Event(pygame.QUIT))
+    assert not viewer.running
+    viewer.session.close()
+    files = list((tmp_path / "episodes").glob("*.jsonl"))
+    assert len(files) == 1 and "ada-s-workshop" in files[0].name
+    episode = read_episode(files[0])
+    assert episode.header["mode"] == "play" and episode.header["model"] == "scripted"
+    assert [s["actor"] for s in episode.steps] == ["player", "ada", "player", "ada"]
+    assert episode.steps[1]["candidates"][0] == {"command": "go east", "prob": 0.7}
+    assert len(list(replay(episode))) == 4
+
+
+def test_new_episode_and_help(tmp_path):
+    viewer = play_viewer(tmp_path)
+    type_line(viewer, "go east")
+    type_line(viewer, "help")
+    assert viewer.session.help_open
+    viewer.draw(None)
+    viewer.handle_event(key(pygame.K_ESCAPE))                 # closes help, does not quit
+    assert not viewer.session.help_open and viewer.running
+    viewer.handle_event(key(pygame.K_n, pygame.KMOD_CTRL))
+    assert viewer.session.env.steps == 0 and viewer.session.seed == 4
+    assert len(viewer.session.discovered) == 1
+    assert len(list((tmp_path / "episodes").glob("*.jsonl"))) == 1   # the first one is finished
+
+
+def test_winning_ends_the_episode_and_says_so():
+    env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"))
+    viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
+    for line in ("n", "take lamp", "take apple", "turn on lamp", "e", "put apple in basket", "w", "s",
+                 "put lamp on hook"):
+        type_line(viewer, line)
+    session = viewer.session
+    assert session.over is not None and session.over.good and "won" in session.over.text
+    viewer.draw(None)
+    steps = env.steps
+    type_line(viewer, "look")
+    assert env.steps == steps                                 # nothing runs after the end

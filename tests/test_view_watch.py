@@ -1,0 +1,68 @@
+"""Watch mode: the NPC plays at a set speed; pause, single-step, speed, next episode."""
+
+import pygame
+
+from game.loader import load_world
+from game.env import LanternEnv
+from game.npc import RandomNPC
+from game.view.app import Viewer
+from game.view.watch import NEXT_EPISODE_AFTER, SPEEDS, WatchSession
+from tests.test_view_fixtures import ROOT_WORLDS, ScriptedNPC, key, workshop_env
+
+
+def watch_viewer(tmp_path, npc=None, env=None):
+    env = env or workshop_env(tmp_path)
+    session = WatchSession(env, npc or ScriptedNPC(["go east", "take key", "go west"]), seed=0,
+                           episodes=tmp_path / "episodes", threaded=False)
+    return Viewer(session)
+
+
+def frames(viewer, seconds, fps=60):
+    for _ in range(round(seconds * fps)):
+        viewer.update(1 / fps)
+
+
+def test_npc_drives_its_own_actor_at_the_set_speed(tmp_path):
+    viewer = watch_viewer(tmp_path)
+    session = viewer.session
+    assert session.focus == "ada" and session.rate == 4.0
+    frames(viewer, 1.0)
+    assert 3 <= session.env.steps <= 4
+    assert session.transcript.texts()[2] == "Ada › go east"
+    assert session.env.info("ada")["inventory"] == ["brass key"]
+    viewer.draw(None)
+
+
+def test_pause_single_step_and_speed(tmp_path):
+    viewer = watch_viewer(tmp_path)
+    session = viewer.session
+    viewer.handle_event(key(pygame.K_SPACE))
+    frames(viewer, 1.0)
+    assert session.paused and session.env.steps == 0
+    viewer.handle_event(key(pygame.K_RIGHT))
+    viewer.update(0)
+    assert session.env.steps == 1
+    viewer.handle_event(key(pygame.K_PLUS))
+    viewer.handle_event(key(pygame.K_PLUS))
+    assert session.rate == SPEEDS[SPEEDS.index(4.0) + 2]
+    for _ in range(20):
+        viewer.handle_event(key(pygame.K_MINUS))
+    assert session.rate == SPEEDS[0]
+    viewer.handle_event(key(pygame.K_SPACE))
+    frames(viewer, 2.1)
+    assert session.env.steps == 2                             # half a step per second
+
+
+def test_next_episode_by_key_and_after_an_ending(tmp_path):
+    env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"), max_steps=3)
+    viewer = watch_viewer(tmp_path, RandomNPC(0), env)
+    session = viewer.session
+    assert session.focus == "player"                          # solo world: the NPC drives the player
+    viewer.handle_event(key(pygame.K_n))
+    assert session.seed == 1 and session.episode == 2
+    frames(viewer, 1.0)
+    assert session.over is not None and "Out of time" in session.over.text
+    viewer.draw(None)
+    frames(viewer, NEXT_EPISODE_AFTER + 0.1)
+    assert session.seed == 2 and session.over is None and session.env.steps <= 1
+    assert len(list((tmp_path / "episodes").glob("*.jsonl"))) == 2
