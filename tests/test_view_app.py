@@ -80,3 +80,12 @@ def test_resize_relayouts_and_never_goes_below_the_minimum(tmp_path):
     assert viewer.layout.size == MIN_SIZE
     viewer.handle_event(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=2, flipped=False))
     assert viewer.session.transcript.scroll == 6
+
+
+def test_idle_window_does_not_repaint_but_any_change_does(tmp_path):
+    viewer = Viewer(PlaySession(workshop_env(tmp_path), ScriptedNPC(["go east"]), threaded=False))
+    first = viewer.signature()
+    viewer.update(0.1)
+    assert viewer.signature() == first                        # nothing happened: no repaint needed
+    type_line(viewer, "open front door")
+    assert viewer.signature() != first

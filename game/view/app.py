@@ -189,19 +189,36 @@ class Viewer:
     # -- the loop ----------------------------------------------------------------------------
 
     def run(self) -> int:
-        """The blocking loop at 60 frames per second; returns 0 when the window closes."""
+        """The blocking loop at 60 frames per second; returns 0 when the window closes.
+
+        A frame is painted only when something may have changed (an event, the
+        session, an animation), so an idle window costs almost nothing.
+        """
         clock = pygame.time.Clock()
+        shown: tuple | None = None
         try:
             while self.running:
                 dt = clock.tick(FPS) / 1000.0
-                for event in pygame.event.get():
+                events = pygame.event.get()
+                for event in events:
                     self.handle_event(event)
                 self.update(dt)
-                self.draw(dt)
-                pygame.display.flip()
+                now = self.signature()
+                if events or now != shown or self.map.moving:
+                    self.draw(dt)
+                    pygame.display.flip()
+                    shown = now
         finally:
             self.session.close()
         return 0
+
+    def signature(self) -> tuple:
+        """Everything a frame depends on; the loop repaints when it changes."""
+        s, line = self.session, self.input
+        return (id(s), s.transcript.version, s.transcript.scroll, s.env.steps, s.over, s.notice, s.help_open,
+                s.status(), s.thinking and int(self.time * 3), getattr(s, "tell_mode", None),
+                len(getattr(s, "waiting", ())), getattr(s, "cursor", None), line.text, line.cursor,
+                tuple(line.matches), int(self.time * 2), self.screen.get_size())
 
     def save(self, path: str | Path) -> Path:
         """Paint a settled frame and write it as a PNG."""

@@ -26,6 +26,7 @@ class MapView:
     def __init__(self, layout: MapLayout) -> None:
         self.layout = layout
         self.camera: tuple[float, float, float, float] | None = None
+        self.moving = False  # True while the camera is still gliding (the window keeps drawing)
 
     def target(self, rect: pygame.Rect, rooms: set[int], focus_room: int) -> tuple[float, float, float, float]:
         """Camera (centre x, y in cells; pitch across, down in pixels) that fits the discovered
@@ -46,10 +47,11 @@ class MapView:
     def glide(self, goal: tuple[float, float, float, float], dt: float | None) -> None:
         """Move the camera towards ``goal``; ``dt=None`` jumps there (screenshots, tests)."""
         if self.camera is None or dt is None:
-            self.camera = goal
+            self.camera, self.moving = goal, False
             return
         t = 1.0 - math.exp(-GLIDE * dt)
         self.camera = tuple(c + (g - c) * t for c, g in zip(self.camera, goal))  # type: ignore[assignment]
+        self.moving = max(abs(c - g) for c, g in zip(self.camera, goal)) > 0.002
 
     def to_screen(self, rect: pygame.Rect, cell: tuple[int, int]) -> tuple[float, float]:
         cx, cy, px, py = self.camera or (0.0, 0.0, *MAX_PITCH)

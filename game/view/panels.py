@@ -15,17 +15,10 @@ MAX_CANDIDATES = 6
 
 
 def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
-    """Title, mode, score bar, moves and steps."""
+    """Title, mode and what it is doing on the left; score bar, moves and steps on the right."""
     pygame.draw.rect(surface, theme.PANEL, rect)
     pygame.draw.line(surface, theme.EDGE, (rect.x, rect.bottom - 1), (rect.right, rect.bottom - 1))
     cy = rect.centery
-    for radius, t in ((13, 0.12), (10, 0.25), (7, 1.0)):  # a lantern's glow
-        pygame.draw.circle(surface, theme.mix(theme.PANEL, theme.AMBER, t), (30, cy), radius)
-    x = widgets.text(surface, fonts.bold, "Lantern", theme.TEXT, (50, cy), "midleft").right + 14
-    title = session.env.world.title or "Untitled world"
-    x = widgets.text(surface, fonts.prose, title, theme.MUTED, (x, cy), "midleft").right + 14
-    widgets.badge(surface, fonts.heading, session.mode.upper(), session.accent, (x, cy), "midleft")
-
     info = session.env.info(session.focus)
     right = rect.right - 18
     steps = f"step {session.env.steps} / {session.env.max_steps}"
@@ -36,7 +29,16 @@ def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     right = widgets.text(surface, fonts.bold, score, theme.TEXT, (right, cy), "midright").left - 10
     fraction = info["score"] / info["max_score"] if info["max_score"] else 0.0
     widgets.bar(surface, pygame.Rect(right - 120, cy - 4, 120, 8), fraction, theme.GREEN)
-    widgets.text(surface, fonts.heading, "SCORE", theme.MUTED, (right - 130, cy), "midright")
+    right = widgets.text(surface, fonts.heading, "SCORE", theme.MUTED, (right - 130, cy), "midright").left - 24
+
+    for radius, t in ((13, 0.12), (10, 0.25), (7, 1.0)):  # a lantern's glow
+        pygame.draw.circle(surface, theme.mix(theme.PANEL, theme.AMBER, t), (30, cy), radius)
+    x = widgets.text(surface, fonts.bold, "Lantern", theme.TEXT, (50, cy), "midleft").right + 14
+    title = widgets.ellipsize(fonts.prose, session.env.world.title or "Untitled world", max(40, (right - x) // 2))
+    x = widgets.text(surface, fonts.prose, title, theme.MUTED, (x, cy), "midleft").right + 14
+    x = widgets.badge(surface, fonts.heading, session.mode.upper(), session.accent, (x, cy), "midleft").right
+    status = widgets.ellipsize(fonts.small, session.status(), right - x - 10)
+    widgets.text(surface, fonts.small, status, theme.MUTED, (x + 10, cy), "midleft")
 
 
 def draw_room(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:

@@ -137,6 +137,13 @@ class PlaySession(Session):
             return True
         return False
 
+    def status(self) -> str:
+        if not self.npc_actor:
+            return f"solo · seed {self.seed}"
+        name = self.actor_name(self.npc_actor)
+        pace = f"{name} acts every {NPC_PERIOD:g} s" if self.timer_mode else f"{name} acts after you"
+        return f"{pace} · seed {self.seed}"
+
     def hints(self) -> list[tuple[str, str]]:
         out = [("Enter", "send"), ("Tab", "complete"), ("↑↓", "history")]
         if self.npc_actor:

@@ -144,6 +144,10 @@ class ReplaySession(Session):
             return False
         return True
 
+    def status(self) -> str:
+        state = f"playing at {SPEEDS[self.speed]:g}/s" if self.playing else "paused"
+        return f"{state} · {Path(self.source.source).name}"
+
     def hints(self) -> list[tuple[str, str]]:
         return [("Space", "pause" if self.playing else "play"), ("← →", "step"), ("Home End", "jump"),
                 ("+ −", f"speed ({SPEEDS[self.speed]:g}/s)"), ("T", "take over"), ("F1", "help"),

@@ -107,6 +107,10 @@ class Session:
         """Key hints for the footer, most useful first."""
         return []
 
+    def status(self) -> str:
+        """A few words on what the mode is doing now (shown beside the mode badge)."""
+        return f"episode {self.episode} · seed {self.seed}"
+
     # -- episodes ----------------------------------------------------------------------------
 
     def begin(self, seed: int | None, episodes: Path | None, meta: dict | None = None) -> None:

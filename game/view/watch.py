@@ -80,6 +80,10 @@ class WatchSession(Session):
             return False
         return True
 
+    def status(self) -> str:
+        state = "paused" if self.paused else f"{self.rate:g} commands/s"
+        return f"{state} · episode {self.episode} · seed {self.seed}"
+
     def hints(self) -> list[tuple[str, str]]:
         return [("Space", "resume" if self.paused else "pause"), ("→", "one step"),
                 ("+ −", f"speed ({self.rate:g}/s)"), ("N", "next episode"), ("F1", "help"), ("Esc", "quit")]
