@@ -59,7 +59,9 @@ def load_lm(name: str):
         LanternError: one line naming the model and what to do.
     """
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # no "Loading weights" bars: our output is ours
     where = resolve_model(name)
     local = isinstance(where, Path)
     offline = local or os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0", "false")

@@ -184,6 +184,11 @@ class Trainer:
                                f"or choose another --out")
         if resume and existing is None:
             raise LanternError(f"{self.run}: no checkpoint to resume from; drop --resume to start a new run")
+        world = None
+        if config.world is not None:  # a bad world file fails before the model loads
+            from game.cli import resolve_asset
+            from game.loader import load_world
+            world = load_world(resolve_asset(config.world))
         self.generator = torch.Generator().manual_seed(config.seed)
         torch.manual_seed(config.seed)  # value-head initialisation
         source = str(existing) if existing is not None else config.model
@@ -201,11 +206,6 @@ class Trainer:
             self.update, self.global_step = counters["update"], counters["global_step"]
             self.episodes, self.level = counters["episodes"], counters["level"]
             self.start_model = counters.get("start_model", config.model)
-        world = None
-        if config.world is not None:
-            from game.cli import resolve_asset
-            from game.loader import load_world
-            world = load_world(resolve_asset(config.world))
         self.worlds = WorldSource(world, config.max_episode_steps)
         self._stop = False
 

@@ -7,14 +7,7 @@ torch = pytest.importorskip("torch")
 from agent.checkpoint import load_policy  # noqa: E402
 from agent.prompt import PromptBuilder, View  # noqa: E402
 from agent.worlds import WorldSource  # noqa: E402
-from tests.agent_fixtures.tiny import single_thread, tiny_model  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    restore = single_thread()
-    yield tiny_model(tmp_path_factory)
-    restore()
+from tests.agent_fixtures.tiny import model_dir, tiny_model  # noqa: E402,F401
 
 
 def states(n=4):

@@ -14,18 +14,11 @@ from agent.train import Trainer, TrainConfig  # noqa: E402
 from game.errors import LanternError  # noqa: E402
 from game.generator import generate  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
-from tests.agent_fixtures.tiny import single_thread, tiny_model  # noqa: E402
+from tests.agent_fixtures.tiny import model_dir, tiny_model  # noqa: E402,F401
 
 # difficulty 1, seed 0: take the die, go north, drop it (3 commands). With 6 steps
 # allowed, the random agent wins about 1 episode in 5.
 WORLD = dict(difficulty=1, train_seeds=(0, 1), max_episode_steps=6)
-
-
-@pytest.fixture(scope="module")
-def model_dir(tmp_path_factory):
-    restore = single_thread()
-    yield tiny_model(tmp_path_factory)
-    restore()
 
 
 def config(model_dir, out, **kw):

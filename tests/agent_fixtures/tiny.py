@@ -1,6 +1,8 @@
-"""A tiny GPT-2 built once per test session (offline, seeded)."""
+"""A tiny GPT-2 built once per test session (offline, seeded), and the fixture that gives it."""
 
 from pathlib import Path
+
+import pytest
 
 _BUILT: dict[tuple, Path] = {}
 
@@ -15,10 +17,13 @@ def tiny_model(tmp_path_factory, **kwargs) -> Path:
     return _BUILT[key]
 
 
-def single_thread():
-    """Use one torch thread (a loaded 2-core machine runs tiny models far faster so); returns a restorer."""
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    """The default tiny model, with torch on one thread (a loaded 2-core machine runs
+    tiny models many times faster so)."""
     import torch
 
     before = torch.get_num_threads()
     torch.set_num_threads(1)
-    return lambda: torch.set_num_threads(before)
+    yield tiny_model(tmp_path_factory)
+    torch.set_num_threads(before)

@@ -1,0 +1,128 @@
+"""``python main.py bench train``: how fast the RL loop runs, and how close to the hardware.
+
+Prints JSON with: rollout steps/s (acting in N envs), update steps/s (one REINFORCE
+gradient pass over the rollout's transitions), the model's achieved FLOP/s in both
+(estimated as 2 x parameters per token forward, 6 x per token forward+backward,
+plus attention), a plain ``torch`` matrix multiply's FLOP/s measured in the same run,
+and the whole loop's time per transition (act + learn) over a bare forward+backward
+of the same (prompt + command) tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+
+def bench_train(args) -> int:
+    """Measure and print the training figures; returns 0."""
+    import torch
+
+    from agent.train import Trainer, TrainConfig
+    if getattr(args, "threads", None):
+        torch.set_num_threads(args.threads)
+    seconds = max(float(args.seconds), 0.1)
+    difficulty = args.difficulty or 2
+    with tempfile.TemporaryDirectory(prefix="lantern-bench-") as tmp:
+        model = args.model or _tiny(Path(tmp) / "tiny", args.seed)
+        cfg = TrainConfig(model=model, out=str(Path(tmp) / "run"), difficulty=difficulty, envs=args.envs,
+                          algo="reinforce", seed=args.seed, progress=False, record_every=0,
+                          max_episode_steps=8, minibatch=max(args.envs * 4, 32))
+        trainer = Trainer(cfg)
+        n_params = sum(p.numel() for p in trainer.policy.model.parameters())
+        rollout = _time_rollouts(trainer, seconds)
+        update = _time_updates(trainer, rollout.pop("batch"), seconds)
+        compute = _time_compute(trainer, update.pop("rows"), seconds) / (update["steps"] / update["passes"])
+    matmul = _matmul_flops(seconds)
+    shape = trainer.policy.model.config
+    flops_per_token = 2 * n_params + 4 * getattr(shape, "n_layer", 0) * getattr(shape, "n_embd", 0) * rollout["context"]
+    result = {
+        "model": args.model or "tiny GPT-2 (built locally)", "parameters": n_params, "envs": args.envs,
+        "difficulty": difficulty, "threads": torch.get_num_threads(),
+        "rollout_steps_per_s": round(rollout["steps"] / rollout["seconds"], 1),
+        "rollout_tokens_per_s": round(rollout["tokens"] / rollout["seconds"]),
+        "update_steps_per_s": round(update["steps"] / update["seconds"], 1),
+        "rollout_model_flops_per_s": round(flops_per_token * rollout["tokens"] / rollout["seconds"]),
+        "update_model_flops_per_s": round(3 * flops_per_token * update["tokens"] / update["seconds"]),
+        "matmul_flops_per_s": round(matmul),
+        "update_flops_over_matmul": round(3 * flops_per_token * update["tokens"] / update["seconds"] / matmul, 4),
+        # seconds per transition of the whole loop (act + learn) over a bare forward+backward
+        # of the same (prompt + command) tokens: the goal is at most 2
+        "loop_over_bare_forward_backward": round(
+            (rollout["seconds"] / rollout["steps"] + update["seconds"] / update["steps"]) / compute, 2),
+    }
+    print(json.dumps(result))
+    return 0
+
+
+def _tiny(path: Path, seed: int) -> str:
+    from agent.tiny import build_tiny_model
+    return str(build_tiny_model(path, n_layer=4, n_embd=128, seed=seed))
+
+
+def _time_rollouts(trainer, seconds: float) -> dict:
+    """Act in N envs for about ``seconds``; count steps and tokens the model read."""
+    steps = tokens = 0
+    contexts = []
+    start = time.perf_counter()
+    while True:
+        episodes = trainer._rollout()
+        trainer.update += 1  # fresh worlds each round
+        for t in (t for e in episodes for t in e.steps):
+            steps += 1
+            tokens += len(t.prompt) + sum(len(c) - 1 for c in t.candidates)
+            contexts.append(len(t.prompt))
+        if time.perf_counter() - start >= seconds:
+            break
+    batch = trainer._batch(episodes)
+    return {"steps": steps, "tokens": tokens, "seconds": time.perf_counter() - start,
+            "context": sum(contexts) / len(contexts), "batch": batch}
+
+
+def _time_updates(trainer, batch, seconds: float) -> dict:
+    """Repeat the REINFORCE update on one rollout for about ``seconds``."""
+    advantages, returns = trainer._advantages(batch)
+    per_pass = sum(len(t.prompt) + sum(len(c) - 1 for c in t.candidates) for t in batch.steps)
+    passes = 0
+    start = time.perf_counter()
+    while passes == 0 or time.perf_counter() - start < seconds:
+        trainer._update_policy(batch, advantages, returns)
+        passes += 1
+    rows = [t.prompt + t.candidates[t.action] for t in batch.steps]
+    return {"steps": passes * len(batch.steps), "tokens": passes * per_pass, "seconds": time.perf_counter() - start,
+            "passes": passes, "rows": rows}
+
+
+def _time_compute(trainer, rows: list[list[int]], seconds: float) -> float:
+    """Seconds of one bare forward+backward over the rollout's (prompt + chosen command) rows."""
+    import torch
+
+    from agent.policy import _pad
+    model = trainer.policy.model
+    ids, mask = _pad(rows, trainer.policy.tokenizer.pad_token_id, trainer.policy.device)
+    chunks = list(zip(ids.split(trainer.config.minibatch), mask.split(trainer.config.minibatch)))
+    passes = 0
+    start = time.perf_counter()
+    while passes == 0 or time.perf_counter() - start < seconds / 2:
+        for i, m in chunks:
+            model(input_ids=i, attention_mask=m).logits.float().mean().backward()
+        passes += 1
+    model.zero_grad(set_to_none=True)
+    torch.cuda.empty_cache() if torch.cuda.is_available() else None
+    return (time.perf_counter() - start) / passes
+
+
+def _matmul_flops(seconds: float, n: int = 1024) -> float:
+    """FLOP/s of a plain float32 n x n matrix multiply on this machine."""
+    import torch
+
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    runs = 0
+    start = time.perf_counter()
+    while runs == 0 or time.perf_counter() - start < seconds / 2:
+        a @ b
+        runs += 1
+    return 2 * n ** 3 * runs / (time.perf_counter() - start)

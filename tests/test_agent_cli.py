@@ -1,0 +1,74 @@
+"""The train / eval / bench train commands through main.py (in-process)."""
+
+import json
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import main  # noqa: E402
+from tests.agent_fixtures.tiny import model_dir, tiny_model  # noqa: E402,F401
+
+
+def run(capsys, *argv):
+    code = main.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_train_then_eval_on_held_out_seeds(model_dir, tmp_path, capsys):
+    out = tmp_path / "run"
+    code, _, err = run(capsys, "train", "--difficulty", 1, "--train-seeds", "0:4", "--model", model_dir,
+                       "--envs", 2, "--updates", 2, "--max-episode-steps", 3, "--out", out, "--no-progress")
+    assert code == 0, err
+    assert (out / "latest").is_file() and (out / "metrics.jsonl").read_text().count("\n") == 2
+    code, text, err = run(capsys, "eval", "--model", out, "--difficulty", 1, "--seeds", "1000000:1000002",
+                          "--episodes", 2, "--max-steps", 4, "--json")
+    assert code == 0, err
+    report = json.loads(text)
+    assert [r["agent"] for r in report["rows"]] == ["run", "random", "solver"]
+    assert all(r["episodes"] == 4 for r in report["rows"])
+    assert report["rows"][2]["success_rate"] == 1.0 and report["rows"][2]["moves_over_optimal"] == 1.0
+    code, _, err = run(capsys, "eval", "--model", out, "--difficulty", 1, "--seeds", "2:6")
+    assert code == 2 and "overlaps the seeds this model trained on (0:4)" in err
+    code, _, err = run(capsys, "train", "--out", out, "--resume", "--updates", 3, "--lr", 0.5)
+    assert code == 2 and "--lr 0.5 differs" in err
+    code, _, err = run(capsys, "train", "--out", out, "--resume", "--updates", 3, "--no-progress")
+    assert code == 0, err
+    assert (out / "latest").read_text().strip() == "checkpoints/update-000003"
+
+
+def test_eval_table_on_a_world_file(model_dir, capsys):
+    code, text, err = run(capsys, "eval", "--model", model_dir, "--world", "assets/worlds/tutorial.toml",
+                          "--episodes", 1, "--max-steps", 5)
+    assert code == 0, err
+    lines = text.splitlines()
+    assert lines[1].split()[:3] == ["agent", "episodes", "success"]
+    assert [ln.split()[0] for ln in lines[3:]] == ["model", "random", "solver"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--difficulty", 1, "--model", "/no/such/model"], "no such model folder"),
+    (["train", "--world", "nowhere.toml", "--difficulty", 1, "--model", "x"], "either --world PATH or --difficulty"),
+    (["train", "--difficulty", 1, "--train-seeds", "5:2", "--model", "x"], "need 0 <= A < B"),
+    (["train", "--world", "missing.toml", "--model", "MODEL", "--out", "OUT"], "no such world file"),
+    (["eval", "--model", "MODEL", "--difficulty", 1, "--seeds", "10:20"], "evaluation seeds start at 1000000"),
+    (["eval", "--model", "MODEL"], "give either --world PATH or --difficulty D"),
+    (["train", "--resume", "--out", "OUT"], "no checkpoint to resume from"),
+])
+def test_bad_input_is_one_line_and_exit_2(model_dir, tmp_path, capsys, argv, message):
+    argv = [str(model_dir) if a == "MODEL" else str(tmp_path / "o") if a == "OUT" else a for a in argv]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and message in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_bench_train_prints_json(model_dir, capsys):
+    import argparse
+
+    from agent.bench import bench_train
+    assert bench_train(argparse.Namespace(seconds=0.1, seed=0, difficulty=1, model=str(model_dir), envs=2)) == 0
+    figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for key in ("rollout_steps_per_s", "update_steps_per_s", "rollout_model_flops_per_s", "matmul_flops_per_s",
+                "update_flops_over_matmul", "loop_over_bare_forward_backward"):
+        assert figures[key] > 0, key
