@@ -163,3 +163,28 @@ def test_winning_ends_the_episode_and_says_so():
     steps = env.steps
     type_line(viewer, "look")
     assert env.steps == steps                                 # nothing runs after the end
+
+
+def test_tab_in_the_tell_field_completes_from_the_npcs_commands(tmp_path):
+    viewer = play_viewer(tmp_path)
+    type_line(viewer, "go east")                               # the person goes; Ada stays (waits)
+    viewer.handle_event(key(pygame.K_F3))
+    viewer.handle_event(typed("op"))
+    viewer.handle_event(key(pygame.K_TAB))
+    assert viewer.input.text == "open front door"
+    viewer.handle_event(key(pygame.K_RETURN))
+    viewer.update(0)
+    assert viewer.session.env.info("ada")["directive"].endswith("open front door")
+
+
+def test_scoring_shows_a_fading_plus_one_over_the_score_bar(tmp_path):
+    viewer = play_viewer(tmp_path)
+    for line in ("go east", "take key"):
+        type_line(viewer, line)
+    assert viewer.toast is not None and viewer.toast[0] == 1
+    assert any(e.kind == "reward" for e in viewer.session.transcript.entries)
+    top = viewer.layout.top
+    viewer.draw(1 / 60)
+    assert count_colour(viewer.screen, top, theme.GREEN) > 60     # the bar, and the '+1'
+    viewer.update(5.0)
+    assert viewer._toast_age() is None

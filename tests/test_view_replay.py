@@ -117,3 +117,13 @@ def test_a_tampered_episode_is_refused_naming_the_line(episode, tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(EpisodeError, match="line 4"):
         ReplaySession(read_episode(path), threaded=False)
+
+
+def test_clicking_the_play_button_toggles_playing(episode, tmp_path):
+    viewer = replay_viewer(episode, tmp_path)
+    viewer.draw(None)
+    button = (viewer.layout.seek.x + 20, viewer.layout.seek.centery)
+    viewer.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=button))
+    assert viewer.session.playing
+    viewer.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=button))
+    assert not viewer.session.playing

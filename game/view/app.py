@@ -34,6 +34,10 @@ from game.view.watch import WatchSession
 
 FPS = 60
 SCROLL_ROWS = 3
+TOAST_SECONDS = 1.6
+COLOURS = ("Colours: amber is you, teal (and violet, sky ...) the other actors, in the transcript, on the "
+           "map and in the panels. On the map a hollow green door is open, a grey one closed, a rose "
+           "one locked; dark rooms are drawn dark. Green bars and ticks are points scored.")
 
 
 class Viewer:
@@ -55,6 +59,8 @@ class Viewer:
         self.running = True
         self.seek_track = pygame.Rect(0, 0, 0, 0)
         self.dragging = False
+        self.toast: tuple[float, float] | None = None  # (points, time) of the last score change
+        self._score: tuple[int, int] | None = None
         self.set_session(session)
 
     def set_session(self, session: Session) -> None:
@@ -86,6 +92,9 @@ class Viewer:
         elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.seek_track.collidepoint(event.pos):
             self.dragging = True
             self._seek_to(event.pos[0])
+        elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and isinstance(self.session, ReplaySession) \
+                and self.layout.seek.collidepoint(event.pos) and event.pos[0] < self.seek_track.x:
+            self.session.toggle_play()
         elif kind == pygame.MOUSEMOTION and self.dragging:
             self._seek_to(event.pos[0])
         elif kind == pygame.MOUSEBUTTONUP and event.button == 1:
@@ -125,10 +134,20 @@ class Viewer:
             self.input.clear()
 
     def update(self, dt: float) -> None:
-        """Advance time: the session's timers and the NPC's answers."""
+        """Advance time: the session's timers and the NPC's answers; notice score changes."""
         self.time += dt
         self.session.update(dt)
         self._follow()
+        score = (id(self.session), self.session.info(self.session.focus)["score"])
+        if self._score is not None and score[0] == self._score[0] and score[1] != self._score[1]:
+            self.toast = (score[1] - self._score[1], self.time)
+        self._score = score
+
+    def _toast_age(self) -> float | None:
+        """Seconds since the score changed, while its '+N' still shows."""
+        if self.toast is None or self.time - self.toast[1] > TOAST_SECONDS:
+            return None
+        return self.time - self.toast[1]
 
     # -- drawing -----------------------------------------------------------------------------
 
@@ -136,7 +155,7 @@ class Viewer:
         """Paint one frame; ``dt=None`` settles animations at once (screenshots, tests)."""
         s, lay, fonts, session = self.screen, self.layout, self.fonts, self.session
         s.fill(theme.BG)
-        panels.draw_top(s, lay.top, fonts, session)
+        score_rect = panels.draw_top(s, lay.top, fonts, session)
         panels.draw_room(s, lay.room, fonts, session)
         self._draw_transcript()
         inner = widgets.card(s, fonts, lay.map, "Map", note=f"{len(session.discovered)} of "
@@ -154,8 +173,22 @@ class Viewer:
             prompt, colour, placeholder = session.prompt()
             draw_input(s, lay.input, self.input, fonts, prompt, colour, placeholder,
                        caret_on=dt is None or int(self.time * 2) % 2 == 0, enabled=session.over is None)
+        age = self._toast_age()
+        if age is not None:
+            self._draw_toast(score_rect, age)
         if session.help_open:
             self._draw_help()
+
+    def _draw_toast(self, score_rect: pygame.Rect, age: float) -> None:
+        """'+1' rising and fading over the score bar after the score changes."""
+        points = self.toast[0]
+        colour = theme.GREEN if points > 0 else theme.ROSE
+        surf = self.fonts.bold.render(f"{points:+g}", True, colour)
+        surf.set_alpha(round(255 * (1 - age / TOAST_SECONDS)))
+        self.screen.blit(surf, surf.get_rect(midbottom=(score_rect.centerx, score_rect.y + 2 - round(age * 12))))
+        glow = pygame.Surface(score_rect.inflate(8, 8).size, pygame.SRCALPHA)
+        pygame.draw.rect(glow, (*colour, round(90 * (1 - age / TOAST_SECONDS))), glow.get_rect(), border_radius=8)
+        self.screen.blit(glow, score_rect.inflate(8, 8))
 
     def _draw_transcript(self) -> None:
         session, rect = self.session, self.layout.transcript
@@ -178,9 +211,11 @@ class Viewer:
         rect.center = (w // 2, h // 2)
         inner = widgets.card(self.screen, self.fonts, rect, "Help", self.session.accent, note="F1 or Esc closes")
         y = inner.y
-        for line in widgets.wrap(self.fonts.ui, HELP, inner.w):
-            y = widgets.text(self.screen, self.fonts.ui, line, theme.TEXT, (inner.x, y)).bottom
-        y += 16
+        for block, colour in ((HELP, theme.TEXT), (COLOURS, theme.MUTED)):
+            for line in widgets.wrap(self.fonts.ui, block, inner.w):
+                y = widgets.text(self.screen, self.fonts.ui, line, colour, (inner.x, y)).bottom
+            y += 10
+        y += 6
         for key, action in self.session.hints():
             widgets.badge(self.screen, self.fonts.tiny, key, theme.MUTED, (inner.x + 90, y), "topright")
             widgets.text(self.screen, self.fonts.ui, action, theme.TEXT, (inner.x + 104, y + 1))
@@ -218,7 +253,8 @@ class Viewer:
         return (id(s), s.transcript.version, s.transcript.scroll, s.env.steps, s.over, s.notice, s.help_open,
                 s.status(), s.thinking and int(self.time * 3), getattr(s, "tell_mode", None),
                 len(getattr(s, "waiting", ())), getattr(s, "cursor", None), line.text, line.cursor,
-                tuple(line.matches), int(self.time * 2), self.screen.get_size())
+                tuple(line.matches), int(self.time * 2), self.screen.get_size(),
+                self._toast_age() is not None and int(self.time * 30))
 
     def save(self, path: str | Path) -> Path:
         """Paint a settled frame and write it as a PNG."""

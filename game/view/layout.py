@@ -47,7 +47,7 @@ def compute_layout(size: tuple[int, int], has_input: bool, has_seek: bool) -> La
     left = pygame.Rect(body.x, body.y, left_w, body.h)
     right = pygame.Rect(left.right + GAP, body.y, body.w - left_w - GAP, body.h)
 
-    room_h = min(190, max(130, round(left.h * 0.27)))
+    room_h = min(168, max(130, round(left.h * 0.24)))
     room = pygame.Rect(left.x, left.y, left.w, room_h)
     input_rect = pygame.Rect(left.x, left.bottom - 46, left.w, 46) if has_input else pygame.Rect(0, 0, 0, 0)
     transcript_bottom = (input_rect.y - GAP) if has_input else left.bottom

@@ -14,12 +14,15 @@ from game.world import ITEM
 MAX_CANDIDATES = 6
 
 
-def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
-    """Title, mode and what it is doing on the left; score bar, moves and steps on the right."""
+def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> pygame.Rect:
+    """Title, mode and what it is doing on the left; score bar, moves and steps on the right.
+
+    Returns the score bar's rect (the window shows score changes over it).
+    """
     pygame.draw.rect(surface, theme.PANEL, rect)
     pygame.draw.line(surface, theme.EDGE, (rect.x, rect.bottom - 1), (rect.right, rect.bottom - 1))
     cy = rect.centery
-    info = session.env.info(session.focus)
+    info = session.info(session.focus)
     right = rect.right - 18
     steps = f"step {session.env.steps} / {session.env.max_steps}"
     right = widgets.text(surface, fonts.small, steps, theme.MUTED, (right, cy), "midright").left - 18
@@ -28,7 +31,8 @@ def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     score = f"{info['score']} / {info['max_score']}"
     right = widgets.text(surface, fonts.bold, score, theme.TEXT, (right, cy), "midright").left - 10
     fraction = info["score"] / info["max_score"] if info["max_score"] else 0.0
-    widgets.bar(surface, pygame.Rect(right - 120, cy - 4, 120, 8), fraction, theme.GREEN)
+    score_bar = pygame.Rect(right - 120, cy - 4, 120, 8)
+    widgets.bar(surface, score_bar, fraction, theme.GREEN)
     right = widgets.text(surface, fonts.heading, "SCORE", theme.MUTED, (right - 130, cy), "midright").left - 24
 
     for radius, t in ((13, 0.12), (10, 0.25), (7, 1.0)):  # a lantern's glow
@@ -39,6 +43,7 @@ def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     x = widgets.badge(surface, fonts.heading, session.mode.upper(), session.accent, (x, cy), "midleft").right
     status = widgets.ellipsize(fonts.small, session.status(), right - x - 10)
     widgets.text(surface, fonts.small, status, theme.MUTED, (x + 10, cy), "midleft")
+    return score_bar
 
 
 def draw_room(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
@@ -134,9 +139,11 @@ def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     model = session.model_name
     note = f"thinking{'.' * (1 + int(clock * 3) % 3)}" if session.thinking else \
         (f"model: {model}" if model else None)
-    inner = widgets.card(surface, fonts, rect, f"{session.actor_name(actor)}'s mind", colour, note=note)
+    name = session.actor_name(actor)
+    title = "The NPC's mind (playing you)" if name == "You" else f"{name}'s mind"
+    inner = widgets.card(surface, fonts, rect, title, colour, note=note)
     y = inner.y
-    directive = session.env.info(actor)["directive"]
+    directive = session.info(actor)["directive"]
     if directive:
         told = widgets.ellipsize(fonts.ui, f"Told: “{directive}”", inner.w)
         y = widgets.text(surface, fonts.ui, told, colour, (inner.x, y)).bottom + 6
@@ -145,7 +152,7 @@ def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
         widgets.text(surface, fonts.ui, "No decision yet.", theme.FAINT, (inner.x, y))
         return
     value_h = 26
-    rows = sorted(decision.candidates, key=lambda c: -c[1])[:MAX_CANDIDATES]
+    rows = sorted(decision.candidates, key=lambda c: (-c[1], c[0] != decision.command))[:MAX_CANDIDATES]
     if decision.command not in [c for c, _ in rows]:
         rows = rows[:MAX_CANDIDATES - 1] + [(decision.command, dict(decision.candidates).get(decision.command, 0.0))]
     row_h = max(18, min(26, (inner.bottom - y - value_h) // max(1, len(rows) + 1)))

@@ -87,7 +87,7 @@ class PlaySession(Session):
         if lowered in HELP_WORDS:
             self.help_open = True
             return
-        extra = _meta_command(lowered, self.env, self.env.info(self.player))
+        extra = _meta_command(lowered, self.env, self.info(self.player))
         if extra == "quit":
             self.quit = True
         elif extra is not None:
@@ -103,7 +103,9 @@ class PlaySession(Session):
             self.think(self.npc_actor)
 
     def admissible(self) -> list[str]:
-        """What Tab completes from: the person's admissible commands."""
+        """What Tab completes from: the person's admissible commands (the NPC's when telling it)."""
+        if self.tell_mode and self.npc_actor:
+            return self.env.admissible(self.npc_actor)
         return self.env.admissible(self.player)
 
     # -- time, keys ----------------------------------------------------------------------------------

@@ -113,6 +113,12 @@ class ReplaySession(Session):
         if self.notice:
             self.next_session.transcript.add(SYSTEM, self.notice)
 
+    def toggle_play(self) -> None:
+        """Play or pause; playing from the end starts over."""
+        if self.cursor >= self.length:
+            self.seek(0)
+        self.playing, self._clock = not self.playing, 0.0
+
     def update(self, dt: float) -> None:
         if not self.playing:
             return
@@ -126,9 +132,7 @@ class ReplaySession(Session):
     def handle_key(self, event: pygame.event.Event) -> bool:
         key = event.key
         if key == pygame.K_SPACE:
-            if self.cursor >= self.length:
-                self.seek(0)
-            self.playing, self._clock = not self.playing, 0.0
+            self.toggle_play()
         elif key == pygame.K_t:
             self.take_over()
         elif key in (pygame.K_LEFT, pygame.K_RIGHT, pygame.K_HOME, pygame.K_END):

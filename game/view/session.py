@@ -87,6 +87,7 @@ class Session:
         self.quit = False
         self.episode = 0
         self.seed: int | None = None
+        self._info: dict[tuple, dict] = {}
 
     # -- what the window asks --------------------------------------------------------------
 
@@ -97,6 +98,15 @@ class Session:
     @property
     def model_name(self) -> str:
         return getattr(self.npc, "name", "") if self.npc is not None else ""
+
+    def info(self, actor: str) -> dict:
+        """``env.info(actor)``, computed once per step (panels ask every frame)."""
+        key = (self.episode, self.env.steps, self.env.state_hash(), actor)
+        if key not in self._info:
+            if len(self._info) > 64:
+                self._info.clear()
+            self._info[key] = self.env.info(actor)
+        return self._info[key]
 
     def actor_name(self, actor: str) -> str:
         """How an actor is written in the window: 'You' for the person, else its name."""
@@ -119,7 +129,7 @@ class Session:
         self.seed = seed
         self.episode += 1
         obs, info = self.env.reset(seed=seed)
-        self.transcript.set_entries([Entry(SYSTEM, obs), Entry(SYSTEM, f"Goal: {self.env.info(self.focus)['goal']}")])
+        self.transcript.set_entries([Entry(SYSTEM, obs), Entry(SYSTEM, f"Goal: {self.info(self.focus)['goal']}")])
         self.discovered = set()
         self.see()
         self.decision, self.over, self.notice = None, None, None

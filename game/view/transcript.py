@@ -86,8 +86,14 @@ def _rows(entry: Entry, fonts, width: int, actor_ids: list[str]) -> list[Row]:
                 for i, line in enumerate(widgets.wrap(fonts.mono_bold, entry.text, width - 12))]
     if entry.kind == REPLY:
         tint, stripe = theme.mix(theme.TEXT, colour, 0.22), theme.mix(theme.PANEL, colour, 0.45)
-        return [Row("ui", tint, line, 12, stripe, 4 if i == 0 else 0)
-                for i, line in enumerate(widgets.wrap(fonts.ui, entry.text, width - 12))]
+        rows, gap = [], 4
+        for line in widgets.wrap(fonts.ui, entry.text, width - 12):
+            if not line.strip():  # a paragraph break: a little space, not an empty row
+                gap += 6
+                continue
+            rows.append(Row("ui", tint, line, 12, stripe, gap))
+            gap = 0
+        return rows
     if entry.kind in (REWARD, ENDING):
         tone = theme.GREEN if entry.good else theme.ROSE
         font = "bold"
