@@ -66,3 +66,20 @@ def test_next_episode_by_key_and_after_an_ending(tmp_path):
     frames(viewer, NEXT_EPISODE_AFTER + 0.1)
     assert session.seed == 2 and session.over is None and session.env.steps <= 1
     assert len(list((tmp_path / "episodes").glob("*.jsonl"))) == 2
+
+
+class BrokenNPC:
+    name = "broken"
+
+    def act(self, env, actor):
+        raise RuntimeError("out of memory")
+
+
+def test_a_failing_npc_is_reported_once_and_stops(tmp_path):
+    viewer = watch_viewer(tmp_path, BrokenNPC())
+    frames(viewer, 2.0)
+    session = viewer.session
+    notes = [t for t in session.transcript.texts() if "failed" in t]
+    assert len(notes) == 1 and "out of memory" in notes[0]
+    assert session.env.steps == 0 and not session.thinking
+    viewer.draw(None)

@@ -50,6 +50,7 @@ class Viewer:
 
     def __init__(self, session: Session, size: tuple[int, int] = DEFAULT_SIZE) -> None:
         pygame.display.init()
+        pygame.display.set_icon(lantern_icon())
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
         pygame.key.set_repeat(400, 35)
         self.fonts = Fonts()
@@ -249,11 +250,9 @@ class Viewer:
 
     def signature(self) -> tuple:
         """Everything a frame depends on; the loop repaints when it changes."""
-        s, line = self.session, self.input
-        return (id(s), s.transcript.version, s.transcript.scroll, s.env.steps, s.over, s.notice, s.help_open,
-                s.status(), s.thinking and int(self.time * 3), getattr(s, "tell_mode", None),
-                len(getattr(s, "waiting", ())), getattr(s, "cursor", None), line.text, line.cursor,
-                tuple(line.matches), int(self.time * 2), self.screen.get_size(),
+        line = self.input
+        return (id(self.session), self.session.signature(), self.session.thinking and int(self.time * 3),
+                line.text, line.cursor, tuple(line.matches), int(self.time * 2), self.screen.get_size(),
                 self._toast_age() is not None and int(self.time * 30))
 
     def save(self, path: str | Path) -> Path:
@@ -264,6 +263,14 @@ class Viewer:
         self.draw(None)
         pygame.image.save(self.screen, str(path))
         return path
+
+
+def lantern_icon() -> pygame.Surface:
+    """The window icon: a lantern's glow."""
+    icon = pygame.Surface((32, 32), pygame.SRCALPHA)
+    for radius, t in ((15, 0.25), (11, 0.5), (7, 1.0)):
+        pygame.draw.circle(icon, (*theme.mix(theme.BG, theme.AMBER, t), 255), (16, 16), radius)
+    return icon
 
 
 # -- entry points (main.py) ------------------------------------------------------------------

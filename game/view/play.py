@@ -139,6 +139,9 @@ class PlaySession(Session):
             return True
         return False
 
+    def signature(self) -> tuple:
+        return super().signature() + (self.tell_mode, len(self.waiting))
+
     def status(self) -> str:
         if not self.npc_actor:
             return f"solo · seed {self.seed}"

@@ -148,6 +148,9 @@ class ReplaySession(Session):
             return False
         return True
 
+    def signature(self) -> tuple:
+        return super().signature() + (self.cursor,)
+
     def status(self) -> str:
         state = f"playing at {SPEEDS[self.speed]:g}/s" if self.playing else "paused"
         return f"{state} · {Path(self.source.source).name}"

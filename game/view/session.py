@@ -121,6 +121,11 @@ class Session:
         """A few words on what the mode is doing now (shown beside the mode badge)."""
         return f"episode {self.episode} · seed {self.seed}"
 
+    def signature(self) -> tuple:
+        """What the window shows of this session; the window repaints when it changes."""
+        return (self.episode, self.transcript.version, self.transcript.scroll, self.env.steps, self.over,
+                self.notice, self.help_open, self.status(), self.thinking)
+
     # -- episodes ----------------------------------------------------------------------------
 
     def begin(self, seed: int | None, episodes: Path | None, meta: dict | None = None) -> None:
@@ -180,8 +185,9 @@ class Session:
         if thought is None:
             return None
         if thought.error is not None:
-            self.notice = f"The NPC failed: {thought.error}"
+            self.notice = f"The NPC failed and stops: {thought.error}"
             self.transcript.add(SYSTEM, self.notice)
+            self.worker = None  # no more asking (and no error every frame)
         elif thought.token == (self.episode, self.env.steps) and self.over is None:
             self.step(thought.actor, thought.decision.command, thought.decision)
         return thought
