@@ -97,8 +97,6 @@ def _time_updates(trainer, batch, seconds: float) -> dict:
 
 def _time_compute(trainer, rows: list[list[int]], seconds: float) -> float:
     """Seconds of one bare forward+backward over the rollout's (prompt + chosen command) rows."""
-    import torch
-
     from agent.policy import _pad
     model = trainer.policy.model
     ids, mask = _pad(rows, trainer.policy.tokenizer.pad_token_id, trainer.policy.device)
@@ -110,7 +108,6 @@ def _time_compute(trainer, rows: list[list[int]], seconds: float) -> float:
             model(input_ids=i, attention_mask=m).logits.float().mean().backward()
         passes += 1
     model.zero_grad(set_to_none=True)
-    torch.cuda.empty_cache() if torch.cuda.is_available() else None
     return (time.perf_counter() - start) / passes
 
 

@@ -56,7 +56,6 @@ def load_policy(name: str, **overrides) -> LMPolicy:
             raise LanternError(f"{where / VALUE_HEAD}: value head shapes {got} do not fit this model "
                                f"({expected}); the checkpoint is from another architecture")
         policy.value_head.load_state_dict(state)
-    policy.source = str(where)
     return policy
 
 

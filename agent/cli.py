@@ -89,6 +89,7 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--episodes", type=positive_int, metavar="K", help="episodes per world (default: 1 per "
                                                                       "generated world, 10 for a world file)")
     e.add_argument("--max-steps", type=positive_int, metavar="N", help="episode step limit (default: the world's)")
+    e.add_argument("--mode", choices=("choose", "generate"), help="how the model acts (default: as it was trained)")
     e.add_argument("--sample", action="store_true", help="sample commands instead of taking the likeliest")
     e.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     e.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads")
@@ -170,7 +171,7 @@ def run_eval(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     name = _model_or_default(args.model)
     worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model)
-    policy = load_policy(name, mode="choose")
+    policy = load_policy(name, **({"mode": args.mode} if args.mode else {}))
     rows = evaluate(policy, worlds, episodes, greedy=not args.sample, seed=args.seed,
                     max_steps=args.max_steps, label=Path(name).name or "model")
     if args.json:

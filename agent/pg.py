@@ -121,9 +121,16 @@ def ppo_policy_loss(logprobs: Tensor, old_logprobs: Tensor, advantages: Tensor, 
     adv = advantages.detach()
     surrogate = torch.min(ratio * adv, ratio.clamp(1.0 - clip, 1.0 + clip) * adv)
     with torch.no_grad():
-        approx_kl = masked_mean((ratio - 1.0) - log_ratio, mask)
+        approx_kl = approx_kl_old_new(logprobs, old_logprobs, mask)
         clip_fraction = masked_mean(((ratio - 1.0).abs() > clip).to(ratio.dtype), mask)
     return -masked_mean(surrogate, mask), approx_kl, clip_fraction
+
+
+def approx_kl_old_new(logprobs: Tensor, old_logprobs: Tensor, mask: Tensor) -> Tensor:
+    """k3 estimate of KL(pi_old || pi) from actions sampled by pi_old: mean((r - 1) - log r),
+    r = pi / pi_old (Schulman's "approximating KL divergence")."""
+    log_ratio = logprobs.detach() - old_logprobs.detach()
+    return masked_mean(log_ratio.exp() - 1.0 - log_ratio, mask)
 
 
 def value_loss(values: Tensor, returns: Tensor, mask: Tensor, old_values: Tensor | None = None,

@@ -79,6 +79,8 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
     live = list(range(len(envs)))
     while live:
         if stop is not None and stop():
+            for rec in recorders.values():  # keep what was played: it replays as far as it got
+                rec.close()
             return None
         views = [View.from_info(obs[i], infos[i], history[i]) for i in live]
         cands = [infos[i]["admissible_commands"] or [FALLBACK] for i in live]

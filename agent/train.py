@@ -373,6 +373,11 @@ class Trainer:
                 (loss * len(chunk) / n).backward()
                 _append(stats, parts)
             _append(stats, {"grad_norm": self._step()})
+            with torch.no_grad():  # how far the step moved the policy, on the first chunk
+                first = torch.arange(min(n, cfg.minibatch))
+                new_logp = self._score(b.steps, first)[1]
+                _append(stats, {"approx_kl": pg.approx_kl_old_new(new_logp, old_logp[first],
+                                                                  torch.ones_like(new_logp)).item()})
             return _mean(stats)
         for _ in range(cfg.ppo_epochs):
             order = torch.randperm(n, generator=self.generator)
@@ -392,13 +397,7 @@ class Trainer:
               old_logp: torch.Tensor, old_values: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
         """The loss of one chunk of transitions, and its parts for logging."""
         cfg = self.config
-        chunk = [steps[i] for i in idx.tolist()]
-        prompts = [s.prompt for s in chunk]
-        cands = [s.candidates for s in chunk]
-        words = [s.words for s in chunk]
-        scored = self.policy.score(prompts, cands, words)
-        actions = torch.tensor([s.action for s in chunk])
-        logp = scored.logp.gather(1, actions[:, None])[:, 0]          # [B]
+        scored, logp = self._score(steps, idx)
         ones = torch.ones_like(logp)
         parts: dict[str, float] = {}
         if cfg.algo == "ppo":
@@ -412,19 +411,27 @@ class Trainer:
         entropy = scored.entropy.mean()
         loss = policy_loss - cfg.entropy_coef * entropy + (cfg.value_coef * v_loss if use_value else 0.0)
         if self.reference is not None:
-            ref_kl = self._reference_kl(scored, logp, prompts, cands, words, actions)
+            ref_kl = self._reference_kl(scored, logp, steps, idx)
             loss = loss + cfg.kl_coef * ref_kl
             parts["ref_kl"] = ref_kl.item()
         parts.update(policy_loss=policy_loss.item(), value_loss=v_loss.item(), entropy=entropy.item())
         return loss, parts
 
-    def _reference_kl(self, scored, logp, prompts, cands, words, actions) -> torch.Tensor:
+    def _score(self, steps: list[Transition], idx: torch.Tensor, policy: LMPolicy | None = None):
+        """Score a chunk of transitions again: ``(Scored, log pi(a_t|s_t) [B])``."""
+        chunk = [steps[i] for i in idx.tolist()]
+        scored = (policy or self.policy).score([s.prompt for s in chunk], [s.candidates for s in chunk],
+                                               [s.words for s in chunk])
+        actions = torch.tensor([s.action for s in chunk])
+        return scored, scored.logp.gather(1, actions[:, None])[:, 0]
+
+    def _reference_kl(self, scored, logp: torch.Tensor, steps: list[Transition], idx: torch.Tensor) -> torch.Tensor:
         """KL(pi || pi_ref): exact over candidates (choose), k3 sample estimate (generate)."""
         with torch.no_grad():
-            ref = self.reference.score(prompts, cands, words)
+            ref, ref_logp = self._score(steps, idx, self.reference)
         if self.config.mode == "choose":
             return pg.categorical_kl(scored.logp, ref.logp, scored.valid).mean()
-        return pg.sample_kl(logp, ref.logp.gather(1, actions[:, None])[:, 0]).mean()
+        return pg.sample_kl(logp, ref_logp).mean()
 
     def _step(self) -> float:
         norm = torch.nn.utils.clip_grad_norm_(self.policy.parameters(), self.config.max_grad_norm)
@@ -530,7 +537,8 @@ def _progress(cfg: TrainConfig, start: int):
     if not cfg.progress:
         return None
     from tqdm import tqdm
-    return tqdm(total=cfg.steps, initial=start, unit="step", dynamic_ncols=True)
+    total = cfg.steps if cfg.updates is None else None  # with --updates the step total is unknown
+    return tqdm(total=total, initial=start, unit="step", dynamic_ncols=True)
 
 
 def _append(stats: dict[str, list[float]], parts: dict[str, float]) -> None:

@@ -133,3 +133,11 @@ def test_corrupt_checkpoint_is_reported(model_dir, tmp_path):
     (folder / "model.safetensors").write_bytes(b"\x00" * 64)
     with pytest.raises(LanternError, match="cannot load it"):
         load_policy(str(tmp_path / "run"))
+
+
+def test_curriculum_moves_up_a_level_on_success(model_dir, tmp_path):
+    cfg = config(model_dir, tmp_path / "c", envs=2, updates=3, max_episode_steps=2, max_difficulty=2,
+                 promote_at=0.0, train_seeds=(0, 50))
+    Trainer(cfg).train()
+    rows = [json.loads(line) for line in (tmp_path / "c" / "metrics.jsonl").read_text().splitlines()]
+    assert [r["charts/difficulty"] for r in rows] == [1, 2, 2]
