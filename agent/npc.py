@@ -24,10 +24,14 @@ class LMNPC:
         seed: sampling seed.
         greedy: take the likeliest command instead of sampling.
         name: shown by the viewer.
+        threads: torch threads while choosing (one state per call gains little from
+            more, and the game window shares the CPU); None leaves torch's setting.
     """
 
-    def __init__(self, policy: LMPolicy, seed: int | None = 0, greedy: bool = False, name: str = "lm") -> None:
+    def __init__(self, policy: LMPolicy, seed: int | None = 0, greedy: bool = False, name: str = "lm",
+                 threads: int | None = 1) -> None:
         policy.config.mode = "choose"
+        self.threads = threads
         self.policy = policy
         self.greedy = greedy
         self.name = name
@@ -43,8 +47,14 @@ class LMNPC:
         elif last_cmd is not None:
             history = (history + [(last_obs, last_cmd)])[-self.policy.config.history or None:]
         options = info["admissible_commands"] or [FALLBACK]
-        acted, *_ = self.policy.act([View.from_info(obs, info, history)], [options], self.generator,
-                                    greedy=self.greedy)
+        before = torch.get_num_threads()
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        try:
+            acted, *_ = self.policy.act([View.from_info(obs, info, history)], [options], self.generator,
+                                        greedy=self.greedy)
+        finally:
+            torch.set_num_threads(before)
         command = acted.commands[0]
         self._memory[actor] = (history, obs, command, env.steps)
         ranked = sorted(zip(options, acted.probs[0]), key=lambda cp: -cp[1])

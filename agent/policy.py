@@ -116,6 +116,7 @@ class LMPolicy(nn.Module):
         nn.init.zeros_(self.value_head.bias)
         self.value_head.to(next(model.parameters()).dtype)
         limit = getattr(model.config, "n_positions", None) or getattr(model.config, "max_position_embeddings", None)
+        self.max_positions: int | None = limit
         budget = self.config.prompt_tokens
         if limit:
             budget = min(budget, limit - self.config.max_command_tokens)
@@ -172,6 +173,10 @@ class LMPolicy(nn.Module):
             (entropy is zeros unless asked for).
         """
         dev = self.device
+        longest = max(map(len, seqs))
+        if self.max_positions and max(map(len, prompts)) + longest > self.max_positions:
+            keep = self.max_positions - longest  # a very long command: drop the prompt's oldest tokens
+            prompts = [p[-keep:] if len(p) > keep else p for p in prompts]
         seq_ids, seq_mask = _pad(seqs, self.tokenizer.pad_token_id, dev)   # [M, C]
         owner_t = torch.tensor(owner, dtype=torch.long, device=dev)
         plen = torch.tensor([len(p) for p in prompts], device=dev)        # [N]
