@@ -123,3 +123,32 @@ def test_camera_glides_smoothly_then_settles(tmp_path):
     assert start[0] < mid[0] < end[0]                      # moving towards the new room ...
     assert abs(end[0] - 0.5) < 1e-3                        # ... and centred between both rooms
     assert pygame.display.get_surface() is viewer.screen
+
+
+def corridor_toml(n: int) -> str:
+    rooms = []
+    for i in range(n):
+        exits = {**({"north": f"r{i + 1}"} if i + 1 < n else {}), **({"south": f"r{i - 1}"} if i else {})}
+        body = ", ".join(f'{d} = "{to}"' for d, to in exits.items())
+        rooms.append(f'[[rooms]]\nid = "r{i}"\nname = "Room {i}"\nexits = {{ {body} }}\n')
+    return "[world]\ntitle = \"Corridor\"\n" + "".join(rooms) + \
+        '[[actors]]\nid = "player"\nname = "you"\nlocation = "r0"\n'
+
+
+def test_a_map_too_big_to_fit_follows_the_focus_without_empty_margins(tmp_path):
+    path = tmp_path / "corridor.toml"
+    path.write_text(corridor_toml(14), encoding="utf-8")
+    env = LanternEnv(load_world(path))
+    viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
+    for _ in range(13):
+        type_line(viewer, "north")
+    viewer.draw(None)
+    session, world = viewer.session, env.world
+    assert len(session.discovered) == 14
+    map_rect = viewer.layout.map
+    here = viewer.map.room_rect(map_rect, world.state.parent[world.player])
+    assert map_rect.contains(here)                            # the room we stand in is in view
+    first = viewer.map.room_rect(map_rect, world.entity("r0").index)
+    assert not map_rect.colliderect(first)                    # the far end is out of view ...
+    top = viewer.map.room_rect(map_rect, world.entity("r13").index)
+    assert top.top - map_rect.top < 80                        # ... and no empty space above the top room

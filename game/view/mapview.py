@@ -11,7 +11,7 @@ from game.view.maplayout import Link, MapLayout
 from game.world import LOCKED, OPEN, World
 
 MAX_PITCH = (160.0, 96.0)  # pixels between cell centres, across and down
-MIN_PITCH = (96.0, 58.0)
+MIN_PITCH = (84.0, 46.0)
 GLIDE = 8.0  # how fast the camera follows (1/s)
 LINK_LABELS = {"up": "up", "down": "down", "in": "in", "out": "out"}
 
@@ -39,8 +39,9 @@ class MapView:
             pitch = min(MAX_PITCH[axis], room / (hi - lo + 1))
             if pitch >= MIN_PITCH[axis]:
                 camera.append(((lo + hi) / 2, pitch))
-            else:
-                camera.append((float(focus[axis]), MIN_PITCH[axis]))
+            else:  # follow the focus, but never show empty space beyond the map's edges
+                half = room / MIN_PITCH[axis] / 2 - 0.5
+                camera.append((min(max(float(focus[axis]), lo + half), hi - half), MIN_PITCH[axis]))
         (cx, px), (cy, py) = camera
         return cx, cy, px, py
 
@@ -119,16 +120,20 @@ class MapView:
         edge = theme.actor_colour(actor_ids, focus) if here else theme.EDGE
         pygame.draw.rect(surface, fill, box, border_radius=8)
         pygame.draw.rect(surface, edge, box, width=2, border_radius=8)
-        name = widgets.wrap(fonts.map, world.name(room), box.w - 12)[:1 if box.h < 52 else 2]
+        short = box.h < 52
+        lines = widgets.wrap(fonts.map, world.name(room), box.w - 12)
+        if len(lines) > (1 if short else 2):
+            keep = 0 if short else 1
+            lines = lines[:keep] + [widgets.ellipsize(fonts.map, " ".join(lines[keep:]), box.w - 10)]
         colour = theme.TEXT if lit else theme.MUTED
-        for i, line in enumerate(name):
-            widgets.text(surface, fonts.map, widgets.ellipsize(fonts.map, line, box.w - 10), colour,
-                         (box.centerx, box.y + 6 + i * fonts.map.get_linesize()), "midtop")
+        top = box.y + (4 if short else 6)
+        for i, line in enumerate(lines):
+            widgets.text(surface, fonts.map, line, colour, (box.centerx, top + i * fonts.map.get_linesize()), "midtop")
         here_actors = world.actors_in(room)
         for i, actor in enumerate(here_actors):
             ident = world.entities[actor].id
             x = box.centerx + (i - (len(here_actors) - 1) / 2) * 16
-            centre = (round(x), box.bottom - min(11, box.h // 4))
+            centre = (round(x), box.bottom - (11 if box.h >= 40 else 2))  # pins on the edge of small boxes
             pygame.draw.circle(surface, theme.actor_colour(actor_ids, ident), centre, 6)
             if ident == focus:
                 pygame.draw.circle(surface, theme.TEXT, centre, 8, 1)
