@@ -201,11 +201,13 @@ class Trainer:
         self.episodes = 0
         self.level = config.difficulty or 0
         self.start_model = config.model
+        self._saved = -1  # the update of the newest checkpoint on disk
         if existing is not None:
             counters = load_training_state(existing, self.optimizer, self.generator)
             self.update, self.global_step = counters["update"], counters["global_step"]
             self.episodes, self.level = counters["episodes"], counters["level"]
             self.start_model = counters.get("start_model", config.model)
+            self._saved = self.update
         self.worlds = WorldSource(world, config.max_episode_steps)
         self._stop = False
 
@@ -218,52 +220,54 @@ class Trainer:
 
     def train(self) -> int:
         """Run until the step/update budget is spent or Ctrl-C; returns an exit code."""
-        cfg = self.config
         self.run.mkdir(parents=True, exist_ok=True)
         self._trim_metrics()
         logger = MetricLogger(self.run)
-        bar = _progress(cfg, self.global_step)
-        code, folder = 0, None
-        with self._interruptible():
-            while not self._done():
-                t0 = time.perf_counter()
-                # ---- rollout: one episode per env ----
-                episodes = self._rollout()
-                if episodes is None:
-                    break
-                rollout_time = time.perf_counter() - t0
-                # ---- returns and advantages ----
-                batch = self._batch(episodes)
-                advantages, returns = self._advantages(batch)
-                # ---- policy-gradient update ----
-                losses = self._update_policy(batch, advantages, returns)
-                # ---- counters, curriculum, logging ----
-                self.update += 1
-                n_steps = int(batch.mask.sum())
-                self.global_step += n_steps
-                self.episodes += len(episodes)
-                metrics = self._metrics(episodes, losses, n_steps, rollout_time, time.perf_counter() - t0)
-                self._curriculum(metrics["charts/success_rate"])
-                logger.log(metrics)
-                if bar is not None:
-                    bar.update(n_steps)
-                    bar.set_postfix(ret=f"{metrics['charts/episodic_return']:.2f}",
-                                    success=f"{metrics['charts/success_rate']:.2f}",
-                                    sps=f"{metrics['charts/steps_per_second']:.0f}")
-                # ---- checkpoint ----
-                if self.update % cfg.checkpoint_every == 0:
-                    folder = self.save()
-            if self._stop:
-                code = 130
-        if bar is not None:
-            bar.close()
-        if folder is None or not folder.name.endswith(f"{self.update:06d}"):
-            folder = self.save()
-        logger.close()
+        bar = _progress(self.config, self.global_step)
+        try:
+            with self._interruptible():
+                self._loop(logger, bar)
+        finally:
+            logger.close()
+            if bar is not None:
+                bar.close()
+        folder = self.save()
         plot_learning_curve(self.run)
-        if code:
+        if self._stop:
             print(f"interrupted: saved {folder}; continue with --resume --out {self.run}")
-        return code
+            return 130
+        return 0
+
+    def _loop(self, logger: MetricLogger, bar) -> None:
+        cfg = self.config
+        while not self._done():
+            t0 = time.perf_counter()
+            # ---- rollout: one episode per env ----
+            episodes = self._rollout()
+            if episodes is None:  # Ctrl-C during the rollout: drop it
+                break
+            rollout_time = time.perf_counter() - t0
+            # ---- returns and advantages ----
+            batch = self._batch(episodes)
+            advantages, returns = self._advantages(batch)
+            # ---- policy-gradient update ----
+            losses = self._update_policy(batch, advantages, returns)
+            # ---- counters, curriculum, logging ----
+            self.update += 1
+            n_steps = int(batch.mask.sum())
+            self.global_step += n_steps
+            self.episodes += len(episodes)
+            metrics = self._metrics(episodes, losses, n_steps, rollout_time, time.perf_counter() - t0)
+            self._curriculum(metrics["charts/success_rate"])
+            logger.log(metrics)
+            if bar is not None:
+                bar.update(n_steps)
+                bar.set_postfix(ret=f"{metrics['charts/episodic_return']:.2f}",
+                                success=f"{metrics['charts/success_rate']:.2f}",
+                                sps=f"{metrics['charts/steps_per_second']:.0f}")
+            # ---- checkpoint ----
+            if self.update % cfg.checkpoint_every == 0:
+                self.save()
 
     def _done(self) -> bool:
         cfg = self.config
@@ -459,8 +463,12 @@ class Trainer:
             self.level += 1
 
     def save(self) -> Path:
-        """Checkpoint now (model, value head, optimizer, generator, counters)."""
+        """Checkpoint now (model, value head, optimizer, generator, counters); a checkpoint
+        of this update that already exists is kept as it is."""
         cfg = self.config
+        if self._saved == self.update:
+            return self.run / "checkpoints" / f"update-{self.update:06d}"
+        self._saved = self.update
         counters = {"update": self.update, "global_step": self.global_step, "episodes": self.episodes,
                     "level": self.level, "start_model": self.start_model, "config": asdict(cfg)}
         meta = {"trained_on": self._trained_on(), "start_model": self.start_model}

@@ -70,6 +70,9 @@ def test_resume_continues_exactly(model_dir, tmp_path, algo):
     strip = lambda p: [{k: v for k, v in json.loads(line).items() if "per_second" not in k}  # noqa: E731
                        for line in p.read_text().splitlines()]
     assert strip(tmp_path / "a" / "metrics.jsonl") == strip(tmp_path / "b" / "metrics.jsonl")
+    stamp = (tmp_path / "b" / "checkpoints" / "update-000004" / "model.safetensors").stat().st_mtime_ns
+    assert Trainer(config(model_dir, tmp_path / "b", updates=4, **kw), resume=True).train() == 0  # nothing to do
+    assert (tmp_path / "b" / "checkpoints" / "update-000004" / "model.safetensors").stat().st_mtime_ns == stamp
 
 
 def test_ctrl_c_saves_a_checkpoint_and_exits_cleanly(model_dir, tmp_path, monkeypatch):
