@@ -188,3 +188,14 @@ def test_scoring_shows_a_fading_plus_one_over_the_score_bar(tmp_path):
     assert count_colour(viewer.screen, top, theme.GREEN) > 60     # the bar, and the '+1'
     viewer.update(5.0)
     assert viewer._toast_age() is None
+
+
+def test_solo_world_lists_the_commands_that_work_now():
+    env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"))
+    viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
+    assert viewer.session.npc_actor is None
+    type_line(viewer, "go north")
+    viewer.draw(None)
+    assert viewer.session.transcript.texts()[-2] == "You › go north"      # the NPC did not act
+    assert "take brass lamp" in viewer.session.info("player")["admissible_commands"]
+    assert count_colour(viewer.screen, viewer.layout.npc, theme.MUTED) > 200  # the list is drawn

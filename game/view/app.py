@@ -65,7 +65,9 @@ class Viewer:
         self.set_session(session)
 
     def set_session(self, session: Session) -> None:
+        """Show ``session`` (at start, and when a replay is taken over)."""
         self.session = session
+        self.seek_track, self.dragging = pygame.Rect(0, 0, 0, 0), False
         self.map = MapView(layout_rooms(session.env.world))
         pygame.display.set_caption(f"Lantern · {session.env.world.title} · {session.mode}")
         self.relayout()

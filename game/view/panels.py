@@ -53,7 +53,7 @@ def draw_room(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Sessio
     room = world.state.parent[actor]
     colour = theme.actor_colour(session.env.actor_ids, session.focus)
     name = session.actor_name(session.focus)
-    inner = widgets.card(surface, fonts, rect, f"Where {name} {'are' if name == 'You' else 'is'}", colour)
+    inner = widgets.card(surface, fonts, rect, "Where you are" if name == "You" else f"Where {name} is", colour)
     if room < 0:
         return
     lit = world.is_lit(room)
@@ -69,7 +69,8 @@ def draw_room(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Sessio
     lines = widgets.wrap(fonts.prose, body, inner.w)
     room_for = max(1, (inner.bottom - y - (fonts.ui.get_linesize() if things else 0)) // fonts.prose.get_linesize())
     for i, line in enumerate(lines[:room_for]):
-        shown = line if i < room_for - 1 or len(lines) <= room_for else widgets.ellipsize(fonts.prose, line + " …", inner.w)
+        cut = i == room_for - 1 and len(lines) > room_for
+        shown = widgets.ellipsize(fonts.prose, line + " …", inner.w) if cut else line
         y = widgets.text(surface, fonts.prose, shown, theme.mix(theme.TEXT, theme.MUTED, 0.25), (inner.x, y)).bottom
     if things:
         here = widgets.ellipsize(fonts.ui, "Here: " + ", ".join(things), inner.w)
@@ -130,10 +131,7 @@ def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     """The NPC's mind: its goal in words, candidates as probability bars, the choice, the value."""
     actor = session.npc_actor
     if actor is None:
-        inner = widgets.card(surface, fonts, rect, "NPC mind")
-        for i, line in enumerate(widgets.wrap(fonts.ui, "No NPC lives in this world: you play alone. "
-                                              "Try 'watch' to see the NPC play it.", inner.w)):
-            widgets.text(surface, fonts.ui, line, theme.MUTED, (inner.x, inner.y + i * fonts.ui.get_linesize()))
+        _solo(surface, rect, fonts, session)
         return
     colour = theme.actor_colour(session.env.actor_ids, actor)
     model = session.model_name
@@ -164,6 +162,23 @@ def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     if extra > 0:
         widgets.text(surface, fonts.small, f"+{extra} more candidates", theme.FAINT, (inner.x, y))
     _value(surface, fonts, pygame.Rect(inner.x, inner.bottom - value_h + 8, inner.w, 16), decision.value, colour)
+
+
+def _solo(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
+    """No NPC in this world: say so, and list what would change something now (Tab completes them)."""
+    inner = widgets.card(surface, fonts, rect, "Commands that work now", note="no NPC here: you play alone")
+    y = inner.y
+    line_h = fonts.mono.get_linesize() + 4
+    options = session.info(session.focus)["admissible_commands"]
+    for command in options:
+        if y + 2 * line_h > inner.bottom:
+            widgets.text(surface, fonts.small, f"+{len(options) - options.index(command)} more", theme.FAINT,
+                         (inner.x, y))
+            return
+        widgets.text(surface, fonts.mono, widgets.ellipsize(fonts.mono, command, inner.w), theme.MUTED, (inner.x, y))
+        y += line_h
+    tip = "Tab completes these; 'watch' lets the NPC play this world."
+    widgets.text(surface, fonts.small, tip, theme.FAINT, (inner.x, inner.bottom), "bottomleft")
 
 
 def _candidate(surface: pygame.Surface, fonts, rect: pygame.Rect, command: str, prob: float, chosen: bool,
@@ -222,7 +237,8 @@ def draw_seek(surface: pygame.Surface, rect: pygame.Rect, fonts, session) -> pyg
     for i, reward in enumerate(session.rewards):
         if reward:
             x = track.x + round(track.w * (i + 1) / session.length)
-            pygame.draw.line(surface, theme.GREEN if reward > 0 else theme.ROSE, (x, track.y - 6), (x, track.bottom + 5), 2)
+            tone = theme.GREEN if reward > 0 else theme.ROSE
+            pygame.draw.line(surface, tone, (x, track.y - 6), (x, track.bottom + 5), 2)
     knob = (track.x + round(track.w * fraction), track.centery)
     pygame.draw.circle(surface, theme.VIOLET, knob, 8)
     pygame.draw.circle(surface, theme.TEXT, knob, 3)

@@ -61,8 +61,8 @@ class PlaySession(Session):
             EpisodeError: when the engine does not reach the recorded state.
         """
         env = episode.make_env()
-        session = cls(env, npc, episode.header.get("seed"), episode.header.get("player"), threaded=threaded,
-                      begin=False)
+        session = cls(env, npc, episode.header.get("seed"), episode.header.get("player"), episodes=episodes,
+                      threaded=threaded, begin=False)
         session.begin(episode.header.get("seed"), episodes,
                       {"taken_over_from": episode.source, "taken_over_at": at})
         for record in episode.steps[:at]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pygame
@@ -82,6 +83,8 @@ class WatchSession(Session):
 
     def status(self) -> str:
         state = "paused" if self.paused else f"{self.rate:g} commands/s"
+        if self.over is not None and not self.paused:
+            state = f"next episode in {math.ceil(self._next_in)} s"
         return f"{state} · episode {self.episode} · seed {self.seed}"
 
     def hints(self) -> list[tuple[str, str]]:
