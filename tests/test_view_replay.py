@@ -5,6 +5,7 @@ import json
 import pygame
 import pytest
 
+from game.errors import LanternError
 from game.record import EpisodeError, read_episode, replay
 from game.view.app import Viewer
 from game.view.play import PlaySession
@@ -127,3 +128,24 @@ def test_clicking_the_play_button_toggles_playing(episode, tmp_path):
     assert viewer.session.playing
     viewer.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, button=1, pos=button))
     assert not viewer.session.playing
+
+
+def test_take_over_makes_the_npc_as_the_episode_did_or_says_why_not(tmp_path):
+    env = workshop_env(tmp_path)
+    session = PlaySession(env, ScriptedNPC(["go east"]), seed=1, episodes=tmp_path / "rec", threaded=False,
+                          meta={"model_arg": "runs/ppo/latest"})
+    type_line(Viewer(session), "open front door")
+    session.close()
+    (path,) = (tmp_path / "rec").glob("*.jsonl")
+    asked = []
+
+    def broken(model, seed):
+        asked.append((model, seed))
+        raise LanternError(f"{model}: no model there")
+
+    viewer = Viewer(ReplaySession(read_episode(path), broken, episodes=None, threaded=False))
+    viewer.handle_event(key(pygame.K_END))
+    viewer.handle_event(key(pygame.K_t))
+    assert asked == [("runs/ppo/latest", 1)]
+    assert isinstance(viewer.session, PlaySession)
+    assert viewer.session.npc.name == "random" and "no model there" in viewer.session.notice

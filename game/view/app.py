@@ -305,7 +305,8 @@ def run_play_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
     check_display()
     shot = bool(getattr(args, "screenshot", None))
     session = PlaySession(env, npc, args.seed, getattr(args, "actor", None),
-                          episodes=None if shot else DEFAULT_EPISODES, threaded=not shot)
+                          episodes=None if shot else DEFAULT_EPISODES, threaded=not shot,
+                          meta={"model_arg": getattr(args, "model", None)})
     return _open(session, args, lambda n: session.autoplay(n, session.npc_actor or session.player))
 
 
@@ -313,7 +314,8 @@ def run_watch_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int
     """``main.py watch``: the NPC plays alone."""
     check_display()
     shot = bool(getattr(args, "screenshot", None))
-    session = WatchSession(env, npc, args.seed, episodes=None if shot else DEFAULT_EPISODES, threaded=not shot)
+    session = WatchSession(env, npc, args.seed, episodes=None if shot else DEFAULT_EPISODES, threaded=not shot,
+                           meta={"model_arg": getattr(args, "model", None)})
     return _open(session, args, lambda n: session.autoplay(n, session.focus))
 
 

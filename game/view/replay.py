@@ -98,19 +98,23 @@ class ReplaySession(Session):
         self.seek(round(min(max(fraction, 0.0), 1.0) * self.length))
 
     def take_over(self) -> None:
-        """Leave the replay and play on from the step shown (``next_session`` holds the play)."""
+        """Leave the replay and play on from the step shown (``next_session`` holds the play).
+
+        The NPC is made the way the episode's NPC was (its ``--model``, kept in the
+        header as ``model_arg``); a random episode gets a random NPC.
+        """
         from game.view.play import PlaySession
         header = self.source.header
-        model = header.get("model")
         npc: NPC = RandomNPC(header.get("seed"))
-        if self.make_npc is not None and model not in (None, "random"):
+        if self.make_npc is not None and header.get("model") not in (None, "random"):
             try:
-                npc = self.make_npc(model, header.get("seed"))
+                npc = self.make_npc(header.get("model_arg"), header.get("seed"))
             except LanternError as exc:
-                self.notice = f"Could not load the model {model!r} ({exc}); the NPC plays randomly."
+                self.notice = f"Could not load the episode's model ({exc}); the NPC plays randomly."
         self.next_session = PlaySession.take_over(self.source, self.cursor, npc, self.episodes,
                                                   threaded=self.threaded)
         if self.notice:
+            self.next_session.notice = self.notice
             self.next_session.transcript.add(SYSTEM, self.notice)
 
     def toggle_play(self) -> None:

@@ -25,28 +25,30 @@ class WatchSession(Session):
         seed: the first episode's seed; each next episode adds one.
         episodes: folder for episode files (None: do not record).
         threaded: let the NPC think in a thread.
+        meta: extra header fields for the episode files.
     """
 
     mode = "watch"
     accent = theme.TEAL
 
     def __init__(self, env: LanternEnv, npc: NPC, seed: int | None = 0, episodes: Path | None = None,
-                 threaded: bool = True) -> None:
+                 threaded: bool = True, meta: dict | None = None) -> None:
         actor = first_npc(env, env.player_id) or env.player_id
         super().__init__(env, actor, actor, npc, threaded)
         self.episodes = episodes
+        self.meta = meta or {}
         self.paused = False
         self.speed = SPEEDS.index(4.0)
         self._clock = 0.0
         self._next_in = NEXT_EPISODE_AFTER
-        self.begin(seed, episodes)
+        self.begin(seed, episodes, self.meta)
 
     @property
     def rate(self) -> float:
         return SPEEDS[self.speed]
 
     def next_episode(self) -> None:
-        self.begin((self.seed or 0) + 1, self.episodes)
+        self.begin((self.seed or 0) + 1, self.episodes, self.meta)
         self._next_in = NEXT_EPISODE_AFTER
 
     def update(self, dt: float) -> None:
