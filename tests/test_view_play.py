@@ -149,6 +149,9 @@ def test_new_episode_and_help(tmp_path):
     assert viewer.session.env.steps == 0 and viewer.session.seed == 4
     assert len(viewer.session.discovered) == 1
     assert len(list((tmp_path / "episodes").glob("*.jsonl"))) == 1   # the first one is finished
+    viewer.handle_event(key(pygame.K_n, pygame.KMOD_CTRL))
+    viewer.session.close()
+    assert len(list((tmp_path / "episodes").iterdir())) == 1         # an episode with no steps is not kept
 
 
 def test_winning_ends_the_episode_and_says_so():

@@ -5,6 +5,7 @@ import pygame
 from game.loader import load_world
 from game.env import LanternEnv
 from game.npc import RandomNPC
+from game.record import read_episode
 from game.view.app import Viewer
 from game.view.watch import NEXT_EPISODE_AFTER, SPEEDS, WatchSession
 from tests.test_view_fixtures import ROOT_WORLDS, ScriptedNPC, key, workshop_env
@@ -65,7 +66,8 @@ def test_next_episode_by_key_and_after_an_ending(tmp_path):
     viewer.draw(None)
     frames(viewer, NEXT_EPISODE_AFTER + 0.1)
     assert session.seed == 2 and session.over is None and session.env.steps <= 1
-    assert len(list((tmp_path / "episodes").glob("*.jsonl"))) == 2
+    (finished,) = (tmp_path / "episodes").glob("*.jsonl")  # the empty first episode was not kept
+    assert len(read_episode(finished).steps) == 3
 
 
 class BrokenNPC:

@@ -88,6 +88,7 @@ class Session:
         self.episode = 0
         self.seed: int | None = None
         self._info: dict[tuple, dict] = {}
+        self.recorded = 0  # steps written to the current episode file
 
     # -- what the window asks --------------------------------------------------------------
 
@@ -138,15 +139,18 @@ class Session:
         self.discovered = set()
         self.see()
         self.decision, self.over, self.notice = None, None, None
+        self.recorded = 0
         if episodes is not None:
             self.recorder = EpisodeRecorder(episode_path(episodes, self.env.world.title or "world"),
                                             self.env, seed, meta={"model": self.model_name or None,
                                                                   "mode": self.mode, **(meta or {})})
 
     def close(self) -> None:
-        """Finish the episode file, if one is being written."""
+        """Finish the episode file, if one is being written (one with no steps is not kept)."""
         if self.recorder is not None:
-            self.recorder.close()
+            path = self.recorder.close()
+            if not self.recorded:
+                path.unlink(missing_ok=True)
             self.recorder = None
 
     def see(self) -> None:
@@ -161,6 +165,7 @@ class Session:
         if self.recorder is not None:
             self.recorder.record(actor, command, obs, reward, info, done, candidates=candidates_of(decision),
                                  value=None if decision is None else decision.value)
+            self.recorded += 1
         for entry in step_entries(actor, self.actor_name(actor), command, obs, reward, info):
             self.transcript.add(entry.kind, entry.text, entry.actor, entry.good)
         if decision is not None:
