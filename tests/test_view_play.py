@@ -202,3 +202,19 @@ def test_solo_world_lists_the_commands_that_work_now():
     assert viewer.session.transcript.texts()[-2] == "You › go north"      # the NPC did not act
     assert "take brass lamp" in viewer.session.info("player")["admissible_commands"]
     assert count_colour(viewer.screen, viewer.layout.npc, theme.MUTED) > 200  # the list is drawn
+
+
+def test_timer_mode_rethinks_at_once_when_the_person_moved_meanwhile(tmp_path):
+    env = workshop_env(tmp_path)
+    viewer = Viewer(PlaySession(env, SlowNPC(), threaded=True))
+    viewer.handle_event(key(pygame.K_F2))
+    viewer.update(NPC_PERIOD + 0.01)                          # the NPC starts thinking ...
+    assert viewer.session.thinking
+    type_line(viewer, "look")                                 # ... the person acts meanwhile
+    deadline = time.perf_counter() + 5
+    while "Ada › go east" not in viewer.session.transcript.texts() and time.perf_counter() < deadline:
+        viewer.update(0.01)                                   # well under one NPC period in all
+        time.sleep(0.01)
+    texts = viewer.session.transcript.texts()
+    assert texts.index("You › look") < texts.index("Ada › go east")
+    assert viewer.time < NPC_PERIOD + 1.0

@@ -111,7 +111,8 @@ class PlaySession(Session):
     # -- time, keys ----------------------------------------------------------------------------------
 
     def update(self, dt: float) -> None:
-        self.collect()
+        if self.collect() == "stale" and self.timer_mode:
+            self._clock = NPC_PERIOD  # the person moved meanwhile: think again now, not a period later
         if self.over is not None:
             self.waiting.clear()
             return

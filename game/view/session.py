@@ -17,7 +17,7 @@ from game.env import LanternEnv
 from game.npc import NPC, Decision
 from game.record import EpisodeRecorder
 from game.view import theme
-from game.view.npcworker import NpcWorker, Thought
+from game.view.npcworker import NpcWorker
 from game.view.transcript import ENDING, SYSTEM, Entry, Transcript, step_entries
 
 DEFAULT_EPISODES = Path("runs/episodes")
@@ -184,8 +184,13 @@ class Session:
         if self.worker is not None and not self.worker.busy and self.over is None:
             self.worker.request(self.env, actor, (self.episode, self.env.steps))
 
-    def collect(self) -> Thought | None:
-        """Apply the NPC's finished thought if it is still current; returns it."""
+    def collect(self) -> str | None:
+        """Apply the NPC's finished thought if it is still current.
+
+        Returns:
+            None when no thought arrived; else "applied", "stale" (the world moved
+            on while the NPC thought, so it was dropped) or "failed".
+        """
         thought = self.worker.poll() if self.worker is not None else None
         if thought is None:
             return None
@@ -193,9 +198,11 @@ class Session:
             self.notice = f"The NPC failed and stops: {thought.error}"
             self.transcript.add(SYSTEM, self.notice)
             self.worker = None  # no more asking (and no error every frame)
-        elif thought.token == (self.episode, self.env.steps) and self.over is None:
-            self.step(thought.actor, thought.decision.command, thought.decision)
-        return thought
+            return "failed"
+        if thought.token != (self.episode, self.env.steps) or self.over is not None:
+            return "stale"
+        self.step(thought.actor, thought.decision.command, thought.decision)
+        return "applied"
 
     def autoplay(self, steps: int, actor: str) -> None:
         """Let the NPC play ``steps`` commands for ``actor`` at once (screenshots, tests)."""
