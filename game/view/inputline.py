@@ -167,7 +167,8 @@ def draw_input(surface: pygame.Surface, rect: pygame.Rect, line: InputLine, font
                          (rect.x + 14, rect.centery), "midleft")
     x = label.right + 10
     if not line.text:
-        widgets.text(surface, fonts.ui, placeholder, theme.FAINT, (x, rect.centery), "midleft")
+        widgets.text(surface, fonts.ui, widgets.ellipsize(fonts.ui, placeholder, rect.right - x - 14), theme.FAINT,
+                     (x, rect.centery), "midleft")
     else:
         shown = widgets.ellipsize(fonts.mono, line.text, rect.right - x - 14)
         widgets.text(surface, fonts.mono, shown, theme.TEXT, (x, rect.centery), "midleft")

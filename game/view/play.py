@@ -154,8 +154,8 @@ class PlaySession(Session):
         out = [("Enter", "send"), ("Tab", "complete"), ("↑↓", "history")]
         if self.npc_actor:
             name = self.actor_name(self.npc_actor)
-            out += [("F2", "timer" if not self.timer_mode else "turns"),
-                    ("F3", f"tell {name}" if not self.tell_mode else "commands")]
+            out += [("F2", f"{name} on a timer" if not self.timer_mode else f"{name} after you"),
+                    ("F3", f"tell {name}" if not self.tell_mode else "type commands")]
         return out + [("Ctrl+N", "new episode"), ("F1", "help"), ("Esc", "quit")]
 
     def prompt(self) -> tuple[str, theme.Colour, str]:
