@@ -166,14 +166,13 @@ class Session:
             self.recorder.record(actor, command, obs, reward, info, done, candidates=candidates_of(decision),
                                  value=None if decision is None else decision.value)
             self.recorded += 1
-        for entry in step_entries(actor, self.actor_name(actor), command, obs, reward, info):
-            self.transcript.add(entry.kind, entry.text, entry.actor, entry.good)
+        self.transcript.extend(step_entries(actor, self.actor_name(actor), command, obs, reward, info))
         if decision is not None:
             self.decision = decision
         self.see()
         if done:
             self.over = ending(self, actor, info, truncated)
-            self.transcript.add(ENDING, self.over.text, actor, self.over.good)
+            self.transcript.extend([self.over])
             self.close()
         return info
 

@@ -20,17 +20,19 @@ class Entry:
         text: what is shown.
         actor: whose command or reply it is (None for the game's own notes).
         good: for REWARD/ENDING, whether it is good news (green) or bad (rose).
+        step: for COMMAND, the episode step it was (shown at the right).
     """
 
     kind: str
     text: str
     actor: str | None = None
     good: bool = True
+    step: int | None = None
 
 
 @dataclass(frozen=True)
 class Row:
-    """One drawn line: font key, colour, text, left indent, stripe colour, space above."""
+    """One drawn line: font key, colour, text, left indent, stripe colour, space above, right note."""
 
     font: str
     colour: theme.Colour
@@ -38,6 +40,7 @@ class Row:
     indent: int
     stripe: theme.Colour | None
     gap: int
+    note: str = ""
 
 
 class Transcript:
@@ -49,7 +52,11 @@ class Transcript:
         self.version = 0
 
     def add(self, kind: str, text: str, actor: str | None = None, good: bool = True) -> None:
-        self.entries.append(Entry(kind, text, actor, good))
+        self.extend([Entry(kind, text, actor, good)])
+
+    def extend(self, entries: list[Entry]) -> None:
+        """Append entries and show the newest."""
+        self.entries.extend(entries)
         self.scroll = 0
         self.version += 1
 
@@ -70,7 +77,8 @@ class Transcript:
 def step_entries(actor: str, actor_name: str, command: str, reply: str, reward: float,
                  info: dict) -> list[Entry]:
     """The entries one step adds: the command, the reply, and any change of score."""
-    out = [Entry(COMMAND, f"{actor_name} › {command}", actor), Entry(REPLY, reply.strip() or "…", actor)]
+    out = [Entry(COMMAND, f"{actor_name} › {command}", actor, step=info["steps"]),
+           Entry(REPLY, reply.strip() or "…", actor)]
     if reward:
         sign = "+" if reward > 0 else "−"
         plural = "s" if abs(reward) != 1 else ""
@@ -82,8 +90,9 @@ def step_entries(actor: str, actor_name: str, command: str, reply: str, reward: 
 def _rows(entry: Entry, fonts, width: int, actor_ids: list[str]) -> list[Row]:
     colour = theme.actor_colour(actor_ids, entry.actor)
     if entry.kind == COMMAND:
-        return [Row("mono_bold", colour, line, 12, colour, 14 if i == 0 else 0)
-                for i, line in enumerate(widgets.wrap(fonts.mono_bold, entry.text, width - 12))]
+        note = f"#{entry.step}" if entry.step is not None else ""
+        return [Row("mono_bold", colour, line, 12, colour, 14 if i == 0 else 0, note if i == 0 else "")
+                for i, line in enumerate(widgets.wrap(fonts.mono_bold, entry.text, width - 52))]
     if entry.kind == REPLY:
         tint, stripe = theme.mix(theme.TEXT, colour, 0.22), theme.mix(theme.PANEL, colour, 0.45)
         rows, gap = [], 4
@@ -138,6 +147,8 @@ class TranscriptView:
             if row.stripe is not None:
                 pygame.draw.rect(surface, row.stripe, (rect.x, top + 2, 3, font.get_linesize() - 2))
             widgets.text(surface, font, row.text, row.colour, (rect.x + row.indent, top))
+            if row.note:
+                widgets.text(surface, fonts.small, row.note, theme.FAINT, (rect.right - 10, top + 2), "topright")
             y += h
         surface.set_clip(clip)
         if start > 0 or end < len(rows):
