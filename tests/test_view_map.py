@@ -152,3 +152,18 @@ def test_a_map_too_big_to_fit_follows_the_focus_without_empty_margins(tmp_path):
     assert not map_rect.colliderect(first)                    # the far end is out of view ...
     top = viewer.map.room_rect(map_rect, world.entity("r13").index)
     assert top.top - map_rect.top < 80                        # ... and no empty space above the top room
+
+
+def test_hovering_a_room_shows_its_full_description(tmp_path):
+    env = workshop_env(tmp_path)
+    viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
+    viewer.draw(None)
+    yard = env.world.entity("yard").index
+    centre = viewer.map.room_rect(viewer.map_rect, yard).center
+    assert viewer.map.room_at(viewer.map_rect, centre, viewer.session.discovered) == yard
+    assert viewer.map.room_at(viewer.map_rect, (5, 5), viewer.session.discovered) is None
+    below = pygame.Rect(centre[0] + 20, centre[1] + 20, 120, 60)
+    plain = count_colour(viewer.screen, below, theme.PANEL_RAISED)
+    viewer.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=centre, rel=(0, 0), buttons=(0, 0, 0)))
+    viewer.draw(None)
+    assert count_colour(viewer.screen, below, theme.PANEL_RAISED) > plain + 1000

@@ -24,7 +24,7 @@ from game.view import panels, theme, widgets
 from game.view.inputline import InputLine, draw_input
 from game.view.layout import DEFAULT_SIZE, compute_layout
 from game.view.maplayout import layout_rooms
-from game.view.mapview import MapView, draw_legend
+from game.view.mapview import MapView, draw_legend, draw_room_tip
 from game.view.play import PlaySession
 from game.view.replay import ReplaySession
 from game.view.session import DEFAULT_EPISODES, Session
@@ -60,6 +60,8 @@ class Viewer:
         self.running = True
         self.seek_track = pygame.Rect(0, 0, 0, 0)
         self.dragging = False
+        self.mouse: tuple[int, int] = (-1, -1)
+        self.map_rect = pygame.Rect(0, 0, 0, 0)
         self.toast: tuple[float, float] | None = None  # (points, time) of the last score change
         self._score: tuple[int, int] | None = None
         self.set_session(session)
@@ -98,8 +100,10 @@ class Viewer:
         elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and isinstance(self.session, ReplaySession) \
                 and self.layout.seek.collidepoint(event.pos) and event.pos[0] < self.seek_track.x:
             self.session.toggle_play()
-        elif kind == pygame.MOUSEMOTION and self.dragging:
-            self._seek_to(event.pos[0])
+        elif kind == pygame.MOUSEMOTION:
+            self.mouse = event.pos
+            if self.dragging:
+                self._seek_to(event.pos[0])
         elif kind == pygame.MOUSEBUTTONUP and event.button == 1:
             self.dragging = False
         self._follow()
@@ -163,7 +167,8 @@ class Viewer:
         self._draw_transcript()
         inner = widgets.card(s, fonts, lay.map, "Map", note=f"{len(session.discovered)} of "
                              f"{len(session.env.world.rooms)} rooms found")
-        self.map.draw(s, inner.inflate(0, -20).move(0, -10), fonts, session.env.world, session.discovered,
+        self.map_rect = inner.inflate(0, -20).move(0, -10)
+        self.map.draw(s, self.map_rect, fonts, session.env.world, session.discovered,
                       session.env.actor_ids, session.focus, dt)
         draw_legend(s, fonts, (inner.x, inner.bottom - 14))
         panels.draw_goals(s, lay.goals, fonts, session)
@@ -179,8 +184,18 @@ class Viewer:
         age = self._toast_age()
         if age is not None:
             self._draw_toast(score_rect, age)
+        self._draw_room_tip()
         if session.help_open:
             self._draw_help()
+
+    def _draw_room_tip(self) -> None:
+        """Hovering a room on the map shows its full name, description and who is there."""
+        session = self.session
+        room = self.map.room_at(self.map_rect, self.mouse, session.discovered)
+        if room is not None:
+            world = session.env.world
+            names = [session.actor_name(world.entities[a].id) for a in world.actors_in(room)]
+            draw_room_tip(self.screen, self.fonts, world, room, names, self.mouse)
 
     def _draw_toast(self, score_rect: pygame.Rect, age: float) -> None:
         """'+1' rising and fading over the score bar after the score changes."""
@@ -254,7 +269,7 @@ class Viewer:
         """Everything a frame depends on; the loop repaints when it changes."""
         line = self.input
         return (id(self.session), self.session.signature(), self.session.thinking and int(self.time * 3),
-                line.text, line.cursor, tuple(line.matches), int(self.time * 2), self.screen.get_size(),
+                line.text, line.cursor, tuple(line.matches), int(self.time * 2), self.screen.get_size(), self.mouse,
                 self._toast_age() is not None and int(self.time * 30))
 
     def save(self, path: str | Path) -> Path:

@@ -8,7 +8,7 @@ import pygame
 
 from game.view import theme, widgets
 from game.view.maplayout import Link, MapLayout
-from game.world import LOCKED, OPEN, World
+from game.world import ITEM, LOCKED, OPEN, World
 
 MAX_PITCH = (160.0, 96.0)  # pixels between cell centres, across and down
 MIN_PITCH = (84.0, 46.0)
@@ -65,6 +65,12 @@ class MapView:
         box = pygame.Rect(0, 0, round(px * 0.76), round(py * 0.64))
         box.center = (round(x), round(y))
         return box
+
+    def room_at(self, rect: pygame.Rect, pos: tuple[int, int], rooms: set[int]) -> int | None:
+        """The room of ``rooms`` drawn under ``pos``, if any."""
+        if not rect.collidepoint(pos):
+            return None
+        return next((r for r in rooms if r in self.layout.cells and self.room_rect(rect, r).collidepoint(pos)), None)
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect, fonts, world: World, discovered: set[int],
              actor_ids: list[str], focus: str, dt: float | None) -> None:
@@ -137,6 +143,28 @@ class MapView:
             pygame.draw.circle(surface, theme.actor_colour(actor_ids, ident), centre, 6)
             if ident == focus:
                 pygame.draw.circle(surface, theme.TEXT, centre, 8, 1)
+
+
+def draw_room_tip(surface: pygame.Surface, fonts, world: World, room: int, names: list[str],
+                  pos: tuple[int, int]) -> None:
+    """A tooltip for a room under the mouse: full name, description, who and what is there."""
+    lit = world.is_lit(room)
+    width = 300
+    lines = widgets.wrap(fonts.small, world.entities[room].description if lit else "Dark: nothing can be seen.",
+                         width - 20)[:4]
+    here = names + ([world.name(e) for e in world.contents(room) if world.entities[e].kind == ITEM] if lit else [])
+    if here:
+        lines = lines + widgets.wrap(fonts.small, "Here: " + ", ".join(here), width - 20)[:2]
+    height = 34 + len(lines) * fonts.small.get_linesize() + 8
+    box = pygame.Rect(pos[0] + 14, pos[1] + 14, width, height)
+    box.clamp_ip(surface.get_rect())
+    pygame.draw.rect(surface, theme.PANEL_RAISED, box, border_radius=8)
+    pygame.draw.rect(surface, theme.EDGE, box, width=1, border_radius=8)
+    widgets.text(surface, fonts.bold, world.name(room), theme.TEXT, (box.x + 10, box.y + 8))
+    y = box.y + 32
+    for line in lines:
+        widgets.text(surface, fonts.small, line, theme.MUTED, (box.x + 10, y))
+        y += fonts.small.get_linesize()
 
 
 def _door(surface: pygame.Surface, world: World, door: int, at: tuple[float, float]) -> None:
