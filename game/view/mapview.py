@@ -34,7 +34,7 @@ class MapView:
         cells = [self.layout.cells[r] for r in rooms if r in self.layout.cells] or [(0, 0)]
         focus = self.layout.cells.get(focus_room, (0, 0))
         camera = []
-        for axis, room in ((0, rect.w - 16), (1, rect.h - 16)):
+        for axis, room in ((0, rect.w - 48), (1, rect.h - 40)):  # margins leave room for exit stubs
             lo, hi = min(c[axis] for c in cells), max(c[axis] for c in cells)
             pitch = min(MAX_PITCH[axis], room / (hi - lo + 1))
             if pitch >= MIN_PITCH[axis]:
