@@ -144,3 +144,20 @@ def test_curriculum_moves_up_a_level_on_success(model_dir, tmp_path):
     Trainer(cfg).train()
     rows = [json.loads(line) for line in (tmp_path / "c" / "metrics.jsonl").read_text().splitlines()]
     assert [r["charts/difficulty"] for r in rows] == [1, 2, 2]
+
+
+def test_a_killed_run_resumes_from_its_last_whole_checkpoint(model_dir, tmp_path):
+    """What SIGKILL leaves behind: a half-written checkpoint folder and metric lines past the
+    last checkpoint. Resuming ignores both and redoes those updates."""
+    run = tmp_path / "run"
+    kw = dict(envs=2, max_episode_steps=2, checkpoint_every=1)
+    Trainer(config(model_dir, run, updates=2, **kw)).train()
+    half = run / "checkpoints" / ".update-000003.tmp"
+    half.mkdir()
+    (half / "model.safetensors").write_bytes(b"half written")
+    with open(run / "metrics.jsonl", "a") as f:
+        f.write(json.dumps({"update": 3, "global_step": 99}) + "\n")
+    assert Trainer(config(model_dir, run, updates=3, **kw), resume=True).train() == 0
+    assert not half.exists()
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert [r["update"] for r in rows] == [1, 2, 3] and rows[-1]["global_step"] != 99
