@@ -263,6 +263,7 @@ class Viewer:
                     shown = now
         finally:
             self.session.close()
+            pygame.display.quit()
         return 0
 
     def signature(self) -> tuple:
