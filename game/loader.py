@@ -140,6 +140,8 @@ class _Builder:
             self._door(table)
         for table in tables["items"]:
             self._item(table)
+        for table in tables["items"]:  # after all capabilities are known
+            self._place(table, f"items '{table['id']}'", (ROOM, ITEM, ACTOR))
         for table in tables["actors"]:
             self._place(table, f"actors '{table['id']}'", (ROOM,))
         self._check_placement()
@@ -277,7 +279,6 @@ class _Builder:
             spec = self._check_fields(table["supporter"], "supporter", f"{where}: supporter")
             item.supporter = True
             item.capacity = self._capacity(spec, f"{where}: supporter")
-        self._place(table, where, (ROOM, ITEM, ACTOR))
 
     def _capacity(self, spec: dict, where: str) -> int | None:
         cap = self._get(spec, "capacity", int, where, None)

@@ -18,7 +18,7 @@ from game import quests
 from game.admissible import enumerate_commands
 from game.commands import Command, CommandTable
 from game.rules import execute
-from game.world import ACTOR, ROOM, World
+from game.world import ACTOR, LOCKED, OPEN, ROOM, World
 
 DEFAULT_MAX_NODES = 2_000_000
 
@@ -137,18 +137,201 @@ def _actors(world: World, actors: list[str] | None) -> list[int]:
     return [world.entity(a).index for a in actors]
 
 
-def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: int) -> Solution:
-    relevance = _Relevance(world, quest_ids, multi_actor=len(actor_idx) > 1)
-    goals = {qi: world.quests[qi].goals for qi in quest_ids}
+def _room_distances(world: World) -> dict[int, dict[int, int]]:
+    """Shortest number of moves between rooms, ignoring doors (a lower bound)."""
+    out = {}
+    for start in world.rooms:
+        dist, queue = {start: 0}, [start]
+        for r in queue:
+            for ex in world.entities[r].exits.values():
+                if ex.to not in dist:
+                    dist[ex.to] = dist[r] + 1
+                    queue.append(ex.to)
+        out[start] = dist
+    return out
 
-    def unmet(state) -> int:
-        distinct = set()
-        for qi in quest_ids:
-            mask = state.achieved[qi]
-            for gi, g in enumerate(goals[qi]):
-                if not mask >> gi & 1:
-                    distinct.add((g.type, g.subject, g.place))
-        return len(distinct)
+
+class _Heuristic:
+    """A lower bound on the commands still needed (admissible, so A* stays optimal).
+
+    Every command changes one attribute of one entity (where it is, open, locked,
+    lit), so distinct required effects need distinct commands. The bound counts
+    the effects every walkthrough must still make (unmet goals; taking each goal
+    item; opening and unlocking the containers and doors that certainly stand in
+    the way, with their keys; lighting a dark room that must be searched) and adds,
+    for a single actor, a bound on the walking still to do: the larger of the
+    longest ordered chain (the item's room, then its destination) and the minimum
+    spanning tree over the rooms still to visit (a walk through them is itself a
+    spanning path, so it is at least that long).
+    """
+
+    def __init__(self, world: World, quest_ids: list[int], actors: list[int]) -> None:
+        self.world = world
+        self.goals = [(qi, gi, g) for qi in quest_ids for gi, g in enumerate(world.quests[qi].goals)]
+        self.single = actors[0] if len(actors) == 1 else None
+        self.dist = _room_distances(world) if self.single is not None else {}
+        self.gates = [d for d in world.doors]
+        self._necessary: dict = {}
+
+    def __call__(self, state) -> int:
+        effects: set = set()
+        if self.single is None:
+            for qi, gi, g in self.goals:
+                if not state.achieved[qi] >> gi & 1 and g.type != "at":
+                    effects.add((g.type, g.subject, g.place))
+            return len(effects)
+        actor = self.single
+        here = state.parent[actor]
+        visit: set[int] = set()
+        search: set[int] = set()  # rooms where something must be seen and touched
+        chain = 0
+        for qi, gi, g in self.goals:
+            if not state.achieved[qi] >> gi & 1:
+                chain = max(chain, self._goal(state, actor, here, g, effects, visit, search))
+        self._darkness(state, actor, search, effects, visit)
+        self._doors(state, actor, here, visit, effects)
+        return len(effects) + max(chain, self._spanning(here, visit))
+
+    def _goal(self, state, actor: int, here: int, g, effects: set, visit: set, search: set) -> int:
+        """Add goal g's required effects and rooms; return its ordered chain length."""
+        world = self.world
+        if g.type == "at":
+            if g.subject != actor:
+                return 0
+            visit.add(g.place)
+            return self.dist[here].get(g.place, 0)
+        effects.add((g.type, g.subject, g.place))
+        subject_room = self._reach(state, actor, g.subject, effects, visit, search, here, False)
+        if g.type == "in" and g.place != actor and state.parent[g.subject] != actor:
+            effects.add(("in", g.subject, actor))  # it has to be taken first
+        if g.type != "in" or subject_room < 0:
+            return self.dist[here].get(subject_room, 0) if subject_room >= 0 else 0
+        place_room = self._reach(state, actor, g.place, effects, visit, search, here, True)
+        leg = self.dist[here].get(subject_room, 0)
+        if place_room >= 0:
+            leg += self.dist[subject_room].get(place_room, 0)
+        return leg
+
+    def _reach(self, state, actor: int, e: int, effects: set, visit: set, search: set, here: int,
+               inside: bool) -> int:
+        """Require getting at ``e`` (or into it, if ``inside``): its room visited and the
+        closed containers around it opened; return its room."""
+        world = self.world
+        ent = world.entities[e]
+        if ent.kind == "room":
+            visit.add(e)
+            return e
+        if ent.kind == "door":
+            return -1
+        room = world.room_of(e)
+        if room < 0:
+            return -1
+        if not world.is_inside(e, actor) and e != actor:
+            visit.add(room)
+            search.add(room)
+        holders = [e] if inside and ent.container else []
+        p = state.parent[e]
+        while p >= 0 and world.entities[p].kind not in ("room", "actor"):
+            holders.append(p)
+            p = state.parent[p]
+        for h in holders:
+            self._open(state, actor, h, effects, visit, search, here)
+        return room
+
+    def _open(self, state, actor: int, e: int, effects: set, visit: set, search: set, here: int) -> None:
+        flags = state.flags[e]
+        if flags & OPEN or not self.world.entities[e].openable:
+            return
+        effects.add(("open", e, None))
+        if flags & LOCKED:
+            effects.add(("unlock", e, None))
+            key = self.world.entities[e].key
+            if state.parent[key] != actor:
+                effects.add(("in", key, actor))
+                key_room = self.world.room_of(key)
+                if key_room >= 0:
+                    visit.add(key_room)
+
+    def _darkness(self, state, actor: int, search: set, effects: set, visit: set) -> None:
+        world = self.world
+        if len(world.lights) != 1:
+            return
+        light = world.lights[0]
+        for room in search:
+            if world.entities[room].dark and not world.is_lit(room):
+                effects.add(("lit", light, None))
+                if not world.is_inside(light, actor) and world.room_of(light) != room:
+                    effects.add(("in", light, actor))
+                    light_room = world.room_of(light)
+                    if light_room >= 0:
+                        visit.add(light_room)
+                return
+
+    def _doors(self, state, actor: int, here: int, visit: set, effects: set) -> None:
+        """Doors that every route from here to some room to visit must pass."""
+        closed = tuple(d for d in self.gates if not state.flags[d] & OPEN)
+        if not closed or not visit:
+            return
+        key = (here, frozenset(visit), closed)
+        needed = self._necessary.get(key)
+        if needed is None:
+            needed = [d for d in closed if not visit <= self._rooms_without(here, d)]
+            self._necessary[key] = needed
+        for d in needed:
+            self._open(state, actor, d, effects, visit, set(), here)
+
+    def _rooms_without(self, here: int, door: int) -> set[int]:
+        seen, queue = {here}, [here]
+        for r in queue:
+            for ex in self.world.entities[r].exits.values():
+                if ex.door != door and ex.to not in seen:
+                    seen.add(ex.to)
+                    queue.append(ex.to)
+        return seen
+
+    def _spanning(self, here: int, visit: set) -> int:
+        """Weight of the minimum spanning tree over ``visit`` and ``here`` (Prim)."""
+        dist = self.dist
+        todo = [r for r in visit if r != here]
+        if not todo:
+            return 0
+        best = {r: dist[here].get(r, 0) for r in todo}
+        total = 0
+        while best:
+            r = min(best, key=best.__getitem__)
+            total += best.pop(r)
+            row = dist[r]
+            for other in best:
+                d = row.get(other, 0)
+                if d < best[other]:
+                    best[other] = d
+        return total
+
+
+def _routes(world: World, actor: int) -> dict[int, list[str]]:
+    """Shortest 'go' sequences from the actor's room to every room it can walk to now."""
+    flags = world.state.flags
+    start = world.state.parent[actor]
+    routes: dict[int, list[str]] = {start: []}
+    queue = [start]
+    for r in queue:
+        for direction, ex in world.entities[r].exits.items():
+            if ex.to not in routes and (ex.door is None or flags[ex.door] & OPEN):
+                routes[ex.to] = routes[r] + [direction]
+                queue.append(ex.to)
+    del routes[start]
+    return routes
+
+
+def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: int) -> Solution:
+    """A* where walking is one macro step per destination room, costing its length.
+
+    Replacing each run of 'go' commands by a shortest route between the same two
+    rooms never lengthens a walkthrough (doors do not change while walking), and
+    any route is a chain of such shortest hops, so optimality is kept.
+    """
+    relevance = _Relevance(world, quest_ids, multi_actor=len(actor_idx) > 1)
+    heuristic = _Heuristic(world, quest_ids, actor_idx)
 
     def won(state) -> bool:
         return all(state.achieved[qi] == world.quests[qi].all_mask for qi in quest_ids)
@@ -156,13 +339,45 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
     def lost(state) -> bool:
         return any(state.lost[qi] for qi in quest_ids)
 
+    in_goals = [(qi, gi, g) for qi in quest_ids for gi, g in enumerate(world.quests[qi].goals)
+                if g.type == "in"]
+    uncapped = {g.place for _, _, g in in_goals if world.entities[g.place].capacity is None}
+
+    def eager(state, actor: int, local: list[tuple[Command, ...]]) -> tuple[Command, ...] | None:
+        """A move some optimal walkthrough makes now, if there is one (see below).
+
+        With no limit on what an actor carries, taking a goal item that must move
+        the first time it is in reach, and putting it in its (uncapped) goal place
+        the first time that is in reach, can be swapped into any walkthrough
+        without making it longer; so the search need not branch there.
+        """
+        pending: dict[int, list] = {}
+        for qi, gi, g in in_goals:
+            if not state.achieved[qi] >> gi & 1:
+                pending.setdefault(g.subject, []).append(g)
+        for (cmd,) in local:
+            goals = pending.get(cmd.obj)
+            if not goals:
+                continue
+            if cmd.verb == "take" and all(state.parent[cmd.obj] != g.place for g in goals):
+                return (cmd,)
+            if cmd.verb in ("put_in", "put_on", "give") and len(goals) == 1 \
+                    and goals[0].place == cmd.obj2 and cmd.obj2 in uncapped:
+                return (cmd,)
+        return None
+
     start = world.state.copy()
-    parents: dict[object, tuple[object, int, Command] | None] = {start.key(): None}
-    frontier = [(unmet(start), 0, 0, start)]
+    best: dict[object, int] = {start.key(): 0}
+    parents: dict[object, tuple[object, int, tuple[Command, ...]] | None] = {start.key(): None}
+    frontier = [(heuristic(start), 0, 0, start)]
     counter = 1
     nodes = 0
     while frontier:
-        _, g, _, state = heapq.heappop(frontier)
+        _, neg_g, _, state = heapq.heappop(frontier)
+        g = -neg_g
+        state_key = state.key()
+        if best.get(state_key, g) < g:
+            continue  # a shorter way here was found after this entry was queued
         if won(state):
             return _walkthrough(world, parents, state, nodes, quest_ids)
         nodes += 1
@@ -171,20 +386,33 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
                              f"(searched to depth {g})", nodes, False)
         for a in actor_idx:
             world.set_state(state)
-            for cmd in enumerate_commands(world, a):
-                if not relevance.useful(world, cmd):
-                    continue
+            dests = {tuple(Command("go", direction=d) for d in route): room
+                     for room, route in _routes(world, a).items()}
+            moves = list(dests)
+            local = [(cmd,) for cmd in enumerate_commands(world, a)
+                     if cmd.verb != "go" and relevance.useful(world, cmd)]
+            forced = eager(state, a, local) if len(actor_idx) == 1 else None
+            slot = world.actor_slot[a]
+            for steps in ([forced] if forced else moves + local):
                 child = state.copy()
                 world.set_state(child)
-                if not execute(world, a, cmd).ok:
+                if steps[0].verb == "go":  # a route through open exits: just walk it
+                    world.move(a, dests[steps])
+                    child.moves[slot] += len(steps)
+                elif not execute(world, a, steps[0]).ok:
                     continue
                 quests.update(world)
-                key = child.key()
-                if key in parents or lost(child):
+                if lost(child):
                     continue
-                parents[key] = (state.key(), a, cmd)
+                key = child.key()
+                cost = g + len(steps)
+                if best.get(key, cost + 1) <= cost:
+                    continue
+                best[key] = cost
+                parents[key] = (state_key, a, steps)
                 counter += 1
-                heapq.heappush(frontier, (g + 1 + unmet(child), g + 1, counter, child))
+                # Ties on f go to the deeper node: it is closer to a goal.
+                heapq.heappush(frontier, (cost + heuristic(child), -cost, counter, child))
             world.set_state(state)
     raise Unsolvable(f"the quests cannot be won (all {nodes} reachable states searched)", nodes, True)
 
@@ -194,8 +422,9 @@ def _walkthrough(world: World, parents: dict, state, nodes: int, quest_ids: list
     steps = []
     key = state.key()
     while parents[key] is not None:
-        key, actor, cmd = parents[key]
-        steps.append((world.entities[actor].id, table.text(cmd)))
+        key, actor, cmds = parents[key]
+        for cmd in reversed(cmds):
+            steps.append((world.entities[actor].id, table.text(cmd)))
     steps.reverse()
     world.set_state(state)
     score = sum(quests.score(world, qi) for qi in quest_ids)
