@@ -10,152 +10,26 @@ exactly where the run stopped.
 
 from __future__ import annotations
 
-import json
 import random
 import signal
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 
 from agent import pg
 from agent.checkpoint import latest_checkpoint, load_policy, load_training_state, save_checkpoint
-from agent.policy import LMPolicy, PolicyConfig
+from agent.metrics import MetricLogger, plot_learning_curve, trim_metrics
+from agent.policy import LMPolicy
 from agent.rollout import EpisodeResult, Transition, play_episodes
-from agent.worlds import WorldSource, check_train_seeds, pick_seed
+from agent.train_config import TrainConfig
+from agent.worlds import WorldSource, pick_seed
 from game.errors import LanternError
 from game.record import EpisodeRecorder
 
-ALGOS = ("reinforce", "ppo")
-BASELINES = ("value", "group", "none")
-
-
-@dataclass
-class TrainConfig:
-    """One training run.
-
-    Attributes:
-        model: model folder, run folder or hub id to start from.
-        out: run folder (checkpoints, metrics.jsonl, episodes/, learning_curve.png).
-        world: a world file to train on, or None for generated worlds.
-        difficulty: generated-world difficulty to start at.
-        max_difficulty: curriculum: highest difficulty (None = no curriculum).
-        promote_at: curriculum: success rate of an update that moves one level up.
-        train_seeds: generated-world seeds, half-open range (below the eval seeds).
-        algo: 'reinforce' or 'ppo'.
-        mode: 'choose' among admissible commands or 'generate' commands.
-        envs: environments (episodes) per update.
-        group_size: envs per group sharing a world and seed (group baseline).
-        steps: stop after this many environment steps in total.
-        updates: stop after this many updates (None = only ``steps`` limits).
-        seed: run seed (world choice, sampling).
-        max_episode_steps: cap on each episode's length (None = the world's).
-        lr: Adam learning rate.
-        gamma: discount factor.
-        gae_lambda: PPO GAE lambda.
-        step_penalty: subtracted from the reward at every step.
-        reward_scale: multiplies the env's reward.
-        baseline: REINFORCE baseline: 'value' head, 'group' mean, or 'none'.
-        normalize_advantages: zero-mean unit-variance advantages per update.
-        clip: PPO ratio clip.
-        ppo_epochs: PPO passes over each rollout.
-        minibatch: states per gradient chunk.
-        value_coef: weight of the value loss.
-        entropy_coef: weight of the entropy bonus.
-        kl_coef: weight of the KL penalty to the starting model (0 = off).
-        target_kl: PPO: stop the update's epochs once approx KL exceeds this (None = off).
-        max_grad_norm: gradient clipping norm.
-        checkpoint_every: updates between checkpoints.
-        record_every: updates between saved episodes (0 = never).
-        length_norm: choose-mode score normalisation ('none', 'token', 'word').
-        temperature: policy temperature.
-        top_k: generate-mode top-k (0 = off).
-        prompt_tokens: prompt token budget.
-        history: earlier (observation, command) pairs in the prompt.
-        progress: show a progress bar.
-    """
-
-    model: str
-    out: str
-    world: str | None = None
-    difficulty: int | None = None
-    max_difficulty: int | None = None
-    promote_at: float = 0.8
-    train_seeds: tuple[int, int] = (0, 1000)
-    algo: str = "ppo"
-    mode: str = "choose"
-    envs: int = 8
-    group_size: int = 1
-    steps: int = 50_000
-    updates: int | None = None
-    seed: int = 0
-    max_episode_steps: int | None = None
-    lr: float = 1e-4
-    gamma: float = 0.99
-    gae_lambda: float = 0.95
-    step_penalty: float = 0.0
-    reward_scale: float = 1.0
-    baseline: str = "value"
-    normalize_advantages: bool = True
-    clip: float = 0.2
-    ppo_epochs: int = 4
-    minibatch: int = 64
-    value_coef: float = 0.5
-    entropy_coef: float = 0.01
-    kl_coef: float = 0.0
-    target_kl: float | None = 0.05
-    max_grad_norm: float = 1.0
-    checkpoint_every: int = 10
-    record_every: int = 10
-    length_norm: str = "none"
-    temperature: float = 1.0
-    top_k: int = 0
-    prompt_tokens: int = 384
-    history: int = 4
-    progress: bool = True
-
-    def __post_init__(self) -> None:
-        from game.generator import MAX_DIFFICULTY
-        self.train_seeds = tuple(self.train_seeds)
-        if (self.world is None) == (self.difficulty is None):
-            raise LanternError("give either --world PATH or --difficulty D")
-        if self.algo not in ALGOS:
-            raise LanternError(f"--algo must be one of {', '.join(ALGOS)}, got {self.algo!r}")
-        if self.baseline not in BASELINES:
-            raise LanternError(f"baseline must be one of {', '.join(BASELINES)}, got {self.baseline!r}")
-        if self.difficulty is not None:
-            top = self.max_difficulty or self.difficulty
-            if not 1 <= self.difficulty <= top <= MAX_DIFFICULTY:
-                raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
-                                   f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
-            check_train_seeds(self.train_seeds)
-        for name in ("envs", "group_size", "steps", "ppo_epochs", "minibatch", "checkpoint_every"):
-            if getattr(self, name) < 1:
-                raise LanternError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
-        if self.envs % self.group_size:
-            raise LanternError(f"--envs ({self.envs}) must be a multiple of --group-size ({self.group_size})")
-        if self.baseline == "group" and self.group_size < 2:
-            raise LanternError("the group baseline needs --group-size of at least 2")
-        if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
-            raise LanternError(f"--gamma and --gae-lambda must be in [0, 1], got {self.gamma}, {self.gae_lambda}")
-        if not self.lr > 0 or not self.clip > 0 or not self.max_grad_norm > 0:
-            raise LanternError("--lr, clip and max_grad_norm must be positive")
-        if self.updates is not None and self.updates < 1:
-            raise LanternError(f"--updates must be at least 1, got {self.updates}")
-        if self.max_episode_steps is not None and self.max_episode_steps < 1:
-            raise LanternError(f"--max-episode-steps must be at least 1, got {self.max_episode_steps}")
-        self.policy_config()  # validates mode, length_norm, temperature, ...
-
-    def policy_config(self) -> PolicyConfig:
-        return PolicyConfig(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature,
-                            top_k=self.top_k, prompt_tokens=self.prompt_tokens, history=self.history)
-
-    @classmethod
-    def from_json(cls, data: dict) -> TrainConfig:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+__all__ = ["Batch", "Trainer", "TrainConfig"]
 
 
 @dataclass
@@ -221,7 +95,7 @@ class Trainer:
     def train(self) -> int:
         """Run until the step/update budget is spent or Ctrl-C; returns an exit code."""
         self.run.mkdir(parents=True, exist_ok=True)
-        self._trim_metrics()
+        trim_metrics(self.run / "metrics.jsonl", self.update)
         logger = MetricLogger(self.run)
         bar = _progress(self.config, self.global_step)
         try:
@@ -481,64 +355,6 @@ class Trainer:
             return {"world": cfg.world}
         return {"difficulty": [cfg.difficulty, cfg.max_difficulty or cfg.difficulty],
                 "seeds": list(cfg.train_seeds)}
-
-    def _trim_metrics(self) -> None:
-        """On resume, forget metric lines logged after the checkpoint (they will be redone)."""
-        path = self.run / "metrics.jsonl"
-        if not path.is_file():
-            return
-        keep = [ln for ln in path.read_text(encoding="utf-8").splitlines()
-                if ln.strip() and json.loads(ln).get("update", 0) <= self.update]
-        from game.cli import write_atomic
-        write_atomic(path, "".join(ln + "\n" for ln in keep))
-
-
-class MetricLogger:
-    """metrics.jsonl (always) and TensorBoard (when installed)."""
-
-    def __init__(self, run: Path) -> None:
-        self.file = open(run / "metrics.jsonl", "a", encoding="utf-8")
-        try:
-            from torch.utils.tensorboard import SummaryWriter
-            self.tb = SummaryWriter(str(run / "tensorboard"))
-        except ImportError:
-            self.tb = None
-
-    def log(self, metrics: dict[str, float]) -> None:
-        self.file.write(json.dumps(metrics) + "\n")
-        self.file.flush()
-        if self.tb is not None:
-            for key, value in metrics.items():
-                if "/" in key:
-                    self.tb.add_scalar(key, value, metrics["global_step"])
-
-    def close(self) -> None:
-        self.file.close()
-        if self.tb is not None:
-            self.tb.close()
-
-
-def plot_learning_curve(run: Path) -> Path | None:
-    """learning_curve.png: return and success rate against environment steps."""
-    path = run / "metrics.jsonl"
-    rows = [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()] \
-        if path.is_file() else []
-    if not rows:
-        return None
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    x = [r["global_step"] for r in rows]
-    fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
-    ax[0].plot(x, [r["charts/episodic_return"] for r in rows])
-    ax[0].set(title="episodic return", xlabel="environment steps")
-    ax[1].plot(x, [r["charts/success_rate"] for r in rows], color="tab:green")
-    ax[1].set(title="success rate", xlabel="environment steps", ylim=(-0.05, 1.05))
-    fig.tight_layout()
-    out = run / "learning_curve.png"
-    fig.savefig(out, dpi=90)
-    plt.close(fig)
-    return out
 
 
 def _progress(cfg: TrainConfig, start: int):

@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import main  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir, tiny_model  # noqa: E402,F401
+from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
 
 
 def run(capsys, *argv):

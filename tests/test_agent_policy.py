@@ -7,7 +7,7 @@ torch = pytest.importorskip("torch")
 from agent.checkpoint import load_policy  # noqa: E402
 from agent.prompt import PromptBuilder, View  # noqa: E402
 from agent.worlds import WorldSource  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir, tiny_model  # noqa: E402,F401
+from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
 
 
 def states(n=4):

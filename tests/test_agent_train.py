@@ -14,7 +14,7 @@ from agent.train import Trainer, TrainConfig  # noqa: E402
 from game.errors import LanternError  # noqa: E402
 from game.generator import generate  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir, tiny_model  # noqa: E402,F401
+from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
 
 # difficulty 1, seed 0: take the die, go north, drop it (3 commands). With 6 steps
 # allowed, the random agent wins about 1 episode in 5.

@@ -1,0 +1,65 @@
+"""Training metrics: metrics.jsonl (always), TensorBoard (when installed), the learning curve."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from game.cli import write_atomic
+
+
+def trim_metrics(path: Path, update: int) -> None:
+    """On resume, forget metric lines logged after the checkpoint's update (they will be redone)."""
+    if not path.is_file():
+        return
+    keep = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and json.loads(ln).get("update", 0) <= update]
+    write_atomic(path, "".join(ln + "\n" for ln in keep))
+
+
+class MetricLogger:
+    """metrics.jsonl (always) and TensorBoard (when installed)."""
+
+    def __init__(self, run: Path) -> None:
+        self.file = open(run / "metrics.jsonl", "a", encoding="utf-8")
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+            self.tb = SummaryWriter(str(run / "tensorboard"))
+        except ImportError:
+            self.tb = None
+
+    def log(self, metrics: dict[str, float]) -> None:
+        self.file.write(json.dumps(metrics) + "\n")
+        self.file.flush()
+        if self.tb is not None:
+            for key, value in metrics.items():
+                if "/" in key:
+                    self.tb.add_scalar(key, value, metrics["global_step"])
+
+    def close(self) -> None:
+        self.file.close()
+        if self.tb is not None:
+            self.tb.close()
+
+
+def plot_learning_curve(run: Path) -> Path | None:
+    """learning_curve.png: return and success rate against environment steps."""
+    path = run / "metrics.jsonl"
+    rows = [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()] \
+        if path.is_file() else []
+    if not rows:
+        return None
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    x = [r["global_step"] for r in rows]
+    fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
+    ax[0].plot(x, [r["charts/episodic_return"] for r in rows])
+    ax[0].set(title="episodic return", xlabel="environment steps")
+    ax[1].plot(x, [r["charts/success_rate"] for r in rows], color="tab:green")
+    ax[1].set(title="success rate", xlabel="environment steps", ylim=(-0.05, 1.05))
+    fig.tight_layout()
+    out = run / "learning_curve.png"
+    fig.savefig(out, dpi=90)
+    plt.close(fig)
+    return out

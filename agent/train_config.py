@@ -1,0 +1,138 @@
+"""Configuration of a training run, validated on construction (TRL style)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from agent.policy import PolicyConfig
+from agent.worlds import check_train_seeds
+from game.errors import LanternError
+
+ALGOS = ("reinforce", "ppo")
+BASELINES = ("value", "group", "none")
+
+
+@dataclass
+class TrainConfig:
+    """One training run.
+
+    Attributes:
+        model: model folder, run folder or hub id to start from.
+        out: run folder (checkpoints, metrics.jsonl, episodes/, learning_curve.png).
+        world: a world file to train on, or None for generated worlds.
+        difficulty: generated-world difficulty to start at.
+        max_difficulty: curriculum: highest difficulty (None = no curriculum).
+        promote_at: curriculum: success rate of an update that moves one level up.
+        train_seeds: generated-world seeds, half-open range (below the eval seeds).
+        algo: 'reinforce' or 'ppo'.
+        mode: 'choose' among admissible commands or 'generate' commands.
+        envs: environments (episodes) per update.
+        group_size: envs per group sharing a world and seed (group baseline).
+        steps: stop after this many environment steps in total.
+        updates: stop after this many updates (None = only ``steps`` limits).
+        seed: run seed (world choice, sampling).
+        max_episode_steps: cap on each episode's length (None = the world's).
+        lr: Adam learning rate.
+        gamma: discount factor.
+        gae_lambda: PPO GAE lambda.
+        step_penalty: subtracted from the reward at every step.
+        reward_scale: multiplies the env's reward.
+        baseline: REINFORCE baseline: 'value' head, 'group' mean, or 'none'.
+        normalize_advantages: zero-mean unit-variance advantages per update.
+        clip: PPO ratio clip.
+        ppo_epochs: PPO passes over each rollout.
+        minibatch: states per gradient chunk.
+        value_coef: weight of the value loss.
+        entropy_coef: weight of the entropy bonus.
+        kl_coef: weight of the KL penalty to the starting model (0 = off).
+        target_kl: PPO: stop the update's epochs once approx KL exceeds this (None = off).
+        max_grad_norm: gradient clipping norm.
+        checkpoint_every: updates between checkpoints.
+        record_every: updates between saved episodes (0 = never).
+        length_norm: choose-mode score normalisation ('none', 'token', 'word').
+        temperature: policy temperature.
+        top_k: generate-mode top-k (0 = off).
+        prompt_tokens: prompt token budget.
+        history: earlier (observation, command) pairs in the prompt.
+        progress: show a progress bar.
+    """
+
+    model: str
+    out: str
+    world: str | None = None
+    difficulty: int | None = None
+    max_difficulty: int | None = None
+    promote_at: float = 0.8
+    train_seeds: tuple[int, int] = (0, 1000)
+    algo: str = "ppo"
+    mode: str = "choose"
+    envs: int = 8
+    group_size: int = 1
+    steps: int = 50_000
+    updates: int | None = None
+    seed: int = 0
+    max_episode_steps: int | None = None
+    lr: float = 1e-4
+    gamma: float = 0.99
+    gae_lambda: float = 0.95
+    step_penalty: float = 0.0
+    reward_scale: float = 1.0
+    baseline: str = "value"
+    normalize_advantages: bool = True
+    clip: float = 0.2
+    ppo_epochs: int = 4
+    minibatch: int = 64
+    value_coef: float = 0.5
+    entropy_coef: float = 0.01
+    kl_coef: float = 0.0
+    target_kl: float | None = 0.05
+    max_grad_norm: float = 1.0
+    checkpoint_every: int = 10
+    record_every: int = 10
+    length_norm: str = "none"
+    temperature: float = 1.0
+    top_k: int = 0
+    prompt_tokens: int = 384
+    history: int = 4
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        from game.generator import MAX_DIFFICULTY
+        self.train_seeds = tuple(self.train_seeds)
+        if (self.world is None) == (self.difficulty is None):
+            raise LanternError("give either --world PATH or --difficulty D")
+        if self.algo not in ALGOS:
+            raise LanternError(f"--algo must be one of {', '.join(ALGOS)}, got {self.algo!r}")
+        if self.baseline not in BASELINES:
+            raise LanternError(f"baseline must be one of {', '.join(BASELINES)}, got {self.baseline!r}")
+        if self.difficulty is not None:
+            top = self.max_difficulty or self.difficulty
+            if not 1 <= self.difficulty <= top <= MAX_DIFFICULTY:
+                raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
+                                   f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
+            check_train_seeds(self.train_seeds)
+        for name in ("envs", "group_size", "steps", "ppo_epochs", "minibatch", "checkpoint_every"):
+            if getattr(self, name) < 1:
+                raise LanternError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.envs % self.group_size:
+            raise LanternError(f"--envs ({self.envs}) must be a multiple of --group-size ({self.group_size})")
+        if self.baseline == "group" and self.group_size < 2:
+            raise LanternError("the group baseline needs --group-size of at least 2")
+        if not 0.0 <= self.gamma <= 1.0 or not 0.0 <= self.gae_lambda <= 1.0:
+            raise LanternError(f"--gamma and --gae-lambda must be in [0, 1], got {self.gamma}, {self.gae_lambda}")
+        if not self.lr > 0 or not self.clip > 0 or not self.max_grad_norm > 0:
+            raise LanternError("--lr, clip and max_grad_norm must be positive")
+        if self.updates is not None and self.updates < 1:
+            raise LanternError(f"--updates must be at least 1, got {self.updates}")
+        if self.max_episode_steps is not None and self.max_episode_steps < 1:
+            raise LanternError(f"--max-episode-steps must be at least 1, got {self.max_episode_steps}")
+        self.policy_config()  # validates mode, length_norm, temperature, ...
+
+    def policy_config(self) -> PolicyConfig:
+        return PolicyConfig(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature,
+                            top_k=self.top_k, prompt_tokens=self.prompt_tokens, history=self.history)
+
+    @classmethod
+    def from_json(cls, data: dict) -> TrainConfig:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
