@@ -54,12 +54,25 @@ def plot_learning_curve(run: Path) -> Path | None:
     import matplotlib.pyplot as plt
     x = [r["global_step"] for r in rows]
     fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
-    ax[0].plot(x, [r["charts/episodic_return"] for r in rows])
-    ax[0].set(title="episodic return", xlabel="environment steps")
-    ax[1].plot(x, [r["charts/success_rate"] for r in rows], color="tab:green")
-    ax[1].set(title="success rate", xlabel="environment steps", ylim=(-0.05, 1.05))
+    for axis, key, title, color in ((ax[0], "charts/episodic_return", "episodic return", "tab:blue"),
+                                    (ax[1], "charts/success_rate", "success rate", "tab:green")):
+        y = [r[key] for r in rows]
+        axis.plot(x, y, color=color, alpha=0.35, linewidth=1)
+        axis.plot(x, _moving_average(y, 10), color=color, label="mean of 10 updates")
+        axis.set(title=title, xlabel="environment steps")
+    ax[1].set_ylim(-0.05, 1.05)
+    ax[1].legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     out = run / "learning_curve.png"
     fig.savefig(out, dpi=90)
     plt.close(fig)
+    return out
+
+
+def _moving_average(y: list[float], k: int) -> list[float]:
+    """Mean of the last (up to) k values at each point."""
+    out, total = [], 0.0
+    for i, v in enumerate(y):
+        total += v - (y[i - k] if i >= k else 0.0)
+        out.append(total / min(i + 1, k))
     return out
