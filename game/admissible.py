@@ -25,33 +25,38 @@ def admissible_commands(world: World, table: CommandTable, actor: int, *,
         include_info: also list ``look``, ``inventory`` and ``examine``/``read``
             of everything in reach (they change nothing but are always valid).
     """
-    text = table.text
-    out = [text(c) for c in enumerate_commands(world, actor, include_info=include_info)]
+    texts, intern = table.texts, table.intern
+    out = [texts.get(key) or intern(key) for key in command_keys(world, actor, include_info)]
     out.sort()
     return out
 
 
 def enumerate_commands(world: World, actor: int, *, include_info: bool = False) -> list[Command]:
     """The admissible commands as Command objects, in a fixed (entity) order."""
+    return [Command(*key) for key in command_keys(world, actor, include_info)]
+
+
+def command_keys(world: World, actor: int, include_info: bool = False) -> list[tuple]:
+    """The admissible commands as plain tuples equal to their Commands (fast to build)."""
     if world.state.parent[actor] < 0:
         return []
-    out: list[Command] = []
+    out: list[tuple] = []
     _movement(world, actor, out)
     _manipulation(world, actor, out, include_info)
     if include_info:
-        out.extend(Command(v) for v in INFO_COMMANDS)
+        out.extend((v, None, None, None, "") for v in INFO_COMMANDS)
     return out
 
 
-def _movement(world: World, actor: int, out: list[Command]) -> None:
+def _movement(world: World, actor: int, out: list[tuple]) -> None:
     flags = world.state.flags
     room = world.state.parent[actor]
     for direction, ex in world.entities[room].exits.items():
         if ex.door is None or flags[ex.door] & OPEN:
-            out.append(Command("go", direction=direction))
+            out.append(("go", None, None, direction, ""))
 
 
-def _manipulation(world: World, actor: int, out: list[Command], include_info: bool) -> None:
+def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool) -> None:
     entities, parent, flags = world.entities, world.state.parent, world.state.flags
     held = world.held(actor)
     reach = world.in_reach(actor)
@@ -60,41 +65,41 @@ def _manipulation(world: World, actor: int, out: list[Command], include_info: bo
     for e in reach:
         ent = entities[e]
         if include_info and ent.kind != ACTOR:
-            out.append(Command("examine", e))
+            out.append(("examine", e, None, None, ""))
             if ent.text is not None:
-                out.append(Command("read", e))
+                out.append(("read", e, None, None, ""))
         if ent.kind == ACTOR:
             for h in held:
-                out.append(Command("give", h, e))
+                out.append(("give", h, e, None, ""))
             continue
         if ent.portable and parent[e] != actor:
-            out.append(Command("take", e))
+            out.append(("take", e, None, None, ""))
         if ent.openable and world.door_usable_by(e, actor):
             _lock_and_lid(ent, e, flags[e], held, out)
         if ent.food:
-            out.append(Command("eat", e))
+            out.append(("eat", e, None, None, ""))
         if ent.light:
-            out.append(Command("turn_off" if flags[e] & LIT else "turn_on", e))
+            out.append(("turn_off" if flags[e] & LIT else "turn_on", e, None, None, ""))
     for h in held:
-        out.append(Command("drop", h))
+        out.append(("drop", h, None, None, ""))
         for c in containers:
             if c != h and not world.is_inside(c, h) and _has_room(world, c):
-                out.append(Command("put_in", h, c))
+                out.append(("put_in", h, c, None, ""))
         for s in supporters:
             if s != h and not world.is_inside(s, h) and _has_room(world, s):
-                out.append(Command("put_on", h, s))
+                out.append(("put_on", h, s, None, ""))
 
 
-def _lock_and_lid(ent, e: int, f: int, held: list[int], out: list[Command]) -> None:
+def _lock_and_lid(ent, e: int, f: int, held: list[int], out: list[tuple]) -> None:
     if f & LOCKED:
         if ent.key in held:
-            out.append(Command("unlock", e, ent.key))
+            out.append(("unlock", e, ent.key, None, ""))
     elif f & OPEN:
-        out.append(Command("close", e))
+        out.append(("close", e, None, None, ""))
     else:
-        out.append(Command("open", e))
+        out.append(("open", e, None, None, ""))
         if ent.key is not None and ent.key in held:
-            out.append(Command("lock", e, ent.key))
+            out.append(("lock", e, ent.key, None, ""))
 
 
 def _has_room(world: World, holder: int) -> bool:

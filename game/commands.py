@@ -8,7 +8,7 @@ that echoes an admissible command skips the parser entirely.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from game.world import DIRECTIONS, World
 
@@ -16,9 +16,11 @@ from game.world import DIRECTIONS, World
 INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "wait", "tell"})
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     """A resolved command: a verb and the entity indices it acts on.
+
+    A named tuple, so a plain tuple of the same five values is equal to it and
+    hashes the same: hot loops build plain tuples and look texts up by them.
 
     Attributes:
         verb: one of the verbs in ``TEMPLATES``.
@@ -74,25 +76,26 @@ class CommandTable:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self._text: dict[Command, str] = {}
+        self.texts: dict[Command, str] = {}  # also looked up with plain tuples
         self.by_text: dict[str, Command] = {}
         for d in DIRECTIONS:
             self.intern(Command("go", direction=d))
         for verb in ("look", "inventory", "wait"):
             self.intern(Command(verb))
 
-    def intern(self, cmd: Command) -> str:
-        """Register a command; return its canonical text."""
-        text = self._text.get(cmd)
+    def intern(self, cmd: Command | tuple) -> str:
+        """Register a command (or its plain-tuple form); return its canonical text."""
+        text = self.texts.get(cmd)
         if text is None:
+            cmd = Command(*cmd)
             text = canonical(self.world, cmd)
-            self._text[cmd] = text
+            self.texts[cmd] = text
             if cmd.verb != "tell":
                 self.by_text[text] = cmd
         return text
 
-    def text(self, cmd: Command) -> str:
-        return self._text.get(cmd) or self.intern(cmd)
+    def text(self, cmd: Command | tuple) -> str:
+        return self.texts.get(cmd) or self.intern(cmd)
 
     def lookup(self, text: str) -> Command | None:
         """The command whose canonical text this is, if it has been seen."""

@@ -71,6 +71,12 @@ class LanternEnv:
         self.actor_ids = [self.world.entities[a].id for a in self.world.actors]
         self.player_id = self.world.entities[self.world.player].id
         self.rng = random.Random(0)
+        # Static per actor: which quests are theirs, and the goal text.
+        self._quests = {a: quests.quests_of(self.world, a) for a in self.world.actors}
+        self._goal_text = {a: quests.goal_text(self.world, a) for a in self.world.actors}
+        self._points = [tuple(g.points for g in q.goals) for q in self.world.quests]
+        self._max_score = {a: sum(self.world.quests[qi].max_score for qi in self._quests[a])
+                           for a in self.world.actors}
         self.steps = 0
         self.last_step: StepResult | None = None
         self._reset_actors()
@@ -123,9 +129,8 @@ class LanternEnv:
                     reply = parsed.note + "\n" + reply
             else:
                 reply, ran = parsed.reply, ()
-        before = [quests.score(world, qi) for qi in quests.quests_of(world, a)]
-        quests.update(world)
-        reward = sum(quests.score(world, qi) for qi in quests.quests_of(world, a)) - sum(before)
+        gained = quests.update(world)
+        reward = sum(gained[qi] for qi in self._quests[a])
         self.steps += 1
         news = self.inbox[a]
         if news:
@@ -165,7 +170,7 @@ class LanternEnv:
         """The facts an agent may use about ``actor``'s situation now."""
         a = self._actor(actor)
         world = self.world
-        mine = quests.quests_of(world, a)
+        mine = self._quests[a]
         state = world.state
         won = bool(mine) and all(quests.is_won(world, qi) for qi in mine)
         lost = any(state.lost[qi] for qi in mine)
@@ -174,17 +179,21 @@ class LanternEnv:
             "actor": world.entities[a].id,
             "admissible_commands": admissible_commands(
                 world, self.table, a, include_info=self.include_info_commands),
-            "score": sum(quests.score(world, qi) for qi in mine),
-            "max_score": sum(world.quests[qi].max_score for qi in mine),
+            "score": self._score(a),
+            "max_score": self._max_score[a],
             "won": won,
             "lost": lost,
-            "goal": quests.goal_text(world, a),
+            "goal": self._goal_text[a],
             "directive": self.directives.get(a),
             "inventory": [world.entities[h].name for h in world.held(a)],
             "location": world.entities[room].name if room >= 0 else "",
             "moves": state.moves[world.actor_slot[a]],
             "steps": self.steps,
         }
+
+    def _score(self, a: int) -> int:
+        achieved, points = self.world.state.achieved, self._points
+        return sum(quests.points_of(points[qi], achieved[qi]) for qi in self._quests[a])
 
     def admissible(self, actor: str | int | None = None) -> list[str]:
         return admissible_commands(self.world, self.table, self._actor(actor),
@@ -239,6 +248,8 @@ class LanternEnv:
     def _actor(self, actor: str | int | None) -> int:
         if actor is None:
             return self.world.player
+        if actor.__class__ is int and actor in self.world.actor_slot:
+            return actor
         if isinstance(actor, int):
             if actor in self.world.actor_slot:
                 return actor

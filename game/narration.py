@@ -11,6 +11,12 @@ def the(world: World, e: int) -> str:
     return ent.name if ent.kind == ACTOR else "the " + ent.name
 
 
+def third_person(world: World, actor: int) -> str:
+    """How others name an actor: its name, or 'The player' for one called 'you'."""
+    name = world.entities[actor].name
+    return "The player" if name.lower() == "you" else name
+
+
 def a(world: World, e: int) -> str:
     """'a brass key' / 'an apple' for things, the bare name for actors."""
     ent = world.entities[e]
@@ -73,7 +79,7 @@ def describe_room(world: World, actor: int) -> str:
             lines.append(f"You see {listed}.{nested}")
         for other in world.actors_in(room):
             if other != actor:
-                lines.append(f"{world.entities[other].name} is here.")
+                lines.append(f"{third_person(world, other)} is here.")
     lines.append(describe_exits(world, room))
     return "\n".join(lines)
 

@@ -38,7 +38,7 @@ def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin,
         command = line.strip()
         if not interactive:
             _say(stdout, f"\n> {command}")
-        extra = _meta_command(command.lower(), env, info)
+        extra = meta_command(command.lower(), env, info)
         if extra == "quit":
             break
         if extra is not None:
@@ -56,7 +56,7 @@ def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin,
     return 0
 
 
-def _meta_command(command: str, env: LanternEnv, info: dict) -> str | None:
+def meta_command(command: str, env: LanternEnv, info: dict) -> str | None:
     if command in ("quit", "q", "exit game"):
         return "quit"
     if command in ("help", "?", "hint", "hints"):

@@ -9,6 +9,7 @@ and lost as soon as one of its lose conditions holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from game.narration import the
 from game.world import EATEN, LIT, LOCKED, OPEN, World
@@ -117,8 +118,13 @@ def update(world: World) -> list[int]:
 
 
 def score(world: World, qi: int) -> int:
-    mask = world.state.achieved[qi]
-    return sum(g.points for gi, g in enumerate(world.quests[qi].goals) if mask >> gi & 1)
+    quest = world.quests[qi]
+    return points_of(tuple(g.points for g in quest.goals), world.state.achieved[qi])
+
+
+@lru_cache(maxsize=4096)
+def points_of(points: tuple[int, ...], mask: int) -> int:
+    return sum(p for i, p in enumerate(points) if mask >> i & 1)
 
 
 def is_won(world: World, qi: int) -> bool:

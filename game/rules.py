@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from game.commands import Command
 from game.narration import (
-    a, capitalise, describe_entity, describe_inventory, describe_room, join_words, the,
+    a, capitalise, describe_entity, third_person, describe_inventory, describe_room, join_words, the,
 )
 from game.world import ACTOR, DOOR, EATEN, LIT, LOCKED, OPEN, ROOM, World
 
@@ -201,7 +201,7 @@ def _no_check(world: World, actor: int, cmd: Command) -> str | None:
 # -- effects: change the state, return the reply and what others see ---------------------
 
 def _name(world: World, actor: int) -> str:
-    return world.entities[actor].name
+    return third_person(world, actor)
 
 
 def _do_go(world: World, actor: int, cmd: Command) -> Outcome:

@@ -18,7 +18,7 @@ from game import quests
 from game.admissible import enumerate_commands
 from game.commands import Command, CommandTable
 from game.rules import execute
-from game.world import ACTOR, LOCKED, OPEN, ROOM, World
+from game.world import ACTOR, LIT, LOCKED, OPEN, ROOM, World
 
 DEFAULT_MAX_NODES = 2_000_000
 
@@ -174,12 +174,22 @@ class _Heuristic:
         self._necessary: dict = {}
 
     def __call__(self, state) -> int:
+        effects, walk = self.analyse(state)
+        return len(effects) + walk
+
+    def analyse(self, state) -> tuple[set, int]:
+        """The effects every walkthrough from here must still make, and the walking bound.
+
+        Effects are (type, entity, place) triples: ('in', x, actor) is taking x,
+        ('open', d, None) opening, ('unlock', d, None) unlocking, ('lit', l, None)
+        switching on, and goal triples as the goals spell them.
+        """
         effects: set = set()
         if self.single is None:
             for qi, gi, g in self.goals:
                 if not state.achieved[qi] >> gi & 1 and g.type != "at":
                     effects.add((g.type, g.subject, g.place))
-            return len(effects)
+            return effects, 0
         actor = self.single
         here = state.parent[actor]
         visit: set[int] = set()
@@ -190,7 +200,7 @@ class _Heuristic:
                 chain = max(chain, self._goal(state, actor, here, g, effects, visit, search))
         self._darkness(state, actor, search, effects, visit)
         self._doors(state, actor, here, visit, effects)
-        return len(effects) + max(chain, self._spanning(here, visit))
+        return effects, max(chain, self._spanning(here, visit))
 
     def _goal(self, state, actor: int, here: int, g, effects: set, visit: set, search: set) -> int:
         """Add goal g's required effects and rooms; return its ordered chain length."""
@@ -259,7 +269,8 @@ class _Heuristic:
         light = world.lights[0]
         for room in search:
             if world.entities[room].dark and not world.is_lit(room):
-                effects.add(("lit", light, None))
+                if not state.flags[light] & LIT:
+                    effects.add(("lit", light, None))
                 if not world.is_inside(light, actor) and world.room_of(light) != room:
                     effects.add(("in", light, actor))
                     light_room = world.room_of(light)
@@ -339,30 +350,69 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
     def lost(state) -> bool:
         return any(state.lost[qi] for qi in quest_ids)
 
-    in_goals = [(qi, gi, g) for qi in quest_ids for gi, g in enumerate(world.quests[qi].goals)
-                if g.type == "in"]
-    uncapped = {g.place for _, _, g in in_goals if world.entities[g.place].capacity is None}
+    goal_count: dict[int, int] = {}
+    for qi in quest_ids:
+        for g in world.quests[qi].goals:
+            goal_count[g.subject] = goal_count.get(g.subject, 0) + 1
+    tools = {e.key for e in world.entities if e.key is not None} | set(world.lights)
+    risky = {g.subject for qi in quest_ids for g in world.quests[qi].lose}
+    uncapped = {e.index for e in world.entities if e.capacity is None}
+
+    goal_rooms = {g.place for qi in quest_ids for g in world.quests[qi].goals
+                  if g.place is not None and world.entities[g.place].kind == ROOM}
+
+    def useful_rooms(state, actor: int) -> set[int]:
+        """Rooms worth walking to: something relevant is there to act on.
+
+        A walk that ends where nothing useful can be done is never part of a
+        shortest walkthrough (the next walk could have gone straight on).
+        """
+        rooms = set(goal_rooms)
+        for e in relevance.relevant:
+            if world.entities[e].kind == "door":
+                if not state.flags[e] & OPEN:
+                    rooms.update(world.entities[e].rooms)
+            elif not world.is_inside(e, actor):
+                rooms.add(world.room_of(e))
+        for d in world.doors:
+            if not state.flags[d] & OPEN:
+                rooms.update(world.entities[d].rooms)
+        if len(actor_idx) > 1:
+            rooms.update(state.parent[o] for o in actor_idx)
+        return rooms
 
     def eager(state, actor: int, local: list[tuple[Command, ...]]) -> tuple[Command, ...] | None:
-        """A move some optimal walkthrough makes now, if there is one (see below).
+        """A command some optimal walkthrough makes now, if there is one.
 
-        With no limit on what an actor carries, taking a goal item that must move
-        the first time it is in reach, and putting it in its (uncapped) goal place
-        the first time that is in reach, can be swapped into any walkthrough
-        without making it longer; so the search need not branch there.
+        Every walkthrough from this state must make the effects the heuristic
+        lists as required. With no limit on what an actor carries, making one of
+        them as soon as it is in reach can be swapped into any walkthrough without
+        lengthening it, as long as it closes no door to later moves: taking a thing,
+        opening, unlocking, switching on, eating food no other goal names, and
+        putting a thing that is no key or light, has no other goal, in an uncapped
+        place. So the search need not branch there.
         """
-        pending: dict[int, list] = {}
-        for qi, gi, g in in_goals:
-            if not state.achieved[qi] >> gi & 1:
-                pending.setdefault(g.subject, []).append(g)
+        required, _ = heuristic.analyse(state)
+        if not required:
+            return None
         for (cmd,) in local:
-            goals = pending.get(cmd.obj)
-            if not goals:
+            v, x = cmd.verb, cmd.obj
+            if x in risky:
                 continue
-            if cmd.verb == "take" and all(state.parent[cmd.obj] != g.place for g in goals):
-                return (cmd,)
-            if cmd.verb in ("put_in", "put_on", "give") and len(goals) == 1 \
-                    and goals[0].place == cmd.obj2 and cmd.obj2 in uncapped:
+            if v == "take":
+                effect = ("in", x, actor)
+            elif v in ("open", "unlock"):
+                effect = (v, x, None)
+            elif v == "turn_on":
+                effect = ("lit", x, None)
+            elif v == "eat" and goal_count.get(x, 0) == 1:
+                effect = ("eaten", x, None)
+            elif v in ("put_in", "put_on", "give") and goal_count.get(x, 0) == 1 \
+                    and x not in tools and cmd.obj2 in uncapped:
+                effect = ("in", x, cmd.obj2)
+            else:
+                continue
+            if effect in required:
                 return (cmd,)
         return None
 
@@ -386,8 +436,9 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
                              f"(searched to depth {g})", nodes, False)
         for a in actor_idx:
             world.set_state(state)
+            worth = useful_rooms(state, a)
             dests = {tuple(Command("go", direction=d) for d in route): room
-                     for room, route in _routes(world, a).items()}
+                     for room, route in _routes(world, a).items() if room in worth}
             moves = list(dests)
             local = [(cmd,) for cmd in enumerate_commands(world, a)
                      if cmd.verb != "go" and relevance.useful(world, cmd)]

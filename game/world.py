@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
+from bisect import insort
 from dataclasses import dataclass, field
 
 DIRECTIONS = (
@@ -222,8 +223,14 @@ class World:
         self._contents = None
 
     def move(self, e: int, to: int) -> None:
-        self.state.parent[e] = to
-        self._contents = None
+        parent = self.state.parent
+        index = self._contents
+        if index is not None:  # keep the index, in entity order, instead of rebuilding it
+            if parent[e] >= 0:
+                index[parent[e]].remove(e)
+            if to >= 0:
+                insort(index[to], e)
+        parent[e] = to
 
     def has_flag(self, e: int, flag: int) -> bool:
         return bool(self.state.flags[e] & flag)

@@ -8,7 +8,7 @@ import pygame
 
 from game.env import LanternEnv
 from game.npc import NPC
-from game.play_text import _meta_command
+from game.play_text import meta_command
 from game.record import Episode, EpisodeError
 from game.view import theme
 from game.view.session import Session, decision_of, first_npc
@@ -87,7 +87,7 @@ class PlaySession(Session):
         if lowered in HELP_WORDS:
             self.help_open = True
             return
-        extra = _meta_command(lowered, self.env, self.info(self.player))
+        extra = meta_command(lowered, self.env, self.info(self.player))
         if extra == "quit":
             self.quit = True
         elif extra is not None:
