@@ -15,7 +15,7 @@ from game.errors import LanternError
 
 EVAL_SEEDS = "1000000:1000020"
 # train flags that may change when resuming a run (all others come from the run's saved config)
-RESUME_OVERRIDES = ("steps", "updates", "progress")
+RESUME_OVERRIDES = ("steps", "updates", "progress", "device")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,6 +54,7 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--checkpoint-every", type=positive_int, metavar="K", help="updates between checkpoints (10)")
     run.add_argument("--record-every", type=int, metavar="K", help="updates between saved episodes (10; 0 = none)")
     run.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
+    run.add_argument("--device", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
     run.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                      help="no progress bar")
     hp = t.add_argument_group("learning")
@@ -93,6 +94,7 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--sample", action="store_true", help="sample commands instead of taking the likeliest")
     e.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     e.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads")
+    e.add_argument("--device", default="cpu", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
     e.add_argument("--json", action="store_true", help="print JSON instead of a table")
     e.set_defaults(run=run_eval)
 
@@ -139,7 +141,7 @@ def _resumed_config(args: argparse.Namespace, given: dict):
         if key not in RESUME_OVERRIDES and key != "out" and saved.get(key) != (list(value) if isinstance(value, tuple) else value):
             raise LanternError(f"--{key.replace('_', '-')} {value} differs from the run's saved setting "
                                f"({saved.get(key)!r}); a resumed run keeps its settings (only "
-                               f"--steps and --updates may change)")
+                               f"--steps, --updates and --device may change)")
     saved.update({k: given[k] for k in RESUME_OVERRIDES if k in given})
     saved["out"] = args.out
     return TrainConfig.from_json(saved)
@@ -167,11 +169,13 @@ def run_eval(args: argparse.Namespace) -> int:
     from agent.checkpoint import load_policy, read_meta
     from agent.evaluate import evaluate, format_table, rows_as_dicts
     from agent.lm import resolve_model
+    from agent.train_config import check_device
     if args.threads:
         torch.set_num_threads(args.threads)
+    check_device(args.device)
     name = _model_or_default(args.model)
     worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model)
-    policy = load_policy(name, **({"mode": args.mode} if args.mode else {}))
+    policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
     rows = evaluate(policy, worlds, episodes, greedy=not args.sample, seed=args.seed,
                     max_steps=args.max_steps, label=Path(name).name or "model")
     if args.json:

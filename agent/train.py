@@ -67,8 +67,9 @@ class Trainer:
         torch.manual_seed(config.seed)  # value-head initialisation
         source = str(existing) if existing is not None else config.model
         self.policy: LMPolicy = load_policy(source, **asdict(config.policy_config()))
+        self.policy.to(config.device)
         self.policy.model.eval()  # no dropout: acting and updating see the same function
-        self.reference = self._reference() if config.kl_coef > 0 else None
+        self.reference = self._reference().to(config.device) if config.kl_coef > 0 else None
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr, eps=1e-5)
         self.update = 0
         self.global_step = 0
@@ -239,9 +240,10 @@ class Trainer:
         """REINFORCE: one gradient step on the whole rollout. PPO: epochs of minibatch steps."""
         cfg = self.config
         valid = b.mask.bool()
-        adv, ret = advantages[valid], returns[valid]                  # [S] in b.steps order
-        old_logp = torch.tensor([s.logp for s in b.steps])
-        old_values = b.values[valid]
+        dev = self.policy.device
+        adv, ret = advantages[valid].to(dev), returns[valid].to(dev)  # [S] in b.steps order
+        old_logp = torch.tensor([s.logp for s in b.steps], device=dev)
+        old_values = b.values[valid].to(dev)
         n = len(b.steps)
         stats: dict[str, list[float]] = {}
         if cfg.algo == "reinforce":
@@ -300,7 +302,7 @@ class Trainer:
         chunk = [steps[i] for i in idx.tolist()]
         scored = (policy or self.policy).score([s.prompt for s in chunk], [s.candidates for s in chunk],
                                                [s.words for s in chunk])
-        actions = torch.tensor([s.action for s in chunk])
+        actions = torch.tensor([s.action for s in chunk], device=scored.logp.device)
         return scored, scored.logp.gather(1, actions[:, None])[:, 0]
 
     def _reference_kl(self, scored, logp: torch.Tensor, steps: list[Transition], idx: torch.Tensor) -> torch.Tensor:

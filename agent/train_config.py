@@ -8,6 +8,19 @@ from agent.policy import PolicyConfig
 from agent.worlds import check_train_seeds
 from game.errors import LanternError
 
+def check_device(device: str) -> None:
+    """Refuse a torch device this machine does not have, with what to use instead."""
+    import torch
+
+    kind = device.split(":")[0]
+    available = {"cpu": True, "cuda": torch.cuda.is_available(),
+                 "mps": getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()}
+    if kind not in available:
+        raise LanternError(f"--device {device}: unknown device; use cpu, cuda, cuda:N or mps")
+    if not available[kind]:
+        raise LanternError(f"--device {device}: not available on this machine; use --device cpu")
+
+
 ALGOS = ("reinforce", "ppo")
 BASELINES = ("value", "group", "none")
 
@@ -55,6 +68,7 @@ class TrainConfig:
         prompt_tokens: prompt token budget.
         history: earlier (observation, command) pairs in the prompt.
         progress: show a progress bar.
+        device: torch device for the model ('cpu', 'cuda', 'cuda:1', 'mps').
     """
 
     model: str
@@ -95,6 +109,7 @@ class TrainConfig:
     prompt_tokens: int = 384
     history: int = 4
     progress: bool = True
+    device: str = "cpu"
 
     def __post_init__(self) -> None:
         from game.generator import MAX_DIFFICULTY
@@ -127,6 +142,7 @@ class TrainConfig:
         if self.max_episode_steps is not None and self.max_episode_steps < 1:
             raise LanternError(f"--max-episode-steps must be at least 1, got {self.max_episode_steps}")
         self.policy_config()  # validates mode, length_norm, temperature, ...
+        check_device(self.device)
 
     def policy_config(self) -> PolicyConfig:
         return PolicyConfig(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature,

@@ -109,6 +109,7 @@ def test_group_baseline_and_generate_mode_run(model_dir, tmp_path):
     (dict(baseline="group"), "needs --group-size"),
     (dict(mode="dream"), "mode must be one of"),
     (dict(difficulty=None), "give either --world PATH or --difficulty D"),
+    (dict(device="tpu"), "unknown device"),
 ])
 def test_bad_config_is_refused(model_dir, tmp_path, kw, message):
     with pytest.raises(LanternError, match=message):
