@@ -20,6 +20,9 @@ from game.solver import Unsolvable, solve
 from game.world import OPPOSITE, World
 
 MAX_DIFFICULTY = 6
+# A design the solver cannot finish within this many states is replaced by the next
+# attempt: it keeps generation fast, and every world returned has a known walkthrough.
+GENERATOR_NODE_LIMIT = 20_000
 
 GRID_STEPS = {"north": (0, -1), "south": (0, 1), "east": (1, 0), "west": (-1, 0),
               "northeast": (1, -1), "northwest": (-1, -1), "southeast": (1, 1), "southwest": (-1, 1)}
@@ -140,7 +143,7 @@ def generate_custom(config: GeneratorConfig, seed: int, label: str = "custom") -
         data = _Design(config, rng).build()
         world = world_from_dict(data, f"<generated {label} seed {seed}>")
         try:
-            solution = solve(world, max_nodes=400_000)
+            solution = solve(world, max_nodes=GENERATOR_NODE_LIMIT)
         except Unsolvable:
             continue
         data["world"]["max_steps"] = max(20, 3 * len(solution) + 10)

@@ -1,0 +1,51 @@
+"""Helpers shared by the engine tests: random reachable states and a brute-force oracle."""
+
+from __future__ import annotations
+
+import random
+
+from game.commands import Command
+from game.env import LanternEnv
+from game.rules import execute
+from game.world import DIRECTIONS, World
+
+ALL_VERBS_1 = ("take", "drop", "open", "close", "eat", "turn_on", "turn_off")
+ALL_VERBS_2 = ("put_in", "put_on", "lock", "unlock", "give")
+
+
+def every_command(world: World) -> list[Command]:
+    """Every state-changing command over every entity (and pair) in the world."""
+    things = [e.index for e in world.entities if e.kind != "room"]
+    out = [Command("go", direction=d) for d in DIRECTIONS]
+    out += [Command(v, e) for v in ALL_VERBS_1 for e in things]
+    out += [Command(v, e, f) for v in ALL_VERBS_2 for e in things for f in things]
+    return out
+
+
+def succeeding_commands(world: World, actor: int, commands: list[Command]) -> set[Command]:
+    """The commands that the rules carry out (and that change the state) right now."""
+    ok = set()
+    saved = world.state
+    for cmd in commands:
+        world.set_state(saved.copy())
+        before = world.state.key()
+        if execute(world, actor, cmd).ok:
+            assert world.state.key() != before, f"{cmd} succeeded but changed nothing"
+            ok.add(cmd)
+    world.set_state(saved)
+    return ok
+
+
+def random_walk_states(env: LanternEnv, seed: int, steps: int):
+    """Yield the env after each of ``steps`` random admissible commands (resetting on ends)."""
+    rng = random.Random(seed)
+    _, info = env.reset(seed=seed)
+    for _ in range(steps):
+        yield env
+        commands = info["admissible_commands"]
+        if not commands:
+            _, info = env.reset(seed=seed)
+            continue
+        _, _, terminated, truncated, info = env.step(rng.choice(commands))
+        if terminated or truncated:
+            _, info = env.reset(seed=seed)

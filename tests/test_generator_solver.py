@@ -1,0 +1,135 @@
+"""Generated worlds: solvable at every level, deterministic, varied; the solver is optimal."""
+
+from collections import deque
+
+import pytest
+
+from game import quests
+from game.admissible import enumerate_commands
+from game.env import LanternEnv
+from game.generator import LEVELS, generate, world_to_toml
+from game.loader import world_from_dict
+from game.rules import execute
+from game.solver import Unsolvable, solve
+from game.world import LOCKED
+
+import tomllib
+
+
+def _replay_wins(world, solution) -> dict:
+    env = LanternEnv(world)
+    _, info = env.reset(seed=0)
+    for actor, command in solution.steps:
+        obs, _, terminated, truncated, info = env.step(command, actor)
+        assert not truncated, "walkthrough longer than the world's step limit"
+    assert info["won"] and info["score"] == info["max_score"]
+    return info
+
+
+@pytest.mark.parametrize("difficulty", sorted(LEVELS)[:5])
+@pytest.mark.parametrize("seed", range(4))
+def test_generated_worlds_are_solvable_and_replay(difficulty, seed):
+    world = generate(difficulty, seed)
+    solution = solve(world)
+    info = _replay_wins(world, solution)
+    assert info["moves"] == len(solution)
+    assert len(world.rooms) == LEVELS[difficulty].rooms
+    assert sum(len(q.goals) for q in world.quests) == LEVELS[difficulty].goals
+
+
+def test_level_shapes_grow_with_difficulty():
+    one, five = generate(1, 0), generate(5, 0)
+    assert len(one.rooms) == 2 and len(one.quests[0].goals) == 1 and not one.doors
+    assert len(five.rooms) >= 12 and len(five.quests[0].goals) >= 6
+    assert sum(1 for d in five.doors if five.initial_state.flags[d] & LOCKED) >= 2
+    assert five.has_dark_rooms
+    keys_in_containers = [e for e in five.entities if e.id.endswith("_key")
+                          and five.entities[five.initial_state.parent[e.index]].container]
+    distractors = len(five.items) - len({g.subject for g in five.quests[0].goals})
+    assert distractors >= 8
+    assert len(solve(five)) > len(solve(one))
+    del keys_in_containers
+
+
+def test_same_seed_same_world_and_different_seeds_differ():
+    assert world_to_toml(generate(3, 11)) == world_to_toml(generate(3, 11))
+    names = {tuple(sorted(e.name for e in generate(3, s).entities)) for s in range(5)}
+    assert len(names) == 5
+    titles = {generate(2, s).title for s in range(8)}
+    assert len(titles) > 2
+
+
+def test_generated_toml_round_trips_through_the_loader():
+    world = generate(4, 5)
+    text = world_to_toml(world)
+    again = world_from_dict(tomllib.loads(text), "round-trip")
+    assert [e.name for e in again.entities] == [e.name for e in world.entities]
+    assert again.initial_state.key() == world.initial_state.key()
+    assert len(solve(again)) == len(solve(world))
+
+
+def _bfs_optimum(world, limit=200_000) -> int:
+    """Plain breadth-first search over every admissible command: the true optimum."""
+    world.reset()
+    quests.update(world)
+    start = world.state.copy()
+    seen = {start.key()}
+    queue = deque([(start, 0)])
+    actor = world.player
+    while queue:
+        state, depth = queue.popleft()
+        if quests.is_won(world, 0):
+            pass
+        for cmd in enumerate_commands(world_with(world, state), actor):
+            child = state.copy()
+            world.set_state(child)
+            execute(world, actor, cmd)
+            quests.update(world)
+            if quests.is_won(world, 0):
+                return depth + 1
+            key = child.key()
+            if key not in seen and not child.lost[0]:
+                seen.add(key)
+                queue.append((child, depth + 1))
+        assert len(seen) < limit, "oracle search too large for a test"
+    raise AssertionError("unsolvable")
+
+
+def world_with(world, state):
+    world.set_state(state)
+    return world
+
+
+@pytest.mark.parametrize("difficulty,seed", [(1, 0), (1, 3), (2, 0), (2, 1), (2, 2), (2, 5), (2, 7)])
+def test_solver_is_optimal_against_plain_bfs(difficulty, seed):
+    world = generate(difficulty, seed)
+    assert len(solve(world)) == _bfs_optimum(world)
+
+
+def test_solver_is_optimal_on_the_tutorial():
+    from game.loader import load_world
+    from tests.conftest import WORLDS
+    world = load_world(WORLDS / "tutorial.toml")
+    assert len(solve(world)) == _bfs_optimum(world) == 9
+
+
+def test_solver_reports_unsolvable_worlds():
+    # The only key is locked inside the chest it opens: the coin can never be had.
+    world = world_from_dict({
+        "rooms": [{"id": "hall", "name": "Hall", "exits": {"north": "den"}},
+                  {"id": "den", "name": "Den", "exits": {"south": "hall"}}],
+        "items": [
+            {"id": "chest", "name": "iron chest", "location": "hall", "portable": False,
+             "container": {"state": "locked", "key": "key"}},
+            {"id": "key", "name": "small key", "location": "chest"},
+            {"id": "coin", "name": "gold coin", "location": "chest"},
+        ],
+        "actors": [{"id": "player", "name": "you", "location": "hall"}],
+        "quests": [{"id": "q", "goals": [{"type": "in", "item": "coin", "place": "den"}]}],
+    }, "impossible")
+    with pytest.raises(Unsolvable) as caught:
+        solve(world)
+    assert caught.value.exhausted
+    with pytest.raises(Unsolvable) as limited:
+        solve(generate(4, 0), max_nodes=2)
+    assert not limited.value.exhausted
