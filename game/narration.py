@@ -90,7 +90,7 @@ def describe_exits(world: World, room: int) -> str:
         if ex.door is None:
             exits.append(direction)
         else:
-            exits.append(f"{direction} ({the(world, ex.door)}{state_words(world, ex.door)})")
+            exits.append(f"{direction} through {the(world, ex.door)}{state_words(world, ex.door)}")
     return "Exits: " + (", ".join(exits) if exits else "none") + "."
 
 
