@@ -1,34 +1,42 @@
 """English command -> Command(s), or a reply saying why not.
 
 The parser never changes the world. It knows the world's vocabulary (every word
-of every entity's name, adjectives and synonyms) and the verb phrases below, and
-resolves noun phrases against what the actor can reach. Ambiguity becomes a
-question whose answer the next command may give.
+of every entity's name, adjectives and synonyms, and their plurals) and the verb
+phrases below, and resolves noun phrases against what the actor can reach.
+Ambiguity becomes a question whose answer the next command may give.
+
+Pipeline: text -> tokens (words and punctuation) -> one sentence (or a refusal
+asking for one command at a time) -> verb phrase -> object phrases -> entities.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass
 
 from game.commands import Command
-from game.narration import join_words, the
-from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, World, words_of
+from game.narration import capitalise, join_words, the
+from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, World
 
 MAX_WORDS = 60
+MAX_CHARS = 2000  # checked before tokenising, so huge pastes cost nothing
 
 # Verb phrases (first words of a command) -> verb. Longest match wins.
 VERB_PHRASES: dict[tuple[str, ...], str] = {}
 for _verb, _phrases in {
-    "go": ["go", "walk", "run", "head", "move", "travel", "climb", "go to the", "go to"],
+    "go": ["go", "walk", "run", "head", "move", "travel", "climb", "go to the", "go to",
+           "go through", "walk through", "go into", "step"],
     "look": ["look", "l", "look around"],
     "inventory": ["inventory", "i", "inv", "take inventory"],
     "wait": ["wait", "z"],
-    "again": ["again", "g"],
+    "again": ["again", "g", "repeat"],
     "examine": ["examine", "x", "look at", "inspect", "check", "describe", "look in",
-                "look inside", "search", "study", "view", "look on"],
+                "look inside", "search", "study", "view", "look on", "look under",
+                "look behind", "l at"],
     "read": ["read", "peruse"],
     "take": ["take", "get", "pick up", "pick", "grab", "collect", "lift", "snatch", "carry", "remove"],
-    "drop": ["drop", "put down", "discard", "throw away", "throw", "leave"],
+    "drop": ["drop", "put down", "discard", "throw away", "throw", "leave", "set down"],
     "put": ["put", "place", "insert", "set", "stash", "stow", "store", "hang", "lay"],
     "open": ["open", "unclose"],
     "close": ["close", "shut", "slam"],
@@ -37,37 +45,86 @@ for _verb, _phrases in {
     "eat": ["eat", "consume", "devour", "munch", "nibble", "swallow", "taste"],
     "turn_on": ["turn on", "switch on", "light", "ignite", "activate", "power on", "kindle"],
     "turn_off": ["turn off", "switch off", "extinguish", "douse", "deactivate", "power off",
-                 "snuff", "blow out"],
+                 "snuff", "blow out", "put out"],
     "turn": ["turn", "switch", "flip", "power"],
     "give": ["give", "hand", "offer", "pass", "present"],
     "tell": ["tell", "ask", "order", "command"],
     "enter": ["enter"],
-    "exit": ["exit", "leave the room", "get out"],
+    "exit": ["exit", "leave the room", "get out", "go out"],
 }.items():
     for _p in _phrases:
         VERB_PHRASES[tuple(_p.split())] = _verb
+VERB_STARTS = frozenset(phrase[0] for phrase in VERB_PHRASES)
 
-ARTICLES = frozenset({"the", "a", "an", "some", "my", "your", "his", "her", "its", "their", "this", "that"})
+# Whole commands that mean something else when nothing follows the verb.
+ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter"}
+
+# Words that name a direction after 'go' (besides the directions and n/s/e/w/...).
+DIRECTION_WORDS = {**{d: d for d in DIRECTIONS}, **DIRECTION_ABBREVIATIONS,
+                   "inside": "in", "outside": "out", "upstairs": "up", "downstairs": "down",
+                   "northward": "north", "southward": "south", "eastward": "east",
+                   "westward": "west", "upward": "up", "downward": "down"}
+
+ARTICLES = frozenset({"the", "a", "an", "some", "my", "your", "his", "her", "its", "their", "this",
+                      "that", "these", "those", "any"})
+INDEFINITE = frozenset({"a", "an", "any", "some"})  # "take a key": any key will do
 PREPOSITIONS = {
     "put": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to"),
+    "drop": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to"),
     "take": ("from", "off", "out of", "out"),
     "unlock": ("with", "using"), "lock": ("with", "using"), "open": ("with", "using"),
     "give": ("to",),
 }
-ALL_WORDS = frozenset({"all", "everything", "every", "each"})
-EXCEPT_WORDS = frozenset({"but", "except", "apart", "excluding", "besides"})
-PRONOUNS = frozenset({"it", "them", "him", "her"})
+PREP_WORDS = frozenset(w for preps in PREPOSITIONS.values() for p in preps for w in p.split())
+ON_SIDE = frozenset({"on", "onto", "upon", "on to"})
+ALL_WORDS = frozenset({"all", "everything", "every", "each", "both"})
+EXCEPT_WORDS = frozenset({"but", "except", "apart", "excluding", "besides", "other", "than"})
+LIST_WORDS = frozenset({"and", "or", ","})
+PRONOUNS = frozenset({"it", "them"})
+PERSON_PRONOUNS = frozenset({"him", "her"})
+SELF_WORDS = frozenset({"me", "myself", "self", "yourself"})
+PUNCTUATION = frozenset({",", ".", ";", "!", "?"})
+# Politeness and connectives dropped from the start of a command ("please take lamp").
+LEADING = frozenset({"please", "kindly", "then", "now", "and", "just", "ok", "okay"}) | PUNCTUATION
+# Words that say nothing about where to go ("go to the kitchen", "walk towards north").
+GO_FILLER = frozenset({"to", "towards", "toward", "through", "go", "please", "now", "room", ","})
+SENTENCE_BREAKS = frozenset({".", ";", "!", "?", "then"})
 FILLER = frozenset({"please", "now", "then", "and", "from", "for", "with", "using", "to", "of",
                     "out", "off", "up", "down", "on", "in", "into", "onto", "inside", "upon",
                     "around", "at", "away", "room", "thing", "things", "one", "ones", "single",
-                    "that", "which", "is"})
-ON_SIDE = frozenset({"on", "onto", "upon", "on to"})
+                    "that", "which", "is", "under", "behind", "through", "towards", "toward",
+                    "kindly", "just", ","})
+# Verbs that take a list of objects ("take the lamp and the key", "drop all").
+MULTI_VERBS = frozenset({"take", "drop", "put_in", "put_on"})
 KNOWN_WORDS = (frozenset(w for phrase in VERB_PHRASES for w in phrase) | ARTICLES | ALL_WORDS
-               | EXCEPT_WORDS | PRONOUNS | FILLER | frozenset(DIRECTIONS)
-               | frozenset(DIRECTION_ABBREVIATIONS) | {"inventory", "exit", "enter"})
+               | EXCEPT_WORDS | LIST_WORDS | PRONOUNS | PERSON_PRONOUNS | SELF_WORDS | FILLER
+               | LEADING | frozenset(DIRECTION_WORDS))
+IRREGULAR_PLURALS = {"knife": "knives", "leaf": "leaves", "loaf": "loaves", "shelf": "shelves",
+                     "die": "dice", "mouse": "mice", "tooth": "teeth", "foot": "feet",
+                     "goose": "geese", "man": "men", "woman": "women", "person": "people",
+                     "child": "children", "glass": "glasses"}
 
+# Letters and digits of any alphabet (so 'café' is named back whole), and the
+# punctuation that separates list items and sentences.
+_TOKEN = re.compile(r"[^\W_]+|[,.;!?]")
 
 PLACEHOLDER = "{}"
+
+
+def tokens_of(text: str) -> list[str]:
+    """Lower-case words (any alphabet) and the punctuation marks , . ; ! ?"""
+    return _TOKEN.findall(text.lower())
+
+
+def plural_of(word: str) -> str:
+    """The English plural of a noun: 'key' -> 'keys', 'box' -> 'boxes', 'berry' -> 'berries'."""
+    if word in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[word]
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 @dataclass(slots=True)
@@ -135,11 +192,24 @@ class _Missing(Exception):
 
 
 class Parser:
-    """Parses one world's commands. Holds no per-actor state (see ParserContext)."""
+    """Parses one world's commands. Holds no per-actor state (see ParserContext).
+
+    The vocabulary is built once here, so a parse costs only the command's words.
+    """
 
     def __init__(self, world: World) -> None:
         self.world = world
-        self.vocabulary = KNOWN_WORDS | frozenset(w for e in world.entities for w in e.words)
+        # Entity words with the same tokeniser as commands, so any name round-trips.
+        self.words: list[frozenset[str]] = [
+            frozenset(tokens_of(e.name)) | frozenset(e.adjectives) | frozenset(e.synonyms)
+            for e in world.entities]
+        self.name_words = [_content(tokens_of(e.name)) for e in world.entities]
+        names = frozenset(w for ws in self.words for w in ws)
+        self.singular = {plural_of(w): w for w in names if plural_of(w) not in names}
+        self.vocabulary = KNOWN_WORDS | names | frozenset(self.singular)
+        self.entity_words = names
+        # Words worth suggesting for a typo, in a fixed order (deterministic replies).
+        self.suggestions = sorted((KNOWN_WORDS | names) - PUNCTUATION - {"i", "l", "x", "z", "g"})
 
     # -- entry point --------------------------------------------------------------
 
@@ -153,7 +223,10 @@ class Parser:
                 updated in place when given.
         """
         context = context if context is not None else ParserContext()
-        words = words_of(text)
+        if len(text) > MAX_CHARS:
+            context.pending = None
+            return ParseResult(reply=_too_long())
+        words = _trim(tokens_of(text))
         pending, context.pending = context.pending, None
         if pending is not None and words:
             filled = self._fill(words, pending)
@@ -162,18 +235,7 @@ class Parser:
                 return filled
             if filled is not None:
                 words = filled
-        try:
-            result = self._parse(words, actor, context)
-        except _Refusal as refusal:
-            result = ParseResult(reply=refusal.reply)
-        except _Ambiguous as amb:
-            at = _find(words, amb.phrase)
-            template = tuple(words[:at]) + (PLACEHOLDER,) + tuple(words[at + len(amb.phrase):])
-            result = ParseResult(reply=amb.question,
-                                 pending=Pending(amb.question, template, tuple(amb.matches)))
-        except _Missing as missing:
-            template = tuple(words) + ((missing.prep,) if missing.prep else ()) + (PLACEHOLDER,)
-            result = ParseResult(reply=missing.question, pending=Pending(missing.question, template))
+        result = self._attempt(words, actor, context)
         context.pending = result.pending
         if result.commands:
             context.last_commands = result.commands
@@ -182,53 +244,106 @@ class Parser:
                 context.last_objects = objs
         return result
 
+    def _attempt(self, words: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """Parse ``words``, turning the parser's exceptions into replies and questions."""
+        try:
+            return self._parse(words, actor, context)
+        except _Refusal as refusal:
+            return ParseResult(reply=refusal.reply)
+        except _Ambiguous as amb:
+            at = _find(words, amb.phrase)
+            template = tuple(words[:at]) + (PLACEHOLDER,) + tuple(words[at + len(amb.phrase):])
+            return ParseResult(reply=amb.question,
+                               pending=Pending(amb.question, template, tuple(amb.matches)))
+        except _Missing as missing:
+            template = tuple(words) + ((missing.prep,) if missing.prep else ()) + (PLACEHOLDER,)
+            return ParseResult(reply=missing.question, pending=Pending(missing.question, template))
+
     def _fill(self, words: list[str], pending: Pending) -> list[str] | ParseResult | None:
         """The typed words put into a pending question's command, or None if not an answer."""
-        content = [w for w in words if w not in ARTICLES]
         if pending.candidates:
-            matches = [e for e in pending.candidates
-                       if set(content) - FILLER <= self.world.entities[e].words]
-            if not matches or not set(content) - FILLER:
-                return None
-            if len(matches) > 1:
-                names = join_words([the(self.world, e) for e in matches]).replace(" and ", " or ")
-                question = f"Which do you mean, {names}?"
-                return ParseResult(reply=question, pending=Pending(question, pending.template,
-                                                                   tuple(matches)))
-            answer = words_of(self.world.entities[matches[0]].name)
+            answer = self._pick(words, pending)
+            if not isinstance(answer, list):
+                return answer
         else:
-            if not content or self._verb(words)[0] is not None:
+            content = [w for w in words if w not in ARTICLES and w not in PUNCTUATION]
+            if not content or words[0] not in PREP_WORDS and self._verb(words)[0] is not None:
                 return None
             answer = words
         template = list(pending.template)
         at = template.index(PLACEHOLDER)
-        prep_words = {w for preps in PREPOSITIONS.values() for p in preps for w in p.split()}
-        if answer[0] in prep_words and at > 0 and template[at - 1] in prep_words:
-            at -= 1
+        if answer[0] in PREP_WORDS and at > 0 and template[at - 1] in PREP_WORDS:
+            at -= 1  # "with the key" answering "... unlock it with?"
             del template[at]
         return template[:at] + answer + template[at + 1:]
+
+    def _pick(self, words: list[str], pending: Pending) -> list[str] | ParseResult | None:
+        """The name(s) an answer picks among the candidates, a narrower question, or None."""
+        content = {w for w in words if w not in ARTICLES} - FILLER
+        if not content:
+            return None
+        if content <= ALL_WORDS:  # "both", "all of them"
+            return _and_join([tokens_of(self.world.entities[e].name) for e in pending.candidates])
+        content = {self.singular.get(w, w) for w in content}
+        matches = [e for e in pending.candidates if content <= self.words[e]]
+        if not matches:
+            return None
+        if len(matches) > 1:
+            question = self._which(matches)
+            return ParseResult(reply=question, pending=Pending(question, pending.template,
+                                                               tuple(matches)))
+        return tokens_of(self.world.entities[matches[0]].name)
 
     def _parse(self, words: list[str], actor: int, context: ParserContext) -> ParseResult:
         if not words:
             raise _Refusal("I beg your pardon?")
         if len(words) > MAX_WORDS:
-            raise _Refusal(f"That is too long for me: keep a command under {MAX_WORDS} words.")
+            raise _Refusal(_too_long())
         verb, rest = self._verb(words)
         if verb == "tell":
             return self._tell(rest, actor)
-        for w in words:
-            if w not in self.vocabulary:
-                raise _Refusal(f"I don't know the word '{w}'.")
+        if verb is None:
+            addressed = self._addressed(words, actor)
+            if addressed is not None:
+                return addressed
+        self._check_words(words)
         if verb is None:
             raise _Refusal(f"I don't understand '{' '.join(words)}' as a command. "
                            "Try a verb first, like 'take lamp' or 'go north'.")
+        self._one_sentence(words)
         return self._build(verb, rest, actor, context)
+
+    def _check_words(self, words: list[str]) -> None:
+        """Name back the first word the game does not know (suggesting a near one)."""
+        for w in words:
+            if w not in self.vocabulary:
+                shown = w if len(w) <= 40 else w[:40] + "..."
+                reply = f"I don't know the word '{shown}'."
+                close = difflib.get_close_matches(w, self.suggestions, n=1, cutoff=0.75) \
+                    if len(w) <= 20 else []
+                raise _Refusal(reply + (f" Did you mean '{close[0]}'?" if close else ""))
+
+    def _one_sentence(self, words: list[str]) -> None:
+        """Refuse 'take lamp. go north' / 'take lamp and go north': one command at a time."""
+        for i, w in enumerate(words):
+            starts_command = (w in LIST_WORDS and i + 1 < len(words)
+                              and self._begins_command(words[i + 1:]))
+            if i > 0 and (w in SENTENCE_BREAKS and i + 1 < len(words) or starts_command):
+                first = " ".join(x for x in words[:i] if x not in PUNCTUATION)
+                raise _Refusal(f"One command at a time, please. Start with '{first}'.")
+
+    def _begins_command(self, words: list[str]) -> bool:
+        w = words[0]
+        return (w in VERB_STARTS or w in DIRECTION_WORDS) and w not in self.entity_words \
+            and self._verb(words)[0] is not None
 
     # -- verbs --------------------------------------------------------------------
 
     @staticmethod
     def _verb(words: list[str]) -> tuple[str | None, list[str]]:
-        if words[0] in DIRECTION_ABBREVIATIONS or words[0] in DIRECTIONS:
+        if tuple(words) in ALONE:
+            return ALONE[tuple(words)], []
+        if words[0] in DIRECTION_WORDS and words[0] not in ("inside", "outside"):
             return "go", words
         for n in (3, 2, 1):
             head = tuple(words[:n])
@@ -242,78 +357,82 @@ class Parser:
                 raise _Refusal("There is nothing to do again.")
             return ParseResult(context.last_commands)
         if verb in ("go", "enter", "exit"):
-            return ParseResult((self._go(verb, rest),))
+            return ParseResult((self._go(verb, rest, actor),))
         if verb in ("look", "inventory", "wait"):
-            meaningful = [w for w in rest if w not in FILLER and w not in ARTICLES]
-            if not meaningful:
+            if not _content(rest):
                 return ParseResult((Command(verb),))
             if verb != "look":
                 raise _Refusal(f"'{verb}' needs nothing more; just say '{verb}'.")
             verb = "examine"
         if verb == "turn":
-            verb, rest = self._particle_switch(rest)
+            verb, rest = _particle_switch(rest)
         if verb in ("take", "drop", "put") and rest and rest[-1] in ("up", "down"):
             if rest[-1] == "down":
                 verb = "drop"
             rest = rest[:-1]
-        if verb in ("turn_on", "turn_off") and rest and rest[-1] in ("on", "off"):
+        if verb in ("turn_on", "turn_off") and rest and rest[-1] in ("on", "off", "out"):
             rest = rest[:-1]
         return self._with_objects(verb, rest, actor, context)
 
-    @staticmethod
-    def _particle_switch(rest: list[str]) -> tuple[str, list[str]]:
-        if rest and rest[-1] in ("on", "off"):
-            return ("turn_on" if rest[-1] == "on" else "turn_off"), rest[:-1]
-        if rest and rest[0] in ("on", "off"):
-            return ("turn_on" if rest[0] == "on" else "turn_off"), rest[1:]
-        raise _Refusal("Do you want to turn it on or off?")
-
-    @staticmethod
-    def _go(verb: str, rest: list[str]) -> Command:
-        words = [w for w in rest if w not in ARTICLES and w not in ("to", "towards", "go")]
-        if verb == "enter" and not words:
-            return Command("go", direction="in")
-        if verb == "exit" and not words:
-            return Command("go", direction="out")
-        if len(words) == 1:
-            d = DIRECTION_ABBREVIATIONS.get(words[0], words[0])
-            if d in DIRECTIONS:
-                return Command("go", direction=d)
+    def _go(self, verb: str, rest: list[str], actor: int) -> Command:
+        """A direction, or the way to a named door or neighbouring room."""
+        words = [w for w in rest if w not in ARTICLES and w not in GO_FILLER]
         if not words:
+            if verb in ("enter", "exit"):
+                return Command("go", direction="in" if verb == "enter" else "out")
             raise _Refusal("Which way do you want to go?")
+        if len(words) == 1 and words[0] in DIRECTION_WORDS:
+            return Command("go", direction=DIRECTION_WORDS[words[0]])
+        direction = self._way_to(set(words), actor)
+        if direction is not None:
+            return Command("go", direction=direction)
         raise _Refusal("You can go in a direction: north, south, east, west, northeast, "
                        "northwest, southeast, southwest, up, down, in or out.")
+
+    def _way_to(self, wanted: set[str], actor: int) -> str | None:
+        """The exit of the actor's room through the named door or into the named room."""
+        world = self.world
+        room = world.state.parent[actor]
+        if room < 0:
+            return None
+        for direction, ex in world.entities[room].exits.items():
+            if wanted <= self.words[ex.to] or ex.door is not None and wanted <= self.words[ex.door]:
+                return direction
+        return None
 
     # -- objects ------------------------------------------------------------------
 
     def _with_objects(self, verb: str, rest: list[str], actor: int,
                       context: ParserContext) -> ParseResult:
-        first, prep, second = _split(rest, PREPOSITIONS.get(verb, ()))
+        first, prep, second = self._split(rest, PREPOSITIONS.get(verb, ()))
         if verb == "open" and prep:
             verb = "unlock"
-        if verb == "put":
-            if prep is None:
-                if not first:
-                    raise _Missing("What do you want to put?", None)
-                obj = self._noun(first, actor, context, "put")
-                raise _Missing(f"Where do you want to put {the(self.world, obj)}?", "in")
+        if verb in ("put", "drop") and prep:
             verb = "put_on" if prep in ON_SIDE else "put_in"
+        if verb == "put":
+            return self._put_where(first, actor, context)
         if verb == "give" and prep is None and first:
             first, second = self._split_give(first, actor)
-        if verb in ("take", "drop") and first and first[0] in ALL_WORDS:
-            return self._all(verb, first, second, actor, context)
-        if not first:
+        if not _content(first) and not _has(first, SELF_WORDS | PERSON_PRONOUNS):
             raise _Missing(f"What do you want to {_verb_word(verb)}?", None)
-        source = None
-        if verb == "take" and second:
-            source = self._noun(second, actor, context, "examine")
-        obj = self._noun(first, actor, context, verb, source)
+        source = self._noun(second, actor, context, "examine") if verb == "take" and second else None
+        objs = self._objects(first, verb, actor, context, source)
         if verb not in ("put_in", "put_on", "lock", "unlock", "give"):
-            return ParseResult((Command(verb, obj),))
-        if second:
-            obj2 = self._noun(second, actor, context, verb + ":2")
-            return ParseResult((Command(verb, obj, obj2),))
-        return self._infer_second(verb, obj, actor)
+            return ParseResult(tuple(Command(verb, o) for o in objs))
+        if not second:
+            return self._infer_second(verb, objs[0], actor)
+        obj2 = self._noun(second, actor, context, verb + ":2")
+        if len(objs) > 1:  # 'put everything in the box' leaves the box out
+            objs = [o for o in objs if o != obj2]
+        return ParseResult(tuple(Command(verb, o, obj2) for o in objs))
+
+    def _put_where(self, first: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """'put lamp' with no place: ask where."""
+        if not _content(first):
+            raise _Missing("What do you want to put?", None)
+        objs = self._objects(first, "put_in", actor, context, None)
+        names = join_words([the(self.world, o) for o in objs])
+        raise _Missing(f"Where do you want to put {names}?", "in")
 
     def _infer_second(self, verb: str, obj: int, actor: int) -> ParseResult:
         world = self.world
@@ -334,61 +453,156 @@ class Parser:
         others = [o for o in self.world.actors if o != actor]
         for cut in range(1, len(words)):
             head = [w for w in words[:cut] if w not in ARTICLES]
-            if head and any(set(head) <= self.world.entities[o].words for o in others):
+            if head and any(set(head) <= self.words[o] for o in others):
                 return words[cut:], words[:cut]
         return words, []
 
-    def _all(self, verb: str, first: list[str], second: list[str], actor: int,
-             context: ParserContext) -> ParseResult:
+    def _objects(self, phrase: list[str], verb: str, actor: int, context: ParserContext,
+                 source: int | None) -> list[int]:
+        """The direct objects: one, or for MULTI_VERBS a list, a plural or 'all [but ...]'."""
+        parts = _and_split(phrase)
+        if len(parts) > 1 and self._names_something(phrase):
+            parts = [phrase]  # a name with 'and' in it ("salt and pepper")
+        if verb not in MULTI_VERBS:
+            if _has(phrase, ALL_WORDS) or len(parts) > 1:
+                raise _Refusal(f"You can only {_verb_word(verb)} one thing at a time.")
+            return [self._noun(phrase, actor, context, verb, source)]
+        if _has(phrase, ALL_WORDS):
+            return self._all(phrase, verb, actor, context, source)
+        chosen: list[int] = []
+        for part in parts:
+            for e in self._nouns(part, actor, context, verb, source):
+                if e not in chosen:
+                    chosen.append(e)
+        return chosen
+
+    def _all(self, phrase: list[str], verb: str, actor: int, context: ParserContext,
+             source: int | None) -> list[int]:
+        """'all', 'all the keys', 'everything but the lamp and the key'."""
+        cut = next((i for i, w in enumerate(phrase) if w in EXCEPT_WORDS), len(phrase))
+        kind = [w for w in phrase[:cut] if w not in ALL_WORDS]
+        excluded = {e for part in _and_split(phrase[cut + 1:])
+                    for e in self._matches(part, self._scope(actor, "examine"))}
+        pool = [e for e in self._pool(verb, actor, source) if e not in excluded]
+        if _content(kind):
+            pool = self._matches(kind, pool)
+        if pool:
+            return pool
+        if source is not None and not self.world.is_open_holder(source):
+            raise _Refusal(f"{capitalise(the(self.world, source))} is closed.")
+        raise _Refusal(_nothing_for(verb))
+
+    def _pool(self, verb: str, actor: int, source: int | None) -> list[int]:
+        """What 'all' means for a verb: loose things here (or in ``source``), or what is held."""
         world = self.world
-        cut = next((i for i, w in enumerate(first) if w in EXCEPT_WORDS), len(first))
-        excluded = {self._noun(phrase, actor, context, "examine") for phrase in _and_split(first[cut + 1:])}
-        if verb == "take":
-            source = self._noun(second, actor, context, "examine") if second else None
-            pool = [e for e in world.in_reach(actor)
-                    if world.entities[e].portable and world.state.parent[e] != actor
-                    and (source is None or world.state.parent[e] == source)]
-        else:
-            pool = list(world.held(actor))
-        chosen = tuple(Command(verb, e) for e in pool if e not in excluded)
-        if not chosen:
-            raise _Refusal("There is nothing to take." if verb == "take" else "You are carrying nothing to drop.")
-        return ParseResult(chosen)
+        parent = world.state.parent
+        if verb != "take":
+            return list(world.held(actor))
+        where = source if source is not None else parent[actor]
+        return [e for e in world.in_reach(actor) if world.entities[e].portable and parent[e] == where]
+
+    def _matches(self, phrase: list[str], scope: list[int]) -> list[int]:
+        """Everything in ``scope`` a phrase could name (plurals read as singular)."""
+        wanted = {self.singular.get(w, w) for w in _content(phrase)}
+        if not wanted:
+            return []
+        return [e for e in scope if wanted <= self.words[e]]
 
     def _noun(self, phrase: list[str], actor: int, context: ParserContext, fit: str,
               source: int | None = None) -> int:
         """Resolve a noun phrase to one entity in scope, or raise."""
-        world = self.world
-        words = [w for w in phrase if w not in ARTICLES and w not in FILLER]
+        found = self._nouns(phrase, actor, context, fit, source)
+        if len(found) == 1:
+            return found[0]
+        raise _Ambiguous(self._which(found), phrase, found)
+
+    def _nouns(self, phrase: list[str], actor: int, context: ParserContext, fit: str,
+               source: int | None = None) -> list[int]:
+        """Entities a noun phrase names: one, or several for a plural ("the keys")."""
+        special = self._pronoun(phrase, actor, context, fit)
+        if special is not None:
+            return special
+        words = _content(phrase)
         if not words:
             raise _Refusal(f"What do you want to {_verb_word(fit.partition(':')[0])}?")
-        if len(words) == 1 and words[0] in PRONOUNS:
-            scope = self._scope(actor, fit)
-            for e in context.last_objects[:1]:
-                if e in scope:
-                    return e
-            raise _Refusal(f"I'm not sure what you mean by '{words[0]}'.")
-        wanted = set(words)
         scope = self._scope(actor, fit)
         if source is not None:
-            scope = [e for e in scope if world.state.parent[e] == source]
-        matches = [e for e in scope if wanted <= world.entities[e].words]
+            scope = [e for e in scope if self.world.state.parent[e] == source]
+        matches = self._matches(phrase, scope)
         if not matches:
-            if any(wanted <= e.words for e in world.entities):
-                if not world.is_lit(world.state.parent[actor]):
-                    raise _Refusal("It is too dark to see.")
-                where = f" in {the(world, source)}" if source is not None else " here"
-                raise _Refusal(f"You can't see any {' '.join(words)}{where}.")
-            raise _Refusal("You can't see any such thing.")
+            raise _Refusal(self._not_here(words, actor, source))
+        if len(matches) == 1 or any(w in self.singular for w in words):  # one, or a plural
+            return [e for e in matches if self._fits(e, fit)] or matches
+        matches = self._narrow(matches, words, fit, indefinite=_has(phrase[:1], INDEFINITE))
         if len(matches) > 1:
-            exact = [e for e in matches if words_of(world.entities[e].name) == words]
-            matches = exact or matches
+            raise _Ambiguous(self._which(matches), phrase, matches)
+        return matches
+
+    def _narrow(self, matches: list[int], words: list[str], fit: str, indefinite: bool) -> list[int]:
+        """Settle a singular phrase that fits several things: exact name, then sense."""
+        exact = [e for e in matches if self.name_words[e] == words]
+        matches = exact or matches
         if len(matches) > 1:
             matches = [e for e in matches if self._fits(e, fit)] or matches
-        if len(matches) == 1:
-            return matches[0]
-        names = join_words([the(world, e) for e in matches]).replace(" and ", " or ")
-        raise _Ambiguous(f"Which do you mean, {names}?", phrase, matches)
+        return matches[:1] if indefinite else matches
+
+    def _pronoun(self, phrase: list[str], actor: int, context: ParserContext,
+                 fit: str) -> list[int] | None:
+        """'it' / 'them' (last objects), 'him' / 'her' (the one other actor here), 'me'."""
+        words = [w for w in phrase if w not in FILLER]
+        if len(words) != 1:
+            return None
+        w = words[0]
+        if w in SELF_WORDS:
+            return [actor]
+        scope = self._scope(actor, fit)
+        if w in PRONOUNS:
+            found = [e for e in context.last_objects if e in scope]
+            if not found:
+                raise _Refusal(f"I'm not sure what you mean by '{w}'.")
+            return found if w == "them" else found[:1]
+        if w in PERSON_PRONOUNS:
+            others = [e for e in scope if self.world.entities[e].kind == ACTOR and e != actor]
+            if len(others) != 1:
+                raise _Refusal(f"I'm not sure who you mean by '{w}'.")
+            return others
+        return None
+
+    def _not_here(self, words: list[str], actor: int, source: int | None) -> str:
+        """Why nothing in reach matches: darkness, a closed holder, or simply absent."""
+        world = self.world
+        wanted = {self.singular.get(w, w) for w in words}
+        if not any(wanted <= ws for ws in self.words):
+            return "You can't see any such thing."
+        if not world.is_lit(world.state.parent[actor]):
+            return "It is too dark to see."
+        if source is not None and not world.is_open_holder(source):
+            return f"{capitalise(the(world, source))} is closed."
+        where = f" in {the(world, source)}" if source is not None else " here"
+        return f"You can't see any {' '.join(words)}{where}."
+
+    def _names_something(self, phrase: list[str]) -> bool:
+        """Does the phrase fit some entity's words (anywhere in the world)?"""
+        wanted = {self.singular.get(w, w) for w in _content(phrase)}
+        return bool(wanted) and any(wanted <= ws for ws in self.words)
+
+    def _split(self, words: list[str], preps: tuple[str, ...]) -> tuple[list[str], str | None, list[str]]:
+        """Split at a preposition from ``preps``; prefer a split where both sides name things.
+
+        So 'put jack in the box in the chest' splits before 'the chest' when a
+        'jack in the box' exists.
+        """
+        splits = [(words[:i], p, words[i + len(p.split()):])
+                  for i in range(1, len(words)) for p in preps
+                  if words[i:i + len(p.split())] == p.split()]
+        for first, prep, second in splits:
+            if self._names_something(first) and self._names_something(second):
+                return first, prep, second
+        return splits[0] if splits else (words, None, [])
+
+    def _which(self, matches: list[int]) -> str:
+        names = join_words([the(self.world, e) for e in matches]).replace(" and ", " or ")
+        return f"Which do you mean, {names}?"
 
     def _scope(self, actor: int, fit: str) -> list[int]:
         world = self.world
@@ -412,16 +626,68 @@ class Parser:
             "turn_on": ent.light and not flags & LIT, "turn_off": ent.light and bool(flags & LIT),
         }.get(fit, True)
 
+    # -- talking to other actors --------------------------------------------------
+
     def _tell(self, rest: list[str], actor: int) -> ParseResult:
-        """'tell ada to bring the lamp to the kitchen' -> Command('tell', ada, text=...)."""
-        if "to" not in rest:
-            raise _Refusal("Tell whom to do what? Say: tell <name> to <what to do>.")
-        cut = rest.index("to")
+        """'tell ada to bring the lamp' (or 'tell ada bring the lamp') -> Command('tell', ...)."""
+        if "to" in rest:
+            cut = rest.index("to")
+            said = rest[cut + 1:]
+        else:
+            cut = self._name_length(rest, actor)
+            if not cut:
+                raise _Refusal("Tell whom to do what? Say: tell <name> to <what to do>.")
+            said = rest[cut:]
         target = self._noun(rest[:cut], actor, ParserContext(), "tell")
-        said = " ".join(rest[cut + 1:])
-        if not said:
+        return self._said(target, said)
+
+    def _addressed(self, words: list[str], actor: int) -> ParseResult | None:
+        """'ada, take the lamp' or 'ada take the lamp' -> tell ada to take the lamp."""
+        cut = self._name_length(words, actor)
+        if not cut:
+            return None
+        said = words[cut + 1:] if words[cut:cut + 1] == [","] else words[cut:]
+        if not said or self._verb(said)[0] is None:
+            return None
+        target = self._noun(words[:cut], actor, ParserContext(), "tell")
+        return self._said(target, said)
+
+    def _name_length(self, words: list[str], actor: int) -> int:
+        """How many leading words name another actor (0 if none)."""
+        others = [o for o in self.world.actors if o != actor]
+        for cut in range(min(len(words), 4), 0, -1):
+            head = [w for w in words[:cut] if w not in ARTICLES]
+            if head and any(set(head) <= self.words[o] for o in others):
+                return cut
+        return 0
+
+    def _said(self, target: int, said: list[str]) -> ParseResult:
+        text = " ".join(w for w in said if w not in PUNCTUATION)
+        if not text:
             raise _Refusal(f"What do you want to tell {the(self.world, target)} to do?")
-        return ParseResult((Command("tell", target, text=said),))
+        return ParseResult((Command("tell", target, text=text),))
+
+
+# -- word helpers ------------------------------------------------------------------
+
+
+def _trim(words: list[str]) -> list[str]:
+    """Drop punctuation at either end and politeness in front ('please take lamp.')."""
+    start, end = 0, len(words)
+    while start < end and words[start] in LEADING:
+        start += 1
+    while end > start and words[end - 1] in PUNCTUATION:
+        end -= 1
+    return words[start:end]
+
+
+def _content(words: list[str]) -> list[str]:
+    """The words that can name something (no articles, prepositions or filler)."""
+    return [w for w in words if w not in ARTICLES and w not in FILLER and w not in LIST_WORDS]
+
+
+def _has(words: list[str], wanted: frozenset[str]) -> bool:
+    return any(w in wanted for w in words)
 
 
 def _find(words: list[str], phrase: list[str]) -> int:
@@ -433,21 +699,11 @@ def _find(words: list[str], phrase: list[str]) -> int:
     return 0
 
 
-def _split(words: list[str], preps: tuple[str, ...]) -> tuple[list[str], str | None, list[str]]:
-    """Split at the first preposition (one or two words) from ``preps``."""
-    for i in range(len(words)):
-        for p in preps:
-            parts = p.split()
-            if words[i:i + len(parts)] == parts and i > 0:
-                return words[:i], p, words[i + len(parts):]
-    return words, None, []
-
-
 def _and_split(words: list[str]) -> list[list[str]]:
     """'the lamp and the key' -> [['the', 'lamp'], ['the', 'key']] (contiguous slices)."""
     phrases, current = [], []
     for w in words:
-        if w in ("and", "or"):
+        if w in LIST_WORDS:
             if current:
                 phrases.append(current)
             current = []
@@ -456,6 +712,33 @@ def _and_split(words: list[str]) -> list[list[str]]:
     if current:
         phrases.append(current)
     return phrases
+
+
+def _and_join(names: list[list[str]]) -> list[str]:
+    """[['brass', 'key'], ['iron', 'key']] -> ['brass', 'key', 'and', 'iron', 'key']."""
+    out: list[str] = []
+    for name in names:
+        out += (["and"] if out else []) + name
+    return out
+
+
+def _particle_switch(rest: list[str]) -> tuple[str, list[str]]:
+    """'turn lamp on' / 'turn on lamp' -> ('turn_on', ['lamp'])."""
+    if rest and rest[-1] in ("on", "off"):
+        return ("turn_on" if rest[-1] == "on" else "turn_off"), rest[:-1]
+    if rest and rest[0] in ("on", "off"):
+        return ("turn_on" if rest[0] == "on" else "turn_off"), rest[1:]
+    raise _Refusal("Do you want to turn it on or off?")
+
+
+def _nothing_for(verb: str) -> str:
+    if verb == "take":
+        return "There is nothing to take."
+    return f"You are carrying nothing to {_verb_word(verb)}."
+
+
+def _too_long() -> str:
+    return f"That is too long for me: keep a command under {MAX_WORDS} words."
 
 
 def _verb_word(verb: str) -> str:

@@ -1,0 +1,130 @@
+"""Parser properties (hypothesis, derandomised by the profile in conftest.py).
+
+- No text of any length or alphabet makes the parser raise.
+- Text that parses to no command leaves the world exactly as it was, even
+  after ``env.step``; parsing alone never changes the world.
+- Every admissible command's canonical text parses back to the same Command,
+  in random reachable states of the tutorial world and of generated worlds.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.env import LanternEnv
+from game.generator import generate
+from game.loader import load_world
+from game.parser import MAX_CHARS, ParserContext
+from tests.conftest import WORLDS
+
+TUTORIAL = WORLDS / "tutorial.toml"
+
+
+@lru_cache(maxsize=None)
+def _generated(difficulty: int, seed: int):
+    return generate(difficulty, seed)
+
+
+def make_env(name: str) -> LanternEnv:
+    """A fresh env on the tutorial ('tutorial') or a generated world ('gen:<level>:<seed>')."""
+    if name == "tutorial":
+        world = load_world(TUTORIAL)
+    else:
+        _, level, seed = name.split(":")
+        world = _generated(int(level), int(seed))
+    return LanternEnv(world, include_info_commands=True)
+
+
+WORLD_NAMES = ["tutorial", "gen:2:1", "gen:3:2", "gen:4:3", "gen:5:4"]  # quick to generate
+
+
+def walk(env: LanternEnv, seed: int, steps: int) -> None:
+    """Put ``env`` in a random reachable state: ``steps`` random admissible commands."""
+    rng = random.Random(seed)
+    env.reset(seed=seed)
+    for _ in range(steps):
+        actor = rng.choice(env.world.actors)
+        options = env.admissible(actor)
+        if not options:
+            break
+        _, _, terminated, truncated, _ = env.step(rng.choice(options), actor=actor)
+        if terminated or truncated:
+            break
+
+
+# -- strategies -----------------------------------------------------------------------------
+
+# Words the parser knows, so that random commands reach its deeper paths.
+SOME_WORDS = sorted(make_env("tutorial").parser.vocabulary | {"ada", "xyzzy", "café", "日本"})
+
+word_salad = st.lists(st.sampled_from(SOME_WORDS), max_size=12).map(" ".join)
+any_text = st.text(max_size=200)  # any code point but surrogates, control characters included
+huge_text = st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=8),
+                      st.integers(1, 3 * MAX_CHARS))
+texts = st.one_of(word_salad, any_text, huge_text)
+
+
+# -- never raises; no command, no change --------------------------------------------------------
+
+
+@settings(max_examples=150)
+@given(name=st.sampled_from(WORLD_NAMES), seed=st.integers(0, 1000), steps=st.integers(0, 25),
+       lines=st.lists(texts, min_size=1, max_size=4))
+def test_any_text_is_safe_and_changes_nothing_unless_understood(name, seed, steps, lines):
+    env = make_env(name)
+    walk(env, seed, steps)
+    actor = env.world.player
+    for text in lines:
+        context = env.contexts[actor]
+        preview = env.parser.parse(text, actor, ParserContext(
+            context.pending, context.last_objects, context.last_commands))
+        before = env.state_hash()
+        env.step(text)
+        if not preview.commands:
+            assert preview.reply, f"no command and no reply for {text!r}"
+            assert env.state_hash() == before, f"{text!r} changed the world without a command"
+
+
+@settings(max_examples=100)
+@given(name=st.sampled_from(WORLD_NAMES), seed=st.integers(0, 1000), steps=st.integers(0, 25),
+       text=texts)
+def test_parse_never_mutates_the_world(name, seed, steps, text):
+    env = make_env(name)
+    walk(env, seed, steps)
+    state = env.world.state
+    key, digest = state.key(), state.digest()
+    for actor in env.world.actors:
+        result = env.parser.parse(text, actor, ParserContext())
+        assert isinstance(result.reply, str) and isinstance(result.commands, tuple)
+    assert env.world.state is state and (state.key(), state.digest()) == (key, digest)
+
+
+# -- canonical texts round-trip ------------------------------------------------------------------
+
+
+@settings(max_examples=60)
+@given(name=st.sampled_from(WORLD_NAMES + ["gen:1:0", "gen:6:2"]), seed=st.integers(0, 1000),
+       steps=st.integers(0, 40))
+def test_admissible_texts_parse_back_to_their_commands(name, seed, steps):
+    env = make_env(name)
+    walk(env, seed, steps)
+    for actor in env.world.actors:
+        for text in env.admissible(actor):
+            expected = env.table.lookup(text)
+            result = env.parser.parse(text, actor, ParserContext())
+            assert result.commands == (expected,), f"{text!r} in {name}: {result.reply}"
+            shouted = env.parser.parse(text.upper() + "!", actor, ParserContext())
+            assert shouted.commands == (expected,), f"{text.upper()!r} in {name}: {shouted.reply}"
+
+
+def test_every_bundled_world_round_trips_from_its_start():
+    for path in sorted(WORLDS.glob("*.toml")):
+        env = LanternEnv(path, include_info_commands=True)
+        for actor in env.world.actors:
+            for text in env.admissible(actor):
+                result = env.parser.parse(text, actor, ParserContext())
+                assert result.commands == (env.table.lookup(text),), f"{path.name}: {text!r}"
