@@ -7,9 +7,15 @@ generate: sample tokens until a newline or EOS; log pi(a|s) = sum of the token
           log-probabilities of the tempered distribution.
 V(s) is a linear head on the LM's last hidden state at the prompt's last token.
 
-All candidates of all environments are scored in one batched pass: each prompt is
-encoded once and its KV cache is reused for its candidates (``cached=True``), or
-every (prompt + candidate) row is run in full (``cached=False``; same numbers).
+All candidates of all environments are scored together, three ways with the same
+numbers (``method``):
+  cached: encode each prompt once, then run every candidate on a copy of its
+          prompt's KV cache (used when acting);
+  packed: one row per state, ``prompt + cand_1 + cand_2 + ...``, with a 4-D attention
+          mask that lets each candidate see the prompt and itself only, and position
+          ids that restart after the prompt for each candidate: a single forward, no
+          cache copies (used for updates when the model accepts 4-D masks);
+  full:   every (prompt + candidate) row in full (the plain reference).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from agent.prompt import PromptBuilder, View
 from game.errors import LanternError
 
 MODES = ("choose", "generate")
+METHODS = ("cached", "packed", "full")
 LENGTH_NORMS = ("none", "token", "word")
 
 
@@ -126,6 +133,7 @@ class LMPolicy(nn.Module):
         params = inspect.signature(model.forward).parameters
         self._cache_kw = "cache" if "cache" in params else "past_key_values"
         self._keep_kw = "logits_to_keep" if "logits_to_keep" in params else None
+        self._packed_ok: bool | None = None  # does the model honour 4-D attention masks?
 
     def _prompt_forward(self, prompts: list[list[int]], use_cache: bool):
         """Run right-padded prompts; return (ids mask [N, P], lengths [N], logits and hidden state
@@ -158,14 +166,14 @@ class LMPolicy(nn.Module):
     # -- scoring ------------------------------------------------------------------------------
 
     def token_logprobs(self, prompts: list[list[int]], seqs: list[list[int]], owner: list[int],
-                       cached: bool = True, with_entropy: bool = False) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+                       method: str = "cached", with_entropy: bool = False) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         """Log-probabilities of continuation tokens after their prompts, in one batch.
 
         Args:
             prompts: N prompt token lists.
             seqs: M continuation token lists (each non-empty).
             owner: M indices into ``prompts``: the prompt each continuation follows.
-            cached: encode prompts once and reuse their KV cache for continuations.
+            method: 'cached', 'packed' or 'full' (see the module docstring).
             with_entropy: also return each position's vocabulary entropy.
 
         Returns:
@@ -180,10 +188,12 @@ class LMPolicy(nn.Module):
         seq_ids, seq_mask = _pad(seqs, self.tokenizer.pad_token_id, dev)   # [M, C]
         owner_t = torch.tensor(owner, dtype=torch.long, device=dev)
         plen = torch.tensor([len(p) for p in prompts], device=dev)        # [N]
-        if cached:
-            logits, last_hidden = self._cached_logits(prompts, seq_ids, seq_mask, owner_t, plen)
-        else:
+        if method == "packed" and self._packs():
+            logits, last_hidden = self._packed_logits(prompts, seqs, owner_t, plen)
+        elif method == "full":
             logits, last_hidden = self._full_logits(prompts, seqs, owner_t, plen)
+        else:
+            logits, last_hidden = self._cached_logits(prompts, seq_ids, seq_mask, owner_t, plen)
         logits = logits.float() / self._token_temperature()                 # [M, C, V]
         log_z = torch.logsumexp(logits, -1)
         token_logp = (logits.gather(-1, seq_ids[..., None])[..., 0] - log_z) * seq_mask
@@ -229,8 +239,68 @@ class LMPolicy(nn.Module):
                           use_cache=True, **{self._cache_kw: cache}).logits         # [M, C-1, V]
         return torch.cat([first, rest], 1), hidden
 
+    def _packed_logits(self, prompts, seqs, owner_t, plen) -> tuple[Tensor, Tensor]:
+        """One row per prompt: the prompt, then each continuation minus its last token.
+
+        Rows are left-padded so that every row's candidates sit at the end, and the
+        LM head runs only on that tail (``logits_to_keep``).
+        """
+        dev = self.device
+        rows = [list(p) for p in prompts]
+        segment = [[-1] * len(p) for p in prompts]                              # -1: prompt
+        positions = [list(range(len(p))) for p in prompts]
+        where = []                                                              # (row, start in row) per seq
+        for m, (i, seq) in enumerate(zip(owner_t.tolist(), seqs)):
+            where.append((i, len(rows[i])))
+            rows[i] += seq[:-1]
+            segment[i] += [m] * (len(seq) - 1)
+            positions[i] += range(len(prompts[i]), len(prompts[i]) + len(seq) - 1)
+        width = max(map(len, rows))
+        offset = [width - len(r) for r in rows]                                 # left padding per row
+        ids = torch.full((len(rows), width), self.tokenizer.pad_token_id, dtype=torch.long)
+        seg = torch.full((len(rows), width), -2, dtype=torch.long)              # -2: padding
+        pos = torch.zeros((len(rows), width), dtype=torch.long)
+        for i, (r, sg, ps) in enumerate(zip(rows, segment, positions)):
+            ids[i, offset[i]:] = torch.tensor(r, dtype=torch.long)
+            seg[i, offset[i]:] = torch.tensor(sg, dtype=torch.long)
+            pos[i, offset[i]:] = torch.tensor(ps, dtype=torch.long)
+        causal = torch.ones(width, width, dtype=torch.bool).tril()
+        allow = causal & ((seg[:, :, None] == seg[:, None, :]) | (seg == -1)[:, None, :])  # [N, L, L]
+        dtype = next(self.model.parameters()).dtype
+        mask = torch.zeros(allow.shape, dtype=dtype).masked_fill(~allow, torch.finfo(dtype).min)
+        last = torch.tensor([o + len(p) - 1 for o, p in zip(offset, prompts)])  # prompt's last token [N]
+        tail = width - int(last.min())                                          # positions that need logits
+        extra = {self._keep_kw: tail} if self._keep_kw else {}
+        out = self.model(input_ids=ids.to(dev), attention_mask=mask[:, None].to(dev), position_ids=pos.to(dev),
+                         output_hidden_states=True, **extra)
+        skip = width - out.logits.shape[1]                                      # logits start at this position
+        c = max(map(len, seqs))
+        row_t = torch.tensor([i for i, _ in where])                             # [M]
+        start = torch.tensor([offset[i] + f for i, f in where])
+        k = torch.arange(c)
+        at = torch.where(k == 0, last[row_t, None], start[:, None] + k - 1).clamp(max=width - 1)  # [M, C]
+        logits = out.logits[row_t[:, None].to(dev), (at - skip).clamp(min=0).to(dev)]            # [M, C, V]
+        hidden = out.hidden_states[-1][torch.arange(len(prompts), device=dev), last.to(dev)]
+        return logits, hidden
+
+    def _packs(self) -> bool:
+        """Whether this model honours a 4-D attention mask (checked once against 'full')."""
+        if self._packed_ok is None:
+            probe_prompts, probe = [[1, 2, 3]], [[4, 5], [6, 7, 8]]
+            owner = torch.tensor([0, 0], device=self.device)
+            plen = torch.tensor([3], device=self.device)
+            try:
+                with torch.no_grad():
+                    a, _ = self._packed_logits(probe_prompts, probe, owner, plen)
+                    b, _ = self._full_logits(probe_prompts, probe, owner, plen)
+                self._packed_ok = bool(torch.allclose(a[0, :2], b[0, :2], atol=1e-4)
+                                       and torch.allclose(a[1], b[1], atol=1e-4))
+            except (RuntimeError, ValueError, TypeError):
+                self._packed_ok = False
+        return self._packed_ok
+
     def score(self, prompts: list[list[int]], candidates: list[list[list[int]]],
-              words: list[list[int]] | None = None, cached: bool = True) -> Scored:
+              words: list[list[int]] | None = None, method: str = "cached") -> Scored:
         """Log pi over candidates (choose) or of the given commands (generate).
 
         Args:
@@ -238,13 +308,13 @@ class LMPolicy(nn.Module):
             candidates: per prompt, its candidate commands as token lists (generate:
                 exactly one, the sampled command's tokens).
             words: per prompt, each candidate's word count (for 'word' normalisation).
-            cached: reuse each prompt's KV cache for its candidates.
+            method: 'cached', 'packed' or 'full' (see the module docstring).
         """
         owner = [i for i, cands in enumerate(candidates) for _ in cands]
         flat = [c for cands in candidates for c in cands]
         generate = self.config.mode == "generate"
         tok_logp, tok_mask, values, tok_ent = self.token_logprobs(
-            prompts, flat, owner, cached=cached, with_entropy=generate)
+            prompts, flat, owner, method=method, with_entropy=generate)
         seq_logp = tok_logp.sum(1)                                              # [M]
         counts = [len(c) for c in candidates]
         n, a = len(prompts), max(counts)
@@ -308,7 +378,7 @@ class LMPolicy(nn.Module):
         if self.config.mode == "generate":
             return self._generate(prompts, generator, greedy)
         cand_ids, words = self.encode_candidates(candidates)
-        s = self.score(prompts, cand_ids, words, cached=True)
+        s = self.score(prompts, cand_ids, words, method="cached")
         if greedy:
             choice = s.logp.masked_fill(s.valid == 0, float("-inf")).argmax(-1)
         else:

@@ -301,7 +301,7 @@ class Trainer:
         """Score a chunk of transitions again: ``(Scored, log pi(a_t|s_t) [B])``."""
         chunk = [steps[i] for i in idx.tolist()]
         scored = (policy or self.policy).score([s.prompt for s in chunk], [s.candidates for s in chunk],
-                                               [s.words for s in chunk])
+                                               [s.words for s in chunk], method="packed")
         actions = torch.tensor([s.action for s in chunk], device=scored.logp.device)
         return scored, scored.logp.gather(1, actions[:, None])[:, 0]
 

@@ -47,9 +47,11 @@ def test_candidate_probabilities_sum_to_one_and_ignore_batch_and_padding(model_d
     for i in range(len(views)):
         k = len(ids[i])
         assert torch.allclose(reordered.logp[len(views) - 1 - i, :k], together.logp[i, :k], atol=1e-5)
-    full = policy.score(prompts, ids, words, cached=False)  # no KV cache: same numbers
-    assert torch.allclose(full.logp, together.logp, atol=1e-5)
-    assert torch.allclose(full.values, together.values, atol=1e-5)
+    for method in ("full", "packed"):  # no KV cache / one packed row per state: same numbers
+        other = policy.score(prompts, ids, words, method=method)
+        assert torch.allclose(other.logp, together.logp, atol=1e-5), method
+        assert torch.allclose(other.values, together.values, atol=1e-5), method
+    assert policy._packed_ok  # GPT-2 honours 4-D masks, so 'packed' really was the packed path
 
 
 def test_length_normalisation_is_the_documented_formula(model_dir):
@@ -83,8 +85,9 @@ def test_generate_mode_logprob_matches_rescoring_and_stops(model_dir):
     for tokens in acted.actions:
         assert 1 <= len(tokens) <= 6
         assert all(t not in policy.stop_ids.tolist() for t in tokens[:-1])  # stops at the first stop token
-    rescored = policy.score(prompts, seqs, words)
-    assert torch.allclose(rescored.logp[:, 0], acted.logp, atol=1e-4)
+    for method in ("cached", "packed"):
+        rescored = policy.score(prompts, seqs, words, method=method)
+        assert torch.allclose(rescored.logp[:, 0], acted.logp, atol=1e-4), method
     assert (rescored.entropy > 0).all()
 
 
