@@ -70,6 +70,7 @@ class LanternEnv:
         self.parser = Parser(self.world)
         self.actor_ids = [self.world.entities[a].id for a in self.world.actors]
         self.player_id = self.world.entities[self.world.player].id
+        self._multi_actor = len(self.world.actors) > 1
         self.rng = random.Random(0)
         # Static per actor: which quests are theirs, and the goal text.
         self._quests = {a: quests.quests_of(self.world, a) for a in self.world.actors}
@@ -154,10 +155,11 @@ class LanternEnv:
                 self.directives[cmd.obj] = cmd.text
             if outcome.ok:
                 ran.append(self.table.text(cmd))
-            for room, text in outcome.notices:
-                for other in world.actors_in(room):
-                    if other != a:
-                        self.inbox[other].append(text)
+            if self._multi_actor:
+                for room, text in outcome.notices:
+                    for other in world.actors_in(room):
+                        if other != a:
+                            self.inbox[other].append(text)
             if len(commands) > 1:
                 replies.append(f"{world.name(cmd.obj)}: {outcome.message}")
             else:

@@ -8,7 +8,8 @@ reply). ``execute`` runs the two in order, so a refused command changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from game.commands import Command
 from game.narration import (
@@ -17,9 +18,8 @@ from game.narration import (
 from game.world import ACTOR, DOOR, EATEN, LIT, LOCKED, OPEN, ROOM, World
 
 
-@dataclass(slots=True)
-class Outcome:
-    """What a command did.
+class Outcome(NamedTuple):
+    """What a command did (a named tuple: cheap to make on every step).
 
     Attributes:
         ok: the command went ahead (False: refused, nothing changed).
@@ -31,7 +31,7 @@ class Outcome:
     ok: bool
     message: str
     changed: bool = False
-    notices: list[tuple[int, str]] = field(default_factory=list)
+    notices: tuple[tuple[int, str], ...] = ()
 
 
 def can_reach(world: World, actor: int, e: int) -> bool:
@@ -210,7 +210,7 @@ def _do_go(world: World, actor: int, cmd: Command) -> Outcome:
     world.move(actor, new)
     name = _name(world, actor)
     return Outcome(True, describe_room(world, actor), True,
-                   [(old, f"{name} goes {cmd.direction}."), (new, f"{name} arrives.")])
+                   ((old, f"{name} goes {cmd.direction}."), (new, f"{name} arrives.")))
 
 
 def _do_take(world: World, actor: int, cmd: Command) -> Outcome:
@@ -219,21 +219,21 @@ def _do_take(world: World, actor: int, cmd: Command) -> Outcome:
     where = "" if world.entities[source].kind == ROOM else f" from {the(world, source)}"
     room = world.state.parent[actor]
     return Outcome(True, f"You take {the(world, cmd.obj)}{where}.", True,
-                   [(room, f"{_name(world, actor)} takes {the(world, cmd.obj)}{where}.")])
+                   ((room, f"{_name(world, actor)} takes {the(world, cmd.obj)}{where}."),))
 
 
 def _do_drop(world: World, actor: int, cmd: Command) -> Outcome:
     room = world.state.parent[actor]
     world.move(cmd.obj, room)
     return Outcome(True, f"You drop {the(world, cmd.obj)}.", True,
-                   [(room, f"{_name(world, actor)} drops {the(world, cmd.obj)}.")])
+                   ((room, f"{_name(world, actor)} drops {the(world, cmd.obj)}."),))
 
 
 def _do_put(world: World, actor: int, cmd: Command, prep: str) -> Outcome:
     world.move(cmd.obj, cmd.obj2)
     what = f"{the(world, cmd.obj)} {prep} {the(world, cmd.obj2)}"
     return Outcome(True, f"You put {what}.", True,
-                   [(world.state.parent[actor], f"{_name(world, actor)} puts {what}.")])
+                   ((world.state.parent[actor], f"{_name(world, actor)} puts {what}."),))
 
 
 def _do_set_flag(world: World, actor: int, cmd: Command, flag: int, on: bool,
@@ -246,14 +246,14 @@ def _do_set_flag(world: World, actor: int, cmd: Command, flag: int, on: bool,
         if inside:
             message += f" Inside you see {join_words([a(world, i) for i in inside])}."
     return Outcome(True, message, True,
-                   [(world.state.parent[actor], f"{_name(world, actor)} {verbs} {the(world, cmd.obj)}{tail}.")])
+                   ((world.state.parent[actor], f"{_name(world, actor)} {verbs} {the(world, cmd.obj)}{tail}."),))
 
 
 def _do_eat(world: World, actor: int, cmd: Command) -> Outcome:
     world.move(cmd.obj, EATEN)
     taste = " It tastes foul." if world.entities[cmd.obj].poisonous else " Delicious."
     return Outcome(True, f"You eat {the(world, cmd.obj)}.{taste}", True,
-                   [(world.state.parent[actor], f"{_name(world, actor)} eats {the(world, cmd.obj)}.")])
+                   ((world.state.parent[actor], f"{_name(world, actor)} eats {the(world, cmd.obj)}."),))
 
 
 def _do_switch(world: World, actor: int, cmd: Command, on: bool) -> Outcome:
@@ -268,14 +268,14 @@ def _do_switch(world: World, actor: int, cmd: Command, on: bool) -> Outcome:
     elif was_lit and not now_lit:
         message += " It is now pitch dark."
     return Outcome(True, message, True,
-                   [(room, f"{_name(world, actor)} switches {the(world, cmd.obj)} {word}.")])
+                   ((room, f"{_name(world, actor)} switches {the(world, cmd.obj)} {word}."),))
 
 
 def _do_give(world: World, actor: int, cmd: Command) -> Outcome:
     world.move(cmd.obj, cmd.obj2)
     what = f"{the(world, cmd.obj)} to {the(world, cmd.obj2)}"
     return Outcome(True, f"You give {what}.", True,
-                   [(world.state.parent[actor], f"{_name(world, actor)} gives {what}.")])
+                   ((world.state.parent[actor], f"{_name(world, actor)} gives {what}."),))
 
 
 def _do_info(world: World, actor: int, cmd: Command) -> Outcome:
