@@ -156,3 +156,18 @@ def test_dark_room_needs_a_light():
     obs, *_ = env.step("down")
     assert "Barrels" in obs and "old wine" in obs
     assert len(solve(world_from_dict(data, "dark"))) == 6
+
+
+def test_each_actor_can_have_its_own_quest():
+    data = {**TWO_ACTORS, "quests": [
+        {"id": "wren_q", "actors": ["wren"], "goals": [{"type": "lit", "item": "lamp"}]},
+        {"id": "ada_q", "actors": ["ada"], "goals": [{"type": "eaten", "item": "apple"}]},
+    ]}
+    env = LanternEnv(world_from_dict(data, "two quests"))
+    env.reset(seed=0)
+    assert env.info("wren")["goal"] == "Light the brass lamp." and env.info("ada")["max_score"] == 1
+    obs, reward, terminated, _, info = env.step("turn on lamp", actor="ada")
+    assert reward == 0 and not terminated  # Ada lit it, but it is Wren's goal
+    assert env.info("wren")["won"] and not env.info("ada")["won"]
+    env.step("e", actor="ada")
+    assert env.step("eat apple", actor="ada")[1:3] == (1, True)
