@@ -112,6 +112,7 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--difficulty", type=int, default=None, help="world difficulty (engine: default 4)")
     b.add_argument("--model", metavar="M", help="model for bench train (default: a small local GPT-2)")
     b.add_argument("--envs", type=positive_int, default=8, help="parallel environments (bench train)")
+    b.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (bench train)")
     b.set_defaults(run=run_bench)
 
 
