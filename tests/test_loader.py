@@ -397,6 +397,14 @@ def test_the_same_direction_twice_is_an_error():
         world_from_dict(data, "w.toml")
 
 
+@pytest.mark.xfail(reason="loader: tomllib raises RecursionError on deeply nested arrays, and "
+                          "load_world lets it escape as a traceback", strict=True)
+def test_deeply_nested_toml_is_a_world_file_error(tmp_path):
+    path = write(tmp_path, "a = " + "[" * 1000 + "]" * 1000 + "\n")
+    message = load_error(path)
+    assert "nested" in message or "TOML" in message
+
+
 # -- property tests: nothing but WorldFileError ever escapes --------------------------------
 
 SCALARS = (st.text(max_size=12) | st.integers(-3, 10**6) | st.booleans()
