@@ -8,7 +8,7 @@ and lost as soon as one of its lose conditions holds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from game.narration import the
@@ -63,13 +63,12 @@ class Quest:
     lose: tuple[Goal, ...] = ()
     description: str = ""
 
-    @property
-    def max_score(self) -> int:
-        return sum(g.points for g in self.goals)
+    max_score: int = field(init=False)
+    all_mask: int = field(init=False)  # the achieved-goals mask of a finished quest
 
-    @property
-    def all_mask(self) -> int:
-        return (1 << len(self.goals)) - 1
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "max_score", sum(g.points for g in self.goals))
+        object.__setattr__(self, "all_mask", (1 << len(self.goals)) - 1)
 
 
 def describe_goal(world: World, goal: Goal) -> str:
