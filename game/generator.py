@@ -154,7 +154,9 @@ def generate_custom(config: GeneratorConfig, seed: int, label: str = "custom") -
 
 def world_to_toml(world: World) -> str:
     """The world as a world file (the schema dict it was built from)."""
-    header = f"# Lantern world: {world.title}\n# Generated: {world.source}\n\n"
+    header = f"# Lantern world: {world.title}\n# Source: {world.source}\n\n"
+    # One dump of the whole dict: tomli_w puts short arrays of tables inline before
+    # the [tables], which is the only order in which they parse back correctly.
     return header + tomli_w.dumps(world.data)
 
 
@@ -404,8 +406,7 @@ class _Design:
         title = rng.choice(TITLES).format(a=rng.choice(TITLE_A), n=rng.choice(TITLE_N),
                                           b=rng.choice(TITLE_B))
         return {
-            "world": {"title": title, "intro": f"You arrive at {title.lower().removeprefix('the ')}."
-                      if not title.startswith("A ") else f"You arrive: {title}."},
+            "world": {"title": title, "intro": f"Welcome to {title}. Type 'help' if you need it."},
             "rooms": self.rooms,
             "doors": self.doors,
             "items": self.items,
