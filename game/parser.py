@@ -11,9 +11,10 @@ asking for one command at a time) -> verb phrase -> object phrases -> entities.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import lru_cache
 
 from game.commands import Command
 from game.narration import capitalise, join_words, the
@@ -54,7 +55,6 @@ for _verb, _phrases in {
 }.items():
     for _p in _phrases:
         VERB_PHRASES[tuple(_p.split())] = _verb
-VERB_STARTS = frozenset(phrase[0] for phrase in VERB_PHRASES)
 
 # Whole commands that mean something else when nothing follows the verb.
 ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter"}
@@ -83,6 +83,7 @@ LIST_WORDS = frozenset({"and", "or", ","})
 PRONOUNS = frozenset({"it", "them"})
 PERSON_PRONOUNS = frozenset({"him", "her"})
 SELF_WORDS = frozenset({"me", "myself", "self", "yourself"})
+PEOPLE_WORDS = PERSON_PRONOUNS | SELF_WORDS
 PUNCTUATION = frozenset({",", ".", ";", "!", "?"})
 # Politeness and connectives dropped from the start of a command ("please take lamp").
 LEADING = frozenset({"please", "kindly", "then", "now", "and", "just", "ok", "okay"}) | PUNCTUATION
@@ -96,13 +97,18 @@ FILLER = frozenset({"please", "now", "then", "and", "from", "for", "with", "usin
                     "kindly", "just", ","})
 # Verbs that take a list of objects ("take the lamp and the key", "drop all").
 MULTI_VERBS = frozenset({"take", "drop", "put_in", "put_on"})
+FLOOR_WORDS = frozenset({"floor", "ground"})  # "put the lamp on the floor" is dropping it
+HERE_WORDS = frozenset({"here", "surroundings", "room", "around"})  # "look at the room" is look
 KNOWN_WORDS = (frozenset(w for phrase in VERB_PHRASES for w in phrase) | ARTICLES | ALL_WORDS
                | EXCEPT_WORDS | LIST_WORDS | PRONOUNS | PERSON_PRONOUNS | SELF_WORDS | FILLER
-               | LEADING | frozenset(DIRECTION_WORDS))
+               | LEADING | FLOOR_WORDS | HERE_WORDS | frozenset(DIRECTION_WORDS))
+# Known words worth offering for a typo (not grammar words like 'the' or 'ones').
+SUGGESTIBLE = KNOWN_WORDS - ARTICLES - FILLER - LEADING - EXCEPT_WORDS
 IRREGULAR_PLURALS = {"knife": "knives", "leaf": "leaves", "loaf": "loaves", "shelf": "shelves",
+                     "scarf": "scarves", "wolf": "wolves", "half": "halves",
                      "die": "dice", "mouse": "mice", "tooth": "teeth", "foot": "feet",
                      "goose": "geese", "man": "men", "woman": "women", "person": "people",
-                     "child": "children", "glass": "glasses"}
+                     "child": "children"}
 
 # Letters and digits of any alphabet (so 'café' is named back whole), and the
 # punctuation that separates list items and sentences.
@@ -114,6 +120,16 @@ PLACEHOLDER = "{}"
 def tokens_of(text: str) -> list[str]:
     """Lower-case words (any alphabet) and the punctuation marks , . ; ! ?"""
     return _TOKEN.findall(text.lower())
+
+
+def _name_tokens(name: str) -> list[str]:
+    """The words of a name ('Mr. Smith' -> ['mr', 'smith'])."""
+    return [w for w in tokens_of(name) if w not in PUNCTUATION]
+
+
+def _deletions(word: str) -> list[str]:
+    """The word less one letter, each way ('take' -> 'ake', 'tke', 'tae', 'tak')."""
+    return [word[:i] + word[i + 1:] for i in range(len(word))]
 
 
 def plural_of(word: str) -> str:
@@ -191,25 +207,59 @@ class _Missing(Exception):
         self.question, self.prep = question, prep
 
 
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The words of one world's entities, built once and shared by every Parser of it.
+
+    Attributes:
+        words: per entity, every word that can name it (name, adjectives, synonyms).
+        name_words: per entity, the content words of its name (to prefer exact names).
+        singular: plural form -> the entity word it is the plural of.
+        entity_words: every word of every entity.
+        vocabulary: every word the parser knows (verbs, grammar, entity words, plurals).
+        near: a word, or the word less one letter -> known words it may be a typo of.
+    """
+
+    words: tuple[frozenset[str], ...]
+    name_words: tuple[list[str], ...]
+    singular: dict[str, str]
+    entity_words: frozenset[str]
+    vocabulary: frozenset[str]
+    near: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=64)
+def _lexicon(names: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) -> Lexicon:
+    """The Lexicon for entities given as (name, adjectives, synonyms); cached, so clones are cheap."""
+    # Names go through the same tokeniser as commands, so any name round-trips.
+    words = tuple(frozenset(_name_tokens(name)) | frozenset(adjectives) | frozenset(synonyms)
+                  for name, adjectives, synonyms in names)
+    entity_words = frozenset(w for ws in words for w in ws)
+    singular = {plural_of(w): w for w in entity_words if plural_of(w) not in entity_words}
+    near: dict[str, list[str]] = {}
+    for w in sorted(SUGGESTIBLE | entity_words):
+        if len(w) >= 3:
+            for key in {w, *_deletions(w)}:
+                near.setdefault(key, []).append(w)
+    return Lexicon(words, tuple(_content(_name_tokens(name)) for name, _, _ in names), singular,
+                   entity_words, KNOWN_WORDS | entity_words | frozenset(singular),
+                   {k: tuple(v) for k, v in near.items()})
+
+
 class Parser:
     """Parses one world's commands. Holds no per-actor state (see ParserContext).
 
-    The vocabulary is built once here, so a parse costs only the command's words.
+    The vocabulary is built once per world (see Lexicon), so a parse costs only
+    the command's words.
     """
 
     def __init__(self, world: World) -> None:
         self.world = world
-        # Entity words with the same tokeniser as commands, so any name round-trips.
-        self.words: list[frozenset[str]] = [
-            frozenset(tokens_of(e.name)) | frozenset(e.adjectives) | frozenset(e.synonyms)
-            for e in world.entities]
-        self.name_words = [_content(tokens_of(e.name)) for e in world.entities]
-        names = frozenset(w for ws in self.words for w in ws)
-        self.singular = {plural_of(w): w for w in names if plural_of(w) not in names}
-        self.vocabulary = KNOWN_WORDS | names | frozenset(self.singular)
-        self.entity_words = names
-        # Words worth suggesting for a typo, in a fixed order (deterministic replies).
-        self.suggestions = sorted((KNOWN_WORDS | names) - PUNCTUATION - {"i", "l", "x", "z", "g"})
+        lexicon = _lexicon(tuple((e.name, e.adjectives, e.synonyms) for e in world.entities))
+        self.lexicon = lexicon
+        self.words, self.name_words = lexicon.words, lexicon.name_words
+        self.singular, self.vocabulary = lexicon.singular, lexicon.vocabulary
+        self.entity_words = lexicon.entity_words
 
     # -- entry point --------------------------------------------------------------
 
@@ -282,8 +332,8 @@ class Parser:
         content = {w for w in words if w not in ARTICLES} - FILLER
         if not content:
             return None
-        if content <= ALL_WORDS:  # "both", "all of them"
-            return _and_join([tokens_of(self.world.entities[e].name) for e in pending.candidates])
+        if content & ALL_WORDS and content <= ALL_WORDS | PRONOUNS:  # "both", "all of them"
+            return _and_join([_name_tokens(self.world.entities[e].name) for e in pending.candidates])
         content = {self.singular.get(w, w) for w in content}
         matches = [e for e in pending.candidates if content <= self.words[e]]
         if not matches:
@@ -292,9 +342,10 @@ class Parser:
             question = self._which(matches)
             return ParseResult(reply=question, pending=Pending(question, pending.template,
                                                                tuple(matches)))
-        return tokens_of(self.world.entities[matches[0]].name)
+        return _name_tokens(self.world.entities[matches[0]].name)
 
     def _parse(self, words: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """Words -> result: checks in the order a player would want them explained."""
         if not words:
             raise _Refusal("I beg your pardon?")
         if len(words) > MAX_WORDS:
@@ -308,7 +359,7 @@ class Parser:
                 return addressed
         self._check_words(words)
         if verb is None:
-            raise _Refusal(f"I don't understand '{' '.join(words)}' as a command. "
+            raise _Refusal(f"I don't understand '{_quoted(words)}' as a command. "
                            "Try a verb first, like 'take lamp' or 'go north'.")
         self._one_sentence(words)
         return self._build(verb, rest, actor, context)
@@ -319,28 +370,41 @@ class Parser:
             if w not in self.vocabulary:
                 shown = w if len(w) <= 40 else w[:40] + "..."
                 reply = f"I don't know the word '{shown}'."
-                close = difflib.get_close_matches(w, self.suggestions, n=1, cutoff=0.75) \
-                    if len(w) <= 20 else []
-                raise _Refusal(reply + (f" Did you mean '{close[0]}'?" if close else ""))
+                close = self._typo_of(w)
+                raise _Refusal(reply + (f" Did you mean '{close}'?" if close else ""))
+
+    def _typo_of(self, word: str) -> str | None:
+        """A known word one slip away (a letter missing, extra, wrong or swapped), if any."""
+        if not 3 <= len(word) <= 20:
+            return None
+        near = self.lexicon.near
+        found = {w for key in (word, *_deletions(word)) for w in near.get(key, ())}
+        found.discard(word)
+        return min(found, default=None, key=lambda w: (  # swapped letters, then most alike
+            sorted(w) != sorted(word), -SequenceMatcher(None, word, w).ratio(), w))
 
     def _one_sentence(self, words: list[str]) -> None:
-        """Refuse 'take lamp. go north' / 'take lamp and go north': one command at a time."""
-        for i, w in enumerate(words):
-            starts_command = (w in LIST_WORDS and i + 1 < len(words)
-                              and self._begins_command(words[i + 1:]))
-            if i > 0 and (w in SENTENCE_BREAKS and i + 1 < len(words) or starts_command):
-                first = " ".join(x for x in words[:i] if x not in PUNCTUATION)
-                raise _Refusal(f"One command at a time, please. Start with '{first}'.")
+        """Refuse 'take lamp. go north' / 'take lamp and go north': one command at a time.
+
+        A break is a full stop or 'then' before a verb, or 'and' or a comma before a
+        verb that is not also a name ('take lamp and light' may mean a light), so
+        names such as 'Mr. Smith' or 'salt and pepper' are not breaks.
+        """
+        for i in range(1, len(words) - 1):
+            w, after = words[i], words[i + 1:]
+            if w in SENTENCE_BREAKS and self._verb(after)[0] is not None \
+                    or w in LIST_WORDS and self._begins_command(after):
+                raise _Refusal(f"One command at a time, please. Start with '{_quoted(words[:i])}'.")
 
     def _begins_command(self, words: list[str]) -> bool:
-        w = words[0]
-        return (w in VERB_STARTS or w in DIRECTION_WORDS) and w not in self.entity_words \
-            and self._verb(words)[0] is not None
+        """Do the words start a new command (a verb that is not also a name here)?"""
+        return words[0] not in self.entity_words and self._verb(words)[0] is not None
 
     # -- verbs --------------------------------------------------------------------
 
     @staticmethod
     def _verb(words: list[str]) -> tuple[str | None, list[str]]:
+        """The verb the words start with (longest phrase wins) and the words after it."""
         if tuple(words) in ALONE:
             return ALONE[tuple(words)], []
         if words[0] in DIRECTION_WORDS and words[0] not in ("inside", "outside"):
@@ -352,18 +416,22 @@ class Parser:
         return None, words
 
     def _build(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """Commands for a verb and the words after it (particles such as 'up' folded in)."""
         if verb == "again":
             if not context.last_commands:
                 raise _Refusal("There is nothing to do again.")
             return ParseResult(context.last_commands)
         if verb in ("go", "enter", "exit"):
             return ParseResult((self._go(verb, rest, actor),))
-        if verb in ("look", "inventory", "wait"):
-            if not _content(rest):
+        if verb in ("look", "inventory", "wait", "examine") and self._no_object(rest, actor):
+            if verb != "examine":
                 return ParseResult((Command(verb),))
-            if verb != "look":
-                raise _Refusal(f"'{verb}' needs nothing more; just say '{verb}'.")
-            verb = "examine"
+            if rest:  # "examine the room"
+                return ParseResult((Command("look"),))
+        if verb in ("inventory", "wait") and rest:
+            raise _Refusal(f"'{verb}' needs nothing more; just say '{verb}'.")
+        if verb == "look":
+            verb = "examine"  # "look lamp"
         if verb == "turn":
             verb, rest = _particle_switch(rest)
         if verb in ("take", "drop", "put") and rest and rest[-1] in ("up", "down"):
@@ -373,6 +441,19 @@ class Parser:
         if verb in ("turn_on", "turn_off") and rest and rest[-1] in ("on", "off", "out"):
             rest = rest[:-1]
         return self._with_objects(verb, rest, actor, context)
+
+    def _no_object(self, rest: list[str], actor: int) -> bool:
+        """Do these words name no object ('', 'around', 'the room', the room's own name)?"""
+        words = [w for w in _content(rest) if w not in HERE_WORDS]
+        if not words:
+            return True
+        room = self.world.state.parent[actor]
+        if room < 0:
+            return False
+        if {w for w in rest if w not in ARTICLES} == self.words[room]:  # its whole name
+            return True
+        # Part of its name: only if no thing in reach fits ('x map' in the Map Room).
+        return set(words) <= self.words[room] and not self._matches(words, self.world.in_reach(actor))
 
     def _go(self, verb: str, rest: list[str], actor: int) -> Command:
         """A direction, or the way to a named door or neighbouring room."""
@@ -386,6 +467,8 @@ class Parser:
         direction = self._way_to(set(words), actor)
         if direction is not None:
             return Command("go", direction=direction)
+        if self._no_object(words, actor):
+            raise _Refusal("You are already there.")
         raise _Refusal("You can go in a direction: north, south, east, west, northeast, "
                        "northwest, southeast, southwest, up, down, in or out.")
 
@@ -404,16 +487,19 @@ class Parser:
 
     def _with_objects(self, verb: str, rest: list[str], actor: int,
                       context: ParserContext) -> ParseResult:
+        """Commands for a verb that takes objects: split at the preposition, resolve both sides."""
         first, prep, second = self._split(rest, PREPOSITIONS.get(verb, ()))
         if verb == "open" and prep:
             verb = "unlock"
+        if verb in ("put", "drop") and prep and set(_content(second)) <= FLOOR_WORDS:
+            verb, prep, second = "drop", None, []
         if verb in ("put", "drop") and prep:
             verb = "put_on" if prep in ON_SIDE else "put_in"
         if verb == "put":
             return self._put_where(first, actor, context)
         if verb == "give" and prep is None and first:
             first, second = self._split_give(first, actor)
-        if not _content(first) and not _has(first, SELF_WORDS | PERSON_PRONOUNS):
+        if not _content(first) and not _has(first, PEOPLE_WORDS):
             raise _Missing(f"What do you want to {_verb_word(verb)}?", None)
         source = self._noun(second, actor, context, "examine") if verb == "take" and second else None
         objs = self._objects(first, verb, actor, context, source)
@@ -421,6 +507,8 @@ class Parser:
             return ParseResult(tuple(Command(verb, o) for o in objs))
         if not second:
             return self._infer_second(verb, objs[0], actor)
+        if len(_and_split(second)) > 1 and not self._names_something(second):
+            raise _Refusal(f"Name just one thing after '{prep or 'to'}'.")
         obj2 = self._noun(second, actor, context, verb + ":2")
         if len(objs) > 1:  # 'put everything in the box' leaves the box out
             objs = [o for o in objs if o != obj2]
@@ -435,6 +523,7 @@ class Parser:
         raise _Missing(f"Where do you want to put {names}?", "in")
 
     def _infer_second(self, verb: str, obj: int, actor: int) -> ParseResult:
+        """Fill in an obvious second object (the held key, the one actor here), or ask."""
         world = self.world
         if verb in ("lock", "unlock"):
             key = world.entities[obj].key
@@ -531,7 +620,9 @@ class Parser:
         matches = self._matches(phrase, scope)
         if not matches:
             raise _Refusal(self._not_here(words, actor, source))
-        if len(matches) == 1 or any(w in self.singular for w in words):  # one, or a plural
+        if len(matches) == 1:
+            return matches
+        if any(w in self.singular for w in words):  # a plural: all that make sense
             return [e for e in matches if self._fits(e, fit)] or matches
         matches = self._narrow(matches, words, fit, indefinite=_has(phrase[:1], INDEFINITE))
         if len(matches) > 1:
@@ -578,7 +669,8 @@ class Parser:
             return "It is too dark to see."
         if source is not None and not world.is_open_holder(source):
             return f"{capitalise(the(world, source))} is closed."
-        where = f" in {the(world, source)}" if source is not None else " here"
+        on = source is not None and world.entities[source].supporter
+        where = f" {'on' if on else 'in'} {the(world, source)}" if source is not None else " here"
         return f"You can't see any {' '.join(words)}{where}."
 
     def _names_something(self, phrase: list[str]) -> bool:
@@ -601,10 +693,12 @@ class Parser:
         return splits[0] if splits else (words, None, [])
 
     def _which(self, matches: list[int]) -> str:
+        """'Which do you mean, the brass key or the iron key?'"""
         names = join_words([the(self.world, e) for e in matches]).replace(" and ", " or ")
         return f"Which do you mean, {names}?"
 
     def _scope(self, actor: int, fit: str) -> list[int]:
+        """What a noun phrase may name: things in reach, or for 'tell' any other actor."""
         world = self.world
         if fit == "tell":
             return [a for a in world.actors if a != actor]
@@ -639,7 +733,7 @@ class Parser:
                 raise _Refusal("Tell whom to do what? Say: tell <name> to <what to do>.")
             said = rest[cut:]
         target = self._noun(rest[:cut], actor, ParserContext(), "tell")
-        return self._said(target, said)
+        return self._tell_command(target, said)
 
     def _addressed(self, words: list[str], actor: int) -> ParseResult | None:
         """'ada, take the lamp' or 'ada take the lamp' -> tell ada to take the lamp."""
@@ -650,19 +744,20 @@ class Parser:
         if not said or self._verb(said)[0] is None:
             return None
         target = self._noun(words[:cut], actor, ParserContext(), "tell")
-        return self._said(target, said)
+        return self._tell_command(target, said)
 
     def _name_length(self, words: list[str], actor: int) -> int:
         """How many leading words name another actor (0 if none)."""
         others = [o for o in self.world.actors if o != actor]
         for cut in range(min(len(words), 4), 0, -1):
-            head = [w for w in words[:cut] if w not in ARTICLES]
+            head = [w for w in words[:cut] if w not in ARTICLES and w not in PUNCTUATION]
             if head and any(set(head) <= self.words[o] for o in others):
                 return cut
         return 0
 
-    def _said(self, target: int, said: list[str]) -> ParseResult:
-        text = " ".join(w for w in said if w not in PUNCTUATION)
+    def _tell_command(self, target: int, said: list[str]) -> ParseResult:
+        """The tell command, refusing one with nothing to say."""
+        text = _quoted(said)
         if not text:
             raise _Refusal(f"What do you want to tell {the(self.world, target)} to do?")
         return ParseResult((Command("tell", target, text=text),))
@@ -681,9 +776,15 @@ def _trim(words: list[str]) -> list[str]:
     return words[start:end]
 
 
+def _quoted(words: list[str]) -> str:
+    """Words as a phrase to quote back, without punctuation."""
+    return " ".join(w for w in words if w not in PUNCTUATION)
+
+
 def _content(words: list[str]) -> list[str]:
     """The words that can name something (no articles, prepositions or filler)."""
-    return [w for w in words if w not in ARTICLES and w not in FILLER and w not in LIST_WORDS]
+    return [w for w in words if w not in ARTICLES and w not in FILLER and w not in LIST_WORDS
+            and w not in PUNCTUATION]
 
 
 def _has(words: list[str], wanted: frozenset[str]) -> bool:

@@ -134,6 +134,9 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     (HOLD + OPEN_BOX + ["put lamp"], "in the box", ["put brass lamp in wooden box"]),
     (HOLD + ["put lamp"], "table", ["put brass lamp in oak table"]),  # rules will say why not
     ([], "put", "What do you want to put?"),
+    (HOLD, "put the lamp on the floor", ["drop brass lamp"]),
+    (HOLD, "drop lamp on the ground", ["drop brass lamp"]),
+    ([], "take the lamp from the table", "You can't see any lamp on the oak table."),
     # -- doors and keys ----------------------------------------------------------------------
     (HOLD, "unlock the door with the key", ["unlock oak door with brass key"]),
     (HOLD, "unlock door with brass key", ["unlock oak door with brass key"]),
@@ -167,6 +170,7 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     ([], "leave", ["go out"]),
     ([], "get out", ["go out"]),
     ([], "go", "Which way do you want to go?"),
+    ([], "go to the hall", "You are already there."),
     ([], "go to the cellar", "You can go in a direction: north, south, east, west, northeast, "
                              "northwest, southeast, southwest, up, down, in or out."),
     # -- lights --------------------------------------------------------------------------------
@@ -205,6 +209,8 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     ([], "look under the table", ["examine oak table"]),
     ([], "look lamp", ["examine brass lamp"]),
     ([], "look around", ["look"]),
+    ([], "look at the room", ["look"]),
+    ([], "examine the hall", ["look"]),
     ([], "examine me", ["examine you"]),
     ([], "examine ada", ["examine ada"]),
     ([], "examine", "What do you want to examine?"),
@@ -232,6 +238,9 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     (["take key"], "the iron one", ["take iron key"]),
     (["take key"], "iron key", ["take iron key"]),
     (["take key"], "both", ["take brass key", "take iron key"]),
+    (["take key"], "all of them", ["take brass key", "take iron key"]),
+    (["unlock door with key"], "both", "Name just one thing after 'with'."),
+    (HOLD, "give lamp to ada and you", "Name just one thing after 'to'."),
     (["take key"], "take the lamp", ["take brass lamp"]),  # a new command instead of an answer
     (["take the apple"], "ripe", ["take red apple"]),
     (["take fruit"], "the green fruit please", ["take green apple"]),
@@ -243,6 +252,10 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     ([], "tkae lamp", "I don't know the word 'tkae'. Did you mean 'take'?"),
     ([], "take café", "I don't know the word 'café'."),
     ([], "take 日本", "I don't know the word '日本'."),
+    ([], "opne the box", "I don't know the word 'opne'. Did you mean 'open'?"),
+    ([], "go nort", "I don't know the word 'nort'. Did you mean 'north'?"),
+    ([], "take the brss key", "I don't know the word 'brss'. Did you mean 'brass'?"),
+    ([], "wait a bit", "I don't know the word 'bit'."),
     ([], "lamp take", "I don't understand 'lamp take' as a command. "
                       "Try a verb first, like 'take lamp' or 'go north'."),
     ([], "the the the", "I don't understand 'the the the' as a command. "
@@ -391,6 +404,24 @@ def test_names_with_prepositions_and_conjunctions_still_parse():
         assert [env.table.text(c) for c in result.commands] == [expected], result.reply
 
 
+def test_names_are_preferred_to_rooms_and_punctuation_in_names_is_no_break():
+    world = {
+        "rooms": [{"id": "maproom", "name": "Map Room"}],
+        "items": [{"id": "map", "name": "old map", "location": "maproom"}],
+        "actors": [{"id": "player", "name": "you", "location": "maproom"},
+                   {"id": "smith", "name": "Mr. Smith", "location": "maproom"}],
+        "quests": [{"goals": [{"type": "in", "item": "map", "place": "smith"}]}],
+    }
+    env = LanternEnv(world_from_dict(world))
+    env.step("take map")
+    player = env.world.player
+    for text, expected in [("examine map", "examine old map"), ("look around the map room", "look"),
+                           ("give map to mr. smith", "give old map to mr. smith"),
+                           ("Mr. Smith, go north.", "tell mr. smith to go north")]:
+        result = env.parser.parse(text, player, ParserContext())
+        assert [env.table.text(c) for c in result.commands] == [expected], result.reply
+
+
 def test_tokens_and_plurals():
     assert tokens_of("Take the LAMP, then go N!") == ["take", "the", "lamp", ",", "then", "go", "n", "!"]
     assert tokens_of("café_au\x00lait") == ["café", "au", "lait"]
@@ -405,4 +436,4 @@ def test_vocabulary_is_built_once_per_world():
     parser.parse("take all except the keys", env.world.player, ParserContext())
     assert parser.vocabulary is vocabulary
     assert {"keys", "apples", "boxes"} <= vocabulary
-    assert isinstance(Parser(env.world).vocabulary, frozenset)
+    assert Parser(env.world).lexicon is parser.lexicon  # shared, so env.clone() stays cheap
