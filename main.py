@@ -80,7 +80,7 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 def register_composite(sub: argparse._SubParsersAction) -> None:
-    from game.cli import add_world_arguments, positive_int
+    from game.cli import add_world_arguments, difficulty, positive_float, positive_int
     for name, run, help_text in (
             ("play", run_play, "play a world alongside the NPC (window, or --text in the terminal)"),
             ("watch", run_watch, "watch the NPC play alone in the window")):
@@ -107,17 +107,25 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     b = sub.add_parser("bench", help="measure speed: engine steps/s, or training throughput",
                        description="Print benchmark figures as JSON.")
     b.add_argument("target", choices=("engine", "train"), help="what to measure")
-    b.add_argument("--seconds", type=float, default=3.0, help="how long to measure each figure")
+    b.add_argument("--seconds", type=positive_float, default=3.0, help="how long to measure each figure")
     b.add_argument("--seed", type=int, default=0, help="seed for worlds and agents")
-    b.add_argument("--difficulty", type=int, default=None, help="world difficulty (engine: default 4)")
+    b.add_argument("--difficulty", type=difficulty, default=None,
+                   help="world difficulty (default: 10-room benchmark worlds)")
     b.add_argument("--model", metavar="M", help="model for bench train (default: a small local GPT-2)")
     b.add_argument("--envs", type=positive_int, default=8, help="parallel environments (bench train)")
     b.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (bench train)")
     b.set_defaults(run=run_bench)
 
 
+class OneLineErrors(argparse.ArgumentParser):
+    """Argument errors as one line naming the command and what to do, exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {self.prog}: {message} (see: python {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineErrors(
         prog="main.py",
         description="Lantern: a text-adventure world where a language-model NPC learns to act. "
                     "With no command, opens the game window (play).")
