@@ -359,10 +359,17 @@ class Parser:
                 return addressed
         self._check_words(words)
         if verb is None:
-            raise _Refusal(f"I don't understand '{_quoted(words)}' as a command. "
-                           "Try a verb first, like 'take lamp' or 'go north'.")
+            raise _Refusal(self._no_verb(words, actor))
         self._one_sentence(words)
         return self._build(verb, rest, actor, context)
+
+    def _no_verb(self, words: list[str], actor: int) -> str:
+        """The reply to words without a verb: ask what to do with the thing, or explain."""
+        found = self._matches(words, self.world.in_reach(actor)) if len(words) <= 4 else []
+        if len(found) == 1:
+            return f"What do you want to do with {the(self.world, found[0])}?"
+        return (f"I don't understand '{_quoted(words)}' as a command. "
+                "Try a verb first, like 'take lamp' or 'go north'.")
 
     def _check_words(self, words: list[str]) -> None:
         """Name back the first word the game does not know (suggesting a near one)."""
@@ -577,6 +584,8 @@ class Parser:
             pool = self._matches(kind, pool)
         if pool:
             return pool
+        if verb == "take" and not self.world.is_lit(self.world.state.parent[actor]):
+            raise _Refusal("It is too dark to see.")
         if source is not None and not self.world.is_open_holder(source):
             raise _Refusal(f"{capitalise(the(self.world, source))} is closed.")
         raise _Refusal(_nothing_for(verb))
@@ -730,8 +739,10 @@ class Parser:
         else:
             cut = self._name_length(rest, actor)
             if not cut:
+                self._check_words(rest[:1])  # 'tell bob ...': name the unknown 'bob'
                 raise _Refusal("Tell whom to do what? Say: tell <name> to <what to do>.")
             said = rest[cut:]
+        self._check_words(rest[:cut])
         target = self._noun(rest[:cut], actor, ParserContext(), "tell")
         return self._tell_command(target, said)
 

@@ -4,7 +4,8 @@
 - Text that parses to no command leaves the world exactly as it was, even
   after ``env.step``; parsing alone never changes the world.
 - Every admissible command's canonical text parses back to the same Command,
-  in random reachable states of the tutorial world and of generated worlds.
+  in random reachable states of the tutorial world and of generated worlds;
+  common paraphrases of it parse to it too, or to a question that names it.
 """
 
 from __future__ import annotations
@@ -119,6 +120,52 @@ def test_admissible_texts_parse_back_to_their_commands(name, seed, steps):
             assert result.commands == (expected,), f"{text!r} in {name}: {result.reply}"
             shouted = env.parser.parse(text.upper() + "!", actor, ParserContext())
             assert shouted.commands == (expected,), f"{text.upper()!r} in {name}: {shouted.reply}"
+
+
+# Other ways to say each admissible command; {o}/{o2} become a name, a synonym or
+# adjective + synonym, so the parse must be that command or a question naming it.
+PARAPHRASES = {
+    "take": ["pick up the {o}", "pick the {o} up", "get {o}"],
+    "drop": ["put down the {o}", "put the {o} down"],
+    "put_in": ["put the {o} into the {o2}", "place {o} inside the {o2}"],
+    "put_on": ["put the {o} onto the {o2}", "set the {o} on {o2}"],
+    "open": ["open the {o}"],
+    "close": ["shut the {o}"],
+    "unlock": ["unlock the {o} using the {o2}", "open the {o} with the {o2}"],
+    "lock": ["lock the {o} with the {o2}"],
+    "turn_on": ["switch on the {o}", "turn the {o} on", "light the {o}"],
+    "turn_off": ["switch the {o} off", "extinguish the {o}"],
+    "eat": ["eat the {o}"],
+    "give": ["give {o2} the {o}", "hand the {o} to {o2}"],
+    "go": ["walk {d}", "go to the {d}", "{d}"],
+    "examine": ["look at the {o}", "x the {o}"],
+    "read": ["read the {o}"],
+}
+
+
+def _a_name(env: LanternEnv, e: int | None, rng: random.Random) -> str:
+    if e is None:
+        return ""
+    ent = env.world.entities[e]
+    return rng.choice([ent.lower_name, *ent.synonyms,
+                       *(f"{a} {s}" for a in ent.adjectives for s in ent.synonyms)])
+
+
+@settings(max_examples=40)
+@given(name=st.sampled_from(WORLD_NAMES), seed=st.integers(0, 1000), steps=st.integers(0, 40))
+def test_paraphrases_parse_to_the_command_or_ask_about_it(name, seed, steps):
+    env = make_env(name)
+    walk(env, seed, steps)
+    rng = random.Random(seed)
+    for actor in env.world.actors:
+        for text in env.admissible(actor):
+            cmd = env.table.lookup(text)
+            for template in PARAPHRASES.get(cmd.verb, ()):
+                said = template.format(o=_a_name(env, cmd.obj, rng), o2=_a_name(env, cmd.obj2, rng),
+                                       d=cmd.direction)
+                result = env.parser.parse(said, actor, ParserContext())
+                asked = result.pending is not None and {cmd.obj, cmd.obj2} & set(result.pending.candidates)
+                assert result.commands == (cmd,) or asked, f"{said!r} for {text!r}: {result.reply}"
 
 
 def test_every_bundled_world_round_trips_from_its_start():
