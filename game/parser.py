@@ -517,6 +517,8 @@ class Parser:
         if len(_and_split(second)) > 1 and not self._names_something(second):
             raise _Refusal(f"Name just one thing after '{prep or 'to'}'.")
         obj2 = self._noun(second, actor, context, verb + ":2")
+        if verb == "put_in" and self.world.entities[obj2].supporter:
+            verb = "put_on"  # 'put lamp in table', or 'table' answering 'where?'
         if len(objs) > 1:  # 'put everything in the box' leaves the box out
             objs = [o for o in objs if o != obj2]
         return ParseResult(tuple(Command(verb, o, obj2) for o in objs))

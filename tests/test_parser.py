@@ -132,7 +132,8 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     (HOLD, "put lamp", "Where do you want to put the brass lamp?"),
     (HOLD + ["put lamp"], "on the table", ["put brass lamp on oak table"]),
     (HOLD + OPEN_BOX + ["put lamp"], "in the box", ["put brass lamp in wooden box"]),
-    (HOLD + ["put lamp"], "table", ["put brass lamp in oak table"]),  # rules will say why not
+    (HOLD + ["put lamp"], "table", ["put brass lamp on oak table"]),
+    (HOLD, "put the lamp in the table", ["put brass lamp on oak table"]),
     ([], "put", "What do you want to put?"),
     (HOLD, "put the lamp on the floor", ["drop brass lamp"]),
     (HOLD, "drop lamp on the ground", ["drop brass lamp"]),
