@@ -160,7 +160,7 @@ class LanternEnv:
                     for other in world.actors_in(room):
                         if other != a:
                             self.inbox[other].append(text)
-            if len(commands) > 1:
+            if len(commands) > 1 and cmd.obj is not None:
                 replies.append(f"{world.name(cmd.obj)}: {outcome.message}")
             else:
                 replies.append(outcome.message)
