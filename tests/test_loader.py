@@ -488,13 +488,13 @@ def test_unmutated_bases_load(name):
     world_from_dict(copy.deepcopy(BASES[name]), f"{name}.toml")
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), name=st.sampled_from(sorted(BASES)))
 def test_mutated_worlds_load_or_raise_world_file_error(data, name):
     _load_or_explain(data.draw(mutated_worlds(BASES[name])))
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(raw=st.binary(max_size=300))
 def test_random_bytes_load_or_raise_world_file_error(tmp_path_factory, raw):
     path = tmp_path_factory.mktemp("bytes") / "random.toml"
@@ -502,7 +502,7 @@ def test_random_bytes_load_or_raise_world_file_error(tmp_path_factory, raw):
     _load_file_or_explain(path)
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(cuts=st.lists(st.tuples(st.integers(0, len(VALID)), st.integers(0, 40),
                                st.text(max_size=5)), min_size=1, max_size=3))
 def test_edited_toml_text_loads_or_raises_world_file_error(tmp_path_factory, cuts):
