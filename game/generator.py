@@ -22,7 +22,7 @@ from game.world import OPPOSITE, World
 MAX_DIFFICULTY = 6
 # A design the solver cannot finish within this many states is replaced by the next
 # attempt: it keeps generation fast, and every world returned has a known walkthrough.
-GENERATOR_NODE_LIMIT = 20_000
+GENERATOR_NODE_LIMIT = 6_000
 
 GRID_STEPS = {"north": (0, -1), "south": (0, 1), "east": (1, 0), "west": (-1, 0),
               "northeast": (1, -1), "northwest": (-1, -1), "southeast": (1, 1), "southwest": (-1, 1)}

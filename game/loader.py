@@ -49,6 +49,12 @@ def load_world(path: str | Path) -> World:
                              f"e.g. assets/worlds/tutorial.toml")
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise WorldFileError(f"{p}: cannot read the world file ({exc.strerror}); check its "
+                             f"permissions") from None
+    except RecursionError:
+        raise WorldFileError(f"{p}: TOML syntax error: arrays or tables nested too deeply; "
+                             f"flatten them") from None
     except UnicodeDecodeError as exc:
         raise WorldFileError(f"{p}: not a UTF-8 text file ({exc.reason}); save it as UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as exc:
@@ -101,6 +107,8 @@ class _Builder:
         return value
 
     def _ref(self, ref: Any, kinds: tuple[str, ...], where: str, field: str) -> Entity:
+        if ref is None:
+            raise self.fail(where, f"missing required field '{field}'")
         if not isinstance(ref, str):
             raise self.fail(where, f"field '{field}' must be an id (a string), got {_describe(ref)}")
         ent = self.by_id.get(ref)
@@ -108,10 +116,12 @@ class _Builder:
         if ent is None:
             ids = [e.id for e in self.entities if e.kind in kinds]
             close = difflib.get_close_matches(ref, ids, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(ids) or 'none'}"
+            shown = ", ".join(ids[:12]) + (f" and {len(ids) - 12} more" if len(ids) > 12 else "")
+            hint = f"did you mean '{close[0]}'?" if close else f"known: {shown or 'none'}"
             raise self.fail(where, f"field '{field}' names '{ref}', which is no {wanted} ({hint})")
         if ent.kind not in kinds:
-            raise self.fail(where, f"field '{field}' names '{ref}', a {ent.kind}, but must name a {wanted}")
+            raise self.fail(where, f"field '{field}' names '{ref}', {_article(ent.kind)}, but must "
+                                   f"name {_article(wanted)}")
         return ent
 
     # -- building -----------------------------------------------------------------
@@ -146,6 +156,12 @@ class _Builder:
             self._place(table, f"actors '{table['id']}'", (ROOM,))
         self._check_placement()
         quests = [self._quest(t, i) for i, t in enumerate(tables["quests"])]
+        seen_quests: set[str] = set()
+        for quest in quests:
+            if quest.id in seen_quests:
+                raise self.fail(f"quests '{quest.id}'", f"duplicate quest id '{quest.id}'; give each "
+                                                       f"quest its own id")
+            seen_quests.add(quest.id)
         return self._world(header, quests)
 
     def _section(self, name: str) -> list[dict]:
@@ -153,7 +169,7 @@ class _Builder:
         if not isinstance(value, list):
             raise self.fail(f"[[{name}]]", f"'{name}' must be an array of tables ([[{name}]]), "
                                           f"got {_describe(value)}")
-        return [self._check_fields(t, name, f"{name}[{i}]") for i, t in enumerate(value)]
+        return [self._check_fields(t, name, _entity_where(name, i, t)) for i, t in enumerate(value)]
 
     def _declare(self, table: dict, section: str, kind: str, i: int) -> None:
         where = f"{section}[{i}]"
@@ -206,6 +222,9 @@ class _Builder:
             if direction not in DIRECTIONS:
                 raise self.fail(where, f"exits.{raw_dir}: unknown direction (use one of "
                                        f"{', '.join(DIRECTIONS)})")
+            if direction in room.exits:
+                raise self.fail(where, f"exits.{raw_dir}: a second exit {direction}; keep one "
+                                       f"(abbreviations like 'n' mean the same as 'north')")
             if isinstance(target, dict):
                 self._check_fields(target, "exit", f"{where}: exits.{raw_dir}")
                 to = self._ref(target.get("to"), (ROOM,), where, f"exits.{raw_dir}.to")
@@ -422,6 +441,12 @@ class _Builder:
                      title=self._get(header, "title", str, "[world]", Path(self.source).stem),
                      intro=self._get(header, "intro", str, "[world]", ""),
                      max_steps=max_steps, player=player, source=self.source, data=self.data)
+
+
+def _entity_where(section: str, i: int, table: Any) -> str:
+    """"rooms 'cellar'" when the table has a usable id, else "rooms[1]"."""
+    ident = table.get("id") if isinstance(table, dict) else None
+    return f"{section} '{ident}'" if isinstance(ident, str) and ident else f"{section}[{i}]"
 
 
 def _describe(value: Any) -> str:

@@ -25,7 +25,7 @@ def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin,
     output is a transcript. Returns 0 (won or input finished) or 1 (lost).
     """
     interactive = stdin.isatty()
-    obs, info = env.reset(seed=seed)
+    obs, info = env.reset(seed=seed, options={"actor": actor} if actor else None)
     _say(stdout, f"{env.world.title}\n{'=' * len(env.world.title)}\n\n{obs}")
     _say(stdout, f"Goal: {info['goal']}")
     while True:

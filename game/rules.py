@@ -284,6 +284,9 @@ def _do_info(world: World, actor: int, cmd: Command) -> Outcome:
         text = describe_room(world, actor)
     elif v == "inventory":
         text = describe_inventory(world, actor)
+    elif v == "examine" and cmd.obj == actor:
+        own = world.entities[actor].description
+        text = (own + " " if own else "") + describe_inventory(world, actor)
     elif v == "examine":
         text = describe_entity(world, cmd.obj)
     elif v == "read":

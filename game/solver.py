@@ -79,6 +79,8 @@ class _Relevance:
         self.multi_actor = multi_actor
         verbs = {"closed": "close", "locked": "lock", "eaten": "eat", "lit": "turn_on", "open": "open"}
         self.wanted = {(verbs[t], s) for t, s in self.want if t in verbs}
+        # Locking needs the thing closed first.
+        self.wanted |= {("close", s) for t, s in self.want if t == "locked"}
 
     def useful(self, world: World, cmd: Command) -> bool:
         v = cmd.verb
