@@ -1,4 +1,4 @@
-"""The agent's subcommands: ``train`` and ``eval`` (registered by main.py).
+"""The agent's subcommands: ``train``, ``eval`` and ``pretrain`` (registered by main.py).
 
 torch and transformers are imported inside the run functions, so ``--help`` and
 the game-only commands stay fast and work without them.
@@ -19,9 +19,10 @@ RESUME_OVERRIDES = ("steps", "updates", "progress", "device")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``train`` and ``eval`` to main.py's subcommands."""
+    """Add ``train``, ``eval`` and ``pretrain`` to main.py's subcommands."""
     _register_train(sub)
     _register_eval(sub)
+    _register_pretrain(sub)
 
 
 def _register_train(sub: argparse._SubParsersAction) -> None:
@@ -99,6 +100,23 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
     e.set_defaults(run=run_eval)
 
 
+def _register_pretrain(sub: argparse._SubParsersAction) -> None:
+    from agent.lm import BASE_MODEL
+    p = sub.add_parser("pretrain", help="make the small base NPC model from the game's own language",
+                       description="Build a corpus of the game's language (descriptions and random exploratory "
+                                   "play; no rewards, no walkthroughs), train a BPE tokenizer on it, then a "
+                                   "small GPT-2 by next-token prediction. Writes a model folder with a README.")
+    p.add_argument("--out", default=BASE_MODEL, metavar="DIR", help=f"model folder to write (default {BASE_MODEL})")
+    p.add_argument("--seed", type=int, default=0, help="seed of corpus, initialisation and batches (default 0)")
+    p.add_argument("--steps", type=positive_int, default=1600, metavar="N", help="optimizer steps (default 1600)")
+    p.add_argument("--corpus-episodes", type=positive_int, default=1200, metavar="N",
+                   help="exploratory episodes over generated worlds (default 1200)")
+    p.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    p.set_defaults(run=run_pretrain)
+
+
 def _fraction(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -159,6 +177,15 @@ def _model_or_default(model: str | None) -> str:
 def _default_out(args: argparse.Namespace) -> str:
     where = Path(args.world).stem if args.world else f"d{args.difficulty}"
     return f"runs/{args.algo or 'ppo'}-{where}-s{args.seed or 0}"
+
+
+# -- pretrain -----------------------------------------------------------------------------------
+
+def run_pretrain(args: argparse.Namespace) -> int:
+    from agent.pretrain import PretrainConfig, pretrain
+    pretrain(PretrainConfig(out=args.out, seed=args.seed, steps=args.steps, corpus_episodes=args.corpus_episodes,
+                            threads=args.threads, force=args.force, progress=args.progress))
+    return 0
 
 
 # -- eval ---------------------------------------------------------------------------------------

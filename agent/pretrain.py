@@ -1,0 +1,379 @@
+"""Pretrain the small base NPC model on the game's own language.
+
+Reads top to bottom: corpus (``agent.corpus``) -> byte-level BPE tokenizer ->
+a small GPT-2 trained by next-token prediction (AdamW, warm-up then cosine decay,
+validation loss on held-out worlds) -> a model folder written to a temporary name
+and renamed, with a model card (``README.md``) and ``pretrain.json``.
+
+Each document is one row starting at position 0, as a prompt does when the NPC
+acts; rows of similar length are batched together and padding is not scored.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import random
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+
+from agent.corpus import Corpus, CorpusConfig, build_corpus
+from agent.lm import BASE_MODEL
+from agent.tiny import build_tokenizer
+from game.errors import LanternError
+
+CARD = "README.md"
+RECORD = "pretrain.json"
+IGNORE = -100  # label of padding: not scored
+
+
+@dataclass
+class PretrainConfig:
+    """How the base model is made.
+
+    Attributes:
+        out: model folder to write.
+        seed: seed of the corpus, the initialisation and the batch order.
+        steps: optimizer steps.
+        corpus_episodes: exploratory episodes over generated worlds in the corpus.
+        vocab_size: BPE vocabulary (byte alphabet and EOS included).
+        n_layer: transformer blocks.
+        n_embd: hidden size.
+        n_head: attention heads.
+        n_positions: context length (the prompt budget of the policy is below it).
+        batch: documents per step.
+        lr: peak AdamW learning rate.
+        min_lr_ratio: the cosine decays to lr * this.
+        warmup: linear warm-up steps.
+        weight_decay: AdamW decay of the weight matrices.
+        max_grad_norm: gradient clipping.
+        eval_every: steps between validation losses.
+        eval_docs: held-out documents scored per validation.
+        val_share: share of worlds held out for validation.
+        threads: torch CPU threads (None: torch's default).
+        force: replace an existing ``out`` folder.
+        progress: show a progress bar.
+    """
+
+    out: str = BASE_MODEL
+    seed: int = 0
+    steps: int = 1600
+    corpus_episodes: int = 1200
+    vocab_size: int = 2048
+    n_layer: int = 4
+    n_embd: int = 128
+    n_head: int = 4
+    n_positions: int = 512
+    batch: int = 16
+    lr: float = 2e-3
+    min_lr_ratio: float = 0.1
+    warmup: int = 100
+    weight_decay: float = 0.1
+    max_grad_norm: float = 1.0
+    eval_every: int = 250
+    eval_docs: int = 256
+    val_share: float = 0.05
+    threads: int | None = None
+    force: bool = False
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "corpus_episodes", "n_layer", "n_embd", "n_head", "n_positions", "batch",
+                     "eval_every", "eval_docs"):
+            if getattr(self, name) < 1:
+                raise LanternError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        if self.vocab_size < 300:
+            raise LanternError(f"vocab-size must be at least 300 (256 bytes + merges), got {self.vocab_size}")
+        if self.n_embd % self.n_head:
+            raise LanternError(f"n_embd ({self.n_embd}) must be a multiple of n_head ({self.n_head})")
+        if not self.lr > 0 or not 0 <= self.min_lr_ratio <= 1 or self.warmup < 0 or self.weight_decay < 0:
+            raise LanternError("need lr > 0, 0 <= min_lr_ratio <= 1, warmup >= 0, weight_decay >= 0")
+        if not 0 < self.val_share < 0.5:
+            raise LanternError(f"val_share must be in (0, 0.5), got {self.val_share}")
+        if self.threads is not None and self.threads < 1:
+            raise LanternError(f"threads must be at least 1, got {self.threads}")
+
+    def corpus_config(self) -> CorpusConfig:
+        return CorpusConfig(episodes=self.corpus_episodes, seed=self.seed)
+
+    def command_line(self) -> str:
+        """The ``main.py pretrain`` command that makes this model."""
+        return (f"python main.py pretrain --out {self.out} --seed {self.seed} --steps {self.steps} "
+                f"--corpus-episodes {self.corpus_episodes}" + (f" --threads {self.threads}" if self.threads else ""))
+
+
+def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) -> dict:
+    """Make the base model in ``config.out``; return the figures recorded in its card.
+
+    Args:
+        config: the run's settings.
+        corpus_config: corpus settings (default: ``config.corpus_config()``).
+
+    Raises:
+        LanternError: ``out`` exists (without ``force``) or cannot be written.
+    """
+    out = Path(config.out)
+    _check_out(out, config.force)
+    started = time.time()
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    # -- corpus and tokenizer -------------------------------------------------------------
+    corpus = build_corpus(corpus_config or config.corpus_config())
+    train_docs, val_docs = corpus.split(config.val_share)
+    tokenizer = build_tokenizer(train_docs, config.vocab_size)
+    train_rows = encode_rows(tokenizer, train_docs, config.n_positions)
+    val_rows = encode_rows(tokenizer, val_docs, config.n_positions)
+    tokenizer.model_max_length = config.n_positions
+    data = corpus_summary(corpus, train_rows, val_rows, time.time() - started)
+    _say(f"corpus: {data['worlds']} worlds, {data['documents']} documents, {data['train_tokens']} training "
+         f"+ {data['val_tokens']} validation tokens ({data['seconds']:.0f}s)")
+    # -- model --------------------------------------------------------------------------
+    torch.manual_seed(config.seed)
+    model = new_model(config, tokenizer)
+    # -- train ----------------------------------------------------------------------------
+    curve = train_lm(model, train_rows, val_rows[:config.eval_docs], config, tokenizer.pad_token_id)
+    # -- save -----------------------------------------------------------------------------
+    figures = {"parameters": sum(p.numel() for p in model.parameters()), "wall_seconds": round(time.time() - started, 1),
+               "val_loss_initial": curve[0]["val_loss"], "val_loss": curve[-1]["val_loss"],
+               "train_loss": curve[-1]["train_loss"], "curve": curve, "corpus": data}
+    save_model(model, tokenizer, out, config, figures)
+    _say(f"saved {out} ({figures['size_mb']:.1f} MB, {figures['parameters'] / 1e6:.2f}M parameters); "
+         f"validation loss {figures['val_loss_initial']:.3f} -> {figures['val_loss']:.3f} "
+         f"in {figures['wall_seconds'] / 60:.1f} min")
+    return figures
+
+
+def _check_out(out: Path, force: bool) -> None:
+    if out.exists() and not force:
+        raise LanternError(f"{out}: already exists; add --force to replace it, or choose another --out")
+    if out.exists() and not out.is_dir():
+        raise LanternError(f"{out}: is a file; --out must name a folder")
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        try:
+            parent.mkdir(parents=True)
+        except OSError as exc:
+            raise LanternError(f"{out}: cannot create its parent folder ({exc.strerror})") from None
+
+
+def _say(text: str) -> None:
+    from tqdm import tqdm
+    tqdm.write(text, file=sys.stderr)
+
+
+def encode_rows(tokenizer, docs: list[str], length: int) -> list[list[int]]:
+    """Token ids of each document followed by EOS, cut into rows of at most ``length``."""
+    rows = []
+    for ids in tokenizer(docs, add_special_tokens=False)["input_ids"]:
+        ids = ids + [tokenizer.eos_token_id]
+        rows.extend(ids[i:i + length] for i in range(0, len(ids), length))
+    return rows
+
+
+def corpus_summary(corpus: Corpus, train_rows: list[list[int]], val_rows: list[list[int]], seconds: float) -> dict:
+    levels: dict[str, int] = {}
+    for name in corpus.names:
+        key = name.split("-")[0] if name.startswith("d") and "-s" in name else "bundled"
+        levels[key] = levels.get(key, 0) + 1
+    return {"worlds": len(corpus.names), "worlds_by_level": levels, "documents": len(corpus.documents),
+            "characters": sum(map(len, corpus.documents)), "train_tokens": sum(map(len, train_rows)),
+            "val_tokens": sum(map(len, val_rows)), "seconds": round(seconds, 1)}
+
+
+def new_model(config: PretrainConfig, tokenizer):
+    """A freshly initialised GPT-2 (no dropout: RL acts and updates with the same function)."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+    gpt = GPT2Config(vocab_size=len(tokenizer), n_positions=config.n_positions, n_embd=config.n_embd,
+                     n_layer=config.n_layer, n_head=config.n_head, resid_pdrop=0.0, embd_pdrop=0.0,
+                     attn_pdrop=0.0, bos_token_id=tokenizer.eos_token_id, eos_token_id=tokenizer.eos_token_id,
+                     pad_token_id=tokenizer.pad_token_id)
+    return GPT2LMHeadModel(gpt)
+
+
+def batches(rows: list[list[int]], size: int, rng: random.Random):
+    """Endless batches of row indices: each epoch shuffled, then grouped by similar length."""
+    while True:
+        order = list(range(len(rows)))
+        rng.shuffle(order)
+        pool = size * 32  # sort within pools: little padding, still random
+        chunks = []
+        for start in range(0, len(order), pool):
+            part = sorted(order[start:start + pool], key=lambda i: len(rows[i]))
+            chunks.extend(part[i:i + size] for i in range(0, len(part), size))
+        rng.shuffle(chunks)
+        yield from chunks
+
+
+def collate(rows: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(input_ids, attention_mask, labels), each ``[B, T]`` with T the longest row."""
+    width = max(map(len, rows))
+    ids = torch.full((len(rows), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, row in enumerate(rows):
+        ids[i, :len(row)] = torch.tensor(row)
+        mask[i, :len(row)] = 1
+    labels = ids.masked_fill(mask == 0, IGNORE)
+    return ids, mask, labels
+
+
+def lr_factor(step: int, config: PretrainConfig) -> float:
+    """Linear warm-up, then cosine decay to ``min_lr_ratio``."""
+    warmup = min(config.warmup, config.steps // 5)  # a short run still decays
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = (step - warmup) / max(1, config.steps - warmup)
+    return config.min_lr_ratio + (1 - config.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+
+
+def make_optimizer(model, config: PretrainConfig) -> torch.optim.AdamW:
+    """AdamW with decay on weight matrices only (not biases, norms)."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": config.weight_decay},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=config.lr, betas=(0.9, 0.95))
+
+
+def token_loss(model, rows: list[list[int]], pad: int) -> tuple[torch.Tensor, int]:
+    """Summed next-token loss over the scored tokens of ``rows``, and how many were scored."""
+    ids, mask, labels = collate(rows, pad)
+    logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]  # [B, T-1, V]
+    target = labels[:, 1:]                                              # [B, T-1]
+    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), target.reshape(-1),
+                                             ignore_index=IGNORE, reduction="sum")
+    return loss, int((target != IGNORE).sum())
+
+
+@torch.no_grad()
+def validation_loss(model, rows: list[list[int]], pad: int, size: int = 32) -> float:
+    """Mean next-token loss per scored token over ``rows``."""
+    model.eval()
+    total, count = 0.0, 0
+    for start in range(0, len(rows), size):
+        loss, n = token_loss(model, rows[start:start + size], pad)
+        total += loss.item()
+        count += n
+    return total / max(count, 1)
+
+
+def train_lm(model, train_rows: list[list[int]], val_rows: list[list[int]], config: PretrainConfig,
+             pad: int) -> list[dict]:
+    """Next-token training; returns the validation curve ``[{step, train_loss, val_loss}, ...]``."""
+    from tqdm import tqdm
+    if not train_rows or not val_rows:
+        raise LanternError("the corpus is too small to split into training and validation worlds; "
+                           "raise --corpus-episodes")
+    optimizer = make_optimizer(model, config)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, config))
+    order = batches(train_rows, config.batch, random.Random(config.seed))
+    curve = [{"step": 0, "train_loss": None, "val_loss": round(validation_loss(model, val_rows, pad), 4)}]
+    _say(f"step 0: validation loss {curve[0]['val_loss']:.3f}")
+    recent: list[float] = []
+    bar = tqdm(range(1, config.steps + 1), desc="pretrain", unit="step", disable=not config.progress,
+               dynamic_ncols=True)
+    for step in bar:
+        model.train()
+        total, count = token_loss(model, [train_rows[i] for i in next(order)], pad)
+        loss = total / max(count, 1)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), config.max_grad_norm)
+        optimizer.step()
+        schedule.step()
+        recent = (recent + [loss.item()])[-50:]
+        bar.set_postfix(loss=f"{sum(recent) / len(recent):.3f}", lr=f"{schedule.get_last_lr()[0]:.1e}")
+        if step % config.eval_every == 0 or step == config.steps:
+            val = validation_loss(model, val_rows, pad)
+            curve.append({"step": step, "train_loss": round(sum(recent) / len(recent), 4), "val_loss": round(val, 4)})
+            bar.write(f"step {step}: train loss {curve[-1]['train_loss']:.3f}, validation loss {val:.3f}",
+                      file=sys.stderr)
+    bar.close()
+    model.eval()
+    return curve
+
+
+def save_model(model, tokenizer, out: Path, config: PretrainConfig, figures: dict) -> None:
+    """Write model, tokenizer, card and record to a temporary folder, then rename it to ``out``."""
+    from transformers.utils import logging as hf_logging
+    hf_logging.disable_progress_bar()  # no "Writing model shards" bar
+    tmp = out.with_name(f".{out.name}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        model.save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
+        figures["size_mb"] = round(sum(f.stat().st_size for f in tmp.iterdir()) / 2**20, 2)
+        record = {"command": config.command_line(), "config": {k: v for k, v in asdict(config).items()
+                                                                if k not in ("force", "progress")},
+                  **figures, "python": platform.python_version(), "torch": torch.__version__,
+                  "threads": torch.get_num_threads(), "cpus": os.cpu_count()}
+        (tmp / RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
+        (tmp / CARD).write_text(model_card(record), encoding="utf-8")
+        figures["size_mb"] = round(sum(f.stat().st_size for f in tmp.iterdir()) / 2**20, 2)
+        if out.exists():  # only with --force (checked before training)
+            shutil.rmtree(out)
+        tmp.rename(out)
+    except OSError as exc:
+        raise LanternError(f"{out}: cannot write the model ({exc.strerror or exc})") from None
+
+
+def model_card(record: dict) -> str:
+    """The model folder's README.md."""
+    c, data = record["config"], record["corpus"]
+    levels = ", ".join(f"{k}: {v}" for k, v in sorted(data["worlds_by_level"].items()))
+    curve = "\n".join(f"| {p['step']} | {p['train_loss'] if p['train_loss'] is not None else '-'} | {p['val_loss']} |"
+                      for p in record["curve"])
+    return f"""# npc-base: Lantern's small base language model
+
+A GPT-2 style causal LM pretrained by next-token prediction on the game's own language only.
+It knows how the game talks (rooms, things, replies, the shape of a command) but has never seen a
+reward or a walkthrough: goal-directed play is for reinforcement learning (`python main.py train
+--model {record['config']['out']}`).
+
+## Size
+
+- {c['n_layer']} layers, {c['n_embd']} hidden, {c['n_head']} heads, context {c['n_positions']} tokens
+- {record['parameters']:,} parameters (float32, tied input/output embeddings), {record['size_mb']} MB on disk
+
+## Tokenizer
+
+Byte-level BPE trained with `tokenizers` on the training corpus: {c['vocab_size']} tokens
+(256 byte symbols, merges, `<|endoftext|>` as EOS and padding); saved as a `transformers`
+fast tokenizer.
+
+## Data
+
+Made by `agent/corpus.py` (seed {c['seed']}): {data['worlds']} worlds ({levels}; generated worlds use
+training seeds only, below 1,000,000), {data['documents']:,} documents, {data['characters']:,}
+characters. Each world gives a description (rooms, exits, `examine` of every thing) and episodes of
+random exploratory play (mostly admissible commands, some look/examine/inventory, a few refused
+commands), cut into segments laid out as the policy's prompt (`Goal:` / `Carrying:` lines, then
+`observation` and `> command` lines). No rewards, scores or solver walkthroughs.
+Every {round(1 / c['val_share'])}th world is held out for validation: {data['train_tokens']:,} training and
+{data['val_tokens']:,} validation tokens.
+
+## Training
+
+```
+{record['command']}
+```
+
+Seed {c['seed']}; {c['steps']} steps of {c['batch']} documents (one per row, from position 0); AdamW
+(lr {c['lr']}, betas 0.9/0.95, weight decay {c['weight_decay']}), {c['warmup']} warm-up steps then
+cosine decay to {c['min_lr_ratio']} x lr, gradient clipping {c['max_grad_norm']}. Wall time
+{record['wall_seconds'] / 60:.1f} min on a {record['cpus']}-core {platform.machine()} CPU with {record['threads']} torch thread(s)
+(corpus {data['seconds']:.0f}s included); python {record['python']}, torch {record['torch']}.
+
+| step | train loss | validation loss |
+|---|---|---|
+{curve}
+
+Validation loss (nats per token, held-out worlds): {record['val_loss_initial']} at initialisation,
+**{record['val_loss']}** at the end.
+"""
