@@ -211,7 +211,7 @@ class _Design:
             cells[cell] = len(positions)
             positions.append(cell)
             self.edges.append((frm, len(positions) - 1, direction))
-        for i, name in enumerate(names):
+        for name in names:
             ident = name.lower().replace(" ", "_")
             mood, smell = rng.choice(ROOM_MOODS), rng.choice(ROOM_SMELLS)
             feature = rng.choice(ROOM_FEATURES)

@@ -206,7 +206,6 @@ class _Heuristic:
 
     def _goal(self, state, actor: int, here: int, g, effects: set, visit: set, search: set) -> int:
         """Add goal g's required effects and rooms; return its ordered chain length."""
-        world = self.world
         if g.type == "at":
             if g.subject != actor:
                 return 0

@@ -20,7 +20,7 @@ def _worlds():
 def test_admissible_matches_brute_force_rules(name, world):
     env = LanternEnv(world, max_steps=60)
     universe = every_command(world)
-    for i, env in enumerate(random_walk_states(env, seed=7, steps=40)):
+    for i, _ in enumerate(random_walk_states(env, seed=7, steps=40)):
         actor = world.player
         listed = set(enumerate_commands(world, actor))
         oracle = succeeding_commands(world, actor, universe)
@@ -29,8 +29,7 @@ def test_admissible_matches_brute_force_rules(name, world):
 
 def test_admissible_texts_are_sorted_canonical_and_run():
     env = LanternEnv(load_world(WORLDS / "tutorial.toml"))
-    _, info = env.reset(seed=0)
-    for env in random_walk_states(env, seed=3, steps=30):
+    for _ in random_walk_states(env, seed=3, steps=30):
         texts = env.admissible()
         assert texts == sorted(texts)
         for text in texts:

@@ -9,7 +9,6 @@ ever escapes the loader; the CLI tests check exit code 2 and a one-line stderr.
 from __future__ import annotations
 
 import copy
-import datetime
 import subprocess
 import sys
 import tomllib
