@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from agent.prompt import View, _header
+from agent.worlds import EVAL_SEED_START
 from game.admissible import admissible_commands
 from game.env import LanternEnv
 from game.errors import LanternError
@@ -29,9 +31,6 @@ from game.generator import MAX_DIFFICULTY, generate
 from game.loader import load_world
 from game.narration import describe_entity, describe_exits
 from game.world import World
-
-from agent.prompt import View, _header
-from agent.worlds import EVAL_SEED_START
 
 WORLDS_DIR = Path(__file__).resolve().parent.parent / "assets" / "worlds"
 # Share of exploratory episodes per difficulty 1..MAX_DIFFICULTY (low levels are where RL starts;

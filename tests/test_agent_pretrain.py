@@ -7,16 +7,17 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-import main  # noqa: E402
-from agent.corpus import CorpusConfig, Step, build_corpus, explore, segments  # noqa: E402
-from agent.pretrain import PretrainConfig, pretrain  # noqa: E402
-from agent.prompt import PromptBuilder, View  # noqa: E402
-from game.env import LanternEnv  # noqa: E402
-from game.errors import LanternError  # noqa: E402
+import main
+from agent.corpus import CorpusConfig, Step, build_corpus, explore, segments
+from agent.pretrain import PretrainConfig, pretrain
+from agent.prompt import PromptBuilder, View
+from game.env import LanternEnv
+from game.errors import LanternError
 
-SMALL = dict(episodes=16, steps=8, level_weights=(1, 1, 1, 0, 0, 0), bundled_episodes=1)
-TINY = dict(steps=40, vocab_size=400, n_layer=1, n_embd=32, n_head=2, n_positions=512, batch=8, lr=3e-3,
-            warmup=4, eval_every=20, eval_docs=32, val_share=0.25, threads=1, progress=False)
+SMALL = {"episodes": 16, "steps": 8, "level_weights": (1, 1, 1, 0, 0, 0), "bundled_episodes": 1}
+TINY = {"steps": 40, "vocab_size": 400, "n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 512, "batch": 8,
+        "lr": 3e-3, "warmup": 4, "eval_every": 20, "eval_docs": 32, "val_share": 0.25, "threads": 1,
+        "progress": False}
 
 
 @pytest.fixture(scope="module")
