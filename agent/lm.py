@@ -21,9 +21,13 @@ LATEST = "latest"  # file in a run folder naming its newest checkpoint folder
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 
 
-def default_model() -> str | None:
-    """The bundled NPC model, else the bundled base model, else None."""
-    for name in (BUNDLED_NPC, BASE_MODEL):
+def default_model(include_base: bool = True) -> str | None:
+    """The bundled NPC model, else (if ``include_base``) the bundled base model, else None.
+
+    Play and watch pass ``include_base=False``: the base model has learnt the game's
+    language but not to pursue goals, and plays worse than the random NPC.
+    """
+    for name in (BUNDLED_NPC, BASE_MODEL) if include_base else (BUNDLED_NPC,):
         if (resolve_asset(name) / "config.json").is_file():
             return str(resolve_asset(name))
     return None

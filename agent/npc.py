@@ -65,12 +65,13 @@ def load_npc(model: str | None, seed: int | None = 0, greedy: bool = False) -> L
     """The NPC for ``model`` (a folder, run folder or hub id); with None, the bundled one.
 
     Returns:
-        None when ``model`` is None and no bundled model exists.
+        None when ``model`` is None and the bundled NPC (assets/models/npc) does not
+        exist yet; the caller then uses the random NPC.
 
     Raises:
         LanternError: the given model cannot be loaded.
     """
-    name = model or default_model()
+    name = model or default_model(include_base=False)
     if name is None:
         return None
     policy = load_policy(name, mode="choose")
