@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.prompt import View, _header
+from agent.prompt import View, header
 from agent.worlds import EVAL_SEED_START
 from game.admissible import admissible_commands
 from game.env import LanternEnv
@@ -226,7 +226,7 @@ def segments(steps: list[Step], max_pairs: int, rng: random.Random) -> list[str]
     while start < len(steps):
         end = min(len(steps), start + rng.randint(1, max_pairs))
         last = steps[end - 1]
-        docs.append(_header(View(last.goal, "", last.inventory, last.directive))
+        docs.append(header(View(last.goal, "", last.inventory, last.directive))
                     + "".join(f"{s.observation}\n> {s.command}\n" for s in steps[start:end]))
         start = end
     return docs

@@ -76,7 +76,7 @@ class PromptBuilder:
         pairs = view.history[-self.history:] if self.history else []
         if self.chat:
             return self._build_chat(view, pairs)
-        head = self.encode(_header(view))
+        head = self.encode(header(view))
         now = self.encode(f"{view.observation}\n>")
         past = [self.encode(f"{obs}\n> {cmd}\n") for obs, cmd in pairs]
         while past and len(head) + len(now) + sum(map(len, past)) > self.budget:
@@ -92,7 +92,7 @@ class PromptBuilder:
         while True:
             transcript = "".join(f"{o}\n> {c}\n" for o, c in pairs)
             messages = [{"role": "system", "content": SYSTEM},
-                        {"role": "user", "content": f"{_header(view)}{transcript}{obs}\n>"}]
+                        {"role": "user", "content": f"{header(view)}{transcript}{obs}\n>"}]
             ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
             if hasattr(ids, "keys"):
                 ids = ids["input_ids"]
@@ -106,7 +106,7 @@ class PromptBuilder:
                 return list(ids)[-self.budget:]
 
 
-def _header(view: View) -> str:
+def header(view: View) -> str:
     told = f"Told: {view.directive}\n" if view.directive else ""
     carrying = ", ".join(view.inventory) or "nothing"
     return f"Goal: {view.goal}\n{told}Carrying: {carrying}\n\n"
