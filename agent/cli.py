@@ -34,9 +34,12 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
     where.add_argument("--world", metavar="PATH", help="train on this world file")
     where.add_argument("--difficulty", type=difficulty, metavar="D", help="train on generated worlds of difficulty D")
     where.add_argument("--max-difficulty", type=difficulty, metavar="D",
-                       help="curriculum: move up one level (to at most D) when an update's success rate "
-                            "reaches --promote-at")
-    where.add_argument("--promote-at", type=_fraction, metavar="P", help="curriculum threshold (default 0.8)")
+                       help="curriculum: move up one level (to at most D) when the mean success "
+                            "rate of the last --promote-window updates reaches --promote-at")
+    where.add_argument("--promote-at", type=_fraction, metavar="P",
+                       help="curriculum threshold: mean success over --promote-window updates (default 0.8)")
+    where.add_argument("--promote-window", type=positive_int, metavar="N",
+                       help="updates the curriculum averages over before moving up (default 3)")
     where.add_argument("--train-seeds", metavar="A:B", help="generated-world seeds A <= s < B (default 0:1000; "
                                                              "eval seeds start at 1000000)")
     where.add_argument("--max-episode-steps", type=positive_int, metavar="N", help="cap on episode length")

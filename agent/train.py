@@ -75,12 +75,14 @@ class Trainer:
         self.global_step = 0
         self.episodes = 0
         self.level = config.difficulty or 0
+        self.recent_success: list[float] = []  # this level's last updates, for the curriculum
         self.start_model = config.model
         self._saved = -1  # the update of the newest checkpoint on disk
         if existing is not None:
             counters = load_training_state(existing, self.optimizer, self.generator)
             self.update, self.global_step = counters["update"], counters["global_step"]
             self.episodes, self.level = counters["episodes"], counters["level"]
+            self.recent_success = list(counters.get("recent_success", []))
             self.start_model = counters.get("start_model", config.model)
             self._saved = self.update
         self.worlds = WorldSource(world, config.max_episode_steps)
@@ -335,8 +337,13 @@ class Trainer:
 
     def _curriculum(self, success: float) -> None:
         cfg = self.config
-        if cfg.max_difficulty and self.level < cfg.max_difficulty and success >= cfg.promote_at:
+        if not cfg.max_difficulty or self.level >= cfg.max_difficulty:
+            return
+        self.recent_success = (self.recent_success + [success])[-cfg.promote_window:]
+        window = self.recent_success
+        if len(window) == cfg.promote_window and sum(window) / len(window) >= cfg.promote_at:
             self.level += 1
+            self.recent_success = []
 
     def save(self) -> Path:
         """Checkpoint now (model, value head, optimizer, generator, counters); a checkpoint
@@ -346,7 +353,8 @@ class Trainer:
             return self.run / "checkpoints" / f"update-{self.update:06d}"
         self._saved = self.update
         counters = {"update": self.update, "global_step": self.global_step, "episodes": self.episodes,
-                    "level": self.level, "start_model": self.start_model, "config": asdict(cfg)}
+                    "level": self.level, "recent_success": self.recent_success,
+                    "start_model": self.start_model, "config": asdict(cfg)}
         meta = {"trained_on": self._trained_on(), "start_model": self.start_model}
         return save_checkpoint(self.run, f"update-{self.update:06d}", self.policy, self.optimizer,
                                self.generator, counters, meta)

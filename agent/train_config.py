@@ -35,7 +35,9 @@ class TrainConfig:
         world: a world file to train on, or None for generated worlds.
         difficulty: generated-world difficulty to start at.
         max_difficulty: curriculum: highest difficulty (None = no curriculum).
-        promote_at: curriculum: success rate of an update that moves one level up.
+        promote_at: curriculum: mean success rate that moves one level up.
+        promote_window: curriculum: how many updates in a row that mean is taken over
+            (one lucky update of a few episodes should not promote).
         train_seeds: generated-world seeds, half-open range (below the eval seeds).
         algo: 'reinforce' or 'ppo'.
         mode: 'choose' among admissible commands or 'generate' commands.
@@ -77,6 +79,7 @@ class TrainConfig:
     difficulty: int | None = None
     max_difficulty: int | None = None
     promote_at: float = 0.8
+    promote_window: int = 3
     train_seeds: tuple[int, int] = (0, 1000)
     algo: str = "ppo"
     mode: str = "choose"
@@ -126,7 +129,8 @@ class TrainConfig:
                 raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
                                    f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
             check_train_seeds(self.train_seeds)
-        for name in ("envs", "group_size", "steps", "ppo_epochs", "minibatch", "checkpoint_every"):
+        for name in ("envs", "group_size", "steps", "ppo_epochs", "minibatch", "checkpoint_every",
+                     "promote_window"):
             if getattr(self, name) < 1:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if self.envs % self.group_size:

@@ -143,10 +143,18 @@ def test_corrupt_checkpoint_is_reported(model_dir, tmp_path):
 
 def test_curriculum_moves_up_a_level_on_success(model_dir, tmp_path):
     cfg = config(model_dir, tmp_path / "c", envs=2, updates=3, max_episode_steps=2, max_difficulty=2,
-                 promote_at=0.0, train_seeds=(0, 50))
+                 promote_at=0.0, promote_window=1, train_seeds=(0, 50))
     Trainer(cfg).train()
     rows = [json.loads(line) for line in (tmp_path / "c" / "metrics.jsonl").read_text().splitlines()]
     assert [r["charts/difficulty"] for r in rows] == [1, 2, 2]
+
+
+def test_curriculum_waits_for_a_run_of_good_updates(model_dir, tmp_path):
+    cfg = config(model_dir, tmp_path / "w", envs=2, updates=4, max_episode_steps=2, max_difficulty=2,
+                 promote_at=0.0, promote_window=3, train_seeds=(0, 50))
+    Trainer(cfg).train()
+    rows = [json.loads(line) for line in (tmp_path / "w" / "metrics.jsonl").read_text().splitlines()]
+    assert [r["charts/difficulty"] for r in rows] == [1, 1, 1, 2]
 
 
 def test_a_killed_run_resumes_from_its_last_whole_checkpoint(model_dir, tmp_path):
