@@ -75,7 +75,6 @@ class LanternEnv:
         # Static per actor: which quests are theirs, and the goal text.
         self._quests = {a: quests.quests_of(self.world, a) for a in self.world.actors}
         self._goal_text = {a: quests.goal_text(self.world, a) for a in self.world.actors}
-        self._points = [tuple(g.points for g in q.goals) for q in self.world.quests]
         self._max_score = {a: sum(self.world.quests[qi].max_score for qi in self._quests[a])
                            for a in self.world.actors}
         self.steps = 0
@@ -194,8 +193,7 @@ class LanternEnv:
         }
 
     def _score(self, a: int) -> int:
-        achieved, points = self.world.state.achieved, self._points
-        return sum(quests.points_of(points[qi], achieved[qi]) for qi in self._quests[a])
+        return sum(quests.score(self.world, qi) for qi in self._quests[a])
 
     def admissible(self, actor: str | int | None = None) -> list[str]:
         return admissible_commands(self.world, self.table, self._actor(actor),

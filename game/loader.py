@@ -77,6 +77,7 @@ class _Builder:
         self.by_id: dict[str, Entity] = {}
         self.parent: list[int] = []
         self.flags: list[int] = []
+        self._reachable: set[int] | None = None  # rooms some actor can walk to (computed once)
 
     # -- errors -------------------------------------------------------------------
 
@@ -414,7 +415,7 @@ class _Builder:
         return e if e >= 0 else None
 
     def _reachable_rooms(self) -> set[int]:
-        if not hasattr(self, "_reachable"):
+        if self._reachable is None:
             starts = [self.parent[e.index] for e in self.entities if e.kind == ACTOR]
             seen, queue = set(starts), deque(starts)
             while queue:

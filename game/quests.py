@@ -63,10 +63,12 @@ class Quest:
     lose: tuple[Goal, ...] = ()
     description: str = ""
 
+    points: tuple[int, ...] = field(init=False)  # each goal's points, in order
     max_score: int = field(init=False)
     all_mask: int = field(init=False)  # the achieved-goals mask of a finished quest
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "points", tuple(g.points for g in self.goals))
         object.__setattr__(self, "max_score", sum(g.points for g in self.goals))
         object.__setattr__(self, "all_mask", (1 << len(self.goals)) - 1)
 
@@ -118,7 +120,7 @@ def update(world: World) -> list[int]:
 
 def score(world: World, qi: int) -> int:
     quest = world.quests[qi]
-    return points_of(tuple(g.points for g in quest.goals), world.state.achieved[qi])
+    return points_of(quest.points, world.state.achieved[qi])
 
 
 @lru_cache(maxsize=4096)

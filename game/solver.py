@@ -172,7 +172,6 @@ class _Heuristic:
         self.goals = [(qi, gi, g) for qi in quest_ids for gi, g in enumerate(world.quests[qi].goals)]
         self.single = actors[0] if len(actors) == 1 else None
         self.dist = _room_distances(world) if self.single is not None else {}
-        self.gates = [d for d in world.doors]
         self._necessary: dict = {}
 
     def __call__(self, state) -> int:
@@ -281,7 +280,7 @@ class _Heuristic:
 
     def _doors(self, state, actor: int, here: int, visit: set, effects: set) -> None:
         """Doors that every route from here to some room to visit must pass."""
-        closed = tuple(d for d in self.gates if not state.flags[d] & OPEN)
+        closed = tuple(d for d in self.world.doors if not state.flags[d] & OPEN)
         if not closed or not visit:
             return
         key = (here, frozenset(visit), closed)
