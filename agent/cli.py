@@ -1,4 +1,4 @@
-"""The agent's subcommands: ``train``, ``eval`` and ``pretrain`` (registered by main.py).
+"""The agent's subcommands: ``train``, ``eval``, ``pretrain`` and ``imitate`` (registered by main.py).
 
 torch and transformers are imported inside the run functions, so ``--help`` and
 the game-only commands stay fast and work without them.
@@ -19,10 +19,11 @@ RESUME_OVERRIDES = ("steps", "updates", "progress", "device")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``train``, ``eval`` and ``pretrain`` to main.py's subcommands."""
+    """Add ``train``, ``eval``, ``pretrain`` and ``imitate`` to main.py's subcommands."""
     _register_train(sub)
     _register_eval(sub)
     _register_pretrain(sub)
+    _register_imitate(sub)
 
 
 def _register_train(sub: argparse._SubParsersAction) -> None:
@@ -120,6 +121,35 @@ def _register_pretrain(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_pretrain)
 
 
+def _register_imitate(sub: argparse._SubParsersAction) -> None:
+    i = sub.add_parser("imitate", help="warm-start a model by cloning the solver's walkthroughs",
+                       description="Behaviour cloning: solve generated worlds on training seeds and train "
+                                   "the policy to choose each walkthrough command among the admissible "
+                                   "ones (cross-entropy over the choose-mode distribution). Writes a "
+                                   "model folder that train --model can start from.")
+    i.add_argument("--model", metavar="M", help="starting model (default: the bundled base model, npc-base)")
+    i.add_argument("--out", required=True, metavar="DIR", help="model folder to write")
+    i.add_argument("--difficulty", type=difficulty, default=1, metavar="D", help="lowest difficulty (default 1)")
+    i.add_argument("--max-difficulty", type=difficulty, metavar="D", help="highest difficulty (default --difficulty)")
+    i.add_argument("--worlds", type=positive_int, default=200, metavar="N", help="walkthroughs per difficulty (200)")
+    i.add_argument("--train-seeds", metavar="A:B", help="generated-world seeds A <= s < B (default 0:1000)")
+    i.add_argument("--epochs", type=int, default=3, metavar="N", help="passes over the walkthrough states (3)")
+    i.add_argument("--dagger-rounds", type=int, default=0, metavar="N",
+                   help="rounds of playing, labelling by the solver and training after cloning (0)")
+    i.add_argument("--dagger-worlds", type=positive_int, default=50, metavar="N",
+                   help="worlds per difficulty the model plays in each round (50)")
+    i.add_argument("--batch", type=positive_int, default=16, metavar="N", help="states per step (16)")
+    i.add_argument("--lr", type=float, default=3e-4, metavar="X", help="peak learning rate (3e-4)")
+    i.add_argument("--length-norm", choices=("none", "token", "word"), default="token",
+                   help="choose-mode score normalisation, kept for train/eval (token)")
+    i.add_argument("--history", type=int, default=4, metavar="N", help="earlier moves in the prompt (4)")
+    i.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    i.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
+    i.add_argument("--force", action="store_true", help="replace --out if it exists")
+    i.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    i.set_defaults(run=run_imitate)
+
+
 def _fraction(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
@@ -188,6 +218,27 @@ def run_pretrain(args: argparse.Namespace) -> int:
     from agent.pretrain import PretrainConfig, pretrain
     pretrain(PretrainConfig(out=args.out, seed=args.seed, steps=args.steps, corpus_episodes=args.corpus_episodes,
                             threads=args.threads, force=args.force, progress=args.progress))
+    return 0
+
+
+# -- imitate ----------------------------------------------------------------------------------
+
+def run_imitate(args: argparse.Namespace) -> int:
+    from agent.imitate import ImitateConfig, imitate
+    from agent.lm import BASE_MODEL
+    from agent.worlds import parse_range
+    from game.cli import resolve_asset
+    base = resolve_asset(BASE_MODEL)
+    model = args.model or (str(base) if (base / "config.json").is_file() else None)
+    if model is None:
+        raise LanternError("no --model given and no bundled base model (assets/models/npc-base); "
+                           "make it with: python main.py pretrain")
+    given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
+                                             "dagger_worlds", "batch",
+                                             "lr", "length_norm", "history", "seed", "threads", "force", "progress")}
+    if args.train_seeds:
+        given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")
+    imitate(ImitateConfig(model=model, **given))
     return 0
 
 

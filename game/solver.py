@@ -106,12 +106,15 @@ class _Relevance:
         return (v, cmd.obj) in self.wanted
 
 
-def solve(world: World, actors: list[str] | None = None, *, max_nodes: int = DEFAULT_MAX_NODES) -> Solution:
+def solve(world: World, actors: list[str] | None = None, *, max_nodes: int = DEFAULT_MAX_NODES,
+          from_current: bool = False) -> Solution:
     """Find the shortest walkthrough that wins every quest of the given actors.
 
     Args:
         world: the world; searched from its initial state (its current state is
             restored afterwards).
+        from_current: search from the world's current state instead (the rest of a
+            game under way: what an expert would do from here; imitation uses it).
         actors: ids of the actors whose commands the walkthrough may use; by
             default the player and everyone sharing a quest with the player.
         max_nodes: give up (raise Unsolvable) after expanding this many states.
@@ -125,7 +128,10 @@ def solve(world: World, actors: list[str] | None = None, *, max_nodes: int = DEF
         raise Unsolvable("no quest to solve: the world gives these actors no goals", 0, True)
     saved = world.state
     try:
-        world.reset()
+        if from_current:
+            world.set_state(saved.copy())
+        else:
+            world.reset()
         quests.update(world)
         return _astar(world, actor_idx, quest_ids, max_nodes)
     finally:

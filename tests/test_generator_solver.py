@@ -128,3 +128,28 @@ def test_solver_reports_unsolvable_worlds():
     with pytest.raises(Unsolvable) as limited:
         solve(generate(4, 0), max_nodes=2)
     assert not limited.value.exhausted
+
+
+@pytest.mark.parametrize("difficulty, seed", [(2, 3), (3, 7), (4, 1)])
+def test_solving_from_the_current_state_finishes_the_game_under_way(difficulty, seed):
+    world = generate(difficulty, seed)
+    full = solve(world).commands
+    env = LanternEnv(world)
+    env.reset(seed=0)
+    for command in full[:3]:
+        env.step(command)
+    before = env.state_hash()
+    rest = solve(env.world, from_current=True).commands
+    assert env.state_hash() == before  # the game under way is left as it was
+    assert len(rest) == len(full) - 3  # still optimal from here
+    for command in rest:
+        _, _, terminated, _, info = env.step(command)
+    assert terminated and info["won"]
+
+
+def test_solving_from_a_lost_or_won_state():
+    env = LanternEnv(generate(1, 0))
+    env.reset(seed=0)
+    for command in solve(env.world).commands:
+        env.step(command)
+    assert solve(env.world, from_current=True).commands == []

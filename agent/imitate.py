@@ -1,0 +1,382 @@
+"""Behaviour cloning from the solver's walkthroughs: a warm start for policy gradient.
+
+Generated worlds on training seeds are solved; each optimal walkthrough is played
+through the env, and at every step the policy sees exactly what it sees when it
+acts (the same prompt, the same admissible commands). It is trained to put its
+probability on the walkthrough's command: cross-entropy over the admissible
+commands, i.e. over the choose-mode distribution pi(a|s) itself, so nothing
+changes between imitation and RL but the loss.
+
+The solver knows the whole world and the policy does not (it sees its last few
+moves), so in some states the expert's command cannot be inferred; cloning then
+learns a prior ("explore, take what the goal names") that RL sharpens afterwards.
+Validation accuracy on held-out worlds is reported after each epoch.
+
+Cloned policies drift into states no walkthrough visits (a wrong turn, a loop) and
+do not know how to recover. DAgger rounds fix that: the policy plays fresh
+training worlds itself (greedily, as it will be judged), the solver labels every
+state it reached with the optimal next command *from there*, and the policy is
+trained on those states together with as many earlier ones.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+
+from agent.checkpoint import load_policy, save_policy
+from agent.policy import LMPolicy
+from agent.prompt import View
+from agent.worlds import check_train_seeds
+from game.env import LanternEnv
+from game.errors import LanternError
+
+RECORD = "imitate.json"
+
+
+@dataclass
+class ImitateConfig:
+    """One behaviour-cloning run.
+
+    Attributes:
+        model: model folder or hub id to start from.
+        out: model folder to write.
+        difficulty: lowest generated-world difficulty.
+        max_difficulty: highest (None = only ``difficulty``).
+        worlds: walkthroughs per difficulty.
+        train_seeds: generated-world seeds, half-open range (below the eval seeds).
+        val_fraction: share of the worlds held out to measure accuracy.
+        epochs: passes over the walkthrough states.
+        dagger_rounds: rounds of playing, expert labelling and training after cloning.
+        dagger_worlds: worlds per difficulty the policy plays in each round.
+        batch: states per optimizer step.
+        lr: Adam learning rate.
+        seed: world choice, shuffling and initialisation.
+        length_norm, history, prompt_tokens: the policy settings it is trained (and saved) with.
+        threads: torch CPU threads (None: torch's default).
+        force: replace an existing ``out`` folder.
+        progress: show a progress bar.
+    """
+
+    model: str
+    out: str
+    difficulty: int = 1
+    max_difficulty: int | None = None
+    worlds: int = 200
+    train_seeds: tuple[int, int] = (0, 1000)
+    val_fraction: float = 0.1
+    epochs: int = 3
+    dagger_rounds: int = 0
+    dagger_worlds: int = 50
+    batch: int = 16
+    lr: float = 3e-4
+    seed: int = 0
+    length_norm: str = "token"
+    history: int = 4
+    prompt_tokens: int = 384
+    threads: int | None = None
+    force: bool = False
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        from game.generator import MAX_DIFFICULTY
+        self.train_seeds = tuple(self.train_seeds)
+        top = self.max_difficulty or self.difficulty
+        if not 1 <= self.difficulty <= top <= MAX_DIFFICULTY:
+            raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
+                               f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
+        check_train_seeds(self.train_seeds)
+        if self.dagger_rounds < 0:
+            raise LanternError(f"--dagger-rounds must be at least 0, got {self.dagger_rounds}")
+        if self.epochs < 0:
+            raise LanternError(f"--epochs must be at least 0, got {self.epochs}")
+        for name in ("worlds", "batch", "dagger_worlds"):
+            if getattr(self, name) < 1:
+                raise LanternError(f"--{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("worlds", "dagger_worlds") if self.dagger_rounds else ("worlds",):
+            if getattr(self, name) > self.train_seeds[1] - self.train_seeds[0]:
+                raise LanternError(f"--{name.replace('_', '-')} {getattr(self, name)} is more than the "
+                                   f"{self.train_seeds[1] - self.train_seeds[0]} training seeds; lower it "
+                                   f"or widen --train-seeds")
+        if not 0.0 <= self.val_fraction < 1.0:
+            raise LanternError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
+        if not self.lr > 0:
+            raise LanternError(f"--lr must be positive, got {self.lr}")
+
+    @property
+    def levels(self) -> range:
+        return range(self.difficulty, (self.max_difficulty or self.difficulty) + 1)
+
+
+@dataclass
+class Demo:
+    """One state of a walkthrough: what the policy sees, and the expert's choice."""
+
+    view: View
+    candidates: list[str]
+    action: int
+    world: tuple[int, int] = (0, 0)  # (difficulty, seed), to split by world
+
+
+@dataclass
+class Encoded:
+    """Demonstrations as token ids, ready to score."""
+
+    prompts: list[list[int]] = field(default_factory=list)
+    candidates: list[list[list[int]]] = field(default_factory=list)
+    words: list[list[int]] = field(default_factory=list)
+    actions: list[int] = field(default_factory=list)
+
+    def pick(self, idx: list[int]) -> Encoded:
+        return Encoded([self.prompts[i] for i in idx], [self.candidates[i] for i in idx],
+                       [self.words[i] for i in idx], [self.actions[i] for i in idx])
+
+    def __add__(self, other: Encoded) -> Encoded:
+        return Encoded(self.prompts + other.prompts, self.candidates + other.candidates,
+                       self.words + other.words, self.actions + other.actions)
+
+
+def walkthrough_demos(env: LanternEnv, commands: list[str], env_seed: int = 0,
+                      where: tuple[int, int] = (0, 0)) -> list[Demo]:
+    """Play ``commands`` in ``env`` and return the state before each, as the policy would see it.
+
+    Raises:
+        LanternError: a command is not among the admissible ones (the walkthrough
+            does not fit this env).
+    """
+    obs, info = env.reset(seed=env_seed)
+    history: list[tuple[str, str]] = []
+    demos = []
+    for command in commands:
+        candidates = list(info["admissible_commands"])
+        if command not in candidates:
+            raise LanternError(f"walkthrough command {command!r} is not admissible in {where}; "
+                               f"the solver and the admissible commands disagree")
+        demos.append(Demo(View.from_info(obs, info, history), candidates, candidates.index(command), where))
+        history.append((obs, command))
+        obs, _, terminated, truncated, info = env.step(command)
+        if terminated or truncated:
+            break
+    return demos
+
+
+def training_worlds(config: ImitateConfig, count: int, stage: str) -> list[tuple[int, int]]:
+    """``count`` (difficulty, seed) pairs per level, drawn from the training seeds for ``stage``."""
+    picked = []
+    for level in config.levels:
+        rng = random.Random(f"{config.seed}/{stage}/{level}")
+        picked += [(level, seed) for seed in sorted(rng.sample(range(*config.train_seeds), count))]
+    return picked
+
+
+def solver_demos(config: ImitateConfig) -> list[Demo]:
+    """Walkthrough states of ``config.worlds`` generated worlds per level."""
+    from game.generator import generate
+    from game.solver import Unsolvable, solve
+    demos: list[Demo] = []
+    for level, seed in training_worlds(config, config.worlds, "imitate"):
+        world = generate(level, seed)
+        try:
+            commands = solve(world).commands
+        except Unsolvable:
+            continue
+        demos += walkthrough_demos(LanternEnv(world), commands, where=(level, seed))
+    return demos
+
+
+def expert_command(env: LanternEnv) -> str | None:
+    """The first command of an optimal walkthrough from the env's current state (None: lost)."""
+    from game.solver import Unsolvable, solve
+    try:
+        commands = solve(env.world, from_current=True).commands
+    except Unsolvable:
+        return None
+    return commands[0] if commands else None
+
+
+@torch.no_grad()
+def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], batch: int = 32,
+                 slack: float = 2.0) -> tuple[list[Demo], float]:
+    """DAgger: the policy plays ``worlds`` greedily; every state it reaches is labelled with the
+    solver's next command from there. Episodes stop at ``slack`` x optimal + 4 moves (after
+    that a looping policy only repeats states).
+
+    Returns:
+        (demonstrations, share of the episodes the policy won).
+    """
+    from game.generator import generate
+    from game.solver import solve
+    demos: list[Demo] = []
+    won = 0
+    for lo in range(0, len(worlds), batch):
+        part = worlds[lo:lo + batch]
+        envs = []
+        for level, seed in part:
+            world = generate(level, seed)
+            envs.append(LanternEnv(world, max_steps=int(slack * len(solve(world))) + 4))
+        obs, infos = map(list, zip(*(env.reset(seed=0) for env in envs)))
+        history: list[list[tuple[str, str]]] = [[] for _ in envs]
+        live = list(range(len(envs)))
+        while live:
+            labels = {i: expert_command(envs[i]) for i in live}
+            live = [i for i in live if labels[i] is not None]
+            if not live:
+                break
+            views = [View.from_info(obs[i], infos[i], history[i]) for i in live]
+            cands = [list(infos[i]["admissible_commands"]) for i in live]
+            acted, *_ = policy.act(views, cands, greedy=True)
+            still = []
+            for k, i in enumerate(live):
+                demos.append(Demo(views[k], cands[k], cands[k].index(labels[i]), part[i]))
+                history[i].append((obs[i], acted.commands[k]))
+                obs[i], _, terminated, truncated, infos[i] = envs[i].step(acted.commands[k])
+                won += bool(infos[i]["won"])
+                if not (terminated or truncated):
+                    still.append(i)
+            live = still
+    return demos, won / max(len(worlds), 1)
+
+
+def split_by_world(demos: list[Demo], val_fraction: float, seed: int) -> tuple[list[Demo], list[Demo]]:
+    """Hold out whole worlds (not single states) so validation measures generalisation."""
+    worlds = sorted({d.world for d in demos})
+    random.Random(f"{seed}/split").shuffle(worlds)
+    held = set(worlds[:int(len(worlds) * val_fraction)])
+    return [d for d in demos if d.world not in held], [d for d in demos if d.world in held]
+
+
+def encode(policy: LMPolicy, demos: list[Demo]) -> Encoded:
+    cand_ids, words = policy.encode_candidates([d.candidates for d in demos])
+    return Encoded(policy.encode_views([d.view for d in demos]), cand_ids, words, [d.action for d in demos])
+
+
+def demo_loss(policy: LMPolicy, data: Encoded, idx: list[int]) -> tuple[torch.Tensor, int]:
+    """Mean cross-entropy of the expert's commands over states ``idx``, and how many the policy's
+    likeliest command matches."""
+    scored = policy.score([data.prompts[i] for i in idx], [data.candidates[i] for i in idx],
+                          [data.words[i] for i in idx], method="packed")
+    actions = torch.tensor([data.actions[i] for i in idx], device=scored.logp.device)
+    logp = scored.logp.gather(1, actions[:, None])[:, 0]
+    best = scored.logp.masked_fill(scored.valid == 0, float("-inf")).argmax(-1)
+    return -logp.mean(), int((best == actions).sum())
+
+
+@torch.no_grad()
+def accuracy(policy: LMPolicy, data: Encoded, batch: int) -> tuple[float, float]:
+    """(mean cross-entropy, share of states where the likeliest command is the expert's)."""
+    if not data.actions:
+        return float("nan"), float("nan")
+    total, hits = 0.0, 0
+    for start in range(0, len(data.actions), batch):
+        idx = list(range(start, min(start + batch, len(data.actions))))
+        loss, hit = demo_loss(policy, data, idx)
+        total += float(loss) * len(idx)
+        hits += hit
+    n = len(data.actions)
+    return total / n, hits / n
+
+
+def imitate(config: ImitateConfig) -> dict:
+    """Clone the solver's walkthroughs into ``config.model``; write the result to ``config.out``.
+
+    Returns:
+        The record written as ``imitate.json`` (settings, demonstration counts, accuracies).
+    """
+    out = Path(config.out)
+    if out.exists() and not config.force:
+        raise LanternError(f"{out}: already exists; add --force to replace it, or choose another --out")
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    start = time.time()
+    policy = load_policy(config.model, length_norm=config.length_norm, history=config.history,
+                         prompt_tokens=config.prompt_tokens, mode="choose", temperature=1.0)
+    policy.model.eval()  # no dropout: the same function as when acting
+    demos = solver_demos(config)
+    train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
+    train, val = encode(policy, train_demos), encode(policy, val_demos)
+    _say(f"imitate: {len(train.actions)} training states, {len(val.actions)} validation states "
+         f"from {len({d.world for d in demos})} walkthroughs")
+    history = [_epoch_line(0, policy, train, val, config.batch, None)]
+    optimizer = torch.optim.Adam(policy.parameters(), lr=config.lr, eps=1e-5)
+    rng = random.Random(f"{config.seed}/batches")
+    for epoch in range(1, config.epochs + 1):
+        loss = _fit(policy, optimizer, train, config, rng, f"epoch {epoch}")
+        history.append(_epoch_line(epoch, policy, train, val, config.batch, loss))
+    rounds = []
+    for r in range(1, config.dagger_rounds + 1):
+        new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"))
+        fresh = encode(policy, new)
+        data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))
+        train = train + fresh
+        loss = _fit(policy, optimizer, data, config, rng, f"dagger {r}")
+        line = {"round": r, "policy_success": round(won, 4), "new_states": len(new), "train_loss": round(loss, 4)}
+        val_loss, val_acc = accuracy(policy, val, config.batch)
+        line.update(val_loss=round(val_loss, 4), val_accuracy=round(val_acc, 4))
+        _say(f"dagger {r}: greedy success before this round {won:.3f}, {len(new)} new states, "
+             f"train_loss {loss:.4f}, val_accuracy {val_acc:.4f}")
+        rounds.append(line)
+    record = {"config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()
+                         if k not in ("force", "progress")},
+              "walkthroughs": len({d.world for d in demos}), "train_states": len(train.actions),
+              "val_states": len(val.actions), "epochs": history, "dagger": rounds, "seconds": round(time.time() - start, 1)}
+    meta = {"trained_on": {"difficulty": [config.difficulty, config.max_difficulty or config.difficulty],
+                           "seeds": list(config.train_seeds)},
+            "start_model": config.model, "imitation": {k: record[k] for k in ("walkthroughs", "train_states")}}
+    _write(policy, out, meta, record)
+    _say(f"imitate: wrote {out} in {record['seconds']:.0f} s")
+    return record
+
+
+def _fit(policy: LMPolicy, optimizer, data: Encoded, config: ImitateConfig, rng: random.Random, what: str) -> float:
+    """One shuffled pass over ``data``; returns the mean loss."""
+    from tqdm import tqdm
+    order = list(range(len(data.actions)))
+    rng.shuffle(order)
+    losses = []
+    with tqdm(total=len(order), desc=what, unit="state", disable=not config.progress, dynamic_ncols=True,
+              leave=False) as bar:
+        for lo in range(0, len(order), config.batch):
+            loss, _ = demo_loss(policy, data, order[lo:lo + config.batch])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+            optimizer.step()
+            losses.append(loss.item())
+            bar.update(len(order[lo:lo + config.batch]))
+            bar.set_postfix(loss=f"{sum(losses[-50:]) / len(losses[-50:]):.3f}")
+    return sum(losses) / max(len(losses), 1)
+
+
+def _epoch_line(epoch: int, policy: LMPolicy, train: Encoded, val: Encoded, batch: int,
+                train_loss: float | None) -> dict:
+    val_loss, val_acc = accuracy(policy, val, batch)
+    line = {"epoch": epoch, "train_loss": train_loss, "val_loss": round(val_loss, 4), "val_accuracy": round(val_acc, 4)}
+    _say(f"epoch {epoch}: " + ", ".join(f"{k} {v:.4f}" for k, v in line.items()
+                                         if k != "epoch" and v is not None and not math.isnan(v)))
+    return line
+
+
+def _write(policy: LMPolicy, out: Path, meta: dict, record: dict) -> None:
+    """Save to a temporary folder, then rename into place (an old ``out`` is replaced only then)."""
+    tmp = out.with_name(f".{out.name}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    save_policy(policy, tmp, meta)
+    (tmp / RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+
+
+def _say(text: str) -> None:
+    from tqdm import tqdm
+    tqdm.write(text, file=sys.stderr)

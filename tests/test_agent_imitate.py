@@ -1,0 +1,149 @@
+"""Behaviour cloning: demonstrations are the policy's own view of the walkthrough, cloning
+moves the policy onto the expert's commands, the output folder is whole or absent."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from agent.checkpoint import load_policy  # noqa: E402
+from agent.evaluate import evaluate  # noqa: E402
+from agent.imitate import ImitateConfig, imitate, solver_demos, split_by_world, walkthrough_demos  # noqa: E402
+from agent.prompt import View  # noqa: E402
+from game.env import LanternEnv  # noqa: E402
+from game.errors import LanternError  # noqa: E402
+from game.generator import generate  # noqa: E402
+from game.solver import solve  # noqa: E402
+from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.conftest import ROOT  # noqa: E402
+
+
+def config(model_dir, out, **kw):
+    base = dict(model=str(model_dir), out=str(out), difficulty=1, worlds=32, train_seeds=(0, 40), epochs=12,
+                batch=8, lr=5e-3, val_fraction=0.25, progress=False)
+    return ImitateConfig(**{**base, **kw})
+
+
+def test_demos_are_what_the_policy_sees_before_each_walkthrough_command():
+    world = generate(2, 3)
+    commands = solve(world).commands
+    demos = walkthrough_demos(LanternEnv(world), commands, where=(2, 3))
+    assert [d.candidates[d.action] for d in demos] == commands
+    env = LanternEnv(world)
+    obs, info = env.reset(seed=0)
+    history = []
+    for demo, command in zip(demos, commands):
+        assert demo.view == View.from_info(obs, info, history)
+        assert demo.candidates == info["admissible_commands"]
+        history.append((obs, command))
+        obs, _, terminated, _, info = env.step(command)
+    assert terminated and info["won"]
+
+
+def test_a_walkthrough_that_does_not_fit_the_world_is_refused():
+    with pytest.raises(LanternError, match="'fly north' is not admissible"):
+        walkthrough_demos(LanternEnv(generate(1, 0)), ["fly north"])
+
+
+def test_worlds_come_from_training_seeds_and_validation_holds_out_whole_worlds(model_dir, tmp_path):
+    cfg = config(model_dir, tmp_path / "out", max_difficulty=2, worlds=6, train_seeds=(10, 30))
+    demos = solver_demos(cfg)
+    worlds = {d.world for d in demos}
+    assert {level for level, _ in worlds} == {1, 2} and len(worlds) == 12
+    assert all(10 <= seed < 30 for _, seed in worlds)
+    train, val = split_by_world(demos, 0.25, seed=0)
+    assert {d.world for d in train}.isdisjoint({d.world for d in val}) and len({d.world for d in val}) == 3
+    assert solver_demos(cfg) == demos  # deterministic
+
+
+def test_cloning_puts_the_policy_on_the_expert_commands(model_dir, tmp_path):
+    torch.manual_seed(0)
+    cfg = config(model_dir, tmp_path / "bc")
+    record = imitate(cfg)
+    first, last = record["epochs"][0], record["epochs"][-1]
+    assert last["train_loss"] < 0.6 * record["epochs"][1]["train_loss"], record["epochs"]
+    # a tiny random model overfits 26 held-out states, but it does generalise on the way
+    assert max(e["val_accuracy"] for e in record["epochs"]) >= first["val_accuracy"] + 0.15, record["epochs"]
+    policy = load_policy(str(tmp_path / "bc"))
+    assert policy.config.length_norm == "token"  # saved with the settings it was trained under
+    seen = [generate(level, seed) for level, seed in sorted({d.world for d in solver_demos(cfg)})]
+    model, rand, _ = evaluate(policy, seen, 1, greedy=True, seed=0)
+    assert model.success_rate >= 0.85 and model.moves_over_optimal < 1.3, model
+    assert rand.moves_over_optimal > 1.5  # chance plays the same worlds much longer
+    meta = json.loads((tmp_path / "bc" / "lantern.json").read_text())
+    assert meta["trained_on"] == {"difficulty": [1, 1], "seeds": [0, 40]}
+    assert json.loads((tmp_path / "bc" / "imitate.json").read_text())["walkthroughs"] == 32
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(worlds=0), "--worlds must be at least 1"),
+    (dict(epochs=-1), "--epochs must be at least 0"),
+    (dict(dagger_rounds=-1), "--dagger-rounds must be at least 0"),
+    (dict(worlds=50), "more than the 40 training seeds"),
+    (dict(difficulty=3, max_difficulty=2), "1 <= --difficulty"),
+    (dict(train_seeds=(0, 2_000_000)), "eval"),
+    (dict(lr=0.0), "--lr must be positive"),
+])
+def test_bad_settings_are_refused(model_dir, tmp_path, kw, message):
+    with pytest.raises(LanternError, match=message):
+        config(model_dir, tmp_path / "out", **kw)
+
+
+def test_an_existing_folder_is_kept_unless_forced_and_a_failed_write_leaves_it_whole(model_dir, tmp_path,
+                                                                                      monkeypatch):
+    out = tmp_path / "bc"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(LanternError, match="already exists; add --force"):
+        imitate(config(model_dir, out, worlds=2, epochs=1))
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+    monkeypatch.setattr("agent.imitate.save_policy", broken)
+    with pytest.raises(OSError):
+        imitate(config(model_dir, out, worlds=2, epochs=1, force=True))
+    assert (out / "keep.txt").read_text() == "mine"
+
+
+def test_cli_imitate_writes_a_model_train_can_start_from(model_dir, tmp_path):
+    out = tmp_path / "bc"
+    cmd = [sys.executable, str(ROOT / "main.py"), "imitate", "--model", str(model_dir), "--out", str(out),
+           "--worlds", "3", "--train-seeds", "0:10", "--epochs", "1", "--threads", "1", "--no-progress"]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (out / "model.safetensors").is_file() and (out / "value_head.safetensors").is_file()
+    again = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert again.returncode == 2 and again.stderr.strip().count("\n") == 0
+    assert "already exists" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_dagger_labels_every_state_the_policy_reaches_with_the_solver_next_command(model_dir):
+    from agent.imitate import policy_demos
+    policy = load_policy(str(model_dir), length_norm="token")
+    worlds = [(1, 0), (2, 1), (3, 2)]
+    demos, won = policy_demos(policy, worlds, slack=1.5)
+    assert 0.0 <= won <= 1.0
+    for level, seed in worlds:
+        mine = [d for d in demos if d.world == (level, seed)]
+        optimal = solve(generate(level, seed)).commands
+        assert 1 <= len(mine) <= int(1.5 * len(optimal)) + 4  # capped: a looping policy only repeats states
+        assert mine[0].candidates[mine[0].action] == optimal[0]
+        # replay the policy's own commands (read back from each next view's history) and check each label
+        env = LanternEnv(generate(level, seed))
+        env.reset(seed=0)
+        for k, demo in enumerate(mine):
+            label = demo.candidates[demo.action]
+            assert len(solve(env.world, from_current=True).commands) == \
+                1 + len(_after(env, label))
+            if k + 1 < len(mine):
+                env.step(mine[k + 1].view.history[-1][1])
+
+
+def _after(env, command):
+    """The optimal rest of the game after ``command`` (on a copy of the env)."""
+    other = env.clone()
+    other.step(command)
+    return solve(other.world, from_current=True).commands
