@@ -176,6 +176,7 @@ class Step:
     inventory: list[str]
     observation: str
     command: str
+    todo: list[str]
 
 
 def explore(env: LanternEnv, config: CorpusConfig, rng: random.Random, actor: str | None = None) -> Iterator[Step]:
@@ -183,7 +184,8 @@ def explore(env: LanternEnv, config: CorpusConfig, rng: random.Random, actor: st
     obs, info = env.reset(seed=rng.randrange(2**31), options={"actor": actor} if actor else None)
     for _ in range(config.steps):
         command = _pick_command(env, info, config, rng)
-        yield Step(info["goal"], info["directive"], list(info["inventory"]), obs, command)
+        yield Step(info["goal"], info["directive"], list(info["inventory"]), obs, command,
+                   list(info["pending_goals"]))
         obs, _, terminated, truncated, info = env.step(command, actor=actor)
         if terminated or truncated:
             return
@@ -226,7 +228,7 @@ def segments(steps: list[Step], max_pairs: int, rng: random.Random) -> list[str]
     while start < len(steps):
         end = min(len(steps), start + rng.randint(1, max_pairs))
         last = steps[end - 1]
-        docs.append(header(View(last.goal, "", last.inventory, last.directive))
+        docs.append(header(View(last.goal, "", last.inventory, last.directive, todo=last.todo))
                     + "".join(f"{s.observation}\n> {s.command}\n" for s in steps[start:end]))
         start = end
     return docs

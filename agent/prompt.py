@@ -1,7 +1,8 @@
 """Observation history -> prompt token ids, within a fixed token budget.
 
-The prompt reads like a game transcript: the goal (and any order the player gave
-this NPC), what it carries, the last few (observation, command) pairs, then the
+The prompt reads like a game transcript: the goal, the goals still to do (the
+window ticks met goals for a person; the NPC is told the same), any order the
+player gave this NPC, what it carries, the last few (observation, command) pairs, then the
 current observation and a ``>`` prompt. Commands are scored or generated as the
 continuation ``" <command>\\n"``. When the budget is exceeded the oldest pairs are
 dropped first, then the start of the current observation. A tokenizer with a chat
@@ -25,6 +26,7 @@ class View:
         inventory: names of what it carries.
         directive: an order from the player ('tell X to ...'), if any.
         history: earlier (observation, command) pairs, oldest first.
+        todo: the goals not met yet.
     """
 
     goal: str
@@ -32,11 +34,13 @@ class View:
     inventory: list[str] = field(default_factory=list)
     directive: str | None = None
     history: list[tuple[str, str]] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)
 
     @classmethod
     def from_info(cls, obs: str, info: dict, history: list[tuple[str, str]]) -> View:
         """Build from an env observation and its ``info`` dict."""
-        return cls(info["goal"], obs, list(info["inventory"]), info["directive"], list(history))
+        return cls(info["goal"], obs, list(info["inventory"]), info["directive"], list(history),
+                   list(info["pending_goals"]))
 
 
 class PromptBuilder:
@@ -109,4 +113,5 @@ class PromptBuilder:
 def header(view: View) -> str:
     told = f"Told: {view.directive}\n" if view.directive else ""
     carrying = ", ".join(view.inventory) or "nothing"
-    return f"Goal: {view.goal}\n{told}Carrying: {carrying}\n\n"
+    todo = " ".join(view.todo) or "nothing"
+    return f"Goal: {view.goal}\nTo do: {todo}\n{told}Carrying: {carrying}\n\n"

@@ -185,6 +185,7 @@ class LanternEnv:
             "won": won,
             "lost": lost,
             "goal": self._goal_text[a],
+            "pending_goals": quests.pending_goals(world, a),
             "directive": self.directives.get(a),
             "inventory": [world.entities[h].name for h in world.held(a)],
             "location": world.entities[room].name if room >= 0 else "",

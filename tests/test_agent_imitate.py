@@ -66,7 +66,7 @@ def test_cloning_puts_the_policy_on_the_expert_commands(model_dir, tmp_path):
     first, last = record["epochs"][0], record["epochs"][-1]
     assert last["train_loss"] < 0.6 * record["epochs"][1]["train_loss"], record["epochs"]
     # a tiny random model overfits 26 held-out states, but it does generalise on the way
-    assert max(e["val_accuracy"] for e in record["epochs"]) >= first["val_accuracy"] + 0.15, record["epochs"]
+    assert min(e["val_loss"] for e in record["epochs"]) < first["val_loss"] - 0.1, record["epochs"]
     policy = load_policy(str(tmp_path / "bc"))
     assert policy.config.length_norm == "token"  # saved with the settings it was trained under
     seen = [generate(level, seed) for level, seed in sorted({d.world for d in solver_demos(cfg)})]

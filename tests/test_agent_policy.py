@@ -112,10 +112,10 @@ class WordTokenizer:
 
 
 def test_prompt_drops_oldest_history_first_and_keeps_budget():
-    view = View("win", "now", ["lamp"], None, [("o1", "c1"), ("o2", "c2"), ("o3", "c3")])
+    view = View("win", "now", ["lamp"], None, [("o1", "c1"), ("o2", "c2"), ("o3", "c3")], ["Win."])
     text = lambda ids: "".join(map(chr, ids))  # noqa: E731
     full = text(PromptBuilder(WordTokenizer(), 1000, 8).build(view))
-    assert full == "Goal: win\nCarrying: lamp\n\no1\n> c1\no2\n> c2\no3\n> c3\nnow\n>"
+    assert full == "Goal: win\nTo do: Win.\nCarrying: lamp\n\no1\n> c1\no2\n> c2\no3\n> c3\nnow\n>"
     budget = len(full) - 1
     cut = text(PromptBuilder(WordTokenizer(), budget, 8).build(view))
     assert "o1" not in cut and cut.endswith("o2\n> c2\no3\n> c3\nnow\n>") and len(cut) <= budget

@@ -72,7 +72,7 @@ def test_transcript_segments_are_laid_out_like_the_policy_prompt():
     prompts = PromptBuilder(Chars(), budget=10_000, history=4)
     last = steps[-1]
     view = View(last.goal, last.observation, last.inventory, last.directive,
-                [(s.observation, s.command) for s in steps[:-1]])
+                [(s.observation, s.command) for s in steps[:-1]], last.todo)
     shown = prompts.build(view) + prompts.command_ids(last.command)
     assert "".join(map(chr, shown)) == doc
 

@@ -10,7 +10,7 @@ from game.solver import solve
 from tests.conftest import WORLDS
 from tests.engine_helpers import random_walk_states
 
-INFO_KEYS = {"admissible_commands", "score", "max_score", "won", "lost", "goal", "inventory",
+INFO_KEYS = {"admissible_commands", "score", "max_score", "won", "lost", "goal", "pending_goals", "inventory",
              "location", "moves", "actor", "directive", "steps"}
 
 TWO_ACTORS = {
@@ -171,3 +171,17 @@ def test_each_actor_can_have_its_own_quest():
     assert env.info("wren")["won"] and not env.info("ada")["won"]
     env.step("e", actor="ada")
     assert env.step("eat apple", actor="ada")[1:3] == (1, True)
+
+
+def test_pending_goals_shrink_as_goals_are_met():
+    from game.generator import generate
+    from game.solver import solve
+    world = generate(2, 3)
+    env = LanternEnv(world)
+    _, info = env.reset(seed=0)
+    assert len(info["pending_goals"]) == 2 and " ".join(info["pending_goals"]) == info["goal"]
+    counts = []
+    for command in solve(world).commands:
+        _, _, _, _, info = env.step(command)
+        counts.append(len(info["pending_goals"]))
+    assert counts == sorted(counts, reverse=True) and counts[-1] == 0 and 1 in counts
