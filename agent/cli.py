@@ -96,7 +96,8 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
                                                                       "generated world, 10 for a world file)")
     e.add_argument("--max-steps", type=positive_int, metavar="N", help="episode step limit (default: the world's)")
     e.add_argument("--mode", choices=("choose", "generate"), help="how the model acts (default: as it was trained)")
-    e.add_argument("--sample", action="store_true", help="sample commands instead of taking the likeliest")
+    e.add_argument("--greedy", action="store_true",
+                   help="take the likeliest command (default: sample from the policy, as the NPC plays)")
     e.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
     e.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads")
     e.add_argument("--device", default="cpu", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
@@ -257,7 +258,7 @@ def run_eval(args: argparse.Namespace) -> int:
     name = _model_or_default(args.model)
     worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model)
     policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
-    rows = evaluate(policy, worlds, episodes, greedy=not args.sample, seed=args.seed,
+    rows = evaluate(policy, worlds, episodes, greedy=args.greedy, seed=args.seed,
                     max_steps=args.max_steps, label=Path(name).name or "model")
     if args.json:
         print(json.dumps({"model": name, "worlds": described, "episodes_per_world": episodes,

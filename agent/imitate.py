@@ -14,7 +14,7 @@ Validation accuracy on held-out worlds is reported after each epoch.
 
 Cloned policies drift into states no walkthrough visits (a wrong turn, a loop) and
 do not know how to recover. DAgger rounds fix that: the policy plays fresh
-training worlds itself (greedily, as it will be judged), the solver labels every
+training worlds itself (sampling, as the NPC plays), the solver labels every
 state it reached with the optimal next command *from there*, and the policy is
 trained on those states together with as many earlier ones.
 """
@@ -203,9 +203,9 @@ def expert_command(env: LanternEnv) -> str | None:
 
 
 @torch.no_grad()
-def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], batch: int = 32,
+def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: torch.Generator, batch: int = 32,
                  slack: float = 2.0) -> tuple[list[Demo], float]:
-    """DAgger: the policy plays ``worlds`` greedily; every state it reaches is labelled with the
+    """DAgger: the policy plays ``worlds`` (sampling, as the NPC plays); every state it reaches is labelled with the
     solver's next command from there. Episodes stop at ``slack`` x optimal + 4 moves (after
     that a looping policy only repeats states).
 
@@ -232,7 +232,7 @@ def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], batch: int = 3
                 break
             views = [View.from_info(obs[i], infos[i], history[i]) for i in live]
             cands = [list(infos[i]["admissible_commands"]) for i in live]
-            acted, *_ = policy.act(views, cands, greedy=True)
+            acted, *_ = policy.act(views, cands, generator)
             still = []
             for k, i in enumerate(live):
                 demos.append(Demo(views[k], cands[k], cands[k].index(labels[i]), part[i]))
@@ -312,8 +312,9 @@ def imitate(config: ImitateConfig) -> dict:
         loss = _fit(policy, optimizer, train, config, rng, f"epoch {epoch}")
         history.append(_epoch_line(epoch, policy, train, val, config.batch, loss))
     rounds = []
+    generator = torch.Generator().manual_seed(config.seed)
     for r in range(1, config.dagger_rounds + 1):
-        new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"))
+        new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"), generator)
         fresh = encode(policy, new)
         data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))
         train = train + fresh
@@ -321,7 +322,7 @@ def imitate(config: ImitateConfig) -> dict:
         line = {"round": r, "policy_success": round(won, 4), "new_states": len(new), "train_loss": round(loss, 4)}
         val_loss, val_acc = accuracy(policy, val, config.batch)
         line.update(val_loss=round(val_loss, 4), val_accuracy=round(val_acc, 4))
-        _say(f"dagger {r}: greedy success before this round {won:.3f}, {len(new)} new states, "
+        _say(f"dagger {r}: success before this round {won:.3f}, {len(new)} new states, "
              f"train_loss {loss:.4f}, val_accuracy {val_acc:.4f}")
         rounds.append(line)
     record = {"config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()

@@ -43,7 +43,7 @@ class RandomNPC:
 
     name = "random"
 
-    def __init__(self, seed: int | None = 0) -> None:
+    def __init__(self, seed: int | str | None = 0) -> None:
         self.rng = random.Random(seed)
 
     def act(self, env: LanternEnv, actor: str) -> Decision:

@@ -72,3 +72,19 @@ def test_bench_train_prints_json(model_dir, capsys):
     for key in ("rollout_steps_per_s", "update_steps_per_s", "rollout_model_flops_per_s", "matmul_flops_per_s",
                 "update_flops_over_matmul", "loop_over_bare_forward_backward"):
         assert figures[key] > 0, key
+
+
+def test_eval_samples_like_the_npc_unless_greedy(model_dir, capsys, monkeypatch):
+    import agent.evaluate
+    seen = []
+    real = agent.evaluate.evaluate
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["greedy"])
+        return real(*args, **kwargs)
+    monkeypatch.setattr(agent.evaluate, "evaluate", spy)
+    for extra in ((), ("--greedy",)):
+        code, _, err = run(capsys, "eval", "--model", model_dir, "--difficulty", 1, "--seeds", "1000000:1000002",
+                           "--max-steps", 4, *extra)
+        assert code == 0, err
+    assert seen == [False, True]
