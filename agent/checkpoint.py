@@ -83,6 +83,24 @@ def save_policy(policy: LMPolicy, folder: Path, meta: dict) -> None:
     (folder / POLICY_META).write_text(json.dumps(body, indent=1), encoding="utf-8")
 
 
+def export_policy(policy: LMPolicy, folder: Path, meta: dict, records: dict[str, dict] | None = None) -> None:
+    """Write a standalone policy folder (no optimizer) to a temporary sibling, then rename it
+    into place; an existing ``folder`` is replaced only once the new one is whole.
+
+    Args:
+        records: extra JSON files to put beside the model (name -> content).
+    """
+    tmp = folder.with_name(f".{folder.name}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    save_policy(policy, tmp, meta)
+    for name, body in (records or {}).items():
+        (tmp / name).write_text(json.dumps(body, indent=1), encoding="utf-8")
+    if folder.exists():
+        shutil.rmtree(folder)
+    os.replace(tmp, folder)
+
+
 def save_checkpoint(run: Path, name: str, policy: LMPolicy, optimizer: torch.optim.Optimizer,
                     generator: torch.Generator, trainer: dict, meta: dict) -> Path:
     """Write checkpoint ``run/checkpoints/<name>`` atomically, point ``latest`` at it, prune old ones."""

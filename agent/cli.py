@@ -15,7 +15,7 @@ from game.errors import LanternError
 
 EVAL_SEEDS = "1000000:1000020"
 # train flags that may change when resuming a run (all others come from the run's saved config)
-RESUME_OVERRIDES = ("steps", "updates", "progress", "device")
+RESUME_OVERRIDES = ("steps", "updates", "progress", "device", "export")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,6 +56,8 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--seed", type=int, help="run seed (default 0)")
     run.add_argument("--out", metavar="DIR", help="run folder (default runs/<algo>-<world>-s<seed>)")
     run.add_argument("--resume", action="store_true", help="continue the run in --out from its last checkpoint")
+    run.add_argument("--export", metavar="DIR", help="when done, also write the final policy to this model folder "
+                                                     "(e.g. assets/models/npc)")
     run.add_argument("--checkpoint-every", type=positive_int, metavar="K", help="updates between checkpoints (10)")
     run.add_argument("--record-every", type=int, metavar="K", help="updates between saved episodes (10; 0 = none)")
     run.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
@@ -193,7 +195,7 @@ def _resumed_config(args: argparse.Namespace, given: dict):
         if key not in RESUME_OVERRIDES and key != "out" and saved.get(key) != (list(value) if isinstance(value, tuple) else value):
             raise LanternError(f"--{key.replace('_', '-')} {value} differs from the run's saved setting "
                                f"({saved.get(key)!r}); a resumed run keeps its settings (only "
-                               f"--steps, --updates and --device may change)")
+                               f"--steps, --updates, --device and --export may change)")
     saved.update({k: given[k] for k in RESUME_OVERRIDES if k in given})
     saved["out"] = args.out
     return TrainConfig.from_json(saved)

@@ -21,10 +21,8 @@ trained on those states together with as many earlier ones.
 
 from __future__ import annotations
 
-import json
 import math
 import random
-import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -32,7 +30,7 @@ from pathlib import Path
 
 import torch
 
-from agent.checkpoint import load_policy, save_policy
+from agent.checkpoint import export_policy, load_policy
 from agent.policy import LMPolicy
 from agent.prompt import View
 from agent.worlds import check_train_seeds
@@ -332,7 +330,7 @@ def imitate(config: ImitateConfig) -> dict:
     meta = {"trained_on": {"difficulty": [config.difficulty, config.max_difficulty or config.difficulty],
                            "seeds": list(config.train_seeds)},
             "start_model": config.model, "imitation": {k: record[k] for k in ("walkthroughs", "train_states")}}
-    _write(policy, out, meta, record)
+    export_policy(policy, out, meta, {RECORD: record})
     _say(f"imitate: wrote {out} in {record['seconds']:.0f} s")
     return record
 
@@ -364,18 +362,6 @@ def _epoch_line(epoch: int, policy: LMPolicy, train: Encoded, val: Encoded, batc
     _say(f"epoch {epoch}: " + ", ".join(f"{k} {v:.4f}" for k, v in line.items()
                                          if k != "epoch" and v is not None and not math.isnan(v)))
     return line
-
-
-def _write(policy: LMPolicy, out: Path, meta: dict, record: dict) -> None:
-    """Save to a temporary folder, then rename into place (an old ``out`` is replaced only then)."""
-    tmp = out.with_name(f".{out.name}.tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    save_policy(policy, tmp, meta)
-    (tmp / RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
 
 
 def _say(text: str) -> None:

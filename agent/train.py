@@ -10,6 +10,7 @@ exactly where the run stopped.
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import time
@@ -110,6 +111,8 @@ class Trainer:
                 bar.close()
         folder = self.save()
         plot_learning_curve(self.run)
+        if self.config.export and not self._stop:
+            self._export(Path(self.config.export))
         if self._stop:
             print(f"interrupted: saved {folder}; continue with --resume --out {self.run}")
             return 130
@@ -358,6 +361,16 @@ class Trainer:
         meta = {"trained_on": self._trained_on(), "start_model": self.start_model}
         return save_checkpoint(self.run, f"update-{self.update:06d}", self.policy, self.optimizer,
                                self.generator, counters, meta)
+
+    def _export(self, folder: Path) -> None:
+        from agent.checkpoint import export_policy
+        rows = (self.run / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
+        record = {"config": asdict(self.config), "update": self.update, "global_step": self.global_step,
+                  "episodes": self.episodes, "level": self.level,
+                  "last_metrics": json.loads(rows[-1]) if rows else None}
+        export_policy(self.policy, folder, {"trained_on": self._trained_on(), "start_model": self.start_model},
+                      {"train.json": record})
+        print(f"exported the trained policy to {folder}")
 
     def _trained_on(self) -> dict:
         cfg = self.config

@@ -71,6 +71,8 @@ class TrainConfig:
         history: earlier (observation, command) pairs in the prompt.
         progress: show a progress bar.
         device: torch device for the model ('cpu', 'cuda', 'cuda:1', 'mps').
+        export: when the run ends, also write the final policy (no optimizer) to this
+            model folder, with ``train.json`` (settings and last metrics).
     """
 
     model: str
@@ -113,6 +115,7 @@ class TrainConfig:
     history: int = 4
     progress: bool = True
     device: str = "cpu"
+    export: str | None = None
 
     def __post_init__(self) -> None:
         from game.generator import MAX_DIFFICULTY

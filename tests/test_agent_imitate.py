@@ -102,7 +102,7 @@ def test_an_existing_folder_is_kept_unless_forced_and_a_failed_write_leaves_it_w
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
-    monkeypatch.setattr("agent.imitate.save_policy", broken)
+    monkeypatch.setattr("agent.checkpoint.save_policy", broken)
     with pytest.raises(OSError):
         imitate(config(model_dir, out, worlds=2, epochs=1, force=True))
     assert (out / "keep.txt").read_text() == "mine"

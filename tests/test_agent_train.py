@@ -172,3 +172,17 @@ def test_a_killed_run_resumes_from_its_last_whole_checkpoint(model_dir, tmp_path
     assert not half.exists()
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     assert [r["update"] for r in rows] == [1, 2, 3] and rows[-1]["global_step"] != 99
+
+
+def test_export_writes_a_standalone_policy_folder(model_dir, tmp_path):
+    out = tmp_path / "npc"
+    cfg = config(model_dir, tmp_path / "run", envs=4, updates=2, export=str(out))
+    assert Trainer(cfg).train() == 0
+    assert {"model.safetensors", "value_head.safetensors", "lantern.json", "train.json", "tokenizer.json"} <= \
+        {p.name for p in out.iterdir()}
+    assert not (out / "optimizer.safetensors").exists() and not any(p.name.startswith(".") for p in tmp_path.iterdir())
+    record = json.loads((out / "train.json").read_text())
+    assert record["update"] == 2 and record["last_metrics"]["update"] == 2
+    exported, run = load_policy(str(out)), load_policy(str(tmp_path / "run"))
+    for (name, a), (_, b) in zip(exported.state_dict().items(), run.state_dict().items()):
+        assert torch.equal(a, b), name
