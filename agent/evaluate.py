@@ -4,16 +4,23 @@ For each world, the model plays ``episodes`` episodes (env seeds 0..K-1), so doe
 the random agent, and the solver gives the optimal walkthrough. Reported per
 agent: success rate, mean score, mean moves (commands issued), and mean moves
 divided by the solver's optimum over the won episodes.
+
+In a co-operative world (the player's quest names other actors, as at the
+lighthouse) one actor cannot win alone, so each agent drives the whole team, one
+command per actor in turn, and moves count every actor's commands, as the
+solver's walkthrough does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import torch
 
 from agent.policy import LMPolicy
-from agent.rollout import play_episodes
+from agent.prompt import View
+from agent.rollout import FALLBACK, play_episodes
 from game.env import LanternEnv
 from game.npc import RandomNPC
 from game.solver import Unsolvable, solve
@@ -60,13 +67,17 @@ def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = Fa
     jobs = [(w, opt, s) for w, opt in zip(worlds, optimal) for s in range(episodes)]
     generator = torch.Generator().manual_seed(seed)
     model: list[Outcome] = []
-    for start in range(0, len(jobs), batch):
-        part = jobs[start:start + batch]
+    solo = [job for job in jobs if len(team(job[0])) == 1]
+    for w, opt, s in (job for job in jobs if len(team(job[0])) > 1):
+        model.append(_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt,
+                                _ModelTeam(policy, generator, greedy).command))
+    for start in range(0, len(solo), batch):
+        part = solo[start:start + batch]
         envs = [LanternEnv(w, max_steps=max_steps).clone() for w, _, _ in part]
         results = play_episodes(policy, envs, [s for _, _, s in part], generator, greedy=greedy)
         model += [Outcome(r.won, r.score, r.max_score, len(r.steps), opt) for r, (_, opt, _) in zip(results, part)]
-    rand = [_play_random(LanternEnv(w, max_steps=max_steps).clone(), s, f"{seed}/{k}", opt)
-            for k, (w, opt, s) in enumerate(jobs)]
+    rand = [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, RandomNPC(f"{seed}/{k}").command)
+            for k, (w, opt, s) in enumerate(jobs)]  # one stream per job: a shared one repeats itself
     solver = [Outcome(True, sol.score, sol.max_score, len(sol), len(sol)) for sol in solutions
               if sol is not None for _ in range(episodes)]
     return [_row(label, model), _row("random", rand), _row("solver", solver)]
@@ -80,12 +91,37 @@ def _solve(world):
         return None
 
 
-def _play_random(env: LanternEnv, env_seed: int, seed: str, optimal: int | None) -> Outcome:
-    npc = RandomNPC(seed)  # one stream per job: a shared one makes the same choices in similar worlds
-    _, info = env.reset(seed=env_seed)
+def team(world) -> list[str]:
+    """Ids of the player and every actor sharing a quest with the player (player first)."""
+    from game import quests
+    mates = {a for qi in quests.quests_of(world, world.player) for a in world.quests[qi].actors}
+    return [world.entities[a].id for a in [world.player, *sorted(mates - {world.player})]]
+
+
+class _ModelTeam:
+    """The policy acting for each actor of a team in turn, each with its own history."""
+
+    def __init__(self, policy: LMPolicy, generator: torch.Generator, greedy: bool) -> None:
+        self.policy, self.generator, self.greedy = policy, generator, greedy
+        self.history: dict[str, list[tuple[str, str]]] = {}
+
+    def command(self, env: LanternEnv, actor: str) -> str:
+        obs, info = env.observation(actor), env.info(actor)
+        mine = self.history.setdefault(actor, [])
+        acted, *_ = self.policy.act([View.from_info(obs, info, mine)], [info["admissible_commands"] or [FALLBACK]],
+                                    self.generator, greedy=self.greedy)
+        mine.append((obs, acted.commands[0]))
+        return acted.commands[0]
+
+
+def _play_team(env: LanternEnv, env_seed: int, optimal: int | None, command: Callable[[LanternEnv, str], str]) -> Outcome:
+    """One episode in which ``command(env, actor)`` gives the commands of the player's whole team in turn."""
+    env.reset(seed=env_seed)
+    actors = team(env.world)
     moves = 0
     while True:
-        _, _, term, trunc, info = env.step(npc.act(env, env.player_id).command)
+        actor = actors[moves % len(actors)]
+        _, _, term, trunc, info = env.step(command(env, actor), actor=actor)
         moves += 1
         if term or trunc:
             return Outcome(bool(info["won"]), int(info["score"]), int(info["max_score"]), moves, optimal)

@@ -46,6 +46,9 @@ class RandomNPC:
     def __init__(self, seed: int | str | None = 0) -> None:
         self.rng = random.Random(seed)
 
+    def command(self, env: LanternEnv, actor: str) -> str:
+        return self.act(env, actor).command
+
     def act(self, env: LanternEnv, actor: str) -> Decision:
         options = env.admissible(actor)
         if not options:

@@ -147,3 +147,4 @@ def _after(env, command):
     other = env.clone()
     other.step(command)
     return solve(other.world, from_current=True).commands
+
