@@ -1,4 +1,5 @@
-"""``python main.py bench train``: how fast the RL loop runs, and how close to the hardware.
+"""``python main.py bench train``: how fast the RL loop runs, and how close to the hardware;
+``python main.py bench npc``: how long the NPC takes to choose a command in play.
 
 Prints JSON with: rollout steps/s (acting in N envs), update steps/s (one REINFORCE
 gradient pass over the rollout's transitions), the model's achieved FLOP/s in both
@@ -54,6 +55,46 @@ def bench_train(args) -> int:
             (rollout["seconds"] / rollout["steps"] + update["seconds"] / update["steps"]) / compute, 2),
     }
     print(json.dumps(result))
+    return 0
+
+
+def bench_npc(args) -> int:
+    """Time the NPC's choices while it plays a world (one torch thread unless --threads); prints JSON."""
+    import statistics
+
+    import torch
+
+    from agent.checkpoint import load_policy
+    from agent.lm import default_model
+    from agent.npc import LMNPC
+    from game.cli import resolve_asset
+    from game.env import LanternEnv
+    from game.errors import LanternError
+    from game.loader import load_world
+    torch.set_num_threads(args.threads or 1)
+    name = args.model or default_model(include_base=True)
+    if name is None:
+        raise LanternError("bench npc needs a model: pass --model, or make one with python main.py pretrain")
+    world = str(resolve_asset(args.world or "assets/worlds/manor.toml"))
+    npc = LMNPC(load_policy(name, mode="choose"), seed=args.seed)
+    env = LanternEnv(load_world(world))
+    env.reset(seed=args.seed)
+    actor, times, candidates, episodes = env.player_id, [], [], 1
+    npc.act(env, actor)  # warm-up: first calls allocate
+    start = time.perf_counter()
+    while not times or time.perf_counter() - start < args.seconds:
+        candidates.append(len(env.admissible(actor)))
+        t0 = time.perf_counter()
+        decision = npc.act(env, actor)
+        times.append(time.perf_counter() - t0)
+        _, _, terminated, truncated, _ = env.step(decision.command, actor=actor)
+        if terminated or truncated:
+            env.reset(seed=args.seed + episodes)
+            episodes += 1
+    ms = sorted(t * 1000 for t in times)
+    print(json.dumps({"model": name, "world": world, "threads": torch.get_num_threads(), "choices": len(ms),
+                      "median_ms": round(statistics.median(ms), 2), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 2),
+                      "max_ms": round(ms[-1], 2), "mean_candidates": round(sum(candidates) / len(candidates), 1)}))
     return 0
 
 

@@ -74,6 +74,17 @@ def test_bench_train_prints_json(model_dir, capsys):
         assert figures[key] > 0, key
 
 
+def test_bench_npc_times_choices_in_a_bundled_world(model_dir, capsys):
+    code, out, err = run(capsys, "bench", "npc", "--model", model_dir, "--world", "assets/worlds/tutorial.toml",
+                         "--seconds", 0.3)
+    assert code == 0, err
+    figures = json.loads(out.strip().splitlines()[-1])
+    assert figures["threads"] == 1 and figures["choices"] >= 1 and figures["world"].endswith("tutorial.toml")
+    assert 0 < figures["median_ms"] <= figures["p95_ms"] <= figures["max_ms"] and figures["mean_candidates"] > 1
+    code, _, err = run(capsys, "bench", "npc", "--model", model_dir, "--world", "nowhere.toml")
+    assert code == 2 and "nowhere.toml" in err and err.count("\n") == 1
+
+
 def test_eval_samples_like_the_npc_unless_greedy(model_dir, capsys, monkeypatch):
     import agent.evaluate
     seen = []
