@@ -27,7 +27,7 @@ def test_train_then_eval_on_held_out_seeds(model_dir, tmp_path, capsys):
     assert code == 0, err
     report = json.loads(text)
     assert [r["agent"] for r in report["rows"]] == ["run", "random", "solver"]
-    assert all(r["episodes"] == 4 for r in report["rows"])
+    assert [r["episodes"] for r in report["rows"]] == [4, 40, 4]  # random: ten per model episode
     assert report["rows"][2]["success_rate"] == 1.0 and report["rows"][2]["moves_over_optimal"] == 1.0
     code, _, err = run(capsys, "eval", "--model", out, "--difficulty", 1, "--seeds", "2:6")
     assert code == 2 and "overlaps the seeds this model trained on (0:4)" in err
