@@ -141,6 +141,8 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
                    help="rounds of playing, labelling by the solver and training after cloning (0)")
     i.add_argument("--dagger-worlds", type=positive_int, default=50, metavar="N",
                    help="worlds per difficulty the model plays in each round (50)")
+    i.add_argument("--bundled", type=int, default=0, metavar="N",
+                   help="add each bundled world's walkthrough N times to the training states (0)")
     i.add_argument("--batch", type=positive_int, default=16, metavar="N", help="states per step (16)")
     i.add_argument("--lr", type=float, default=3e-4, metavar="X", help="peak learning rate (3e-4)")
     i.add_argument("--length-norm", choices=("none", "token", "word"), default="token",
@@ -237,7 +239,7 @@ def run_imitate(args: argparse.Namespace) -> int:
         raise LanternError("no --model given and no bundled base model (assets/models/npc-base); "
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
-                                             "dagger_worlds", "batch",
+                                             "dagger_worlds", "bundled", "batch",
                                              "lr", "length_norm", "history", "seed", "threads", "force", "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")

@@ -55,6 +55,8 @@ class ImitateConfig:
         epochs: passes over the walkthrough states.
         dagger_rounds: rounds of playing, expert labelling and training after cloning.
         dagger_worlds: worlds per difficulty the policy plays in each round.
+        bundled: copies of each bundled world's walkthrough added to the training states
+            (0 = none; the NPC plays those worlds in the window).
         batch: states per optimizer step.
         lr: Adam learning rate.
         seed: world choice, shuffling and initialisation.
@@ -74,6 +76,7 @@ class ImitateConfig:
     epochs: int = 3
     dagger_rounds: int = 0
     dagger_worlds: int = 50
+    bundled: int = 0
     batch: int = 16
     lr: float = 3e-4
     seed: int = 0
@@ -92,8 +95,9 @@ class ImitateConfig:
             raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
                                f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
         check_train_seeds(self.train_seeds)
-        if self.dagger_rounds < 0:
-            raise LanternError(f"--dagger-rounds must be at least 0, got {self.dagger_rounds}")
+        for name in ("dagger_rounds", "bundled"):
+            if getattr(self, name) < 0:
+                raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
         if self.epochs < 0:
             raise LanternError(f"--epochs must be at least 0, got {self.epochs}")
         for name in ("worlds", "batch", "dagger_worlds"):
@@ -142,25 +146,29 @@ class Encoded:
                        self.words + other.words, self.actions + other.actions)
 
 
-def walkthrough_demos(env: LanternEnv, commands: list[str], env_seed: int = 0,
+def walkthrough_demos(env: LanternEnv, steps: list[tuple[str, str]], env_seed: int = 0,
                       where: tuple[int, int] = (0, 0)) -> list[Demo]:
-    """Play ``commands`` in ``env`` and return the state before each, as the policy would see it.
+    """Play ``steps`` ((actor id, command) pairs, as ``Solution.steps``) in ``env`` and return the
+    state before each, as the acting actor's policy would see it (each actor has its own history:
+    in a co-operative world every keeper is an NPC the model may drive).
 
     Raises:
         LanternError: a command is not among the admissible ones (the walkthrough
             does not fit this env).
     """
-    obs, info = env.reset(seed=env_seed)
-    history: list[tuple[str, str]] = []
+    env.reset(seed=env_seed)
+    history: dict[str, list[tuple[str, str]]] = {}
     demos = []
-    for command in commands:
+    for actor, command in steps:
+        obs, info = env.observation(actor), env.info(actor)
         candidates = list(info["admissible_commands"])
         if command not in candidates:
             raise LanternError(f"walkthrough command {command!r} is not admissible in {where}; "
                                f"the solver and the admissible commands disagree")
-        demos.append(Demo(View.from_info(obs, info, history), candidates, candidates.index(command), where))
-        history.append((obs, command))
-        obs, _, terminated, truncated, info = env.step(command)
+        mine = history.setdefault(actor, [])
+        demos.append(Demo(View.from_info(obs, info, mine), candidates, candidates.index(command), where))
+        mine.append((obs, command))
+        _, _, terminated, truncated, _ = env.step(command, actor=actor)
         if terminated or truncated:
             break
     return demos
@@ -183,10 +191,23 @@ def solver_demos(config: ImitateConfig) -> list[Demo]:
     for level, seed in training_worlds(config, config.worlds, "imitate"):
         world = generate(level, seed)
         try:
-            commands = solve(world).commands
+            steps = solve(world).steps
         except Unsolvable:
             continue
-        demos += walkthrough_demos(LanternEnv(world), commands, where=(level, seed))
+        demos += walkthrough_demos(LanternEnv(world), list(steps), where=(level, seed))
+    return demos
+
+
+def bundled_demos(copies: int) -> list[Demo]:
+    """Each bundled world's walkthrough, ``copies`` times (level 0 marks them; never validation:
+    there is one walkthrough per world, so a held-out copy would only measure memory)."""
+    from agent.corpus import WORLDS_DIR
+    from game.loader import load_world
+    from game.solver import solve
+    demos: list[Demo] = []
+    for index, path in enumerate(sorted(WORLDS_DIR.glob("*.toml"))):
+        world = load_world(path)
+        demos += walkthrough_demos(LanternEnv(world), list(solve(world).steps), where=(0, index)) * copies
     return demos
 
 
@@ -300,6 +321,7 @@ def imitate(config: ImitateConfig) -> dict:
     policy.model.eval()  # no dropout: the same function as when acting
     demos = solver_demos(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
+    train_demos += bundled_demos(config.bundled)
     train, val = encode(policy, train_demos), encode(policy, val_demos)
     _say(f"imitate: {len(train.actions)} training states, {len(val.actions)} validation states "
          f"from {len({d.world for d in demos})} walkthroughs")

@@ -30,7 +30,7 @@ def config(model_dir, out, **kw):
 def test_demos_are_what_the_policy_sees_before_each_walkthrough_command():
     world = generate(2, 3)
     commands = solve(world).commands
-    demos = walkthrough_demos(LanternEnv(world), commands, where=(2, 3))
+    demos = walkthrough_demos(LanternEnv(world), list(solve(world).steps), where=(2, 3))
     assert [d.candidates[d.action] for d in demos] == commands
     env = LanternEnv(world)
     obs, info = env.reset(seed=0)
@@ -45,7 +45,7 @@ def test_demos_are_what_the_policy_sees_before_each_walkthrough_command():
 
 def test_a_walkthrough_that_does_not_fit_the_world_is_refused():
     with pytest.raises(LanternError, match="'fly north' is not admissible"):
-        walkthrough_demos(LanternEnv(generate(1, 0)), ["fly north"])
+        walkthrough_demos(LanternEnv(generate(1, 0)), [("player", "fly north")])
 
 
 def test_worlds_come_from_training_seeds_and_validation_holds_out_whole_worlds(model_dir, tmp_path):
@@ -82,6 +82,7 @@ def test_cloning_puts_the_policy_on_the_expert_commands(model_dir, tmp_path):
     (dict(worlds=0), "--worlds must be at least 1"),
     (dict(epochs=-1), "--epochs must be at least 0"),
     (dict(dagger_rounds=-1), "--dagger-rounds must be at least 0"),
+    (dict(bundled=-1), "--bundled must be at least 0"),
     (dict(worlds=50), "more than the 40 training seeds"),
     (dict(difficulty=3, max_difficulty=2), "1 <= --difficulty"),
     (dict(train_seeds=(0, 2_000_000)), "eval"),
@@ -148,3 +149,19 @@ def _after(env, command):
     other.step(command)
     return solve(other.world, from_current=True).commands
 
+
+
+def test_bundled_walkthroughs_give_each_keeper_its_own_view():
+    from agent.imitate import bundled_demos
+    from game.loader import load_world
+    demos = bundled_demos(2)
+    lighthouse = sorted({d.world for d in demos})[0]  # lighthouse, manor, tutorial: sorted by file name
+    states = [d for d in demos if d.world == lighthouse]
+    steps = solve(load_world("assets/worlds/lighthouse.toml")).steps
+    assert len(states) == 2 * len(steps) and {a for a, _ in steps} == {"player", "ada"}
+    once = states[:len(steps)]
+    assert [d.candidates[d.action] for d in once] == [c for _, c in steps]
+    for demo, (actor, _) in zip(once, steps):  # each keeper's own history holds only its own commands
+        own = [c for a, c in steps[:once.index(demo)] if a == actor]
+        assert [c for _, c in demo.view.history] == own
+    assert bundled_demos(0) == []
