@@ -1,0 +1,43 @@
+"""The shipped models: small, documented, and the NPC really plays."""
+
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from agent.checkpoint import load_policy  # noqa: E402
+from agent.evaluate import evaluate  # noqa: E402
+from agent.lm import default_model  # noqa: E402
+from game.generator import generate  # noqa: E402
+from tests.conftest import ROOT  # noqa: E402
+
+MODELS = ROOT / "assets" / "models"
+
+
+def test_both_models_fit_in_25_mb_and_have_cards_with_their_recipe_and_figures():
+    total = sum(p.stat().st_size for p in MODELS.rglob("*") if p.is_file())
+    assert total <= 25 * 2**20, total
+    base, npc = (MODELS / "npc-base" / "README.md").read_text(), (MODELS / "npc" / "README.md").read_text()
+    assert "python main.py pretrain --out assets/models/npc-base --seed 0" in base
+    for command in ("python main.py pretrain", "python main.py imitate", "python main.py train"):
+        assert command in npc
+    assert "| difficulty 2 |" in npc and "| difficulty 2 |" in base
+
+
+def test_play_watch_and_eval_default_to_the_bundled_npc():
+    assert Path(default_model(include_base=False)).resolve() == MODELS / "npc"
+    assert Path(default_model()).resolve() == MODELS / "npc"
+
+
+def test_the_bundled_npc_wins_held_out_easy_worlds_where_chance_mostly_does_not():
+    torch.manual_seed(0)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        policy = load_policy(str(MODELS / "npc"))
+        worlds = [generate(1, s) for s in range(1_000_000, 1_000_012)]
+        npc, rand, _ = evaluate(policy, worlds, 1, seed=0, max_steps=8)
+    finally:
+        torch.set_num_threads(threads)
+    assert npc.success_rate >= 0.9 and npc.success_rate > rand.success_rate + 0.3, (npc, rand)
