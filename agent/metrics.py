@@ -53,19 +53,44 @@ def plot_learning_curve(run: Path) -> Path | None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     x = [r["global_step"] for r in rows]
+    segments = level_segments(rows)
     fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
     for axis, key, title, color in ((ax[0], "charts/episodic_return", "episodic return", "tab:blue"),
                                     (ax[1], "charts/success_rate", "success rate", "tab:green")):
         y = [r[key] for r in rows]
         axis.plot(x, y, color=color, alpha=0.35, linewidth=1)
-        axis.plot(x, _moving_average(y, 10), color=color, label="mean of 10 updates")
+        axis.plot(x, smoothed(rows, key, 10), color=color, label="mean of 10 updates")
         axis.set(title=title, xlabel="environment steps")
+        for start, _, level in segments[1:]:  # a curriculum move: the curve's drop is the harder level
+            axis.axvline(x[start], color="grey", linestyle="--", linewidth=0.8)
+            axis.annotate(f"difficulty {level}", (x[start], 1), xycoords=("data", "axes fraction"),
+                          xytext=(3, -10), textcoords="offset points", fontsize=7, color="grey")
     ax[1].set_ylim(-0.05, 1.05)
     ax[1].legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     out = run / "learning_curve.png"
     fig.savefig(out, dpi=90)
     plt.close(fig)
+    return out
+
+
+def level_segments(rows: list[dict]) -> list[tuple[int, int, int]]:
+    """(first index, end index, difficulty) of each run of updates at one curriculum level."""
+    segments: list[tuple[int, int, int]] = []
+    for i, r in enumerate(rows):
+        level = int(r.get("charts/difficulty", 0))
+        if segments and segments[-1][2] == level:
+            segments[-1] = (segments[-1][0], i + 1, level)
+        else:
+            segments.append((i, i + 1, level))
+    return segments
+
+
+def smoothed(rows: list[dict], key: str, k: int) -> list[float]:
+    """Moving average of ``key`` that restarts at each curriculum level (never mixes levels)."""
+    out: list[float] = []
+    for start, end, _ in level_segments(rows):
+        out += _moving_average([r[key] for r in rows[start:end]], k)
     return out
 
 

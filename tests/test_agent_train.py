@@ -186,3 +186,13 @@ def test_export_writes_a_standalone_policy_folder(model_dir, tmp_path):
     exported, run = load_policy(str(out)), load_policy(str(tmp_path / "run"))
     for (name, a), (_, b) in zip(exported.state_dict().items(), run.state_dict().items()):
         assert torch.equal(a, b), name
+
+
+def test_learning_curve_marks_curriculum_moves_and_never_averages_across_levels(tmp_path):
+    from agent.metrics import level_segments, plot_learning_curve, smoothed
+    rows = [{"update": i + 1, "global_step": 100 * (i + 1), "charts/difficulty": d, "charts/success_rate": s,
+             "charts/episodic_return": s} for i, (d, s) in enumerate([(2, 1.0), (2, 0.8), (2, 0.9), (3, 0.1), (3, 0.3)])]
+    assert level_segments(rows) == [(0, 3, 2), (3, 5, 3)]
+    assert smoothed(rows, "charts/success_rate", 10) == pytest.approx([1.0, 0.9, 0.9, 0.1, 0.2])
+    (tmp_path / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert plot_learning_curve(tmp_path).stat().st_size > 1000
