@@ -14,16 +14,15 @@ solver's walkthrough does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import torch
 
+from agent.npc import LMNPC
 from agent.policy import LMPolicy
-from agent.prompt import View
-from agent.rollout import FALLBACK, play_episodes
+from agent.rollout import play_episodes
 from game.env import LanternEnv
-from game.npc import RandomNPC
+from game.npc import NPC, RandomNPC
 from game.solver import Unsolvable, solve
 
 
@@ -73,8 +72,8 @@ def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = Fa
     model: list[Outcome] = []
     solo = [job for job in jobs if len(team(job[0])) == 1]
     for w, opt, s in (job for job in jobs if len(team(job[0])) > 1):
-        model.append(_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt,
-                                _ModelTeam(policy, generator, greedy).command))
+        model.append(_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt,  # a fresh memory per episode
+                                LMNPC(policy, greedy=greedy, threads=None, generator=generator)))
     for start in range(0, len(solo), batch):
         part = solo[start:start + batch]
         envs = [LanternEnv(w, max_steps=max_steps).clone() for w, _, _ in part]
@@ -82,7 +81,7 @@ def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = Fa
         model += [Outcome(r.won, r.score, r.max_score, len(r.steps), opt) for r, (_, opt, _) in zip(results, part)]
     # The random agent is cheap: RANDOM_REPEATS episodes per job steady its figures. One stream
     # per episode: a shared stream makes the same choices in similar worlds.
-    rand = [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, RandomNPC(f"{seed}/{k}/{r}").command)
+    rand = [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, RandomNPC(f"{seed}/{k}/{r}"))
             for k, (w, opt, s) in enumerate(jobs) for r in range(RANDOM_REPEATS)]
     solver = [Outcome(True, sol.score, sol.max_score, len(sol), len(sol)) for sol in solutions
               if sol is not None for _ in range(episodes)]
@@ -104,30 +103,14 @@ def team(world) -> list[str]:
     return [world.entities[a].id for a in [world.player, *sorted(mates - {world.player})]]
 
 
-class _ModelTeam:
-    """The policy acting for each actor of a team in turn, each with its own history."""
-
-    def __init__(self, policy: LMPolicy, generator: torch.Generator, greedy: bool) -> None:
-        self.policy, self.generator, self.greedy = policy, generator, greedy
-        self.history: dict[str, list[tuple[str, str]]] = {}
-
-    def command(self, env: LanternEnv, actor: str) -> str:
-        obs, info = env.observation(actor), env.info(actor)
-        mine = self.history.setdefault(actor, [])
-        acted, *_ = self.policy.act([View.from_info(obs, info, mine)], [info["admissible_commands"] or [FALLBACK]],
-                                    self.generator, greedy=self.greedy)
-        mine.append((obs, acted.commands[0]))
-        return acted.commands[0]
-
-
-def _play_team(env: LanternEnv, env_seed: int, optimal: int | None, command: Callable[[LanternEnv, str], str]) -> Outcome:
-    """One episode in which ``command(env, actor)`` gives the commands of the player's whole team in turn."""
+def _play_team(env: LanternEnv, env_seed: int, optimal: int | None, npc: NPC) -> Outcome:
+    """One episode in which ``npc`` gives the commands of the player's whole team in turn."""
     env.reset(seed=env_seed)
     actors = team(env.world)
     moves = 0
     while True:
         actor = actors[moves % len(actors)]
-        _, _, term, trunc, info = env.step(command(env, actor), actor=actor)
+        _, _, term, trunc, info = env.step(npc.act(env, actor).command, actor=actor)
         moves += 1
         if term or trunc:
             return Outcome(bool(info["won"]), int(info["score"]), int(info["max_score"]), moves, optimal)

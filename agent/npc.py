@@ -14,28 +14,28 @@ from game.npc import Decision
 
 
 class LMNPC:
-    """Chooses among the admissible commands with a choose-mode LM policy.
+    """An LM policy acting for one or more actors (choose mode: among the admissible commands).
 
     It remembers its own last few (observation, command) pairs per actor; a new
     episode (env steps back at 0) clears them. It never steps the env.
 
     Args:
-        policy: the LM policy (used in choose mode whatever it was trained in).
-        seed: sampling seed.
+        policy: the LM policy, acting in its own mode (``load_npc`` loads choose mode).
+        seed: sampling seed (ignored when ``generator`` is given).
         greedy: take the likeliest command instead of sampling.
         name: shown by the viewer.
         threads: torch threads while choosing (one state per call gains little from
             more, and the game window shares the CPU); None leaves torch's setting.
+        generator: a sampling stream to share with the caller (evaluation).
     """
 
     def __init__(self, policy: LMPolicy, seed: int | None = 0, greedy: bool = False, name: str = "lm",
-                 threads: int | None = 1) -> None:
-        policy.config.mode = "choose"
+                 threads: int | None = 1, generator: torch.Generator | None = None) -> None:
         self.threads = threads
         self.policy = policy
         self.greedy = greedy
         self.name = name
-        self.generator = torch.Generator().manual_seed(seed or 0)
+        self.generator = generator or torch.Generator().manual_seed(seed or 0)
         self._memory: dict[str, tuple[list[tuple[str, str]], str | None, str | None, int]] = {}
 
     def act(self, env: LanternEnv, actor: str) -> Decision:
@@ -57,7 +57,7 @@ class LMNPC:
             torch.set_num_threads(before)
         command = acted.commands[0]
         self._memory[actor] = (history, obs, command, env.steps)
-        ranked = sorted(zip(options, acted.probs[0]), key=lambda cp: -cp[1])
+        ranked = sorted(zip(acted.candidates[0], acted.probs[0]), key=lambda cp: -cp[1])
         return Decision(command, [(c, float(p)) for c, p in ranked], float(acted.values[0]))
 
 

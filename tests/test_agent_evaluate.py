@@ -14,14 +14,16 @@ from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
 def test_eval_drives_the_whole_team_in_a_cooperative_world(model_dir):
     from agent.evaluate import _play_team, team
     from game.loader import load_world
+    from game.npc import Decision
     world = load_world("assets/worlds/lighthouse.toml")
     assert team(world) == ["player", "ada"] and team(generate(2, 0)) == ["player"]
     turns = []
 
-    def wait(env, actor):
-        turns.append(actor)
-        return "wait"
-    out = _play_team(LanternEnv(world, max_steps=6), 0, 15, wait)
+    class Waiter:
+        def act(self, env, actor):
+            turns.append(actor)
+            return Decision("wait")
+    out = _play_team(LanternEnv(world, max_steps=6), 0, 15, Waiter())
     assert turns == ["player", "ada"] * 3 and out.moves == 6 and not out.won
     policy = load_policy(str(model_dir), length_norm="token")
     model, rand, solver = evaluate(policy, [world], 2, seed=0, max_steps=8)
