@@ -115,7 +115,7 @@ def _register_pretrain(sub: argparse._SubParsersAction) -> None:
                                    "small GPT-2 by next-token prediction. Writes a model folder with a README.")
     p.add_argument("--out", default=BASE_MODEL, metavar="DIR", help=f"model folder to write (default {BASE_MODEL})")
     p.add_argument("--seed", type=int, default=0, help="seed of corpus, initialisation and batches (default 0)")
-    p.add_argument("--steps", type=positive_int, default=1600, metavar="N", help="optimizer steps (default 1600)")
+    p.add_argument("--steps", type=positive_int, default=1200, metavar="N", help="optimizer steps (default 1200)")
     p.add_argument("--corpus-episodes", type=positive_int, default=1200, metavar="N",
                    help="exploratory episodes over generated worlds (default 1200)")
     p.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from agent.prompt import View, header
+from agent.prompt import View, prompt_text
 from agent.worlds import EVAL_SEED_START
 from game.admissible import admissible_commands
 from game.env import LanternEnv
@@ -222,14 +222,15 @@ def segments(steps: list[Step], max_pairs: int, rng: random.Random) -> list[str]
     """Cut an episode into prompt-shaped documents of 1..max_pairs commands.
 
     Each segment is laid out as ``PromptBuilder`` lays out the state at its last
-    command: header (goal, order, what is carried then), then the pairs.
+    command (``layout``), followed by that command.
     """
     docs, start = [], 0
     while start < len(steps):
         end = min(len(steps), start + rng.randint(1, max_pairs))
         last = steps[end - 1]
-        docs.append(header(View(last.goal, "", last.inventory, last.directive, todo=last.todo))
-                    + "".join(f"{s.observation}\n> {s.command}\n" for s in steps[start:end]))
+        view = View(last.goal, last.observation, last.inventory, last.directive, todo=last.todo)
+        docs.append(prompt_text(view, [(s.observation, s.command) for s in steps[start:end - 1]])
+                    + f" {last.command}\n")
         start = end
     return docs
 

@@ -378,7 +378,9 @@ class LMPolicy(nn.Module):
         if self.config.mode == "generate":
             return self._generate(prompts, generator, greedy)
         cand_ids, words = self.encode_candidates(candidates)
-        s = self.score(prompts, cand_ids, words, method="cached")
+        # One state (an NPC's move): packing prompt and candidates in one row beats copying the
+        # prompt's KV cache per candidate (manor, one thread: median 24 ms vs 33-42 ms).
+        s = self.score(prompts, cand_ids, words, method="packed" if len(views) == 1 else "cached")
         if greedy:
             choice = s.logp.masked_fill(s.valid == 0, float("-inf")).argmax(-1)
         else:

@@ -64,7 +64,7 @@ class PretrainConfig:
 
     out: str = BASE_MODEL
     seed: int = 0
-    steps: int = 1600
+    steps: int = 1200
     corpus_episodes: int = 1200
     vocab_size: int = 2048
     n_layer: int = 4
@@ -353,8 +353,8 @@ Made by `agent/corpus.py` (seed {c['seed']}): {data['worlds']} worlds ({levels};
 training seeds only, below 1,000,000), {data['documents']:,} documents, {data['characters']:,}
 characters. Each world gives a description (rooms, exits, `examine` of every thing) and episodes of
 random exploratory play (mostly admissible commands, some look/examine/inventory, a few refused
-commands), cut into segments laid out as the policy's prompt (`Goal:` / `To do:` / `Carrying:` lines, then
-`observation` and `> command` lines). No rewards, scores or solver walkthroughs.
+commands), cut into segments laid out as the policy's prompt (a `Goal:` line, `observation` and
+`> command` lines, and the `To do:` / `Carrying:` lines just above the last `>`). No rewards, scores or solver walkthroughs.
 Every {round(1 / c['val_share'])}th world is held out for validation: {data['train_tokens']:,} training and
 {data['val_tokens']:,} validation tokens.
 

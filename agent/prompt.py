@@ -1,11 +1,14 @@
 """Observation history -> prompt token ids, within a fixed token budget.
 
-The prompt reads like a game transcript: the goal, the goals still to do (the
-window ticks met goals for a person; the NPC is told the same), any order the
-player gave this NPC, what it carries, the last few (observation, command) pairs, then the
-current observation and a ``>`` prompt. Commands are scored or generated as the
+The prompt reads like a game transcript: the goal, the last few (observation,
+command) pairs, the current observation, then the present state just above the
+``>`` prompt: the goals still to do (the window ticks met goals for a person; the
+NPC is told the same), any order the player gave this NPC, and what it carries.
+What decides the next command sits next to it: a small model attends to nearby
+tokens far more reliably than to the top of a long prompt. Commands are scored or generated as the
 continuation ``" <command>\\n"``. When the budget is exceeded the oldest pairs are
-dropped first, then the start of the current observation. A tokenizer with a chat
+dropped first, then the start of the current observation; the present state is
+kept whole. A tokenizer with a chat
 template gets the same content as a system + user message instead.
 """
 
@@ -80,23 +83,22 @@ class PromptBuilder:
         pairs = view.history[-self.history:] if self.history else []
         if self.chat:
             return self._build_chat(view, pairs)
-        head = self.encode(header(view))
-        now = self.encode(f"{view.observation}\n>")
-        past = [self.encode(f"{obs}\n> {cmd}\n") for obs, cmd in pairs]
-        while past and len(head) + len(now) + sum(map(len, past)) > self.budget:
+        head, past_text, obs, state = layout(view, pairs)
+        head, obs, state = self.encode(head), self.encode(obs), self.encode(state)
+        past = [self.encode(text) for text in past_text]
+        while past and len(head) + len(obs) + len(state) + sum(map(len, past)) > self.budget:
             past.pop(0)  # oldest first
-        ids = [t for piece in (head, *past, now) for t in piece]
+        ids = [t for piece in (head, *past, obs, state) for t in piece]
         if len(ids) > self.budget:  # the current observation alone is too long: keep its end
-            keep = self.budget - len(head)
-            ids = head + now[len(now) - keep:] if keep > 0 else now[len(now) - self.budget:]
+            keep = self.budget - len(head) - len(state)
+            ids = head + obs[len(obs) - keep:] + state if keep > 0 else (head + obs + state)[-self.budget:]
         return ids
 
     def _build_chat(self, view: View, pairs: list[tuple[str, str]]) -> list[int]:
         obs = view.observation
         while True:
-            transcript = "".join(f"{o}\n> {c}\n" for o, c in pairs)
-            messages = [{"role": "system", "content": SYSTEM},
-                        {"role": "user", "content": f"{header(view)}{transcript}{obs}\n>"}]
+            shown = View(view.goal, obs, view.inventory, view.directive, [], view.todo)
+            messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt_text(shown, pairs)}]
             ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
             if hasattr(ids, "keys"):
                 ids = ids["input_ids"]
@@ -110,8 +112,20 @@ class PromptBuilder:
                 return list(ids)[-self.budget:]
 
 
-def header(view: View) -> str:
+def layout(view: View, pairs: list[tuple[str, str]]) -> tuple[str, list[str], str, str]:
+    """The prompt's text in pieces: goal, earlier pairs, current observation, present state and ``>``.
+
+    The pieces let the builder drop old pairs and trim the observation by tokens.
+    """
     told = f"Told: {view.directive}\n" if view.directive else ""
     carrying = ", ".join(view.inventory) or "nothing"
     todo = " ".join(view.todo) or "nothing"
-    return f"Goal: {view.goal}\nTo do: {todo}\n{told}Carrying: {carrying}\n\n"
+    return (f"Goal: {view.goal}\n\n", [f"{obs}\n> {cmd}\n" for obs, cmd in pairs], f"{view.observation}\n",
+            f"To do: {todo}\n{told}Carrying: {carrying}\n>")
+
+
+def prompt_text(view: View, pairs: list[tuple[str, str]]) -> str:
+    """The whole prompt as text (the corpus lays documents out with it, so pretraining
+    sees states exactly as the policy does)."""
+    head, past, obs, state = layout(view, pairs)
+    return head + "".join(past) + obs + state

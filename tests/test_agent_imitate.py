@@ -22,7 +22,7 @@ from tests.conftest import ROOT  # noqa: E402
 
 
 def config(model_dir, out, **kw):
-    base = dict(model=str(model_dir), out=str(out), difficulty=1, worlds=32, train_seeds=(0, 40), epochs=12,
+    base = dict(model=str(model_dir), out=str(out), difficulty=1, worlds=32, train_seeds=(0, 40), epochs=16,
                 batch=8, lr=5e-3, val_fraction=0.25, progress=False)
     return ImitateConfig(**{**base, **kw})
 

@@ -115,13 +115,16 @@ def test_prompt_drops_oldest_history_first_and_keeps_budget():
     view = View("win", "now", ["lamp"], None, [("o1", "c1"), ("o2", "c2"), ("o3", "c3")], ["Win."])
     text = lambda ids: "".join(map(chr, ids))  # noqa: E731
     full = text(PromptBuilder(WordTokenizer(), 1000, 8).build(view))
-    assert full == "Goal: win\nTo do: Win.\nCarrying: lamp\n\no1\n> c1\no2\n> c2\no3\n> c3\nnow\n>"
+    assert full == "Goal: win\n\no1\n> c1\no2\n> c2\no3\n> c3\nnow\nTo do: Win.\nCarrying: lamp\n>"
     budget = len(full) - 1
     cut = text(PromptBuilder(WordTokenizer(), budget, 8).build(view))
-    assert "o1" not in cut and cut.endswith("o2\n> c2\no3\n> c3\nnow\n>") and len(cut) <= budget
+    assert "o1" not in cut and cut.endswith("o2\n> c2\no3\n> c3\nnow\nTo do: Win.\nCarrying: lamp\n>")
+    assert len(cut) <= budget
     assert "o1" not in text(PromptBuilder(WordTokenizer(), 1000, 2).build(view))
-    tiny = PromptBuilder(WordTokenizer(), 30, 8).build(View("win", "x" * 50, [], "fetch it", []))
-    assert len(tiny) == 30 and text(tiny).endswith("x\n>")
+    tiny = PromptBuilder(WordTokenizer(), 63, 8).build(View("win", "x" * 50, [], "fetch it", []))
+    assert len(tiny) == 63 and text(tiny) == "Goal: win\n\nxx\nTo do: nothing\nTold: fetch it\nCarrying: nothing\n>"
+    assert text(PromptBuilder(WordTokenizer(), 20, 8).build(View("win", "x" * 50, [], None, []))) == \
+        "\nCarrying: nothing\n>"  # nothing fits: the end, nearest the command, is kept
 
 
 def test_chat_template_is_used_when_the_tokenizer_has_one(model_dir):
