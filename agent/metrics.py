@@ -59,7 +59,9 @@ def plot_learning_curve(run: Path) -> Path | None:
                                     (ax[1], "charts/success_rate", "success rate", "tab:green")):
         y = [r[key] for r in rows]
         axis.plot(x, y, color=color, alpha=0.35, linewidth=1)
-        axis.plot(x, smoothed(rows, key, 10), color=color, label="mean of 10 updates")
+        smooth = smoothed(rows, key, 10)
+        for n, (start, end, _) in enumerate(segments):  # one line per level: the average restarts there
+            axis.plot(x[start:end], smooth[start:end], color=color, label=None if n else "mean of 10 updates")
         axis.set(title=title, xlabel="environment steps")
         for start, _, level in segments[1:]:  # a curriculum move: the curve's drop is the harder level
             axis.axvline(x[start], color="grey", linestyle="--", linewidth=0.8)
