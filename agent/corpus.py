@@ -222,7 +222,7 @@ def segments(steps: list[Step], max_pairs: int, rng: random.Random) -> list[str]
     """Cut an episode into prompt-shaped documents of 1..max_pairs commands.
 
     Each segment is laid out as ``PromptBuilder`` lays out the state at its last
-    command (``layout``), followed by that command.
+    command (``prompt_text``), followed by that command.
     """
     docs, start = [], 0
     while start < len(steps):

@@ -205,6 +205,8 @@ def bundled_demos(copies: int) -> list[Demo]:
     from game.loader import load_world
     from game.solver import solve
     demos: list[Demo] = []
+    if copies == 0:  # solving the manor is not free: skip it when no copy is wanted
+        return demos
     for index, path in enumerate(sorted(WORLDS_DIR.glob("*.toml"))):
         world = load_world(path)
         demos += walkthrough_demos(LanternEnv(world), list(solve(world).steps), where=(0, index)) * copies

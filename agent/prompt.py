@@ -5,16 +5,16 @@ command) pairs, the current observation, then the present state just above the
 ``>`` prompt: the goals still to do (the window ticks met goals for a person; the
 NPC is told the same), any order the player gave this NPC, and what it carries.
 What decides the next command sits next to it: a small model attends to nearby
-tokens far more reliably than to the top of a long prompt. Commands are scored or generated as the
-continuation ``" <command>\\n"``. When the budget is exceeded the oldest pairs are
-dropped first, then the start of the current observation; the present state is
-kept whole. A tokenizer with a chat
-template gets the same content as a system + user message instead.
+tokens far more reliably than to the top of a long prompt. Commands are scored or
+generated as the continuation ``" <command>\\n"``. When the budget is exceeded the
+oldest pairs are dropped first, then the start of the current observation; the
+present state is kept whole. A tokenizer with a chat template gets the same content
+as a system + user message instead.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SYSTEM = "You play a text adventure. Reply with exactly one command, like 'take lamp' or 'go north'."
 
@@ -97,7 +97,7 @@ class PromptBuilder:
     def _build_chat(self, view: View, pairs: list[tuple[str, str]]) -> list[int]:
         obs = view.observation
         while True:
-            shown = View(view.goal, obs, view.inventory, view.directive, [], view.todo)
+            shown = replace(view, observation=obs)
             messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt_text(shown, pairs)}]
             ids = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
             if hasattr(ids, "keys"):
