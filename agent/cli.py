@@ -148,6 +148,11 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--length-norm", choices=("none", "token", "word"), default="token",
                    help="choose-mode score normalisation, kept for train/eval (token)")
     i.add_argument("--history", type=int, default=4, metavar="N", help="earlier moves in the prompt (4)")
+    i.add_argument("--value-coef", type=float, default=0.0, metavar="X",
+                   help="also train the value head on the walkthroughs' discounted returns, with this "
+                        "weight (0: off; a critic for the PPO run that follows)")
+    i.add_argument("--gamma", type=float, default=0.95, metavar="X",
+                   help="discount of those returns; use the PPO run's --gamma (0.95)")
     i.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     i.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
     i.add_argument("--force", action="store_true", help="replace --out if it exists")
@@ -239,7 +244,7 @@ def run_imitate(args: argparse.Namespace) -> int:
         raise LanternError("no --model given and no bundled base model (assets/models/npc-base); "
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
-                                             "dagger_worlds", "bundled", "batch",
+                                             "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
                                              "lr", "length_norm", "history", "seed", "threads", "force", "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")

@@ -17,6 +17,12 @@ do not know how to recover. DAgger rounds fix that: the policy plays fresh
 training worlds itself (sampling, as the NPC plays), the solver labels every
 state it reached with the optimal next command *from there*, and the policy is
 trained on those states together with as many earlier ones.
+
+With ``value_coef`` > 0 the value head learns too: each state's target is the
+discounted return the expert's walkthrough collects from there (``gamma``, as the
+PPO run that follows will use), so PPO starts with a critic instead of a head that
+predicts zero everywhere and whose first, large errors share the trunk's gradient
+with the policy.
 """
 
 from __future__ import annotations
@@ -61,6 +67,8 @@ class ImitateConfig:
         lr: Adam learning rate.
         seed: world choice, shuffling and initialisation.
         length_norm, history, prompt_tokens: the policy settings it is trained (and saved) with.
+        value_coef: weight of the value head's squared error (0 = the head is not trained).
+        gamma: discount of the value targets (use the PPO run's).
         threads: torch CPU threads (None: torch's default).
         force: replace an existing ``out`` folder.
         progress: show a progress bar.
@@ -83,6 +91,8 @@ class ImitateConfig:
     length_norm: str = "token"
     history: int = 4
     prompt_tokens: int = 384
+    value_coef: float = 0.0
+    gamma: float = 0.95
     threads: int | None = None
     force: bool = False
     progress: bool = True
@@ -112,6 +122,10 @@ class ImitateConfig:
             raise LanternError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
         if not self.lr > 0:
             raise LanternError(f"--lr must be positive, got {self.lr}")
+        if not self.value_coef >= 0:
+            raise LanternError(f"--value-coef must be at least 0, got {self.value_coef}")
+        if not 0.0 <= self.gamma <= 1.0:
+            raise LanternError(f"--gamma must be in [0, 1], got {self.gamma}")
 
     @property
     def levels(self) -> range:
@@ -120,12 +134,17 @@ class ImitateConfig:
 
 @dataclass
 class Demo:
-    """One state of a walkthrough: what the policy sees, and the expert's choice."""
+    """One state of a walkthrough: what the policy sees, the expert's choice, and the rewards
+    the expert's walkthrough collects from there (each step's own reward, soonest first)."""
 
     view: View
     candidates: list[str]
     action: int
     world: tuple[int, int] = (0, 0)  # (difficulty, seed), to split by world
+    rewards: tuple[float, ...] = ()
+
+    def value_target(self, gamma: float) -> float:
+        return sum(r * gamma ** k for k, r in enumerate(self.rewards))
 
 
 @dataclass
@@ -136,14 +155,15 @@ class Encoded:
     candidates: list[list[list[int]]] = field(default_factory=list)
     words: list[list[int]] = field(default_factory=list)
     actions: list[int] = field(default_factory=list)
+    returns: list[float] = field(default_factory=list)
 
     def pick(self, idx: list[int]) -> Encoded:
         return Encoded([self.prompts[i] for i in idx], [self.candidates[i] for i in idx],
-                       [self.words[i] for i in idx], [self.actions[i] for i in idx])
+                       [self.words[i] for i in idx], [self.actions[i] for i in idx], [self.returns[i] for i in idx])
 
     def __add__(self, other: Encoded) -> Encoded:
         return Encoded(self.prompts + other.prompts, self.candidates + other.candidates,
-                       self.words + other.words, self.actions + other.actions)
+                       self.words + other.words, self.actions + other.actions, self.returns + other.returns)
 
 
 def walkthrough_demos(env: LanternEnv, steps: list[tuple[str, str]], env_seed: int = 0,
@@ -159,6 +179,7 @@ def walkthrough_demos(env: LanternEnv, steps: list[tuple[str, str]], env_seed: i
     env.reset(seed=env_seed)
     history: dict[str, list[tuple[str, str]]] = {}
     demos = []
+    rewards: dict[str, list[float]] = {}  # per actor, the reward of each of its steps
     for actor, command in steps:
         obs, info = env.observation(actor), env.info(actor)
         candidates = list(info["admissible_commands"])
@@ -168,9 +189,14 @@ def walkthrough_demos(env: LanternEnv, steps: list[tuple[str, str]], env_seed: i
         mine = history.setdefault(actor, [])
         demos.append(Demo(View.from_info(obs, info, mine), candidates, candidates.index(command), where))
         mine.append((obs, command))
-        _, _, terminated, truncated, _ = env.step(command, actor=actor)
+        _, reward, terminated, truncated, _ = env.step(command, actor=actor)
+        rewards.setdefault(actor, []).append(float(reward))
         if terminated or truncated:
             break
+    taken: dict[str, int] = {}
+    for demo, (actor, _) in zip(demos, steps):  # each state: its actor's rewards from its own step on
+        k = taken[actor] = taken.get(actor, -1) + 1
+        demo.rewards = tuple(rewards[actor][k:])
     return demos
 
 
@@ -213,14 +239,26 @@ def bundled_demos(copies: int) -> list[Demo]:
     return demos
 
 
-def expert_command(env: LanternEnv) -> str | None:
-    """The first command of an optimal walkthrough from the env's current state (None: lost)."""
+def expert_plan(env: LanternEnv, actor: str | None = None) -> tuple[str, tuple[float, ...]] | None:
+    """The first command of an optimal walkthrough from the env's current state, and the rewards
+    ``actor`` collects along that walkthrough (None: lost, or nothing left to do). The env is
+    put back as it was."""
     from game.solver import Unsolvable, solve
     try:
-        commands = solve(env.world, from_current=True).commands
+        steps = solve(env.world, from_current=True).steps
     except Unsolvable:
         return None
-    return commands[0] if commands else None
+    if not steps:
+        return None
+    actor = actor or env.info()["actor"]
+    snap = env.snapshot()
+    rewards = []
+    for who, command in steps:
+        reward = env.step(command, actor=who)[1]
+        if who == actor:
+            rewards.append(float(reward))
+    env.restore(snap)
+    return steps[0][1], tuple(rewards)
 
 
 @torch.no_grad()
@@ -247,7 +285,7 @@ def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: tor
         history: list[list[tuple[str, str]]] = [[] for _ in envs]
         live = list(range(len(envs)))
         while live:
-            labels = {i: expert_command(envs[i]) for i in live}
+            labels = {i: expert_plan(envs[i]) for i in live}
             live = [i for i in live if labels[i] is not None]
             if not live:
                 break
@@ -256,7 +294,8 @@ def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: tor
             acted, *_ = policy.act(views, cands, generator)
             still = []
             for k, i in enumerate(live):
-                demos.append(Demo(views[k], cands[k], cands[k].index(labels[i]), part[i]))
+                command, rewards = labels[i]
+                demos.append(Demo(views[k], cands[k], cands[k].index(command), part[i], rewards))
                 history[i].append((obs[i], acted.commands[k]))
                 obs[i], _, terminated, truncated, infos[i] = envs[i].step(acted.commands[k])
                 won += bool(infos[i]["won"])
@@ -274,35 +313,43 @@ def split_by_world(demos: list[Demo], val_fraction: float, seed: int) -> tuple[l
     return [d for d in demos if d.world not in held], [d for d in demos if d.world in held]
 
 
-def encode(policy: LMPolicy, demos: list[Demo]) -> Encoded:
+def encode(policy: LMPolicy, demos: list[Demo], gamma: float) -> Encoded:
     cand_ids, words = policy.encode_candidates([d.candidates for d in demos])
-    return Encoded(policy.encode_views([d.view for d in demos]), cand_ids, words, [d.action for d in demos])
+    return Encoded(policy.encode_views([d.view for d in demos]), cand_ids, words, [d.action for d in demos],
+                   [d.value_target(gamma) for d in demos])
 
 
-def demo_loss(policy: LMPolicy, data: Encoded, idx: list[int]) -> tuple[torch.Tensor, int]:
-    """Mean cross-entropy of the expert's commands over states ``idx``, and how many the policy's
-    likeliest command matches."""
+def demo_loss(policy: LMPolicy, data: Encoded, idx: list[int],
+              value_coef: float = 0.0) -> tuple[torch.Tensor, int, float]:
+    """Mean cross-entropy of the expert's commands over states ``idx`` (plus ``value_coef`` x the
+    value head's squared error), how many the policy's likeliest command matches, and that
+    squared error."""
     scored = policy.score([data.prompts[i] for i in idx], [data.candidates[i] for i in idx],
                           [data.words[i] for i in idx], method="packed")
     actions = torch.tensor([data.actions[i] for i in idx], device=scored.logp.device)
     logp = scored.logp.gather(1, actions[:, None])[:, 0]
     best = scored.logp.masked_fill(scored.valid == 0, float("-inf")).argmax(-1)
-    return -logp.mean(), int((best == actions).sum())
+    targets = torch.tensor([data.returns[i] for i in idx], device=scored.values.device)
+    value_error = (scored.values - targets).pow(2).mean()
+    loss = -logp.mean() + value_coef * value_error if value_coef else -logp.mean()
+    return loss, int((best == actions).sum()), float(value_error.detach())
 
 
 @torch.no_grad()
-def accuracy(policy: LMPolicy, data: Encoded, batch: int) -> tuple[float, float]:
-    """(mean cross-entropy, share of states where the likeliest command is the expert's)."""
+def accuracy(policy: LMPolicy, data: Encoded, batch: int) -> tuple[float, float, float]:
+    """(mean cross-entropy, share of states where the likeliest command is the expert's,
+    mean squared error of the value head)."""
     if not data.actions:
-        return float("nan"), float("nan")
-    total, hits = 0.0, 0
+        return float("nan"), float("nan"), float("nan")
+    total, hits, value_total = 0.0, 0, 0.0
     for start in range(0, len(data.actions), batch):
         idx = list(range(start, min(start + batch, len(data.actions))))
-        loss, hit = demo_loss(policy, data, idx)
+        loss, hit, value_error = demo_loss(policy, data, idx)
         total += float(loss) * len(idx)
         hits += hit
+        value_total += value_error * len(idx)
     n = len(data.actions)
-    return total / n, hits / n
+    return total / n, hits / n, value_total / n
 
 
 def imitate(config: ImitateConfig) -> dict:
@@ -324,7 +371,7 @@ def imitate(config: ImitateConfig) -> dict:
     demos = solver_demos(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
     train_demos += bundled_demos(config.bundled)
-    train, val = encode(policy, train_demos), encode(policy, val_demos)
+    train, val = encode(policy, train_demos, config.gamma), encode(policy, val_demos, config.gamma)
     _say(f"imitate: {len(train.actions)} training states, {len(val.actions)} validation states "
          f"from {len({d.world for d in demos})} walkthroughs")
     history = [_epoch_line(0, policy, train, val, config.batch, None)]
@@ -337,13 +384,13 @@ def imitate(config: ImitateConfig) -> dict:
     generator = torch.Generator().manual_seed(config.seed)
     for r in range(1, config.dagger_rounds + 1):
         new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"), generator)
-        fresh = encode(policy, new)
+        fresh = encode(policy, new, config.gamma)
         data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))
         train = train + fresh
         loss = _fit(policy, optimizer, data, config, rng, f"dagger {r}")
         line = {"round": r, "policy_success": round(won, 4), "new_states": len(new), "train_loss": round(loss, 4)}
-        val_loss, val_acc = accuracy(policy, val, config.batch)
-        line.update(val_loss=round(val_loss, 4), val_accuracy=round(val_acc, 4))
+        val_loss, val_acc, val_value = accuracy(policy, val, config.batch)
+        line.update(val_loss=round(val_loss, 4), val_accuracy=round(val_acc, 4), val_value_error=round(val_value, 4))
         _say(f"dagger {r}: success before this round {won:.3f}, {len(new)} new states, "
              f"train_loss {loss:.4f}, val_accuracy {val_acc:.4f}")
         rounds.append(line)
@@ -368,7 +415,7 @@ def _fit(policy: LMPolicy, optimizer, data: Encoded, config: ImitateConfig, rng:
     with tqdm(total=len(order), desc=what, unit="state", disable=not config.progress, dynamic_ncols=True,
               leave=False) as bar:
         for lo in range(0, len(order), config.batch):
-            loss, _ = demo_loss(policy, data, order[lo:lo + config.batch])
+            loss, _, _ = demo_loss(policy, data, order[lo:lo + config.batch], config.value_coef)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
@@ -381,8 +428,9 @@ def _fit(policy: LMPolicy, optimizer, data: Encoded, config: ImitateConfig, rng:
 
 def _epoch_line(epoch: int, policy: LMPolicy, train: Encoded, val: Encoded, batch: int,
                 train_loss: float | None) -> dict:
-    val_loss, val_acc = accuracy(policy, val, batch)
-    line = {"epoch": epoch, "train_loss": train_loss, "val_loss": round(val_loss, 4), "val_accuracy": round(val_acc, 4)}
+    val_loss, val_acc, val_value = accuracy(policy, val, batch)
+    line = {"epoch": epoch, "train_loss": train_loss, "val_loss": round(val_loss, 4), "val_accuracy": round(val_acc, 4),
+            "val_value_error": round(val_value, 4)}
     _say(f"epoch {epoch}: " + ", ".join(f"{k} {v:.4f}" for k, v in line.items()
                                          if k != "epoch" and v is not None and not math.isnan(v)))
     return line

@@ -16,6 +16,7 @@ from game import quests
 from game.admissible import admissible_commands
 from game.commands import Command, CommandTable
 from game.errors import LanternError
+from game.journal import Journal
 from game.loader import load_world
 from game.narration import describe_room
 from game.parser import Parser, ParserContext
@@ -46,6 +47,7 @@ class EnvSnapshot:
     directives: dict[int, str]
     rng_state: object
     done: dict[int, bool]
+    journals: dict[int, Journal]
 
 
 class LanternEnv:
@@ -88,6 +90,9 @@ class LanternEnv:
         self.directives: dict[int, str] = {}
         self.done = {a: False for a in actors}
         self.last_obs = {a: describe_room(self.world, a) for a in actors}
+        self.journals = {a: Journal() for a in actors}
+        for a in actors:
+            self.journals[a].observe(self.world, a)
 
     # -- Gymnasium API -----------------------------------------------------------------
 
@@ -129,6 +134,7 @@ class LanternEnv:
                     reply = parsed.note + "\n" + reply
             else:
                 reply, ran = parsed.reply, ()
+        self.journals[a].observe(world, a)
         gained = quests.update(world)
         reward = sum(gained[qi] for qi in self._quests[a])
         self.steps += 1
@@ -189,6 +195,7 @@ class LanternEnv:
             "directive": self.directives.get(a),
             "inventory": [world.entities[h].name for h in world.held(a)],
             "location": world.entities[room].name if room >= 0 else "",
+            "notes": self.journals[a].notes(world, a),
             "moves": state.moves[world.actor_slot[a]],
             "steps": self.steps,
         }
@@ -216,7 +223,7 @@ class LanternEnv:
             self.world.state.copy(), self.steps,
             {a: ParserContext(c.pending, c.last_objects, c.last_commands) for a, c in self.contexts.items()},
             {a: list(v) for a, v in self.inbox.items()}, dict(self.last_obs), dict(self.directives),
-            self.rng.getstate(), dict(self.done))
+            self.rng.getstate(), dict(self.done), {a: j.copy() for a, j in self.journals.items()})
 
     def restore(self, snap: EnvSnapshot) -> None:
         self.world.restore(snap.state)
@@ -228,6 +235,7 @@ class LanternEnv:
         self.directives = dict(snap.directives)
         self.rng.setstate(snap.rng_state)
         self.done = dict(snap.done)
+        self.journals = {a: j.copy() for a, j in snap.journals.items()}
 
     def clone(self) -> LanternEnv:
         """An independent environment in the same state (shares only static data)."""

@@ -165,3 +165,29 @@ def test_bundled_walkthroughs_give_each_keeper_its_own_view():
         own = [c for a, c in steps[:once.index(demo)] if a == actor]
         assert [c for _, c in demo.view.history] == own
     assert bundled_demos(0) == []
+
+
+def test_each_state_carries_the_rewards_its_walkthrough_collects_from_there():
+    from agent.imitate import expert_plan
+    env = LanternEnv("assets/worlds/tutorial.toml")
+    demos = walkthrough_demos(env, list(solve(env.world).steps))
+    assert demos[0].value_target(1.0) == env.info()["max_score"] == 3
+    assert [len(d.rewards) for d in demos] == list(range(len(demos), 0, -1))
+    assert demos[-1].rewards == (1.0,)  # the last command wins the last point
+    assert demos[0].value_target(0.5) < demos[-1].value_target(0.5) == 1.0  # the further, the more discounted
+    env.reset(seed=0)
+    env.step("go north")
+    before, notes = env.state_hash(), env.info()["notes"]
+    command, rewards = expert_plan(env)
+    assert command == solve(env.world, from_current=True).commands[0] and sum(rewards) == 3
+    assert env.state_hash() == before and env.info()["notes"] == notes and env.steps == 1  # put back
+
+
+def test_value_coef_teaches_the_value_head_the_walkthrough_returns(model_dir, tmp_path):
+    runs = {}
+    for coef in (0.0, 1.0):
+        torch.manual_seed(0)
+        runs[coef] = imitate(config(model_dir, tmp_path / f"v{coef}", epochs=6, value_coef=coef, gamma=0.9))
+    untrained, trained = (runs[c]["epochs"][-1]["val_value_error"] for c in (0.0, 1.0))
+    assert trained < 0.5 * untrained, (trained, untrained)
+    assert runs[1.0]["epochs"][0]["val_value_error"] == runs[0.0]["epochs"][0]["val_value_error"]

@@ -11,7 +11,7 @@ from tests.conftest import WORLDS
 from tests.engine_helpers import random_walk_states
 
 INFO_KEYS = {"admissible_commands", "score", "max_score", "won", "lost", "goal", "pending_goals", "inventory",
-             "location", "moves", "actor", "directive", "steps"}
+             "location", "moves", "actor", "directive", "steps", "notes"}
 
 TWO_ACTORS = {
     "world": {"title": "Two", "max_steps": 30, "player": "wren"},

@@ -1,0 +1,110 @@
+"""The journal: each actor's memory of rooms and things, as the env reports it in ``info["notes"]``."""
+
+import random
+
+from game.env import LanternEnv
+from game.generator import generate
+from game.loader import world_from_dict
+from game.world import ITEM
+from tests.conftest import WORLDS
+from tests.test_env import TWO_ACTORS
+
+DARK = {
+    "rooms": [{"id": "hall", "name": "Hall", "description": "A hall.", "exits": {"down": "cellar"}},
+              {"id": "cellar", "name": "Cellar", "dark": True, "description": "Barrels.", "exits": {"up": "hall"}}],
+    "items": [{"id": "lamp", "name": "brass lamp", "location": "hall", "light": "off"},
+              {"id": "wine", "name": "old wine", "location": "cellar"}],
+    "actors": [{"id": "player", "name": "you", "location": "hall"}],
+    "quests": [{"goals": [{"type": "in", "item": "wine", "place": "hall"}]}],
+}
+
+
+def notes_after(env, commands):
+    out = [env.reset(seed=0)[1]["notes"]]
+    for command in commands:
+        out.append(env.step(command)[4]["notes"])
+    return out
+
+
+def test_tutorial_walk_remembers_rooms_things_and_the_first_step_back():
+    env = LanternEnv(WORLDS / "tutorial.toml")
+    seen = notes_after(env, ["go north", "take brass lamp", "go south", "go north", "go east", "go west"])
+    assert seen[0] == ["Here: iron hook; unexplored: north"]
+    assert seen[1] == ["Here: brass lamp, red apple; unexplored: east", "Elsewhere: Porch (south): iron hook"]
+    assert seen[2] == ["Here: red apple; unexplored: east", "Elsewhere: Porch (south): iron hook"]
+    assert seen[3] == ["Here: iron hook", "Elsewhere: Parlour (north): red apple, unexplored exits"]
+    kitchen = seen[5]
+    assert kitchen[0].startswith("Here: pine table, wicker basket")
+    # The porch is two rooms away: the first step from the kitchen is west, through the parlour.
+    assert kitchen[1] == "Elsewhere: Parlour (west): red apple; Porch (west): iron hook"
+    # Nearest first, then in the order of the room's exits.
+    assert seen[6][1] == "Elsewhere: Porch (south): iron hook; Kitchen (east): " + kitchen[0][len("Here: "):]
+
+
+def test_a_bad_command_leaves_the_notes_as_they_were():
+    env = LanternEnv(WORLDS / "tutorial.toml")
+    before, after = notes_after(env, ["dance wildly"])
+    assert before == after
+
+
+def test_memory_is_what_the_actor_saw_not_the_truth():
+    env = LanternEnv(world_from_dict(TWO_ACTORS, "two"))
+    env.reset(seed=0)
+    env.step("east")
+    env.step("west")
+    assert env.info("wren")["notes"][1] == "Elsewhere: Yard (east): red apple"
+    env.step("east", actor="ada")
+    env.step("take apple", actor="ada")
+    assert env.info("wren")["notes"][1] == "Elsewhere: Yard (east): red apple"  # Wren did not see it go
+    assert env.info("ada")["notes"] == ["Here: nothing", "Elsewhere: Hall (west): brass lamp"]
+    assert env.step("east")[4]["notes"][0] == "Here: nothing"  # looked again
+
+
+def test_dark_room_shows_nothing_until_lit():
+    env = LanternEnv(world_from_dict(DARK, "dark"))
+    seen = notes_after(env, ["down", "up", "take lamp", "turn on lamp", "down"])
+    assert seen[1] == ["Here: too dark to see", "Elsewhere: Hall (up): brass lamp"]
+    assert seen[2] == ["Here: brass lamp"]
+    assert seen[5] == ["Here: old wine"]
+
+
+def test_snapshot_restore_and_clone_carry_the_journal():
+    env = LanternEnv(generate(3, 4))
+    env.reset(seed=0)
+    rng = random.Random(1)
+    for _ in range(12):
+        env.step(rng.choice(env.admissible()))
+    snap, notes = env.snapshot(), env.info()["notes"]
+    twin = env.clone()
+    for _ in range(6):
+        env.step(rng.choice(env.admissible()))
+    env.restore(snap)
+    assert env.info()["notes"] == notes == twin.info()["notes"]
+    env.reset(seed=0)
+    assert twin.info()["notes"] == notes  # the clone's journal is its own
+
+
+def test_notes_agree_with_the_room_and_the_map_on_random_walks():
+    """Here lists exactly the visible things not carried; every first step is a real exit."""
+    for difficulty, seed in [(2, 0), (3, 1), (4, 2), (5, 3)]:
+        env = LanternEnv(generate(difficulty, seed), max_steps=10_000)
+        _, info = env.reset(seed=0)
+        rng = random.Random(seed)
+        world = env.world
+        for _ in range(120):
+            _, _, terminated, _, info = env.step(rng.choice(info["admissible_commands"]))
+            if terminated:
+                break
+            me = world.player
+            room = world.state.parent[me]
+            here = info["notes"][0]
+            if world.is_lit(room):
+                visible = sorted(e for e in world.in_reach(me)
+                                 if world.entities[e].kind == ITEM and not world.is_inside(e, me))
+                names = ", ".join(world.entities[e].name for e in visible) or "nothing"
+                assert here.split("; unexplored")[0] == f"Here: {names}"
+            exits = world.entities[room].exits
+            if len(info["notes"]) > 1:
+                for part in info["notes"][1][len("Elsewhere: "):].split("; "):
+                    direction = part.split("(")[1].split(")")[0]
+                    assert direction in exits
