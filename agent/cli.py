@@ -79,6 +79,9 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
             ("--prompt-tokens", positive_int, "prompt token budget (384)"),
             ("--history", int, "earlier (observation, command) pairs in the prompt (4)")):
         hp.add_argument(flag, type=kind, metavar="X", help=text)
+    hp.add_argument("--journal", action=argparse.BooleanOptionalAction, default=None,
+                    help="show the NPC its journal (rooms, exits, where it saw things) in the prompt "
+                         "(default: as the starting model)")
     hp.add_argument("--baseline", choices=("value", "group", "none"), help="REINFORCE baseline (value)")
     hp.add_argument("--length-norm", choices=("none", "token", "word"), help="choose-mode score normalisation (none)")
     hp.add_argument("--no-normalize-advantages", dest="normalize_advantages", action="store_false", default=None,
@@ -148,6 +151,9 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--length-norm", choices=("none", "token", "word"), default="token",
                    help="choose-mode score normalisation, kept for train/eval (token)")
     i.add_argument("--history", type=int, default=4, metavar="N", help="earlier moves in the prompt (4)")
+    i.add_argument("--journal", action="store_true",
+                   help="show the model its journal (rooms, exits, where it saw things) in the prompt; "
+                        "saved with the model, so train, eval and play keep it")
     i.add_argument("--value-coef", type=float, default=0.0, metavar="X",
                    help="also train the value head on the walkthroughs' discounted returns, with this "
                         "weight (0: off; a critic for the PPO run that follows)")
@@ -245,7 +251,8 @@ def run_imitate(args: argparse.Namespace) -> int:
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
                                              "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
-                                             "lr", "length_norm", "history", "seed", "threads", "force", "progress")}
+                                             "lr", "length_norm", "history", "journal", "seed", "threads", "force",
+                                             "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")
     imitate(ImitateConfig(model=model, **given))

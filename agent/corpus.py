@@ -7,9 +7,12 @@ and from the bundled world files:
   every thing as ``> examine <thing>`` with the game's reply;
 - **exploratory play**: episodes of random play (mostly admissible commands, some
   look/examine/inventory, a few refused commands so the model sees refusals), cut
-  into segments laid out exactly as ``agent.prompt.PromptBuilder`` shows a state:
-  ``Goal:`` (and ``Told:``) line, ``Carrying:`` line, a blank line, then
-  ``<observation>\\n> <command>\\n`` pairs.
+  into segments laid out as ``agent.prompt.layout`` lays out the policy's prompt: the
+  ``Goal:`` line, ``<observation>\\n> <command>\\n`` pairs, and the ``To do:`` (and
+  ``Told:``) and ``Carrying:`` lines above the last ``>``. The actor's journal
+  (``info["notes"]``), which the policy's prompt also carries, is left out: it is the
+  agent's memory rather than the game's language, and the NPC imitated from a base
+  pretrained with it did worse (see the npc model card).
 
 No rewards, scores or solver walkthroughs go in: goal-directed behaviour is for
 RL to learn. The corpus is a pure function of its config (one seeded generator).

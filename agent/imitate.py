@@ -67,6 +67,7 @@ class ImitateConfig:
         lr: Adam learning rate.
         seed: world choice, shuffling and initialisation.
         length_norm, history, prompt_tokens: the policy settings it is trained (and saved) with.
+        journal: the prompt carries the actor's journal (saved with the model).
         value_coef: weight of the value head's squared error (0 = the head is not trained).
         gamma: discount of the value targets (use the PPO run's).
         threads: torch CPU threads (None: torch's default).
@@ -91,6 +92,7 @@ class ImitateConfig:
     length_norm: str = "token"
     history: int = 4
     prompt_tokens: int = 384
+    journal: bool = False
     value_coef: float = 0.0
     gamma: float = 0.95
     threads: int | None = None
@@ -366,7 +368,8 @@ def imitate(config: ImitateConfig) -> dict:
     torch.manual_seed(config.seed)
     start = time.time()
     policy = load_policy(config.model, length_norm=config.length_norm, history=config.history,
-                         prompt_tokens=config.prompt_tokens, mode="choose", temperature=1.0)
+                         prompt_tokens=config.prompt_tokens, journal=config.journal, mode="choose",
+                         temperature=1.0)
     policy.model.eval()  # no dropout: the same function as when acting
     demos = solver_demos(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)

@@ -47,6 +47,8 @@ class PolicyConfig:
         max_command_tokens: generate mode: most tokens per command.
         prompt_tokens: token budget of the prompt.
         history: most earlier (observation, command) pairs in the prompt.
+        journal: the prompt carries the actor's journal (``info["notes"]``: what is
+            here, unexplored exits, what it saw elsewhere and the first step there).
     """
 
     mode: str = "choose"
@@ -56,6 +58,7 @@ class PolicyConfig:
     max_command_tokens: int = 12
     prompt_tokens: int = 384
     history: int = 4
+    journal: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -127,7 +130,7 @@ class LMPolicy(nn.Module):
         budget = self.config.prompt_tokens
         if limit:
             budget = min(budget, limit - self.config.max_command_tokens)
-        self.prompts = PromptBuilder(tokenizer, budget, self.config.history)
+        self.prompts = PromptBuilder(tokenizer, budget, self.config.history, self.config.journal)
         self.stop_ids = self._stop_ids()
         # transformers renamed past_key_values -> cache (5.x); speak whichever this model takes
         params = inspect.signature(model.forward).parameters

@@ -2,8 +2,11 @@
 
 The prompt reads like a game transcript: the goal, the last few (observation,
 command) pairs, the current observation, then the present state just above the
-``>`` prompt: the goals still to do (the window ticks met goals for a person; the
-NPC is told the same), any order the player gave this NPC, and what it carries.
+``>`` prompt: the actor's journal if the policy reads it (what is here, which exits
+are unexplored, what it saw in other rooms and the first step towards each), the
+goals still to do (the
+window ticks met goals for a person; the NPC is told the same), any order the
+player gave this NPC, and what it carries.
 What decides the next command sits next to it: a small model attends to nearby
 tokens far more reliably than to the top of a long prompt. Commands are scored or
 generated as the continuation ``" <command>\\n"``. When the budget is exceeded the
@@ -30,6 +33,7 @@ class View:
         directive: an order from the player ('tell X to ...'), if any.
         history: earlier (observation, command) pairs, oldest first.
         todo: the goals not met yet.
+        notes: the actor's journal (what it has seen here and elsewhere), as lines.
     """
 
     goal: str
@@ -38,12 +42,13 @@ class View:
     directive: str | None = None
     history: list[tuple[str, str]] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @classmethod
     def from_info(cls, obs: str, info: dict, history: list[tuple[str, str]]) -> View:
         """Build from an env observation and its ``info`` dict."""
         return cls(info["goal"], obs, list(info["inventory"]), info["directive"], list(history),
-                   list(info["pending_goals"]))
+                   list(info["pending_goals"]), list(info["notes"]))
 
 
 class PromptBuilder:
@@ -53,12 +58,14 @@ class PromptBuilder:
         tokenizer: a Hugging Face tokenizer.
         budget: most prompt tokens.
         history: most (observation, command) pairs kept.
+        journal: show the view's journal notes (models trained without them get none).
     """
 
-    def __init__(self, tokenizer, budget: int, history: int) -> None:
+    def __init__(self, tokenizer, budget: int, history: int, journal: bool = False) -> None:
         self.tokenizer = tokenizer
         self.budget = budget
         self.history = history
+        self.journal = journal
         self.chat = bool(getattr(tokenizer, "chat_template", None))
         self._cache: dict[str, list[int]] = {}
 
@@ -81,6 +88,8 @@ class PromptBuilder:
     def build(self, view: View) -> list[int]:
         """Prompt token ids for ``view`` within the budget."""
         pairs = view.history[-self.history:] if self.history else []
+        if view.notes and not self.journal:
+            view = replace(view, notes=[])
         if self.chat:
             return self._build_chat(view, pairs)
         head, past_text, obs, state = layout(view, pairs)
@@ -120,12 +129,13 @@ def layout(view: View, pairs: list[tuple[str, str]]) -> tuple[str, list[str], st
     told = f"Told: {view.directive}\n" if view.directive else ""
     carrying = ", ".join(view.inventory) or "nothing"
     todo = " ".join(view.todo) or "nothing"
+    notes = "".join(f"{line}\n" for line in view.notes)
     return (f"Goal: {view.goal}\n\n", [f"{obs}\n> {cmd}\n" for obs, cmd in pairs], f"{view.observation}\n",
-            f"To do: {todo}\n{told}Carrying: {carrying}\n>")
+            f"{notes}To do: {todo}\n{told}Carrying: {carrying}\n>")
 
 
 def prompt_text(view: View, pairs: list[tuple[str, str]]) -> str:
     """The whole prompt as text (the corpus lays documents out with it, so pretraining
-    sees states exactly as the policy does)."""
+    sees states as the policy does; its views carry no journal notes)."""
     head, past, obs, state = layout(view, pairs)
     return head + "".join(past) + obs + state

@@ -67,7 +67,7 @@ class Trainer:
         self.generator = torch.Generator().manual_seed(config.seed)
         torch.manual_seed(config.seed)  # value-head initialisation
         source = str(existing) if existing is not None else config.model
-        self.policy: LMPolicy = load_policy(source, **asdict(config.policy_config()))
+        self.policy: LMPolicy = load_policy(source, **config.policy_overrides())
         self.policy.to(config.device)
         self.policy.model.eval()  # no dropout: acting and updating see the same function
         self.reference = self._reference().to(config.device) if config.kl_coef > 0 else None
@@ -90,7 +90,7 @@ class Trainer:
         self._stop = False
 
     def _reference(self) -> LMPolicy:
-        ref = load_policy(self.config.model, **asdict(self.config.policy_config()))
+        ref = load_policy(self.config.model, **self.config.policy_overrides())
         ref.requires_grad_(False)
         return ref
 

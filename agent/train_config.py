@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 
 from agent.policy import PolicyConfig
 from agent.worlds import check_train_seeds
@@ -69,6 +69,7 @@ class TrainConfig:
         top_k: generate-mode top-k (0 = off).
         prompt_tokens: prompt token budget.
         history: earlier (observation, command) pairs in the prompt.
+        journal: the prompt carries the actor's journal (None: as the starting model).
         progress: show a progress bar.
         device: torch device for the model ('cpu', 'cuda', 'cuda:1', 'mps').
         export: when the run ends, also write the final policy (no optimizer) to this
@@ -113,6 +114,7 @@ class TrainConfig:
     top_k: int = 0
     prompt_tokens: int = 384
     history: int = 4
+    journal: bool | None = None
     progress: bool = True
     device: str = "cpu"
     export: str | None = None
@@ -153,7 +155,16 @@ class TrainConfig:
 
     def policy_config(self) -> PolicyConfig:
         return PolicyConfig(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature,
-                            top_k=self.top_k, prompt_tokens=self.prompt_tokens, history=self.history)
+                            top_k=self.top_k, prompt_tokens=self.prompt_tokens, history=self.history,
+                            journal=bool(self.journal))
+
+    def policy_overrides(self) -> dict:
+        """The policy settings this run imposes on the model it loads (the journal setting
+        is the starting model's unless given)."""
+        settings = asdict(self.policy_config())
+        if self.journal is None:
+            del settings["journal"]
+        return settings
 
     @classmethod
     def from_json(cls, data: dict) -> TrainConfig:

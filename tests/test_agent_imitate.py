@@ -191,3 +191,18 @@ def test_value_coef_teaches_the_value_head_the_walkthrough_returns(model_dir, tm
     untrained, trained = (runs[c]["epochs"][-1]["val_value_error"] for c in (0.0, 1.0))
     assert trained < 0.5 * untrained, (trained, untrained)
     assert runs[1.0]["epochs"][0]["val_value_error"] == runs[0.0]["epochs"][0]["val_value_error"]
+
+
+def test_the_journal_setting_travels_with_the_model(model_dir, tmp_path):
+    from agent.train_config import TrainConfig
+    imitate(config(model_dir, tmp_path / "bc", worlds=2, epochs=1, journal=True))
+    saved = load_policy(str(tmp_path / "bc"))
+    env = LanternEnv("assets/worlds/tutorial.toml")
+    obs, info = env.reset(seed=0)
+    shown = saved.tokenizer.decode(saved.prompts.build(View.from_info(obs, info, [])))
+    assert saved.config.journal and "Here: iron hook; unexplored: north\nTo do:" in shown
+    assert not load_policy(str(model_dir)).config.journal  # a model saved without the setting: off
+    runs = {given: TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1, journal=given)
+            for given in (None, False)}
+    assert load_policy(str(tmp_path / "bc"), **runs[None].policy_overrides()).config.journal  # as the model
+    assert not load_policy(str(tmp_path / "bc"), **runs[False].policy_overrides()).config.journal  # --no-journal

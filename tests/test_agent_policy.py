@@ -125,6 +125,13 @@ def test_prompt_drops_oldest_history_first_and_keeps_budget():
     assert len(tiny) == 63 and text(tiny) == "Goal: win\n\nxx\nTo do: nothing\nTold: fetch it\nCarrying: nothing\n>"
     assert text(PromptBuilder(WordTokenizer(), 20, 8).build(View("win", "x" * 50, [], None, []))) == \
         "\nCarrying: nothing\n>"  # nothing fits: the end, nearest the command, is kept
+    journal = View("win", "now", [], None, [("o1", "c1")], ["Win."], ["Here: lamp", "Elsewhere: Hall (west): key"])
+    assert text(PromptBuilder(WordTokenizer(), 1000, 8, journal=True).build(journal)) == \
+        "Goal: win\n\no1\n> c1\nnow\nHere: lamp\nElsewhere: Hall (west): key\nTo do: Win.\nCarrying: nothing\n>"
+    assert text(PromptBuilder(WordTokenizer(), 1000, 8).build(journal)) == \
+        "Goal: win\n\no1\n> c1\nnow\nTo do: Win.\nCarrying: nothing\n>"  # a model trained without it
+    kept = text(PromptBuilder(WordTokenizer(), 80, 8, journal=True).build(journal))
+    assert "o1" not in kept and kept.endswith("Here: lamp\nElsewhere: Hall (west): key\nTo do: Win.\nCarrying: nothing\n>")
 
 
 def test_chat_template_is_used_when_the_tokenizer_has_one(model_dir):
