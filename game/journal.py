@@ -18,21 +18,23 @@ from game.world import ITEM, World
 class Journal:
     """One actor's memory of the world."""
 
-    __slots__ = ("visited", "seen_in", "_notes", "_ways", "_about")
+    __slots__ = ("visited", "seen_in", "_things", "_ways", "_summary", "_elsewhere", "_notes")
 
     def __init__(self) -> None:
         self.visited: dict[int, None] = {}  # rooms entered, in the order first entered
         self.seen_in: dict[int, int] = {}  # item -> room it was last seen in (not carried)
-        # Caches (the notes are asked for after every step; the journal rarely changes):
-        self._notes: tuple[tuple[int, bool], list[str]] | None = None  # last notes and what they were for
+        self._things: dict[int, tuple[int, ...]] = {}  # room -> items last seen there, in entity order
+        # Caches: notes are asked for after every step, and most steps change one room at most.
         self._ways: dict[int, dict[int, str]] = {}  # start room -> first_steps; cleared on a new room
-        self._about: dict[int, tuple[str, list[str]]] = {}  # room -> (things seen there, unexplored ways)
+        self._summary: dict[int, str] = {}  # room -> what is remembered there, as words
+        self._elsewhere: dict[int, str] = {}  # start room -> its 'Elsewhere' line
+        self._notes: tuple[tuple[int, bool], list[str]] | None = None  # last notes and what they were for
 
     def copy(self) -> Journal:
         other = Journal()
-        other.visited = dict(self.visited)
-        other.seen_in = dict(self.seen_in)
-        other._notes, other._ways, other._about = self._notes, dict(self._ways), dict(self._about)
+        other.visited, other.seen_in, other._things = dict(self.visited), dict(self.seen_in), dict(self._things)
+        other._ways, other._summary = dict(self._ways), dict(self._summary)
+        other._elsewhere, other._notes = dict(self._elsewhere), self._notes
         return other
 
     def observe(self, world: World, actor: int) -> None:
@@ -42,30 +44,42 @@ class Journal:
             return
         if room not in self.visited:
             self.visited[room] = None
-            self._notes = None
             self._ways.clear()
-            self._about.clear()  # the neighbours' unexplored exits change too
+            self._summary.clear()  # the neighbours' unexplored exits change too
+            self._elsewhere.clear()
+            self._notes = None
         if not world.is_lit(room):
             return
-        seen_in = self.seen_in
-        before = {i: r for i, r in seen_in.items() if r == room}
-        for item in before:
-            del seen_in[item]  # looked again: what is gone is no longer here
-        changed = set()
+        here, carried = [], []
         for e in world.in_reach(actor):
-            if world.entities[e].kind != ITEM:
-                continue
-            if world.is_inside(e, actor):
-                if e in seen_in:
-                    changed.add(seen_in.pop(e))
-            else:
-                seen_in[e] = room
-        if {i: r for i, r in seen_in.items() if r == room} != before:
+            if world.entities[e].kind == ITEM:
+                (carried if world.is_inside(e, actor) else here).append(e)
+        here.sort()
+        changed = set()
+        seen_in, things = self.seen_in, self._things
+        if tuple(here) != things.get(room, ()):
+            for item in things.get(room, ()):
+                del seen_in[item]  # looked again: what is gone is no longer here
+            for item in here:
+                was = seen_in.get(item)
+                if was is not None and was != room:  # moved here while the actor was away
+                    things[was] = tuple(i for i in things[was] if i != item)
+                    changed.add(was)
+                seen_in[item] = room
+            things[room] = tuple(here)
             changed.add(room)
+        for item in carried:
+            was = seen_in.pop(item, None)
+            if was is not None:  # handed over from another room
+                things[was] = tuple(i for i in things[was] if i != item)
+                changed.add(was)
         if changed:
             self._notes = None
             for r in changed:
-                self._about.pop(r, None)
+                self._summary.pop(r, None)
+            for start in list(self._elsewhere):
+                if changed - {start}:
+                    del self._elsewhere[start]
 
     def first_steps(self, world: World, start: int) -> dict[int, str]:
         """For each remembered room reachable through remembered rooms: the direction
@@ -99,24 +113,26 @@ class Journal:
             self._notes = (key, self._write_notes(world, room, key[1]))
         return list(self._notes[1])
 
-    def _about_room(self, world: World, room: int) -> tuple[str, list[str]]:
-        about = self._about.get(room)
-        if about is None:
-            things = ", ".join(world.entities[i].name for i, r in sorted(self.seen_in.items()) if r == room)
-            about = self._about[room] = (things, self.unexplored(world, room))
-        return about
+    def _names(self, world: World, room: int) -> str:
+        return ", ".join(world.entities[i].name for i in self._things.get(room, ()))
 
     def _write_notes(self, world: World, room: int, lit: bool) -> list[str]:
-        things, new_ways = self._about_room(world, room)
-        here = (things or "nothing") if lit else "too dark to see"
+        here = (self._names(world, room) or "nothing") if lit else "too dark to see"
+        new_ways = self.unexplored(world, room)
         lines = [f"Here: {here}" + (f"; unexplored: {', '.join(new_ways)}" if new_ways else "")]
-        elsewhere = []
-        for other, direction in self.first_steps(world, room).items():
-            things, new_ways = self._about_room(world, other)
-            if new_ways:
-                things = f"{things}, unexplored exits" if things else "unexplored exits"
-            if things:
-                elsewhere.append(f"{world.entities[other].name} ({direction}): {things}")
+        elsewhere = self._elsewhere.get(room)
+        if elsewhere is None:
+            parts = []
+            for other, direction in self.first_steps(world, room).items():
+                summary = self._summary.get(other)
+                if summary is None:
+                    summary = self._names(world, other)
+                    if self.unexplored(world, other):
+                        summary = f"{summary}, unexplored exits" if summary else "unexplored exits"
+                    self._summary[other] = summary
+                if summary:
+                    parts.append(f"{world.entities[other].name} ({direction}): {summary}")
+            elsewhere = self._elsewhere[room] = "; ".join(parts)
         if elsewhere:
-            lines.append("Elsewhere: " + "; ".join(elsewhere))
+            lines.append("Elsewhere: " + elsewhere)
         return lines
