@@ -54,13 +54,17 @@ def bench_engine(args: argparse.Namespace) -> int:
     # Long episodes, so resets do not dominate: a random agent rarely wins anyway.
     envs = [LanternEnv(w, max_steps=200) for w in worlds]
     result = random_agent_steps_per_second(envs, args.seconds, args.seed)
+    bare = [LanternEnv(w, max_steps=200, journal=False) for w in worlds]
+    without = random_agent_steps_per_second(bare, args.seconds, args.seed)["steps_per_second"]
     report = {
         "benchmark": "engine",
-        "agent": "random over admissible commands (computed every step)",
+        "agent": "random over admissible commands (computed every step); each actor's journal kept "
+                 "(steps_per_second_without_journal: LanternEnv(journal=False))",
         "worlds": label,
         "world_sizes": [{"rooms": len(w.rooms), "objects": len(w.items) + len(w.doors),
                          "goals": sum(len(q.goals) for q in w.quests)} for w in worlds],
         **result,
+        "steps_per_second_without_journal": without,
         "python": platform.python_version(),
         "levels": {d: {"rooms": c.rooms, "goals": c.goals} for d, c in LEVELS.items()},
     }

@@ -108,3 +108,19 @@ def test_notes_agree_with_the_room_and_the_map_on_random_walks():
                 for part in info["notes"][1][len("Elsewhere: "):].split("; "):
                     direction = part.split("(")[1].split(")")[0]
                     assert direction in exits
+
+
+def test_an_env_without_a_journal_plays_the_same_game_with_empty_notes():
+    world = generate(3, 4)
+    rng = random.Random(5)
+    kept, bare = LanternEnv(world), LanternEnv(generate(3, 4), journal=False)
+    _, info = kept.reset(seed=0)
+    _, plain = bare.reset(seed=0)
+    assert plain["notes"] == [] and info["notes"]
+    for _ in range(25):
+        command = rng.choice(info["admissible_commands"])
+        a, b = kept.step(command), bare.step(command)
+        info, plain = a[4], b[4]
+        assert a[:4] == b[:4] and kept.state_hash() == bare.state_hash() and plain["notes"] == []
+        assert {k: v for k, v in info.items() if k != "notes"} == {k: v for k, v in plain.items() if k != "notes"}
+    assert bare.clone().info()["notes"] == []
