@@ -252,7 +252,7 @@ def expert_plan(env: LanternEnv, actor: str | None = None) -> tuple[str, tuple[f
         return None
     if not steps:
         return None
-    actor = actor or env.info()["actor"]
+    actor = actor or env.player_id
     snap = env.snapshot()
     rewards = []
     for who, command in steps:
@@ -333,8 +333,7 @@ def demo_loss(policy: LMPolicy, data: Encoded, idx: list[int],
     best = scored.logp.masked_fill(scored.valid == 0, float("-inf")).argmax(-1)
     targets = torch.tensor([data.returns[i] for i in idx], device=scored.values.device)
     value_error = (scored.values - targets).pow(2).mean()
-    loss = -logp.mean() + value_coef * value_error if value_coef else -logp.mean()
-    return loss, int((best == actions).sum()), float(value_error.detach())
+    return -logp.mean() + value_coef * value_error, int((best == actions).sum()), float(value_error.detach())
 
 
 @torch.no_grad()
