@@ -154,6 +154,10 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--journal", action="store_true",
                    help="show the model its journal (rooms, exits, where it saw things) in the prompt; "
                         "saved with the model, so train, eval and play keep it")
+    i.add_argument("--expert", choices=("solver", "guide"), default="solver",
+                   help="who labels the states: the solver (optimal, sees the whole map) or the guide "
+                        "(the solver's plan where the model could know it, else the journal's nearest "
+                        "unexplored exit; use with --journal) (solver)")
     i.add_argument("--value-coef", type=float, default=0.0, metavar="X",
                    help="also train the value head on the walkthroughs' discounted returns, with this "
                         "weight (0: off; a critic for the PPO run that follows)")
@@ -251,7 +255,7 @@ def run_imitate(args: argparse.Namespace) -> int:
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
                                              "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
-                                             "lr", "length_norm", "history", "journal", "seed", "threads", "force",
+                                             "lr", "length_norm", "history", "journal", "expert", "seed", "threads", "force",
                                              "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")

@@ -10,6 +10,8 @@ changes between imitation and RL but the loss.
 The solver knows the whole world and the policy does not (it sees its last few
 moves), so in some states the expert's command cannot be inferred; cloning then
 learns a prior ("explore, take what the goal names") that RL sharpens afterwards.
+``expert="guide"`` removes most of that noise: the guide (``game/guide.py``) follows the
+solver only where the actor could know the way and otherwise explores as its journal reads.
 Validation accuracy on held-out worlds is reported after each epoch.
 
 Cloned policies drift into states no walkthrough visits (a wrong turn, a loop) and
@@ -44,6 +46,7 @@ from game.env import LanternEnv
 from game.errors import LanternError
 
 RECORD = "imitate.json"
+EXPERTS = ("solver", "guide")
 
 
 @dataclass
@@ -68,6 +71,9 @@ class ImitateConfig:
         seed: world choice, shuffling and initialisation.
         length_norm, history, prompt_tokens: the policy settings it is trained (and saved) with.
         journal: the prompt carries the actor's journal (saved with the model).
+        expert: who labels the states: ``solver`` (optimal, sees the whole map) or ``guide``
+            (the solver's plan where the actor could know it, else the journal's nearest
+            unexplored exit: see ``game/guide.py``; pair it with ``journal``).
         value_coef: weight of the value head's squared error (0 = the head is not trained).
         gamma: discount of the value targets (use the PPO run's).
         threads: torch CPU threads (None: torch's default).
@@ -93,6 +99,7 @@ class ImitateConfig:
     history: int = 4
     prompt_tokens: int = 384
     journal: bool = False
+    expert: str = "solver"
     value_coef: float = 0.0
     gamma: float = 0.95
     threads: int | None = None
@@ -124,6 +131,8 @@ class ImitateConfig:
             raise LanternError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
         if not self.lr > 0:
             raise LanternError(f"--lr must be positive, got {self.lr}")
+        if self.expert not in EXPERTS:
+            raise LanternError(f"--expert must be one of {', '.join(EXPERTS)}, got {self.expert!r}")
         if not self.value_coef >= 0:
             raise LanternError(f"--value-coef must be at least 0, got {self.value_coef}")
         if not 0.0 <= self.gamma <= 1.0:
@@ -214,58 +223,70 @@ def training_worlds(config: ImitateConfig, count: int, stage: str) -> list[tuple
 def solver_demos(config: ImitateConfig) -> list[Demo]:
     """Walkthrough states of ``config.worlds`` generated worlds per level."""
     from game.generator import generate
-    from game.solver import Unsolvable, solve
+    from game.solver import Unsolvable
     demos: list[Demo] = []
     for level, seed in training_worlds(config, config.worlds, "imitate"):
         world = generate(level, seed)
         try:
-            steps = solve(world).steps
+            steps = expert_walkthrough(world, config.expert)
         except Unsolvable:
             continue
-        demos += walkthrough_demos(LanternEnv(world), list(steps), where=(level, seed))
+        demos += walkthrough_demos(LanternEnv(world), steps, where=(level, seed))
     return demos
 
 
-def bundled_demos(copies: int) -> list[Demo]:
+def expert_walkthrough(world, expert: str) -> list[tuple[str, str]]:
+    """The expert's (actor id, command) walkthrough of ``world`` from its start."""
+    if expert == "guide":
+        from game.guide import guided_walkthrough
+        env = LanternEnv(world)
+        env.reset(seed=0)
+        return guided_walkthrough(env)[0]
+    from game.solver import solve
+    return list(solve(world).steps)
+
+
+def bundled_demos(copies: int, expert: str = "solver") -> list[Demo]:
     """Each bundled world's walkthrough, ``copies`` times (level 0 marks them; never validation:
     there is one walkthrough per world, so a held-out copy would only measure memory)."""
     from agent.corpus import WORLDS_DIR
     from game.loader import load_world
-    from game.solver import solve
     demos: list[Demo] = []
     if copies == 0:  # solving the manor is not free: skip it when no copy is wanted
         return demos
     for index, path in enumerate(sorted(WORLDS_DIR.glob("*.toml"))):
         world = load_world(path)
-        demos += walkthrough_demos(LanternEnv(world), list(solve(world).steps), where=(0, index)) * copies
+        demos += walkthrough_demos(LanternEnv(world), expert_walkthrough(world, expert), where=(0, index)) * copies
     return demos
 
 
-def expert_plan(env: LanternEnv, actor: str | None = None) -> tuple[str, tuple[float, ...]] | None:
-    """The first command of an optimal walkthrough from the env's current state, and the rewards
+def expert_plan(env: LanternEnv, actor: str | None = None, expert: str = "solver") -> tuple[str, tuple[float, ...]] | None:
+    """The first command of the expert's walkthrough from the env's current state, and the rewards
     ``actor`` collects along that walkthrough (None: lost, or nothing left to do). The env is
     put back as it was."""
+    from game.guide import guided_walkthrough
     from game.solver import Unsolvable, solve
+    snap = env.snapshot()
     try:
-        steps = solve(env.world, from_current=True).steps
+        if expert == "guide":
+            steps, step_rewards = guided_walkthrough(env)
+        else:
+            steps = solve(env.world, from_current=True).steps
+            step_rewards = [float(env.step(command, actor=who)[1]) for who, command in steps]
     except Unsolvable:
         return None
+    finally:
+        env.restore(snap)
     if not steps:
         return None
     actor = actor or env.player_id
-    snap = env.snapshot()
-    rewards = []
-    for who, command in steps:
-        reward = env.step(command, actor=who)[1]
-        if who == actor:
-            rewards.append(float(reward))
-    env.restore(snap)
-    return steps[0][1], tuple(rewards)
+    rewards = tuple(r for (who, _), r in zip(steps, step_rewards) if who == actor)
+    return steps[0][1], rewards
 
 
 @torch.no_grad()
 def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: torch.Generator, batch: int = 32,
-                 slack: float = 2.0) -> tuple[list[Demo], float]:
+                 slack: float = 2.0, expert: str = "solver") -> tuple[list[Demo], float]:
     """DAgger: the policy plays ``worlds`` (sampling, as the NPC plays); every state it reaches is labelled with the
     solver's next command from there. Episodes stop at ``slack`` x optimal + 4 moves (after
     that a looping policy only repeats states).
@@ -287,7 +308,7 @@ def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: tor
         history: list[list[tuple[str, str]]] = [[] for _ in envs]
         live = list(range(len(envs)))
         while live:
-            labels = {i: expert_plan(envs[i]) for i in live}
+            labels = {i: expert_plan(envs[i], expert=expert) for i in live}
             live = [i for i in live if labels[i] is not None]
             if not live:
                 break
@@ -372,7 +393,7 @@ def imitate(config: ImitateConfig) -> dict:
     policy.model.eval()  # no dropout: the same function as when acting
     demos = solver_demos(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
-    train_demos += bundled_demos(config.bundled)
+    train_demos += bundled_demos(config.bundled, config.expert)
     train, val = encode(policy, train_demos, config.gamma), encode(policy, val_demos, config.gamma)
     _say(f"imitate: {len(train.actions)} training states, {len(val.actions)} validation states "
          f"from {len({d.world for d in demos})} walkthroughs")
@@ -385,7 +406,8 @@ def imitate(config: ImitateConfig) -> dict:
     rounds = []
     generator = torch.Generator().manual_seed(config.seed)
     for r in range(1, config.dagger_rounds + 1):
-        new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"), generator)
+        new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"), generator,
+                                expert=config.expert)
         fresh = encode(policy, new, config.gamma)
         data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))
         train = train + fresh

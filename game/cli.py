@@ -88,6 +88,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("world", metavar="WORLD", help="a world file (.toml)")
     s.add_argument("--max-nodes", type=positive_int, default=2_000_000, metavar="N",
                    help="give up after expanding N states (default 2000000)")
+    s.add_argument("--guide", action="store_true",
+                   help="print the guide's walkthrough instead: the solver's plan where the actor could "
+                        "know the way, else the nearest unexplored exit (what imitate --expert guide teaches)")
     s.add_argument("--json", action="store_true", help="print JSON instead of text")
     s.set_defaults(run=run_solve)
 
@@ -133,15 +136,24 @@ def run_solve(args: argparse.Namespace) -> int:
         else:
             print(f"unsolvable: {exc}")
         return 1
+    steps, score, extra = list(solution.steps), solution.score, {"nodes": solution.nodes}
+    if args.guide:
+        from game.env import LanternEnv
+        from game.guide import guided_walkthrough
+        env = LanternEnv(world)
+        env.reset(seed=0)
+        steps, rewards = guided_walkthrough(env)
+        score, extra = int(sum(rewards)), {"optimal": len(solution), "won": bool(env.info()["won"])}
     if args.json:
-        print(json.dumps({"world": args.world, "solved": True, "length": len(solution),
-                          "score": solution.score, "max_score": solution.max_score,
-                          "nodes": solution.nodes,
-                          "steps": [{"actor": a, "command": c} for a, c in solution.steps]}))
+        print(json.dumps({"world": args.world, "solved": True, "length": len(steps), "score": score,
+                          "max_score": solution.max_score, **extra,
+                          "steps": [{"actor": a, "command": c} for a, c in steps]}))
         return 0
-    multi = len({a for a, _ in solution.steps}) > 1
-    for i, (actor, command) in enumerate(solution.steps, start=1):
+    multi = len({a for a, _ in steps}) > 1
+    for i, (actor, command) in enumerate(steps, start=1):
         print(f"{i:3d}. {actor + ': ' if multi else ''}{command}")
-    print(f"{len(solution)} commands, score {solution.score} of {solution.max_score} "
-          f"({solution.nodes} states searched)")
+    if args.guide:
+        print(f"{len(steps)} commands (optimal {len(solution)}), score {score} of {solution.max_score}")
+    else:
+        print(f"{len(steps)} commands, score {score} of {solution.max_score} ({solution.nodes} states searched)")
     return 0

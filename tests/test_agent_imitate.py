@@ -183,6 +183,25 @@ def test_each_state_carries_the_rewards_its_walkthrough_collects_from_there():
     assert env.state_hash() == before and env.info()["notes"] == notes and env.steps == 1  # put back
 
 
+def test_the_guide_labels_what_the_actor_could_know():
+    from agent.imitate import expert_plan
+    from tests.test_guide import crossroads
+    env = crossroads("shed")  # the solver heads south to the coin; nothing tells the actor so
+    before = env.state_hash()
+    assert expert_plan(env)[0] == "go south"
+    command, rewards = expert_plan(env, expert="guide")
+    assert command == "go north" and rewards == (0.0, 0.0, 0.0, 0.0, 0.0, 1.0)  # two moves longer
+    assert env.state_hash() == before and env.steps == 0
+
+
+def test_an_imitation_run_with_the_guide_records_it(model_dir, tmp_path):
+    record = imitate(config(model_dir, tmp_path / "g", worlds=3, epochs=1, dagger_rounds=1, dagger_worlds=2,
+                            journal=True, expert="guide"))
+    assert record["config"]["expert"] == "guide" and record["dagger"][0]["new_states"] > 0
+    with pytest.raises(LanternError, match="--expert must be one of solver, guide"):
+        config(model_dir, tmp_path / "x", expert="oracle")
+
+
 def test_value_coef_teaches_the_value_head_the_walkthrough_returns(model_dir, tmp_path):
     runs = {}
     for coef in (0.0, 1.0):

@@ -87,6 +87,8 @@ def test_generate_solve_and_replay_text_from_the_cli(tmp_path):
     assert solved.returncode == 0 and data["solved"] and data["length"] == len(data["steps"])
     played = run("play", "--text", "--world", str(out), stdin="\n".join(s["command"] for s in data["steps"]))
     assert "*** You have won ***" in played.stdout
+    guided = json.loads(run("solve", str(out), "--guide", "--json").stdout)
+    assert guided["won"] and guided["optimal"] == data["length"] <= guided["length"] == len(guided["steps"])
     episode = tmp_path / "ep.jsonl"
     from game.loader import load_world
     record_walkthrough(episode, load_world(out))

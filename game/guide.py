@@ -1,0 +1,102 @@
+"""A fair expert: the solver's plan, but only where the actor could know it.
+
+The solver sees the whole map, so its walkthrough walks straight to a key in a room
+nobody has entered yet. A policy that sees its own journal cannot tell which
+unexplored exit hides the key, so such a step is noise to a student imitating it.
+The guide follows the solver's plan while the plan's next walk stays in rooms the
+acting actor has been in, and otherwise explores the way its journal reads: the
+first unexplored exit here, else the first step towards the nearest remembered room
+with one (breadth first, exits in the world's order, as ``Journal.first_steps``).
+So every command it gives can be inferred from what the actor has seen.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from game.env import LanternEnv
+from game.solver import Unsolvable, solve
+from game.world import LOCKED, OPEN
+
+
+def guided_walkthrough(env: LanternEnv, max_steps: int | None = None) -> tuple[list[tuple[str, str]], list[float]]:
+    """Play the guide from the env's current state until the quests are won or lost (or
+    ``max_steps``); return the (actor id, command) pairs it played and each step's reward.
+    The env is left at the end.
+
+    Raises:
+        Unsolvable: the solver finds no way on from some state.
+    """
+    played: list[tuple[str, str]] = []
+    rewards: list[float] = []
+    plan: list[tuple[str, str]] = []
+    limit = max_steps if max_steps is not None else env.max_steps
+    while len(played) < limit:
+        if not plan:
+            plan = list(solve(env.world, from_current=True).steps)
+            if not plan:
+                break
+        actor, command = guided_step(env, plan)
+        if (actor, command) == plan[0]:
+            plan.pop(0)  # the rest of an optimal plan stays optimal from where it leads
+        else:
+            plan = []  # explored instead: plan again from wherever that leads
+        played.append((actor, command))
+        _, reward, terminated, truncated, _ = env.step(command, actor=actor)
+        rewards.append(float(reward))
+        if terminated or truncated:
+            break
+    return played, rewards
+
+
+def guided_step(env: LanternEnv, plan: list[tuple[str, str]]) -> tuple[str, str]:
+    """The guide's next (actor id, command), given an optimal plan from the current state."""
+    actor_id, command = plan[0]
+    if not command.startswith("go "):
+        return actor_id, command  # admissible, so it acts on something in sight
+    world = env.world
+    actor = world.entity(actor_id).index
+    journal = env.journals.get(actor)
+    if journal is None:
+        return actor_id, command
+    room = world.state.parent[actor]
+    for who, step in plan:  # the walk the plan starts with: every room on it must be known
+        if who != actor_id or not step.startswith("go "):
+            break
+        room = world.entities[room].exits[step[3:]].to
+        if room not in journal.visited:
+            explore = explore_command(env, actor)
+            return actor_id, explore if explore is not None else command
+    return actor_id, command
+
+
+def explore_command(env: LanternEnv, actor: int) -> str | None:
+    """The command towards the nearest exit to a room ``actor`` has never entered (None: none
+    it can reach; a locked door is no way until its key is found)."""
+    world, journal = env.world, env.journals[actor]
+    flags, visited = world.state.flags, journal.visited
+    start = world.state.parent[actor]
+    first: dict[int, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        room = queue.popleft()
+        exits = world.entities[room].exits
+        for direction, ex in exits.items():
+            if ex.to in visited:
+                continue
+            door = ex.door
+            if door is None or flags[door] & OPEN:
+                return first[room] or env.table.intern(("go", None, None, direction, ""))
+            if not flags[door] & LOCKED:
+                if room != start:
+                    return first[room]
+                if world.door_usable_by(door, actor):
+                    return env.table.intern(("open", door, None, None, ""))
+        for direction, ex in exits.items():
+            if ex.to in visited and ex.to not in first and (ex.door is None or flags[ex.door] & OPEN):
+                first[ex.to] = first[room] or env.table.intern(("go", None, None, direction, ""))
+                queue.append(ex.to)
+    return None
+
+
+__all__ = ["Unsolvable", "explore_command", "guided_step", "guided_walkthrough"]

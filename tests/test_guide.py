@@ -1,0 +1,131 @@
+"""The guide: the solver's plan where the actor could know it, else its journal's nearest
+unexplored exit."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from game.env import LanternEnv
+from game.generator import generate
+from game.guide import explore_command, guided_step, guided_walkthrough
+from game.loader import world_from_dict
+from game.solver import solve
+
+CROSSROADS = """
+[world]
+title = "Crossroads"
+max_steps = 40
+
+[[rooms]]
+id = "hall"
+name = "Hall"
+exits = {{ north = "garden", south = "shed", east = {{ to = "closet", door = "pine_door" }} }}
+
+[[rooms]]
+id = "garden"
+name = "Garden"
+exits = {{ south = "hall" }}
+
+[[rooms]]
+id = "shed"
+name = "Shed"
+exits = {{ north = "hall" }}
+
+[[rooms]]
+id = "closet"
+name = "Closet"
+exits = {{ west = {{ to = "hall", door = "pine_door" }} }}
+
+[[doors]]
+id = "pine_door"
+name = "pine door"
+state = "{door}"
+key = "brass_key"
+
+[[items]]
+id = "brass_key"
+name = "brass key"
+location = "nowhere_yet"
+
+[[items]]
+id = "table"
+name = "oak table"
+location = "hall"
+portable = false
+supporter = {{}}
+
+[[items]]
+id = "coin"
+name = "silver coin"
+location = "{coin}"
+
+[[actors]]
+id = "player"
+name = "you"
+location = "hall"
+
+[[quests]]
+id = "coin"
+actors = ["player"]
+goals = [{{ type = "in", item = "coin", place = "table", text = "Put the silver coin on the oak table." }}]
+"""
+
+
+def crossroads(coin: str, door: str = "locked", key: str = "closet") -> LanternEnv:
+    text = CROSSROADS.format(coin=coin, door=door).replace("nowhere_yet", key)
+    env = LanternEnv(world_from_dict(tomllib.loads(text), "crossroads"))
+    env.reset(seed=0)
+    return env
+
+
+def test_the_guide_explores_the_same_way_whatever_it_has_not_seen():
+    # The solver walks straight to the coin; the guide cannot know where it is, so it tries
+    # the first unexplored exit in both worlds and turns back when the coin is not there.
+    for coin, walk in (("garden", ["go north", "take silver coin", "go south", "put silver coin on oak table"]),
+                       ("shed", ["go north", "go south", "go south", "take silver coin", "go north",
+                                 "put silver coin on oak table"])):
+        env = crossroads(coin)
+        assert solve(env.world).commands[0] == ("go north" if coin == "garden" else "go south")
+        steps, rewards = guided_walkthrough(env)
+        assert [c for _, c in steps] == walk
+        assert env.info()["won"] and sum(rewards) == 1
+
+
+def test_the_guide_follows_the_plan_through_rooms_it_knows():
+    env = crossroads("shed")
+    for command in ("go south", "go north"):  # the shed was seen (coin and all), then left
+        env.step(command)
+    plan = list(solve(env.world, from_current=True).steps)
+    assert guided_step(env, plan) == plan[0] == ("player", "go south")
+
+
+def test_exploring_opens_a_closed_door_and_leaves_a_locked_one():
+    env = crossroads("closet", door="closed")
+    for command in ("go north", "go south", "go south", "go north"):
+        env.step(command)
+    assert explore_command(env, env.world.player) == "open pine door"
+    locked = crossroads("garden", door="locked", key="garden")
+    for command in ("go north", "go south", "go south", "go north"):
+        locked.step(command)
+    assert explore_command(locked, locked.world.player) is None  # nothing new it can reach
+    # From a room with no unexplored exit, the first step towards the nearest one.
+    env = crossroads("garden", door="open")
+    env.step("go north")
+    assert explore_command(env, env.world.player) == "go south"
+
+
+@pytest.mark.parametrize("difficulty", [1, 2, 3])
+def test_the_guide_wins_generated_worlds_close_to_the_optimum(difficulty):
+    moves = optimal = 0
+    for seed in range(12):
+        world = generate(difficulty, seed)
+        env = LanternEnv(world)
+        env.reset(seed=0)
+        steps, rewards = guided_walkthrough(env)
+        assert env.info()["won"], (difficulty, seed)
+        assert sum(rewards) == env.info()["max_score"]
+        moves += len(steps)
+        optimal += len(solve(world))
+    assert optimal <= moves <= 1.5 * optimal
