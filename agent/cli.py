@@ -158,6 +158,9 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
                    help="who labels the states: the solver (optimal, sees the whole map) or the guide "
                         "(the solver's plan where the model could know it, else the journal's nearest "
                         "unexplored exit; use with --journal) (solver)")
+    i.add_argument("--alternatives", action="store_true",
+                   help="also teach every other non-walking command that starts an optimal walkthrough "
+                        "from a state (the expert breaks such ties arbitrarily); generated worlds only")
     i.add_argument("--value-coef", type=float, default=0.0, metavar="X",
                    help="also train the value head on the walkthroughs' discounted returns, with this "
                         "weight (0: off; a critic for the PPO run that follows)")
@@ -255,7 +258,7 @@ def run_imitate(args: argparse.Namespace) -> int:
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
                                              "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
-                                             "lr", "length_norm", "history", "journal", "expert", "seed", "threads", "force",
+                                             "lr", "length_norm", "history", "journal", "expert", "alternatives", "seed", "threads", "force",
                                              "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")

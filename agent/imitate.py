@@ -33,7 +33,7 @@ import math
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import torch
@@ -71,6 +71,8 @@ class ImitateConfig:
         seed: world choice, shuffling and initialisation.
         length_norm, history, prompt_tokens: the policy settings it is trained (and saved) with.
         journal: the prompt carries the actor's journal (saved with the model).
+        alternatives: also teach every other non-walking command that starts an optimal
+            walkthrough from a state (the solver's tie-breaks), on generated worlds.
         expert: who labels the states: ``solver`` (optimal, sees the whole map) or ``guide``
             (the solver's plan where the actor could know it, else the journal's nearest
             unexplored exit: see ``game/guide.py``; pair it with ``journal``).
@@ -100,6 +102,7 @@ class ImitateConfig:
     prompt_tokens: int = 384
     journal: bool = False
     expert: str = "solver"
+    alternatives: bool = False
     value_coef: float = 0.0
     gamma: float = 0.95
     threads: int | None = None
@@ -153,6 +156,7 @@ class Demo:
     action: int
     world: tuple[int, int] = (0, 0)  # (difficulty, seed), to split by world
     rewards: tuple[float, ...] = ()
+    also: tuple[int, ...] = ()  # other candidates as good as ``action`` (ties), also taught
 
     def value_target(self, gamma: float) -> float:
         return sum(r * gamma ** k for k, r in enumerate(self.rewards))
@@ -167,18 +171,17 @@ class Encoded:
     words: list[list[int]] = field(default_factory=list)
     actions: list[int] = field(default_factory=list)
     returns: list[float] = field(default_factory=list)
+    also: list[tuple[int, ...]] = field(default_factory=list)
 
     def pick(self, idx: list[int]) -> Encoded:
-        return Encoded([self.prompts[i] for i in idx], [self.candidates[i] for i in idx],
-                       [self.words[i] for i in idx], [self.actions[i] for i in idx], [self.returns[i] for i in idx])
+        return Encoded(**{f.name: [getattr(self, f.name)[i] for i in idx] for f in fields(self)})
 
     def __add__(self, other: Encoded) -> Encoded:
-        return Encoded(self.prompts + other.prompts, self.candidates + other.candidates,
-                       self.words + other.words, self.actions + other.actions, self.returns + other.returns)
+        return Encoded(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
 
 def walkthrough_demos(env: LanternEnv, steps: list[tuple[str, str]], env_seed: int = 0,
-                      where: tuple[int, int] = (0, 0)) -> list[Demo]:
+                      where: tuple[int, int] = (0, 0), alternatives: bool = False) -> list[Demo]:
     """Play ``steps`` ((actor id, command) pairs, as ``Solution.steps``) in ``env`` and return the
     state before each, as the acting actor's policy would see it (each actor has its own history:
     in a co-operative world every keeper is an NPC the model may drive).
@@ -198,7 +201,8 @@ def walkthrough_demos(env: LanternEnv, steps: list[tuple[str, str]], env_seed: i
             raise LanternError(f"walkthrough command {command!r} is not admissible in {where}; "
                                f"the solver and the admissible commands disagree")
         mine = history.setdefault(actor, [])
-        demos.append(Demo(View.from_info(obs, info, mine), candidates, candidates.index(command), where))
+        demos.append(Demo(View.from_info(obs, info, mine), candidates, candidates.index(command), where,
+                          also=_ties(env, actor, command, candidates) if alternatives else ()))
         mine.append((obs, command))
         _, reward, terminated, truncated, _ = env.step(command, actor=actor)
         rewards.setdefault(actor, []).append(float(reward))
@@ -231,8 +235,13 @@ def solver_demos(config: ImitateConfig) -> list[Demo]:
             steps = expert_walkthrough(world, config.expert)
         except Unsolvable:
             continue
-        demos += walkthrough_demos(LanternEnv(world), steps, where=(level, seed))
+        demos += walkthrough_demos(LanternEnv(world), steps, where=(level, seed), alternatives=config.alternatives)
     return demos
+
+
+def _ties(env: LanternEnv, actor: str, command: str, candidates: list[str]) -> tuple[int, ...]:
+    from game.guide import optimal_alternatives
+    return tuple(candidates.index(c) for c in optimal_alternatives(env, actor, command, candidates))
 
 
 def expert_walkthrough(world, expert: str) -> list[tuple[str, str]]:
@@ -286,7 +295,7 @@ def expert_plan(env: LanternEnv, actor: str | None = None, expert: str = "solver
 
 @torch.no_grad()
 def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: torch.Generator, batch: int = 32,
-                 slack: float = 2.0, expert: str = "solver") -> tuple[list[Demo], float]:
+                 slack: float = 2.0, expert: str = "solver", alternatives: bool = False) -> tuple[list[Demo], float]:
     """DAgger: the policy plays ``worlds`` (sampling, as the NPC plays); every state it reaches is labelled with the
     solver's next command from there. Episodes stop at ``slack`` x optimal + 4 moves (after
     that a looping policy only repeats states).
@@ -318,7 +327,8 @@ def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: tor
             still = []
             for k, i in enumerate(live):
                 command, rewards = labels[i]
-                demos.append(Demo(views[k], cands[k], cands[k].index(command), part[i], rewards))
+                also = _ties(envs[i], envs[i].player_id, command, cands[k]) if alternatives else ()
+                demos.append(Demo(views[k], cands[k], cands[k].index(command), part[i], rewards, also))
                 history[i].append((obs[i], acted.commands[k]))
                 obs[i], _, terminated, truncated, infos[i] = envs[i].step(acted.commands[k])
                 won += bool(infos[i]["won"])
@@ -339,22 +349,26 @@ def split_by_world(demos: list[Demo], val_fraction: float, seed: int) -> tuple[l
 def encode(policy: LMPolicy, demos: list[Demo], gamma: float) -> Encoded:
     cand_ids, words = policy.encode_candidates([d.candidates for d in demos])
     return Encoded(policy.encode_views([d.view for d in demos]), cand_ids, words, [d.action for d in demos],
-                   [d.value_target(gamma) for d in demos])
+                   [d.value_target(gamma) for d in demos], [d.also for d in demos])
 
 
 def demo_loss(policy: LMPolicy, data: Encoded, idx: list[int],
               value_coef: float = 0.0) -> tuple[torch.Tensor, int, float]:
     """Mean cross-entropy of the expert's commands over states ``idx`` (plus ``value_coef`` x the
-    value head's squared error), how many the policy's likeliest command matches, and that
-    squared error."""
+    value head's squared error), how many the policy's likeliest command is among them, and that
+    squared error. Where a state has ties (``also``), the target is the set: the probability
+    the policy gives all of them together."""
     scored = policy.score([data.prompts[i] for i in idx], [data.candidates[i] for i in idx],
                           [data.words[i] for i in idx], method="packed")
-    actions = torch.tensor([data.actions[i] for i in idx], device=scored.logp.device)
-    logp = scored.logp.gather(1, actions[:, None])[:, 0]
+    good = torch.zeros_like(scored.logp, dtype=torch.bool)
+    for row, i in enumerate(idx):
+        good[row, [data.actions[i], *data.also[i]]] = True
+    logp = scored.logp.masked_fill(~good, float("-inf")).logsumexp(-1)
     best = scored.logp.masked_fill(scored.valid == 0, float("-inf")).argmax(-1)
+    hits = good.gather(1, best[:, None])
     targets = torch.tensor([data.returns[i] for i in idx], device=scored.values.device)
     value_error = (scored.values - targets).pow(2).mean()
-    return -logp.mean() + value_coef * value_error, int((best == actions).sum()), float(value_error.detach())
+    return -logp.mean() + value_coef * value_error, int(hits.sum()), float(value_error.detach())
 
 
 @torch.no_grad()
@@ -407,7 +421,7 @@ def imitate(config: ImitateConfig) -> dict:
     generator = torch.Generator().manual_seed(config.seed)
     for r in range(1, config.dagger_rounds + 1):
         new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"), generator,
-                                expert=config.expert)
+                                expert=config.expert, alternatives=config.alternatives)
         fresh = encode(policy, new, config.gamma)
         data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))
         train = train + fresh

@@ -58,7 +58,8 @@ class LMNPC:
         command = acted.commands[0]
         self._memory[actor] = (history, obs, command, env.steps)
         ranked = sorted(zip(acted.candidates[0], acted.probs[0]), key=lambda cp: -cp[1])
-        return Decision(command, [(c, float(p)) for c, p in ranked], float(acted.values[0]))
+        notes = list(info["notes"]) if self.policy.config.journal else []
+        return Decision(command, [(c, float(p)) for c, p in ranked], float(acted.values[0]), notes)
 
 
 def load_npc(model: str | None, seed: int | None = 0, greedy: bool = False) -> LMNPC | None:

@@ -99,4 +99,29 @@ def explore_command(env: LanternEnv, actor: int) -> str | None:
     return None
 
 
-__all__ = ["Unsolvable", "explore_command", "guided_step", "guided_walkthrough"]
+def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidates: list[str]) -> list[str]:
+    """The other commands among ``candidates`` (walking aside) that start an optimal walkthrough
+    from here as well as ``command``: which of two goal things to take first is the solver's
+    arbitrary tie-break, and a student taught only one of them learns that the other is wrong.
+    Walking is left out: which way to go is the guide's to decide. The env is put back."""
+    try:
+        now = len(solve(env.world, from_current=True))
+    except Unsolvable:
+        return []
+    snap = env.snapshot()
+    out = []
+    for other in candidates:
+        if other == command or other.startswith("go "):
+            continue
+        env.step(other, actor=actor_id)
+        try:
+            if len(solve(env.world, from_current=True)) == now - 1:
+                out.append(other)
+        except Unsolvable:
+            pass  # it loses the game
+        finally:
+            env.restore(snap)
+    return out
+
+
+__all__ = ["Unsolvable", "explore_command", "guided_step", "guided_walkthrough", "optimal_alternatives"]

@@ -21,11 +21,13 @@ class Decision:
         command: the command it issues.
         candidates: (command, probability) pairs it considered, most likely first.
         value: its estimate of how good its situation is, if it has one.
+        notes: the journal lines it read before choosing (empty when its model reads none).
     """
 
     command: str
     candidates: list[tuple[str, float]] = field(default_factory=list)
     value: float | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 class NPC(Protocol):

@@ -77,7 +77,8 @@ class EpisodeRecorder:
         self._write(header)
 
     def record(self, actor: str, command: str, reply: str, reward: float, info: dict, done: bool,
-               candidates: list[dict] | None = None, value: float | None = None) -> dict:
+               candidates: list[dict] | None = None, value: float | None = None,
+               notes: list[str] | None = None) -> dict:
         """Append one step (call right after ``env.step``); returns the line written."""
         line = {"t": self._t, "actor": actor, "command": command, "reply": reply,
                 "reward": reward, "score": info["score"], "done": bool(done),
@@ -86,6 +87,8 @@ class EpisodeRecorder:
             line["candidates"] = candidates
         if value is not None:
             line["value"] = value
+        if notes:
+            line["notes"] = notes
         self._t += 1
         self._write(line)
         return line

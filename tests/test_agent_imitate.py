@@ -2,6 +2,7 @@
 moves the policy onto the expert's commands, the output folder is whole or absent."""
 
 import json
+import math
 import subprocess
 import sys
 
@@ -194,12 +195,31 @@ def test_the_guide_labels_what_the_actor_could_know():
     assert env.state_hash() == before and env.steps == 0
 
 
-def test_an_imitation_run_with_the_guide_records_it(model_dir, tmp_path):
+def test_an_imitation_run_with_the_guide_and_ties_records_it(model_dir, tmp_path):
     record = imitate(config(model_dir, tmp_path / "g", worlds=3, epochs=1, dagger_rounds=1, dagger_worlds=2,
-                            journal=True, expert="guide"))
-    assert record["config"]["expert"] == "guide" and record["dagger"][0]["new_states"] > 0
+                            journal=True, expert="guide", alternatives=True))
+    assert record["config"]["expert"] == "guide" and record["config"]["alternatives"]
+    assert record["dagger"][0]["new_states"] > 0
     with pytest.raises(LanternError, match="--expert must be one of solver, guide"):
         config(model_dir, tmp_path / "x", expert="oracle")
+
+
+def test_ties_are_taught_as_one_target(model_dir):
+    from agent.imitate import Demo, demo_loss, encode
+    policy = load_policy(str(model_dir))
+    env = LanternEnv("assets/worlds/tutorial.toml")
+    obs, info = env.reset(seed=0)
+    candidates = ["go north", "take iron hook", "go south"]
+    one = encode(policy, [Demo(View.from_info(obs, info, []), candidates, 1)], 0.95)
+    both = encode(policy, [Demo(View.from_info(obs, info, []), candidates, 1, also=(2,))], 0.95)
+    with torch.no_grad():
+        scored = policy.score(one.prompts, one.candidates, one.words, method="packed")
+        p = scored.logp[0].exp()
+        loss_one, _, _ = demo_loss(policy, one, [0])
+        loss_both, hits, _ = demo_loss(policy, both, [0])
+    assert float(loss_one) == pytest.approx(-math.log(p[1]), rel=1e-4)
+    assert float(loss_both) == pytest.approx(-math.log(p[1] + p[2]), rel=1e-4)
+    assert float(loss_both) < float(loss_one) and hits == int(p.argmax() in (1, 2))
 
 
 def test_value_coef_teaches_the_value_head_the_walkthrough_returns(model_dir, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from game.env import LanternEnv
 from game.generator import generate
-from game.guide import explore_command, guided_step, guided_walkthrough
+from game.guide import explore_command, guided_step, guided_walkthrough, optimal_alternatives
 from game.loader import world_from_dict
 from game.solver import solve
 
@@ -129,3 +129,16 @@ def test_the_guide_wins_generated_worlds_close_to_the_optimum(difficulty):
         moves += len(steps)
         optimal += len(solve(world))
     assert optimal <= moves <= 1.5 * optimal
+
+
+def test_ties_are_the_other_commands_that_start_an_optimal_walkthrough():
+    env = LanternEnv("assets/worlds/tutorial.toml")
+    env.reset(seed=0)
+    env.step("go north")  # the lamp and the apple are both here: the solver takes the lamp first
+    before = env.state_hash()
+    candidates = env.info()["admissible_commands"]
+    assert solve(env.world, from_current=True).commands[0] == "take brass lamp"
+    # eating the apple loses a goal; walking is the guide's call, never a tie
+    assert optimal_alternatives(env, "player", "take brass lamp", candidates) == ["take red apple",
+                                                                                  "turn on brass lamp"]
+    assert env.state_hash() == before and env.steps == 1

@@ -218,3 +218,35 @@ def test_timer_mode_rethinks_at_once_when_the_person_moved_meanwhile(tmp_path):
     texts = viewer.session.transcript.texts()
     assert texts.index("You › look") < texts.index("Ada › go east")
     assert viewer.time < NPC_PERIOD + 1.0
+
+
+class JournalNPC(ScriptedNPC):
+    """A scripted NPC that, like a model made with --journal, reports the journal it read."""
+
+    def act(self, env, actor):
+        decision = super().act(env, actor)
+        decision.notes = env.info(actor)["notes"]
+        return decision
+
+
+def test_the_journal_the_npc_read_is_shown_and_recorded(tmp_path):
+    from game.view.session import decision_of
+    bar_top = {}
+    for npc in (ScriptedNPC(["go east"]), JournalNPC(["go east"])):
+        folder = tmp_path / npc.__class__.__name__
+        folder.mkdir()
+        viewer = Viewer(PlaySession(workshop_env(folder), npc, seed=3, episodes=folder / "episodes", threaded=False))
+        type_line(viewer, "open front door")
+        viewer.draw(None)
+        chosen = pygame.mask.from_threshold(viewer.screen.subsurface(viewer.layout.npc), (*theme.TEAL, 255),
+                                            (1, 1, 1, 255))  # the title's dot, then the chosen bar's frame
+        bar_top[npc.__class__.__name__] = sorted(r.top for r in chosen.get_bounding_rects())[-1]
+        viewer.session.close()
+        steps = read_episode(next((folder / "episodes").glob("*.jsonl"))).steps
+        notes = decision_of(steps[1]).notes
+        if isinstance(npc, JournalNPC):
+            assert notes and notes[0].startswith("Here: ") and steps[1]["notes"] == notes
+        else:
+            assert notes == [] and "notes" not in steps[1]
+    line = pygame.font.Font(None, 12).get_linesize()
+    assert bar_top["JournalNPC"] >= bar_top["ScriptedNPC"] + 2 * line  # two journal lines above the candidates

@@ -149,6 +149,7 @@ def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     if decision is None:
         widgets.text(surface, fonts.ui, "No decision yet.", theme.FAINT, (inner.x, y))
         return
+    y = _journal(surface, fonts, inner, y, decision.notes)
     value_h = 26
     rows = sorted(decision.candidates, key=lambda c: (-c[1], c[0] != decision.command))[:MAX_CANDIDATES]
     if decision.command not in [c for c, _ in rows]:
@@ -162,6 +163,22 @@ def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     if extra > 0:
         widgets.text(surface, fonts.small, f"+{extra} more candidates", theme.FAINT, (inner.x, y))
     _value(surface, fonts, pygame.Rect(inner.x, inner.bottom - value_h + 8, inner.w, 16), decision.value, colour)
+
+
+def _journal(surface: pygame.Surface, fonts, inner: pygame.Rect, y: int, notes: list[str]) -> int:
+    """The journal lines the NPC read (models made with --journal), at most two rows each and a
+    third of the card in all, so the candidates keep their room; returns the y below them."""
+    line_h = fonts.small.get_linesize()
+    budget = max(0, (inner.bottom - y) // 3 // line_h)
+    for note in notes:
+        for row in widgets.wrap(fonts.small, note, inner.w)[:2]:
+            if budget == 0:
+                return y + 4
+            widgets.text(surface, fonts.small, widgets.ellipsize(fonts.small, row, inner.w), theme.MUTED,
+                         (inner.x, y))
+            y += line_h
+            budget -= 1
+    return y + 4 if notes else y
 
 
 def _solo(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:

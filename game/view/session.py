@@ -46,8 +46,10 @@ def decision_of(record: dict) -> Decision | None:
     """The NPC decision stored in an episode step, if it has one."""
     if "candidates" not in record:
         return None
+    notes = record.get("notes")
+    notes = [n for n in notes if isinstance(n, str)] if isinstance(notes, list) else []
     return Decision(record["command"], [(c["command"], c["prob"]) for c in record["candidates"]],
-                    record.get("value"))
+                    record.get("value"), notes)
 
 
 def first_npc(env: LanternEnv, player: str) -> str | None:
@@ -164,7 +166,8 @@ class Session:
         done = terminated or truncated
         if self.recorder is not None:
             self.recorder.record(actor, command, obs, reward, info, done, candidates=candidates_of(decision),
-                                 value=None if decision is None else decision.value)
+                                 value=None if decision is None else decision.value,
+                                 notes=None if decision is None else decision.notes)
             self.recorded += 1
         self.transcript.extend(step_entries(actor, self.actor_name(actor), command, obs, reward, info))
         if decision is not None:
