@@ -121,7 +121,11 @@ def _register_pretrain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=positive_int, default=1200, metavar="N", help="optimizer steps (default 1200)")
     p.add_argument("--corpus-episodes", type=positive_int, default=1200, metavar="N",
                    help="exploratory episodes over generated worlds (default 1200)")
+    p.add_argument("--n-layer", type=positive_int, default=4, metavar="N", help="transformer blocks (default 4)")
+    p.add_argument("--n-embd", type=positive_int, default=128, metavar="N", help="hidden size (default 128)")
+    p.add_argument("--n-head", type=positive_int, default=4, metavar="N", help="attention heads (default 4)")
     p.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
+    p.add_argument("--device", default="cpu", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     p.set_defaults(run=run_pretrain)
@@ -168,6 +172,7 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
                    help="discount of those returns; use the PPO run's --gamma (0.95)")
     i.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     i.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
+    i.add_argument("--device", default="cpu", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
     i.add_argument("--force", action="store_true", help="replace --out if it exists")
     i.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     i.set_defaults(run=run_imitate)
@@ -240,7 +245,8 @@ def _default_out(args: argparse.Namespace) -> str:
 def run_pretrain(args: argparse.Namespace) -> int:
     from agent.pretrain import PretrainConfig, pretrain
     pretrain(PretrainConfig(out=args.out, seed=args.seed, steps=args.steps, corpus_episodes=args.corpus_episodes,
-                            threads=args.threads, force=args.force, progress=args.progress))
+                            n_layer=args.n_layer, n_embd=args.n_embd, n_head=args.n_head, threads=args.threads,
+                            device=args.device, force=args.force, progress=args.progress))
     return 0
 
 
@@ -258,8 +264,8 @@ def run_imitate(args: argparse.Namespace) -> int:
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
                                              "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
-                                             "lr", "length_norm", "history", "journal", "expert", "alternatives", "seed", "threads", "force",
-                                             "progress")}
+                                             "lr", "length_norm", "history", "journal", "expert", "alternatives",
+                                             "seed", "threads", "device", "force", "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")
     imitate(ImitateConfig(model=model, **given))

@@ -79,6 +79,7 @@ class ImitateConfig:
         value_coef: weight of the value head's squared error (0 = the head is not trained).
         gamma: discount of the value targets (use the PPO run's).
         threads: torch CPU threads (None: torch's default).
+        device: torch device for the model ('cpu', 'cuda', ...); the saved model is the same kind.
         force: replace an existing ``out`` folder.
         progress: show a progress bar.
     """
@@ -106,11 +107,14 @@ class ImitateConfig:
     value_coef: float = 0.0
     gamma: float = 0.95
     threads: int | None = None
+    device: str = "cpu"
     force: bool = False
     progress: bool = True
 
     def __post_init__(self) -> None:
+        from agent.train_config import check_device
         from game.generator import MAX_DIFFICULTY
+        check_device(self.device)
         self.train_seeds = tuple(self.train_seeds)
         top = self.max_difficulty or self.difficulty
         if not 1 <= self.difficulty <= top <= MAX_DIFFICULTY:
@@ -403,7 +407,7 @@ def imitate(config: ImitateConfig) -> dict:
     start = time.time()
     policy = load_policy(config.model, length_norm=config.length_norm, history=config.history,
                          prompt_tokens=config.prompt_tokens, journal=config.journal, mode="choose",
-                         temperature=1.0)
+                         temperature=1.0).to(config.device)
     policy.model.eval()  # no dropout: the same function as when acting
     demos = solver_demos(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
@@ -439,7 +443,7 @@ def imitate(config: ImitateConfig) -> dict:
     meta = {"trained_on": {"difficulty": [config.difficulty, config.max_difficulty or config.difficulty],
                            "seeds": list(config.train_seeds)},
             "start_model": config.model, "imitation": {k: record[k] for k in ("walkthroughs", "train_states")}}
-    export_policy(policy, out, meta, {RECORD: record})
+    export_policy(policy.to("cpu"), out, meta, {RECORD: record})
     _say(f"imitate: wrote {out} in {record['seconds']:.0f} s")
     return record
 

@@ -58,6 +58,7 @@ class PretrainConfig:
         eval_docs: held-out documents scored per validation.
         val_share: share of worlds held out for validation.
         threads: torch CPU threads (None: torch's default).
+        device: torch device to train on ('cpu', 'cuda', ...); the saved model is the same kind.
         force: replace an existing ``out`` folder.
         progress: show a progress bar.
     """
@@ -81,10 +82,13 @@ class PretrainConfig:
     eval_docs: int = 256
     val_share: float = 0.05
     threads: int | None = None
+    device: str = "cpu"
     force: bool = False
     progress: bool = True
 
     def __post_init__(self) -> None:
+        from agent.train_config import check_device
+        check_device(self.device)
         for name in ("steps", "corpus_episodes", "n_layer", "n_embd", "n_head", "n_positions", "batch",
                      "eval_every", "eval_docs"):
             if getattr(self, name) < 1:
@@ -105,8 +109,12 @@ class PretrainConfig:
 
     def command_line(self) -> str:
         """The ``main.py pretrain`` command that makes this model."""
+        size = PretrainConfig.__dataclass_fields__
+        flags = "".join(f" --{k.replace('_', '-')} {getattr(self, k)}" for k in ("n_layer", "n_embd", "n_head")
+                        if getattr(self, k) != size[k].default)
         return (f"python main.py pretrain --out {self.out} --seed {self.seed} --steps {self.steps} "
-                f"--corpus-episodes {self.corpus_episodes}" + (f" --threads {self.threads}" if self.threads else ""))
+                f"--corpus-episodes {self.corpus_episodes}{flags}" + (f" --threads {self.threads}" if self.threads else "")
+                + (f" --device {self.device}" if self.device != "cpu" else ""))
 
 
 def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) -> dict:
@@ -127,6 +135,9 @@ def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) 
     # -- corpus and tokenizer -------------------------------------------------------------
     corpus = build_corpus(corpus_config or config.corpus_config())
     train_docs, val_docs = corpus.split(config.val_share)
+    if not train_docs or not val_docs:
+        raise LanternError(f"--corpus-episodes {config.corpus_episodes} is too few to split into training "
+                           f"and validation worlds; raise it (the default is 1200)")
     tokenizer = build_tokenizer(train_docs, config.vocab_size)
     train_rows = encode_rows(tokenizer, train_docs, config.n_positions)
     val_rows = encode_rows(tokenizer, val_docs, config.n_positions)
@@ -136,14 +147,14 @@ def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) 
          f"+ {data['val_tokens']} validation tokens ({data['seconds']:.0f}s)")
     # -- model --------------------------------------------------------------------------
     torch.manual_seed(config.seed)
-    model = new_model(config, tokenizer)
+    model = new_model(config, tokenizer).to(config.device)
     # -- train ----------------------------------------------------------------------------
     curve = train_lm(model, train_rows, val_rows[:config.eval_docs], config, tokenizer.pad_token_id)
     # -- save -----------------------------------------------------------------------------
     figures = {"parameters": sum(p.numel() for p in model.parameters()), "wall_seconds": round(time.time() - started, 1),
                "val_loss_initial": curve[0]["val_loss"], "val_loss": curve[-1]["val_loss"],
                "train_loss": curve[-1]["train_loss"], "curve": curve, "corpus": data}
-    save_model(model, tokenizer, out, config, figures)
+    save_model(model.cpu(), tokenizer, out, config, figures)
     _say(f"saved {out} ({figures['size_mb']:.1f} MB, {figures['parameters'] / 1e6:.2f}M parameters); "
          f"validation loss {figures['val_loss_initial']:.3f} -> {figures['val_loss']:.3f} "
          f"in {figures['wall_seconds'] / 60:.1f} min")
@@ -242,7 +253,7 @@ def make_optimizer(model, config: PretrainConfig) -> torch.optim.AdamW:
 
 def token_loss(model, rows: list[list[int]], pad: int) -> tuple[torch.Tensor, int]:
     """Summed next-token loss over the scored tokens of ``rows``, and how many were scored."""
-    ids, mask, labels = collate(rows, pad)
+    ids, mask, labels = (t.to(model.device) for t in collate(rows, pad))
     logits = model(input_ids=ids, attention_mask=mask).logits[:, :-1]  # [B, T-1, V]
     target = labels[:, 1:]                                              # [B, T-1]
     loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), target.reshape(-1),

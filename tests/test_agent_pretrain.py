@@ -124,3 +124,22 @@ def test_bad_config_is_one_clear_error(kwargs, message):
         PretrainConfig(**kwargs)
     with pytest.raises(LanternError, match="level_weights"):
         CorpusConfig(level_weights=(1, 1))
+
+
+def test_a_corpus_too_small_to_split_is_one_clear_error(capsys, tmp_path):
+    code = main.main(["pretrain", "--out", str(tmp_path / "m"), "--corpus-episodes", "20", "--no-progress"])
+    err = capsys.readouterr().err
+    assert code == 2 and "--corpus-episodes 20 is too few" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "m").exists()
+
+
+def test_the_recorded_command_names_a_model_size_other_than_the_default():
+    assert "--n-layer" not in PretrainConfig(out="m").command_line()
+    bigger = PretrainConfig(out="m", n_layer=6, n_embd=192, n_head=6, threads=1).command_line()
+    assert bigger.endswith("--n-layer 6 --n-embd 192 --n-head 6 --threads 1")
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="this machine has a GPU")
+def test_a_device_this_machine_lacks_is_refused():
+    with pytest.raises(LanternError, match="--device cuda: not available on this machine"):
+        PretrainConfig(out="m", device="cuda")
