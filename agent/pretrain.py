@@ -96,7 +96,7 @@ class PretrainConfig:
         if self.vocab_size < 300:
             raise LanternError(f"vocab-size must be at least 300 (256 bytes + merges), got {self.vocab_size}")
         if self.n_embd % self.n_head:
-            raise LanternError(f"n_embd ({self.n_embd}) must be a multiple of n_head ({self.n_head})")
+            raise LanternError(f"--n-embd ({self.n_embd}) must be a multiple of --n-head ({self.n_head})")
         if not self.lr > 0 or not 0 <= self.min_lr_ratio <= 1 or self.warmup < 0 or self.weight_decay < 0:
             raise LanternError("need lr > 0, 0 <= min_lr_ratio <= 1, warmup >= 0, weight_decay >= 0")
         if not 0 < self.val_share < 0.5:

@@ -117,7 +117,7 @@ def test_bad_arguments_exit_2(argv, capsys, tmp_path):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"n_embd": 30, "n_head": 4}, "multiple of n_head"), ({"vocab_size": 100}, "vocab-size"),
+    ({"n_embd": 30, "n_head": 4}, "multiple of --n-head"), ({"vocab_size": 100}, "vocab-size"),
     ({"val_share": 0.7}, "val_share"), ({"steps": 0}, "steps must be at least 1")])
 def test_bad_config_is_one_clear_error(kwargs, message):
     with pytest.raises(LanternError, match=message):
