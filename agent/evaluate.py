@@ -1,8 +1,10 @@
-"""Evaluate a policy against the random agent and the solver, on the same worlds.
+"""Evaluate a policy against the random agent, the guide and the solver, on the same worlds.
 
 For each world, the model plays ``episodes`` episodes (env seeds 0..K-1), the
-random agent ten times as many (it costs nothing and its figures are noisy), and
-the solver gives the optimal walkthrough. Reported per
+random agent ten times as many (it costs nothing and its figures are noisy), the
+guide plays as an agent that knows only what it has seen would (``game/guide.py``:
+the best any policy reading its journal can expect) and the solver gives the
+optimal walkthrough. Reported per
 agent: success rate, mean score, mean moves (commands issued), and mean moves
 divided by the solver's optimum over the won episodes.
 
@@ -53,7 +55,7 @@ class Outcome:
 
 def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = False, seed: int = 0,
              max_steps: int | None = None, batch: int = 32, label: str = "model") -> list[Row]:
-    """Rows for the model, the random agent and the solver over ``worlds`` x ``episodes``.
+    """Rows for the model, the random agent, the guide and the solver over ``worlds`` x ``episodes``.
 
     Args:
         policy: the LM policy.
@@ -83,9 +85,21 @@ def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = Fa
     # per episode: a shared stream makes the same choices in similar worlds.
     rand = [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, RandomNPC(f"{seed}/{k}/{r}"))
             for k, (w, opt, s) in enumerate(jobs) for r in range(RANDOM_REPEATS)]
+    guide = [_guided(LanternEnv(w, max_steps=max_steps), s, opt) for w, opt, s in jobs if opt is not None]
     solver = [Outcome(True, sol.score, sol.max_score, len(sol), len(sol)) for sol in solutions
               if sol is not None for _ in range(episodes)]
-    return [_row(label, model), _row("random", rand), _row("solver", solver)]
+    return [_row(label, model), _row("random", rand), _row("guide", guide), _row("solver", solver)]
+
+
+def _guided(env: LanternEnv, env_seed: int, optimal: int) -> Outcome:
+    from game.guide import guided_walkthrough
+    env.reset(seed=env_seed)
+    try:
+        steps, _ = guided_walkthrough(env)
+    except Unsolvable:
+        steps = []
+    info = env.info()
+    return Outcome(bool(info["won"]), int(info["score"]), int(info["max_score"]), len(steps), optimal)
 
 
 def _solve(world):

@@ -26,5 +26,8 @@ def test_eval_drives_the_whole_team_in_a_cooperative_world(model_dir):
     out = _play_team(LanternEnv(world, max_steps=6), 0, 15, Waiter())
     assert turns == ["player", "ada"] * 3 and out.moves == 6 and not out.won
     policy = load_policy(str(model_dir), length_norm="token")
-    model, rand, solver = evaluate(policy, [world], 2, seed=0, max_steps=8)
+    model, rand, guide, solver = evaluate(policy, [world], 2, seed=0, max_steps=8)
     assert model.episodes == 2 and rand.episodes == 20 and model.mean_moves == 8 and solver.mean_moves == 15
+    assert guide.episodes == 2 and guide.mean_moves == 8 and guide.success_rate == 0  # 8 moves cannot win
+    guide = evaluate(policy, [world], 1, seed=0)[2]
+    assert guide.success_rate == 1 and guide.mean_moves == 19  # four more than the solver, who knows the map
