@@ -7,7 +7,8 @@ The guide follows the solver's plan while the plan's next walk stays in rooms th
 acting actor has been in, and otherwise explores the way its journal reads: the
 first unexplored exit here, else the first step towards the nearest remembered room
 with one (breadth first, exits in the world's order, as ``Journal.first_steps``).
-So every command it gives can be inferred from what the actor has seen.
+So its walking can be inferred from what the actor has seen (which of the things in sight to
+use first is still the solver's choice: see ``optimal_alternatives`` for the ties).
 """
 
 from __future__ import annotations
