@@ -71,7 +71,7 @@ def test_cloning_puts_the_policy_on_the_expert_commands(model_dir, tmp_path):
     policy = load_policy(str(tmp_path / "bc"))
     assert policy.config.length_norm == "token"  # saved with the settings it was trained under
     seen = [generate(level, seed) for level, seed in sorted({d.world for d in solver_demos(cfg)})]
-    model, rand, _ = evaluate(policy, seen, 1, greedy=True, seed=0)
+    model, rand, *_ = evaluate(policy, seen, 1, greedy=True, seed=0)
     assert model.success_rate >= 0.85 and model.moves_over_optimal < 1.3, model
     assert rand.moves_over_optimal > 1.5  # chance plays the same worlds much longer
     meta = json.loads((tmp_path / "bc" / "lantern.json").read_text())

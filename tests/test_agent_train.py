@@ -28,7 +28,7 @@ def config(model_dir, out, **kw):
 
 def success(policy, episodes=48):
     world = generate(1, 0)
-    model, rand, _ = evaluate(policy, [world], episodes, greedy=False, seed=1, max_steps=6)
+    model, rand, *_ = evaluate(policy, [world], episodes, greedy=False, seed=1, max_steps=6)
     return model.success_rate, rand.success_rate
 
 
