@@ -251,10 +251,8 @@ def _ties(env: LanternEnv, actor: str, command: str, candidates: list[str]) -> t
 def expert_walkthrough(world, expert: str) -> list[tuple[str, str]]:
     """The expert's (actor id, command) walkthrough of ``world`` from its start."""
     if expert == "guide":
-        from game.guide import guided_walkthrough
-        env = LanternEnv(world)
-        env.reset(seed=0)
-        return guided_walkthrough(env)[0]
+        from game.guide import guided_game
+        return guided_game(world)[1]
     from game.solver import solve
     return list(solve(world).steps)
 

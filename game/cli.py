@@ -138,12 +138,10 @@ def run_solve(args: argparse.Namespace) -> int:
         return 1
     steps, score, extra = list(solution.steps), solution.score, {"nodes": solution.nodes}
     if args.guide:
-        from game.env import LanternEnv
-        from game.guide import guided_walkthrough
-        env = LanternEnv(world)
-        env.reset(seed=0)
-        steps, rewards = guided_walkthrough(env)
-        score, extra = int(sum(rewards)), {"optimal": len(solution), "won": bool(env.info()["won"])}
+        from game.guide import guided_game
+        env, steps, _ = guided_game(world)
+        info = env.info()
+        score, extra = int(info["score"]), {"optimal": len(solution), "won": bool(info["won"])}
     if args.json:
         print(json.dumps({"world": args.world, "solved": True, "length": len(steps), "score": score,
                           "max_score": solution.max_score, **extra,

@@ -50,6 +50,15 @@ def guided_walkthrough(env: LanternEnv, max_steps: int | None = None) -> tuple[l
     return played, rewards
 
 
+def guided_game(world, env_seed: int = 0, max_steps: int | None = None) -> tuple[LanternEnv, list[tuple[str, str]],
+                                                                               list[float]]:
+    """The guide's game of ``world`` from its start: the env where it ended, the steps and rewards."""
+    env = LanternEnv(world, max_steps=max_steps)
+    env.reset(seed=env_seed)
+    steps, rewards = guided_walkthrough(env)
+    return env, steps, rewards
+
+
 def guided_step(env: LanternEnv, plan: list[tuple[str, str]]) -> tuple[str, str]:
     """The guide's next (actor id, command), given an optimal plan from the current state."""
     actor_id, command = plan[0]
@@ -125,4 +134,5 @@ def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidate
     return out
 
 
-__all__ = ["Unsolvable", "explore_command", "guided_step", "guided_walkthrough", "optimal_alternatives"]
+__all__ = ["Unsolvable", "explore_command", "guided_game", "guided_step", "guided_walkthrough",
+           "optimal_alternatives"]
