@@ -151,13 +151,16 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--bundled", type=int, default=0, metavar="N",
                    help="add each bundled world's walkthrough N times to the training states (0)")
     i.add_argument("--batch", type=positive_int, default=16, metavar="N", help="states per step (16)")
-    i.add_argument("--lr", type=float, default=3e-4, metavar="X", help="peak learning rate (3e-4)")
+    i.add_argument("--lr", type=float, default=3e-4, metavar="X", help="Adam learning rate (3e-4)")
     i.add_argument("--length-norm", choices=("none", "token", "word"), default="token",
                    help="choose-mode score normalisation, kept for train/eval (token)")
     i.add_argument("--history", type=int, default=4, metavar="N", help="earlier moves in the prompt (4)")
     i.add_argument("--journal", action="store_true",
                    help="show the model its journal (rooms, exits, where it saw things) in the prompt; "
                         "saved with the model, so train, eval and play keep it")
+    i.add_argument("--choice-head", action="store_true",
+                   help="add a learned score of each whole command (a linear head on its last hidden state) "
+                        "to the LM's per-token score; saved with the model")
     i.add_argument("--expert", choices=("solver", "guide"), default="solver",
                    help="who labels the states: the solver (optimal, sees the whole map) or the guide "
                         "(the solver's plan where the model could know it, else the journal's nearest "
@@ -264,7 +267,7 @@ def run_imitate(args: argparse.Namespace) -> int:
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
                                              "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
-                                             "lr", "length_norm", "history", "journal", "expert", "alternatives",
+                                             "lr", "length_norm", "history", "journal", "choice_head", "expert", "alternatives",
                                              "seed", "threads", "device", "force", "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")

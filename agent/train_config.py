@@ -160,8 +160,9 @@ class TrainConfig:
 
     def policy_overrides(self) -> dict:
         """The policy settings this run imposes on the model it loads (the journal setting
-        is the starting model's unless given)."""
+        is the starting model's unless given; a choice head is always the starting model's)."""
         settings = asdict(self.policy_config())
+        del settings["choice_head"]
         if self.journal is None:
             del settings["journal"]
         return settings
