@@ -76,14 +76,15 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
             ("--target-kl", float, "PPO: stop epochs above this approx KL (0.05)"),
             ("--max-grad-norm", float, "gradient clipping (1.0)"),
             ("--temperature", float, "policy temperature (1.0)"), ("--top-k", int, "generate: top-k (0 = off)"),
-            ("--prompt-tokens", positive_int, "prompt token budget (384)"),
-            ("--history", int, "earlier (observation, command) pairs in the prompt (4)")):
+            ("--prompt-tokens", positive_int, "prompt token budget (default: as the starting model; 384)"),
+            ("--history", int, "earlier (observation, command) pairs in the prompt (default: as the starting "
+                               "model; 4)")):
         hp.add_argument(flag, type=kind, metavar="X", help=text)
     hp.add_argument("--journal", action=argparse.BooleanOptionalAction, default=None,
                     help="show the NPC its journal (rooms, exits, where it saw things) in the prompt "
                          "(default: as the starting model)")
     hp.add_argument("--baseline", choices=("value", "group", "none"), help="REINFORCE baseline (value)")
-    hp.add_argument("--length-norm", choices=("none", "token", "word"), help="choose-mode score normalisation (none)")
+    hp.add_argument("--length-norm", choices=("none", "token", "word"), help="choose-mode score normalisation (default: as the starting model; none)")
     hp.add_argument("--no-normalize-advantages", dest="normalize_advantages", action="store_false", default=None,
                     help="keep raw advantages")
     t.set_defaults(run=run_train)

@@ -64,12 +64,13 @@ class TrainConfig:
         max_grad_norm: gradient clipping norm.
         checkpoint_every: updates between checkpoints.
         record_every: updates between saved episodes (0 = never).
-        length_norm: choose-mode score normalisation ('none', 'token', 'word').
+        length_norm: choose-mode score normalisation ('none', 'token', 'word'; None: as
+            the starting model, as are prompt_tokens, history and journal).
         temperature: policy temperature.
         top_k: generate-mode top-k (0 = off).
         prompt_tokens: prompt token budget.
         history: earlier (observation, command) pairs in the prompt.
-        journal: the prompt carries the actor's journal (None: as the starting model).
+        journal: the prompt carries the actor's journal.
         progress: show a progress bar.
         device: torch device for the model ('cpu', 'cuda', 'cuda:1', 'mps').
         export: when the run ends, also write the final policy (no optimizer) to this
@@ -109,11 +110,11 @@ class TrainConfig:
     max_grad_norm: float = 1.0
     checkpoint_every: int = 10
     record_every: int = 10
-    length_norm: str = "none"
+    length_norm: str | None = None
     temperature: float = 1.0
     top_k: int = 0
-    prompt_tokens: int = 384
-    history: int = 4
+    prompt_tokens: int | None = None
+    history: int | None = None
     journal: bool | None = None
     progress: bool = True
     device: str = "cpu"
@@ -154,18 +155,16 @@ class TrainConfig:
         check_device(self.device)
 
     def policy_config(self) -> PolicyConfig:
-        return PolicyConfig(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature,
-                            top_k=self.top_k, prompt_tokens=self.prompt_tokens, history=self.history,
-                            journal=bool(self.journal))
+        """These settings over PolicyConfig's defaults (validates them)."""
+        return PolicyConfig(**self.policy_overrides())
 
     def policy_overrides(self) -> dict:
-        """The policy settings this run imposes on the model it loads (the journal setting
-        is the starting model's unless given; a choice head is always the starting model's)."""
-        settings = asdict(self.policy_config())
-        del settings["choice_head"]
-        if self.journal is None:
-            del settings["journal"]
-        return settings
+        """The policy settings this run imposes on the model it loads: the prompt's layout and
+        the score's normalisation are the starting model's unless given (it was trained with
+        them), and a choice head is always the starting model's."""
+        given = dict(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature, top_k=self.top_k,
+                     prompt_tokens=self.prompt_tokens, history=self.history, journal=self.journal)
+        return {k: v for k, v in given.items() if v is not None}
 
     @classmethod
     def from_json(cls, data: dict) -> TrainConfig:

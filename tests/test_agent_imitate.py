@@ -259,3 +259,17 @@ def test_a_choice_head_is_trained_saved_and_kept_by_train(model_dir, tmp_path):
     again = load_policy(str(tmp_path / "h"), **run.policy_overrides())
     assert torch.equal(again.choice_head.weight, saved.choice_head.weight)  # PPO starts from the same head
     assert load_policy(str(model_dir)).choice_head is None  # a model saved without one: none
+
+
+def test_train_keeps_the_prompt_and_score_the_model_was_imitated_with(model_dir, tmp_path):
+    from agent.train_config import TrainConfig
+    imitate(config(model_dir, tmp_path / "bc", worlds=2, epochs=1, history=1, length_norm="word"))
+    run = TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1)
+    kept = load_policy(str(tmp_path / "bc"), **run.policy_overrides()).config
+    assert (kept.history, kept.length_norm, kept.prompt_tokens) == (1, "word", 384)
+    given = TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1, history=3,
+                        length_norm="none")
+    changed = load_policy(str(tmp_path / "bc"), **given.policy_overrides()).config
+    assert (changed.history, changed.length_norm) == (3, "none")
+    with pytest.raises(LanternError, match="length_norm must be one of"):
+        TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1, length_norm="bytes")
