@@ -1,9 +1,8 @@
 """Saving and loading policies and training state: safetensors + JSON, never pickle.
 
 A policy folder is a Hugging Face model folder (``config.json``,
-``model.safetensors``, tokenizer files) plus ``value_head.safetensors``,
-``choice_head.safetensors`` when the policy has one, and ``lantern.json`` (policy
-settings and where it was trained). A training
+``model.safetensors``, tokenizer files) plus ``value_head.safetensors`` and
+``lantern.json`` (policy settings and where it was trained). A training
 checkpoint adds ``optimizer.safetensors`` (Adam moments), ``rng.safetensors``
 (the sampling generator) and ``trainer.json`` (config, counters, optimizer
 hyper-parameters). Each is written to a temporary folder and renamed into place;
@@ -28,7 +27,6 @@ from game.cli import write_atomic
 from game.errors import LanternError
 
 VALUE_HEAD = "value_head.safetensors"
-CHOICE_HEAD = "choice_head.safetensors"
 POLICY_META = "lantern.json"
 OPTIMIZER = "optimizer.safetensors"
 RNG = "rng.safetensors"
@@ -39,32 +37,26 @@ KEEP = 2  # checkpoints kept in a run folder
 def load_policy(name: str, **overrides) -> LMPolicy:
     """Load a policy from a model folder, run folder or hub id.
 
-    The heads and policy settings are read when the folder has them (otherwise
-    fresh heads: a new choice head scores zero); ``overrides`` replace PolicyConfig fields.
+    The value head and policy settings are read when the folder has them
+    (otherwise a fresh head); ``overrides`` replace PolicyConfig fields.
 
     Raises:
-        LanternError: unreadable model, or a head of the wrong shape.
+        LanternError: unreadable model, or a value head of the wrong shape.
     """
     model, tokenizer = load_lm(name)
     where = resolve_model(name)
     meta = read_meta(where) if isinstance(where, Path) else {}
     saved = {f.name: meta["policy"][f.name] for f in fields(PolicyConfig) if f.name in meta.get("policy", {})}
     policy = LMPolicy(model, tokenizer, PolicyConfig(**{**saved, **overrides}))
-    if isinstance(where, Path):
-        for file, head in ((VALUE_HEAD, policy.value_head), (CHOICE_HEAD, policy.choice_head)):
-            if head is not None and (where / file).is_file():
-                _load_head(head, where / file)
+    if isinstance(where, Path) and (where / VALUE_HEAD).is_file():
+        state = _read_tensors(where / VALUE_HEAD)
+        expected = {k: tuple(v.shape) for k, v in policy.value_head.state_dict().items()}
+        got = {k: tuple(v.shape) for k, v in state.items()}
+        if got != expected:
+            raise LanternError(f"{where / VALUE_HEAD}: value head shapes {got} do not fit this model "
+                               f"({expected}); the checkpoint is from another architecture")
+        policy.value_head.load_state_dict(state)
     return policy
-
-
-def _load_head(head: torch.nn.Module, path: Path) -> None:
-    state = _read_tensors(path)
-    expected = {k: tuple(v.shape) for k, v in head.state_dict().items()}
-    got = {k: tuple(v.shape) for k, v in state.items()}
-    if got != expected:
-        raise LanternError(f"{path}: head shapes {got} do not fit this model "
-                           f"({expected}); the checkpoint is from another architecture")
-    head.load_state_dict(state)
 
 
 def read_meta(folder: Path) -> dict:
@@ -86,9 +78,7 @@ def save_policy(policy: LMPolicy, folder: Path, meta: dict) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     policy.model.save_pretrained(folder, safe_serialization=True)
     policy.tokenizer.save_pretrained(folder)
-    for file, head in ((VALUE_HEAD, policy.value_head), (CHOICE_HEAD, policy.choice_head)):
-        if head is not None:
-            save_file({k: v.contiguous() for k, v in head.state_dict().items()}, str(folder / file))
+    save_file({k: v.contiguous() for k, v in policy.value_head.state_dict().items()}, str(folder / VALUE_HEAD))
     body = {"policy": asdict(policy.config), **meta}
     (folder / POLICY_META).write_text(json.dumps(body, indent=1), encoding="utf-8")
 

@@ -84,7 +84,8 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
                     help="show the NPC its journal (rooms, exits, where it saw things) in the prompt "
                          "(default: as the starting model)")
     hp.add_argument("--baseline", choices=("value", "group", "none"), help="REINFORCE baseline (value)")
-    hp.add_argument("--length-norm", choices=("none", "token", "word"), help="choose-mode score normalisation (default: as the starting model; none)")
+    hp.add_argument("--length-norm", choices=("none", "token", "word"),
+                    help="choose-mode score normalisation (default: as the starting model; none)")
     hp.add_argument("--no-normalize-advantages", dest="normalize_advantages", action="store_false", default=None,
                     help="keep raw advantages")
     t.set_defaults(run=run_train)
@@ -159,9 +160,6 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--journal", action="store_true",
                    help="show the model its journal (rooms, exits, where it saw things) in the prompt; "
                         "saved with the model, so train, eval and play keep it")
-    i.add_argument("--choice-head", action="store_true",
-                   help="add a learned score of each whole command (a linear head on its last hidden state) "
-                        "to the LM's per-token score; saved with the model")
     i.add_argument("--expert", choices=("solver", "guide"), default="solver",
                    help="who labels the states: the solver (optimal, sees the whole map) or the guide "
                         "(the solver's plan where the model could know it, else the journal's nearest "
@@ -268,7 +266,7 @@ def run_imitate(args: argparse.Namespace) -> int:
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
                                              "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
-                                             "lr", "length_norm", "history", "journal", "choice_head", "expert", "alternatives",
+                                             "lr", "length_norm", "history", "journal", "expert", "alternatives",
                                              "seed", "threads", "device", "force", "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")

@@ -71,7 +71,6 @@ class ImitateConfig:
         seed: world choice, shuffling and initialisation.
         length_norm, history, prompt_tokens: the policy settings it is trained (and saved) with.
         journal: the prompt carries the actor's journal (saved with the model).
-        choice_head: give the policy a choice head (``agent/policy.py``) if its model has none.
         alternatives: also teach every other non-walking command that starts an optimal
             walkthrough from a state (the solver's tie-breaks), on generated worlds.
         expert: who labels the states: ``solver`` (optimal, sees the whole map) or ``guide``
@@ -103,7 +102,6 @@ class ImitateConfig:
     history: int = 4
     prompt_tokens: int = 384
     journal: bool = False
-    choice_head: bool = False
     expert: str = "solver"
     alternatives: bool = False
     value_coef: float = 0.0
@@ -405,10 +403,9 @@ def imitate(config: ImitateConfig) -> dict:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)
     start = time.time()
-    head = {"choice_head": True} if config.choice_head else {}  # else: as the starting model
     policy = load_policy(config.model, length_norm=config.length_norm, history=config.history,
                          prompt_tokens=config.prompt_tokens, journal=config.journal, mode="choose",
-                         temperature=1.0, **head).to(config.device)
+                         temperature=1.0).to(config.device)
     policy.model.eval()  # no dropout: the same function as when acting
     demos = solver_demos(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)

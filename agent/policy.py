@@ -6,11 +6,6 @@ choose:   pi(a|s) = softmax_a( score(a) / temperature ), where score(a) is the L
 generate: sample tokens until a newline or EOS; log pi(a|s) = sum of the token
           log-probabilities of the tempered distribution.
 V(s) is a linear head on the LM's last hidden state at the prompt's last token.
-With ``choice_head`` on, a second linear head reads the hidden state at each candidate's
-last token (the newline, which has seen the prompt and the whole command) and adds its
-output to the choose-mode score. It starts at zero, so a model gains it unchanged; it
-lets training judge a command as a whole (is this the thing the to-do names?) instead of
-only through the likelihood of its words, which favours long, easily copied names.
 
 All candidates of all environments are scored together, three ways with the same
 numbers (``method``):
@@ -54,8 +49,6 @@ class PolicyConfig:
         history: most earlier (observation, command) pairs in the prompt.
         journal: the prompt carries the actor's journal (``info["notes"]``: what is
             here, unexplored exits, what it saw elsewhere and the first step there).
-        choice_head: choose mode adds a learned linear score of each candidate's last
-            hidden state (see the module docstring); unused in generate mode.
     """
 
     mode: str = "choose"
@@ -66,7 +59,6 @@ class PolicyConfig:
     prompt_tokens: int = 384
     history: int = 4
     journal: bool = False
-    choice_head: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -133,12 +125,6 @@ class LMPolicy(nn.Module):
         nn.init.normal_(self.value_head.weight, std=0.01)
         nn.init.zeros_(self.value_head.bias)
         self.value_head.to(next(model.parameters()).dtype)
-        self.choice_head: nn.Linear | None = None
-        if self.config.choice_head:
-            self.choice_head = nn.Linear(hidden, 1)
-            nn.init.zeros_(self.choice_head.weight)
-            nn.init.zeros_(self.choice_head.bias)
-            self.choice_head.to(next(model.parameters()).dtype)
         limit = getattr(model.config, "n_positions", None) or getattr(model.config, "max_position_embeddings", None)
         self.max_positions: int | None = limit
         budget = self.config.prompt_tokens
@@ -194,9 +180,8 @@ class LMPolicy(nn.Module):
             with_entropy: also return each position's vocabulary entropy.
 
         Returns:
-            ``(token_logp [M, C], token_mask [M, C], values [N], entropy [M, C], choice [M])``
-            (entropy is zeros unless asked for; choice is the choice head's score of each
-            continuation, zeros without the head).
+            ``(token_logp [M, C], token_mask [M, C], values [N], entropy [M, C])``
+            (entropy is zeros unless asked for).
         """
         dev = self.device
         longest = max(map(len, seqs))
@@ -207,11 +192,11 @@ class LMPolicy(nn.Module):
         owner_t = torch.tensor(owner, dtype=torch.long, device=dev)
         plen = torch.tensor([len(p) for p in prompts], device=dev)        # [N]
         if method == "packed" and self._packs():
-            logits, last_hidden, seq_hidden = self._packed_logits(prompts, seqs, owner_t, plen)
+            logits, last_hidden = self._packed_logits(prompts, seqs, owner_t, plen)
         elif method == "full":
-            logits, last_hidden, seq_hidden = self._full_logits(prompts, seqs, owner_t, plen)
+            logits, last_hidden = self._full_logits(prompts, seqs, owner_t, plen)
         else:
-            logits, last_hidden, seq_hidden = self._cached_logits(prompts, seq_ids, seq_mask, owner_t, plen)
+            logits, last_hidden = self._cached_logits(prompts, seq_ids, seq_mask, owner_t, plen)
         logits = logits.float() / self._token_temperature()                 # [M, C, V]
         log_z = torch.logsumexp(logits, -1)
         token_logp = (logits.gather(-1, seq_ids[..., None])[..., 0] - log_z) * seq_mask
@@ -220,23 +205,13 @@ class LMPolicy(nn.Module):
             logp_all = logits - log_z[..., None]
             entropy = -(logp_all.exp() * logp_all).sum(-1) * seq_mask
         values = self.value_head(last_hidden).squeeze(-1).float()             # [N]
-        choice = (self.choice_head(seq_hidden).squeeze(-1).float() if seq_hidden is not None
-                  else torch.zeros(len(seqs), device=dev))                    # [M]
-        return token_logp, seq_mask, values, entropy, choice
-
-    @property
-    def _judges(self) -> bool:
-        """Whether scoring needs each candidate's last hidden state (the choice head's input)."""
-        return self.choice_head is not None and self.config.mode == "choose"
+        return token_logp, seq_mask, values, entropy
 
     def _token_temperature(self) -> float:
         return self.config.temperature if self.config.mode == "generate" else 1.0
 
-    def _full_logits(self, prompts, seqs, owner_t, plen) -> tuple[Tensor, Tensor, Tensor | None]:
-        """Run each (prompt + continuation) row in full; slice the continuation's logits.
-
-        Returns (logits [M, C, V], hidden at each prompt's last token [N, H], hidden at each
-        continuation's last token [M, H] or None when no head reads it); so do the others."""
+    def _full_logits(self, prompts, seqs, owner_t, plen) -> tuple[Tensor, Tensor]:
+        """Run each (prompt + continuation) row in full; slice the continuation's logits."""
         rows = [prompts[i] + s for i, s in zip(owner_t.tolist(), seqs)]
         ids, mask = _pad(rows, self.tokenizer.pad_token_id, self.device)       # [M, L]
         out = self.model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
@@ -249,38 +224,26 @@ class LMPolicy(nn.Module):
             first.setdefault(i, m)
         rows_of_prompt = torch.tensor([first[i] for i in range(len(prompts))], device=ids.device)
         hidden = out.hidden_states[-1][rows_of_prompt, plen - 1]                # [N, H]
-        seq_hidden = None
-        if self._judges:
-            ends = plen[owner_t] + torch.tensor([len(q) for q in seqs], device=ids.device) - 1
-            seq_hidden = out.hidden_states[-1][torch.arange(len(seqs), device=ids.device), ends]
-        return logits, hidden, seq_hidden
+        return logits, hidden
 
-    def _cached_logits(self, prompts, seq_ids, seq_mask, owner_t, plen) -> tuple[Tensor, Tensor, Tensor | None]:
+    def _cached_logits(self, prompts, seq_ids, seq_mask, owner_t, plen) -> tuple[Tensor, Tensor]:
         """Encode prompts once; continue each candidate from its prompt's KV cache."""
         dev = self.device
         p_mask, _, last_logits, hidden, out = self._prompt_forward(prompts, use_cache=True)
         first = last_logits[owner_t][:, None]                                   # [M, 1, V]
-        judge = self._judges
-        if seq_ids.shape[1] == 1 and not judge:
-            return first, hidden, None
+        if seq_ids.shape[1] == 1:
+            return first, hidden
         cache = self._cache_of(out)
         cache.reorder_cache(owner_t)                                            # [M, ...]
-        upto = seq_ids.shape[1] if judge else seq_ids.shape[1] - 1               # the head reads the last token too
-        inputs = seq_ids[:, :upto]                                              # [M, upto]
-        mask = torch.cat([p_mask[owner_t], seq_mask[:, :upto]], 1)              # [M, P + upto]
+        inputs = seq_ids[:, :-1]                                                # [M, C-1]
+        mask = torch.cat([p_mask[owner_t], seq_mask[:, :-1]], 1)                # [M, P + C-1]
         positions = plen[owner_t][:, None] + torch.arange(inputs.shape[1], device=dev)
-        out = self.model(input_ids=inputs, attention_mask=mask, position_ids=positions,
-                         use_cache=True, output_hidden_states=judge, **{self._cache_kw: cache})
-        rest = out.logits[:, :seq_ids.shape[1] - 1]                             # [M, C-1, V]
-        seq_hidden = None
-        if judge:
-            rows = torch.arange(seq_ids.shape[0], device=dev)
-            seq_hidden = out.hidden_states[-1][rows, seq_mask.sum(1) - 1]       # [M, H]
-        return torch.cat([first, rest], 1), hidden, seq_hidden
+        rest = self.model(input_ids=inputs, attention_mask=mask, position_ids=positions,
+                          use_cache=True, **{self._cache_kw: cache}).logits         # [M, C-1, V]
+        return torch.cat([first, rest], 1), hidden
 
-    def _packed_logits(self, prompts, seqs, owner_t, plen) -> tuple[Tensor, Tensor, Tensor | None]:
-        """One row per prompt: the prompt, then each continuation minus its last token
-        (whole, when the choice head reads the hidden state there).
+    def _packed_logits(self, prompts, seqs, owner_t, plen) -> tuple[Tensor, Tensor]:
+        """One row per prompt: the prompt, then each continuation minus its last token.
 
         Rows are left-padded so that every row's candidates sit at the end, and the
         LM head runs only on that tail (``logits_to_keep``).
@@ -290,12 +253,11 @@ class LMPolicy(nn.Module):
         segment = [[-1] * len(p) for p in prompts]                              # -1: prompt
         positions = [list(range(len(p))) for p in prompts]
         where = []                                                              # (row, start in row) per seq
-        drop = 0 if self._judges else 1
         for m, (i, seq) in enumerate(zip(owner_t.tolist(), seqs)):
             where.append((i, len(rows[i])))
-            rows[i] += seq[:len(seq) - drop]
-            segment[i] += [m] * (len(seq) - drop)
-            positions[i] += range(len(prompts[i]), len(prompts[i]) + len(seq) - drop)
+            rows[i] += seq[:-1]
+            segment[i] += [m] * (len(seq) - 1)
+            positions[i] += range(len(prompts[i]), len(prompts[i]) + len(seq) - 1)
         width = max(map(len, rows))
         offset = [width - len(r) for r in rows]                                 # left padding per row
         ids = torch.full((len(rows), width), self.tokenizer.pad_token_id, dtype=torch.long)
@@ -322,11 +284,7 @@ class LMPolicy(nn.Module):
         at = torch.where(k == 0, last[row_t, None], start[:, None] + k - 1).clamp(max=width - 1)  # [M, C]
         logits = out.logits[row_t[:, None].to(dev), (at - skip).clamp(min=0).to(dev)]            # [M, C, V]
         hidden = out.hidden_states[-1][torch.arange(len(prompts), device=dev), last.to(dev)]
-        seq_hidden = None
-        if drop == 0:
-            ends = start + torch.tensor([len(q) for q in seqs]) - 1
-            seq_hidden = out.hidden_states[-1][row_t.to(dev), ends.to(dev)]     # [M, H]
-        return logits, hidden, seq_hidden
+        return logits, hidden
 
     def _packs(self) -> bool:
         """Whether this model honours a 4-D attention mask (checked once against 'full')."""
@@ -336,8 +294,8 @@ class LMPolicy(nn.Module):
             plen = torch.tensor([3], device=self.device)
             try:
                 with torch.no_grad():
-                    a, _, _ = self._packed_logits(probe_prompts, probe, owner, plen)
-                    b, _, _ = self._full_logits(probe_prompts, probe, owner, plen)
+                    a, _ = self._packed_logits(probe_prompts, probe, owner, plen)
+                    b, _ = self._full_logits(probe_prompts, probe, owner, plen)
                 self._packed_ok = bool(torch.allclose(a[0, :2], b[0, :2], atol=1e-4)
                                        and torch.allclose(a[1], b[1], atol=1e-4))
             except (RuntimeError, ValueError, TypeError):
@@ -358,7 +316,7 @@ class LMPolicy(nn.Module):
         owner = [i for i, cands in enumerate(candidates) for _ in cands]
         flat = [c for cands in candidates for c in cands]
         generate = self.config.mode == "generate"
-        tok_logp, tok_mask, values, tok_ent, choice = self.token_logprobs(
+        tok_logp, tok_mask, values, tok_ent = self.token_logprobs(
             prompts, flat, owner, method=method, with_entropy=generate)
         seq_logp = tok_logp.sum(1)                                              # [M]
         counts = [len(c) for c in candidates]
@@ -371,7 +329,7 @@ class LMPolicy(nn.Module):
             logp = torch.zeros(n, a, device=seq_logp.device).index_put((owner_t, index), seq_logp)
             entropy = tok_ent.sum(1) / tok_mask.sum(1)
             return Scored(logp, valid, values, entropy)
-        scores = seq_logp / self._length(tok_mask, words) + choice
+        scores = seq_logp / self._length(tok_mask, words)
         scores = scores / self.config.temperature
         grid = torch.full((n, a), float("-inf"), device=seq_logp.device).index_put((owner_t, index), scores)
         logp = torch.log_softmax(grid, -1).masked_fill(valid == 0, 0.0)         # [N, A]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 from agent.policy import PolicyConfig
 from agent.worlds import check_train_seeds
@@ -161,7 +161,7 @@ class TrainConfig:
     def policy_overrides(self) -> dict:
         """The policy settings this run imposes on the model it loads: the prompt's layout and
         the score's normalisation are the starting model's unless given (it was trained with
-        them), and a choice head is always the starting model's."""
+        them)."""
         given = dict(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature, top_k=self.top_k,
                      prompt_tokens=self.prompt_tokens, history=self.history, journal=self.journal)
         return {k: v for k, v in given.items() if v is not None}

@@ -247,20 +247,6 @@ def test_the_journal_setting_travels_with_the_model(model_dir, tmp_path):
     assert not load_policy(str(tmp_path / "bc"), **runs[False].policy_overrides()).config.journal  # --no-journal
 
 
-def test_a_choice_head_is_trained_saved_and_kept_by_train(model_dir, tmp_path):
-    from agent.train_config import TrainConfig
-    torch.manual_seed(0)
-    record = imitate(config(model_dir, tmp_path / "h", epochs=3, choice_head=True))
-    assert record["epochs"][-1]["train_loss"] < 0.8 * record["epochs"][1]["train_loss"], record["epochs"]
-    assert (tmp_path / "h" / "choice_head.safetensors").is_file()
-    saved = load_policy(str(tmp_path / "h"))
-    assert saved.config.choice_head and saved.choice_head.weight.abs().sum() > 0  # learned, not the zero start
-    run = TrainConfig(model=str(tmp_path / "h"), out=str(tmp_path / "run"), difficulty=1)
-    again = load_policy(str(tmp_path / "h"), **run.policy_overrides())
-    assert torch.equal(again.choice_head.weight, saved.choice_head.weight)  # PPO starts from the same head
-    assert load_policy(str(model_dir)).choice_head is None  # a model saved without one: none
-
-
 def test_train_keeps_the_prompt_and_score_the_model_was_imitated_with(model_dir, tmp_path):
     from agent.train_config import TrainConfig
     imitate(config(model_dir, tmp_path / "bc", worlds=2, epochs=1, history=1, length_norm="word"))

@@ -59,7 +59,7 @@ def test_length_normalisation_is_the_documented_formula(model_dir):
     views, cands = states(1)
     prompts = policy.encode_views(views)
     ids, words = policy.encode_candidates(cands)
-    tok_logp, tok_mask, _, _, _ = policy.token_logprobs(prompts, ids[0], [0] * len(ids[0]))
+    tok_logp, tok_mask, _, _ = policy.token_logprobs(prompts, ids[0], [0] * len(ids[0]))
     expected = torch.log_softmax(tok_logp.sum(1) / tok_mask.sum(1), 0)
     got = policy.score(prompts, ids, words).logp[0]
     assert torch.allclose(got, expected, atol=1e-6)
@@ -146,34 +146,3 @@ def test_chat_template_is_used_when_the_tokenizer_has_one(model_dir):
     assert text.startswith("<system>") and text.endswith("<assistant>") and len(ids) <= 200
     assert "obs 9" in text and "obs 0" not in text
     assert builder.command_text("go north") == "go north\n"
-
-
-def test_a_choice_head_starts_silent_and_scores_the_same_every_way(model_dir):
-    plain = load_policy(str(model_dir), length_norm="token")
-    headed = load_policy(str(model_dir), length_norm="token", choice_head=True)
-    views, cands = states()
-    prompts = plain.encode_views(views)
-    ids, words = plain.encode_candidates(cands)
-    base = plain.score(prompts, ids, words)
-    assert torch.allclose(headed.score(prompts, ids, words).logp, base.logp, atol=1e-6)  # zero at the start
-    torch.manual_seed(1)
-    torch.nn.init.normal_(headed.choice_head.weight, std=0.5)
-    cached = headed.score(prompts, ids, words)
-    assert not torch.allclose(cached.logp, base.logp, atol=1e-2)  # the head moves the distribution
-    for method in ("full", "packed"):
-        other = headed.score(prompts, ids, words, method=method)
-        assert torch.allclose(other.logp, cached.logp, atol=1e-5), method
-    # exactly the LM's per-token mean plus the head's reading of each command's last hidden state
-    i = 1
-    rows = [prompts[i] + c for c in ids[i]]
-    with torch.no_grad():
-        extra = []
-        for row, c in zip(rows, ids[i]):
-            out = headed.model(input_ids=torch.tensor([row]), output_hidden_states=True)
-            logp = torch.log_softmax(out.logits[0, len(prompts[i]) - 1:-1], -1)
-            mean = logp.gather(1, torch.tensor(c)[:, None]).mean()
-            extra.append(mean + headed.choice_head(out.hidden_states[-1][0, -1]).squeeze())
-    expected = torch.log_softmax(torch.stack(extra), 0)
-    assert torch.allclose(cached.logp[i, :len(ids[i])], expected, atol=1e-4)
-    cached.logp[cached.valid.bool()].sum().backward()
-    assert headed.choice_head.weight.grad.abs().sum() > 0
