@@ -72,11 +72,11 @@ def run_bench(args: argparse.Namespace) -> int:
         from game.bench import bench_engine
         return bench_engine(args)
     try:
-        from agent.bench import bench_npc, bench_train
+        from agent.bench import bench_imitate, bench_npc, bench_train
     except ModuleNotFoundError as exc:
         raise LanternError(f"bench {args.target} needs the agent's packages ({exc.name} is missing); "
                            f"run pip install -r requirements.txt") from None
-    return bench_npc(args) if args.target == "npc" else bench_train(args)
+    return {"npc": bench_npc, "imitate": bench_imitate}.get(args.target, bench_train)(args)
 
 
 def register_composite(sub: argparse._SubParsersAction) -> None:
@@ -106,16 +106,19 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(run=run_replay)
     b = sub.add_parser("bench", help="measure speed: engine steps/s, training throughput, NPC choice time",
                        description="Print benchmark figures as JSON.")
-    b.add_argument("target", choices=("engine", "train", "npc"), help="what to measure")
+    b.add_argument("target", choices=("engine", "train", "npc", "imitate"), help="what to measure")
     b.add_argument("--seconds", type=positive_float, default=3.0, help="how long to measure each figure")
     b.add_argument("--seed", type=int, default=0, help="seed for worlds and agents")
     b.add_argument("--difficulty", type=difficulty, default=None,
                    help="world difficulty (default: 10-room benchmark worlds)")
-    b.add_argument("--model", metavar="M", help="model for bench train (default: a small local GPT-2) or bench npc "
-                                                 "(default: the bundled NPC)")
+    b.add_argument("--model", metavar="M", help="model for bench train (default: a small local GPT-2), bench npc "
+                                                 "(default: the bundled NPC) or bench imitate (the bundled base)")
     b.add_argument("--world", metavar="PATH", help="world for bench npc (default assets/worlds/manor.toml)")
     b.add_argument("--envs", type=positive_int, default=8, help="parallel environments (bench train)")
-    b.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (bench train; bench npc: 1)")
+    b.add_argument("--threads", type=positive_int, metavar="N",
+                   help="torch CPU threads (bench train; bench npc and bench imitate: 1)")
+    b.add_argument("--history", type=int, nargs="+", default=[4, 1], metavar="N",
+                   help="bench imitate: prompt history lengths to compare (default 4 1)")
     b.set_defaults(run=run_bench)
 
 

@@ -1,5 +1,6 @@
 """``python main.py bench train``: how fast the RL loop runs, and how close to the hardware;
-``python main.py bench npc``: how long the NPC takes to choose a command in play.
+``python main.py bench npc``: how long the NPC takes to choose a command in play;
+``python main.py bench imitate``: imitation-training states/s at each prompt history length.
 
 Prints JSON with: rollout steps/s (acting in N envs), update steps/s (one REINFORCE
 gradient pass over the rollout's transitions), the model's achieved FLOP/s in both
@@ -95,6 +96,54 @@ def bench_npc(args) -> int:
     print(json.dumps({"model": name, "world": world, "threads": torch.get_num_threads(), "choices": len(ms),
                       "median_ms": round(statistics.median(ms), 2), "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 2),
                       "max_ms": round(ms[-1], 2), "mean_candidates": round(sum(candidates) / len(candidates), 1)}))
+    return 0
+
+
+def bench_imitate(args) -> int:
+    """Imitation-training throughput (forward, backward and Adam step over batches of 16 guide
+    walkthrough states with the journal) for each ``--history``, on the same states in one run;
+    prints JSON with each one's mean prompt length and states/s, and the ratio to the first."""
+    import random
+
+    import torch
+
+    from agent.checkpoint import load_policy
+    from agent.imitate import demo_loss, encode, expert_walkthrough, walkthrough_demos
+    from agent.lm import BASE_MODEL, bundled
+    from game.env import LanternEnv
+    from game.generator import generate
+    torch.set_num_threads(getattr(args, "threads", None) or 1)
+    seconds = max(float(args.seconds), 0.1)
+    demos, seed = [], args.seed
+    while len(demos) < 256:  # training-seed worlds of difficulties 2 and 3
+        for level in (2, 3):
+            world = generate(level, seed)
+            demos += walkthrough_demos(LanternEnv(world), expert_walkthrough(world, "guide"), where=(level, seed))
+        seed += 1
+    random.Random(args.seed).shuffle(demos)
+    demos = demos[:256]
+    with tempfile.TemporaryDirectory(prefix="lantern-bench-") as tmp:
+        model = args.model or bundled(BASE_MODEL) or _tiny(Path(tmp) / "tiny", args.seed)
+        rows = []
+        for history in args.history:
+            policy = load_policy(model, length_norm="token", history=history, journal=True, mode="choose")
+            policy.model.eval()
+            data = encode(policy, demos, 0.95)
+            optimizer = torch.optim.Adam(policy.parameters(), lr=3e-4)
+            done, start = 0, time.perf_counter()
+            while done == 0 or time.perf_counter() - start < seconds:
+                idx = [(done + k) % len(demos) for k in range(16)]
+                loss, _, _ = demo_loss(policy, data, idx)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                done += 16
+            rows.append({"history": history, "prompt_tokens": round(sum(map(len, data.prompts)) / len(demos), 1),
+                         "states_per_s": round(done / (time.perf_counter() - start), 1)})
+    for row in rows:
+        row["over_first"] = round(row["states_per_s"] / rows[0]["states_per_s"], 2)
+    print(json.dumps({"model": args.model or model, "threads": torch.get_num_threads(), "states": len(demos),
+                      "histories": rows}))
     return 0
 
 

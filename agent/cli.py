@@ -256,11 +256,9 @@ def run_pretrain(args: argparse.Namespace) -> int:
 
 def run_imitate(args: argparse.Namespace) -> int:
     from agent.imitate import ImitateConfig, imitate
-    from agent.lm import BASE_MODEL
+    from agent.lm import BASE_MODEL, bundled
     from agent.worlds import parse_range
-    from game.cli import resolve_asset
-    base = resolve_asset(BASE_MODEL)
-    model = args.model or (str(base) if (base / "config.json").is_file() else None)
+    model = args.model or bundled(BASE_MODEL)
     if model is None:
         raise LanternError("no --model given and no bundled base model (assets/models/npc-base); "
                            "make it with: python main.py pretrain")

@@ -28,9 +28,15 @@ def default_model(include_base: bool = True) -> str | None:
     language but not to pursue goals, and plays worse than the random NPC.
     """
     for name in (BUNDLED_NPC, BASE_MODEL) if include_base else (BUNDLED_NPC,):
-        if (resolve_asset(name) / "config.json").is_file():
-            return str(resolve_asset(name))
+        if found := bundled(name):
+            return found
     return None
+
+
+def bundled(name: str) -> str | None:
+    """The folder of a bundled model (``BUNDLED_NPC`` or ``BASE_MODEL``) if it is there, else None."""
+    folder = resolve_asset(name)
+    return str(folder) if (folder / "config.json").is_file() else None
 
 
 def resolve_model(name: str) -> Path | str:

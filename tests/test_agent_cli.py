@@ -75,6 +75,17 @@ def test_bench_train_prints_json(model_dir, capsys):
         assert figures[key] > 0, key
 
 
+def test_bench_imitate_compares_history_lengths_on_the_same_states(model_dir, capsys):
+    code, out, _ = run(capsys, "bench", "imitate", "--model", model_dir, "--history", "4", "1", "--seconds", 0.2)
+    assert code == 0
+    figures = json.loads(out.strip().splitlines()[-1])
+    long, short = figures["histories"]
+    assert (long["history"], short["history"], figures["states"], figures["threads"]) == (4, 1, 256, 1)
+    assert long["prompt_tokens"] > short["prompt_tokens"] > 0  # one earlier move instead of four
+    assert long["over_first"] == 1.0 and short["states_per_s"] > 0
+    assert short["over_first"] == pytest.approx(short["states_per_s"] / long["states_per_s"], abs=0.01)
+
+
 def test_bench_npc_times_choices_in_a_bundled_world(model_dir, capsys):
     code, out, err = run(capsys, "bench", "npc", "--model", model_dir, "--world", "assets/worlds/tutorial.toml",
                          "--seconds", 0.3)
