@@ -100,15 +100,16 @@ def bench_npc(args) -> int:
 
 
 def bench_imitate(args) -> int:
-    """Imitation-training throughput (forward, backward and Adam step over batches of 16 guide
-    walkthrough states with the journal) for each ``--history``, on the same states in one run;
-    prints JSON with each one's mean prompt length and states/s, and the ratio to the first."""
+    """Imitation-training throughput (imitate's own step: forward, backward, clipping and Adam,
+    over batches of 16 guide walkthrough states with the journal) for each ``--history``, on the
+    same states in one run; prints JSON with each one's mean prompt length and states/s, and the
+    ratio to the first."""
     import random
 
     import torch
 
     from agent.checkpoint import load_policy
-    from agent.imitate import demo_loss, encode, expert_walkthrough, walkthrough_demos
+    from agent.imitate import encode, expert_walkthrough, train_step, walkthrough_demos
     from agent.lm import BASE_MODEL, bundled
     from game.env import LanternEnv
     from game.generator import generate
@@ -132,17 +133,13 @@ def bench_imitate(args) -> int:
             optimizer = torch.optim.Adam(policy.parameters(), lr=3e-4)
             done, start = 0, time.perf_counter()
             while done == 0 or time.perf_counter() - start < seconds:
-                idx = [(done + k) % len(demos) for k in range(16)]
-                loss, _, _ = demo_loss(policy, data, idx)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                optimizer.step()
+                train_step(policy, optimizer, data, [(done + k) % len(demos) for k in range(16)])
                 done += 16
             rows.append({"history": history, "prompt_tokens": round(sum(map(len, data.prompts)) / len(demos), 1),
                          "states_per_s": round(done / (time.perf_counter() - start), 1)})
     for row in rows:
         row["over_first"] = round(row["states_per_s"] / rows[0]["states_per_s"], 2)
-    print(json.dumps({"model": args.model or model, "threads": torch.get_num_threads(), "states": len(demos),
+    print(json.dumps({"model": model, "threads": torch.get_num_threads(), "states": len(demos),
                       "histories": rows}))
     return 0
 

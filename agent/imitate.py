@@ -455,15 +455,20 @@ def _fit(policy: LMPolicy, optimizer, data: Encoded, config: ImitateConfig, rng:
     with tqdm(total=len(order), desc=what, unit="state", disable=not config.progress, dynamic_ncols=True,
               leave=False) as bar:
         for lo in range(0, len(order), config.batch):
-            loss, _, _ = demo_loss(policy, data, order[lo:lo + config.batch], config.value_coef)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
-            optimizer.step()
-            losses.append(loss.item())
+            losses.append(train_step(policy, optimizer, data, order[lo:lo + config.batch], config.value_coef))
             bar.update(len(order[lo:lo + config.batch]))
             bar.set_postfix(loss=f"{sum(losses[-50:]) / len(losses[-50:]):.3f}")
     return sum(losses) / max(len(losses), 1)
+
+
+def train_step(policy: LMPolicy, optimizer, data: Encoded, idx: list[int], value_coef: float = 0.0) -> float:
+    """One optimizer step on states ``idx`` (gradients clipped to norm 1); returns the loss."""
+    loss, _, _ = demo_loss(policy, data, idx, value_coef)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)
+    optimizer.step()
+    return loss.item()
 
 
 def _epoch_line(epoch: int, policy: LMPolicy, train: Encoded, val: Encoded, batch: int,
