@@ -55,7 +55,8 @@ def resolve_model(name: str) -> Path | str:
         return path
     if path.exists():
         raise LanternError(f"--model {name}: is a file; give a model folder or a hub id")
-    looks_local = name.startswith((".", "/", "~")) or name.count("/") > 1 or os.sep in name.replace("/", "")
+    looks_local = (name.startswith((".", "/", "~")) or name.count("/") > 1 or os.sep in name.replace("/", "")
+                   or (len(path.parts) > 1 and resolve_asset(str(path.parent)).is_dir()))  # e.g. runs/typo
     if looks_local or not HUB_ID.match(name):
         raise LanternError(f"--model {name}: no such model folder; check the path, or give a "
                            f"Hugging Face hub id like 'gpt2'")
@@ -82,12 +83,15 @@ def load_lm(name: str):
         except OSError:
             if offline:
                 raise
+            from huggingface_hub.utils import logging as hub_logging
+            hub_logging.set_verbosity_error()  # its retry warnings are not for the user: our error is one line
             tokenizer = AutoTokenizer.from_pretrained(where)
             model = AutoModelForCausalLM.from_pretrained(where)
     except Exception as exc:  # noqa: BLE001 - any failure to load a user's model is one clear line
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        hint = ("not found in the local cache and downloads are off (HF_HUB_OFFLINE)" if not local
-                else "the folder is incomplete, corrupt, or not a causal language model")
+        hint = ("the folder is incomplete, corrupt, or not a causal language model" if local
+                else "not found in the local cache and downloads are off (HF_HUB_OFFLINE)" if offline
+                else "not in the local cache, and the hub did not give it (no network, or no such model)")
         raise LanternError(f"--model {name}: cannot load it: {hint} ({reason[:200]})") from None
     if tokenizer.pad_token_id is None:
         if tokenizer.eos_token_id is None:

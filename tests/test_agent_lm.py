@@ -25,6 +25,14 @@ def test_unknown_paths_and_folders_without_a_model(tmp_path):
         load_lm(str(tmp_path / "file.bin"))
 
 
+def test_a_missing_folder_under_an_existing_one_is_not_taken_for_a_hub_id(tmp_path, monkeypatch):
+    (tmp_path / "runs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)  # it must not even try the hub
+    with pytest.raises(LanternError, match="runs/typo: no such model folder"):
+        load_lm("runs/typo")
+
+
 def test_hub_id_offline_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(LanternError, match="not found in the local cache"):
