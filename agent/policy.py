@@ -48,7 +48,8 @@ class PolicyConfig:
         prompt_tokens: token budget of the prompt.
         history: most earlier (observation, command) pairs in the prompt.
         journal: the prompt carries the actor's journal (``info["notes"]``: what is
-            here, unexplored exits, what it saw elsewhere and the first step there).
+            here, unexplored exits, what it saw elsewhere and the first step there, and
+            where the things its unmet goals name were last seen).
     """
 
     mode: str = "choose"

@@ -3,7 +3,8 @@
 The prompt reads like a game transcript: the goal, the last few (observation,
 command) pairs, the current observation, then the present state just above the
 ``>`` prompt: the actor's journal if the policy reads it (what is here, which exits
-are unexplored, what it saw in other rooms and the first step towards each), the
+are unexplored, what it saw in other rooms and the first step towards each, where
+the things its goals name were last seen), the
 goals still to do (the
 window ticks met goals for a person; the NPC is told the same), any order the
 player gave this NPC, and what it carries.

@@ -3,22 +3,25 @@
 The environment keeps a Journal per actor and updates it after that actor's own
 steps (and at reset). It is memory, not truth: a thing moved behind the actor's
 back stays where it was seen until the actor looks again, and a room it has never
-entered is unknown. ``notes`` writes it as two short lines a reader (the NPC's
-prompt, or a person) can act on: what is here and which exits lead somewhere new,
-and for every other remembered room the first step of the shortest known way there.
+entered is unknown. ``notes`` writes it as short lines a reader (the NPC's
+prompt, or a person) can act on: what is here and which exits lead somewhere new
+(or, when none do, the first step towards the nearest room with one);
+for every other remembered room the first step of the shortest known way there;
+and where each thing the actor's unmet goals name was last seen ('Wanted').
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-from game.world import ITEM, World
+from game import quests
+from game.world import ACTOR, DOOR, ITEM, ROOM, World
 
 
 class Journal:
     """One actor's memory of the world."""
 
-    __slots__ = ("visited", "seen_in", "_things", "_ways", "_summary", "_elsewhere", "_notes")
+    __slots__ = ("visited", "seen_in", "_things", "_ways", "_beyond", "_summary", "_elsewhere", "_notes", "_wanted")
 
     def __init__(self) -> None:
         self.visited: dict[int, None] = {}  # rooms entered, in the order first entered
@@ -26,15 +29,17 @@ class Journal:
         self._things: dict[int, tuple[int, ...]] = {}  # room -> items last seen there, in entity order
         # Caches: notes are asked for after every step, and most steps change one room at most.
         self._ways: dict[int, dict[int, str]] = {}  # start room -> first_steps; cleared on a new room
+        self._beyond: dict[int, str] = {}  # start room -> way towards the nearest unexplored exit; the same
         self._summary: dict[int, str] = {}  # room -> what is remembered there, as words
         self._elsewhere: dict[int, str] = {}  # start room -> its 'Elsewhere' line
         self._notes: tuple[tuple[int, bool], list[str]] | None = None  # last notes and what they were for
+        self._wanted: tuple[tuple, str] | None = None  # last Wanted text and what it was for
 
     def copy(self) -> Journal:
         other = Journal()
         other.visited, other.seen_in, other._things = dict(self.visited), dict(self.seen_in), dict(self._things)
-        other._ways, other._summary = dict(self._ways), dict(self._summary)
-        other._elsewhere, other._notes = dict(self._elsewhere), self._notes
+        other._ways, other._beyond, other._summary = dict(self._ways), dict(self._beyond), dict(self._summary)
+        other._elsewhere, other._notes, other._wanted = dict(self._elsewhere), self._notes, self._wanted
         return other
 
     def observe(self, world: World, actor: int) -> None:
@@ -45,9 +50,10 @@ class Journal:
         if room not in self.visited:
             self.visited[room] = None
             self._ways.clear()
+            self._beyond.clear()
             self._summary.clear()  # the neighbours' unexplored exits change too
             self._elsewhere.clear()
-            self._notes = None
+            self._notes = self._wanted = None
         if not world.is_lit(room):
             return
         here, carried = [], []
@@ -74,7 +80,7 @@ class Journal:
                 things[was] = tuple(i for i in things[was] if i != item)
                 changed.add(was)
         if changed:
-            self._notes = None
+            self._notes = self._wanted = None
             for r in changed:
                 self._summary.pop(r, None)
             for start in list(self._elsewhere):
@@ -103,6 +109,19 @@ class Journal:
         """Directions out of ``room`` that lead to rooms not yet entered."""
         return [d for d, ex in world.entities[room].exits.items() if ex.to not in self.visited]
 
+    def _unexplored_beyond(self, world: World, room: int) -> str:
+        """'; unexplored beyond: <first step> (<room>)' towards the nearest remembered room with
+        an exit to somewhere new, or '' when there is none."""
+        text = self._beyond.get(room)
+        if text is None:
+            text = ""
+            for other, direction in self.first_steps(world, room).items():
+                if self.unexplored(world, other):
+                    text = f"; unexplored beyond: {direction} ({world.entities[other].name})"
+                    break
+            self._beyond[room] = text
+        return text
+
     def notes(self, world: World, actor: int) -> list[str]:
         """The journal as text lines: 'Here: ...' and, when there is any, 'Elsewhere: ...'."""
         room = world.state.parent[actor]
@@ -111,7 +130,48 @@ class Journal:
         key = (room, world.is_lit(room))
         if self._notes is None or self._notes[0] != key:
             self._notes = (key, self._write_notes(world, room, key[1]))
-        return list(self._notes[1])
+        wanted = self.wanted(world, actor)
+        return [*self._notes[1], f"Wanted: {wanted}"] if wanted else list(self._notes[1])
+
+    def whereabouts(self, world: World, actor: int, thing: int) -> str:
+        """Where ``actor`` remembers ``thing``: 'carried', 'here', the first step and room
+        ('south (Greenhouse)'), or 'unseen' (a room not entered counts as unseen)."""
+        ent = world.entities[thing]
+        here = world.state.parent[actor]
+        if ent.kind == ROOM:
+            room = thing
+        elif ent.kind == DOOR:
+            if here in ent.rooms:
+                return "here"
+            ways = self.first_steps(world, here)
+            room = min((r for r in ent.rooms if r in ways), key=list(ways).index, default=-1)
+        elif world.is_inside(thing, actor):
+            return "carried"
+        else:
+            room = self.seen_in.get(thing, -1)
+        if room == here:
+            return "here"
+        way = self.first_steps(world, here).get(room)
+        if way is None:
+            return "unseen"
+        return way if ent.kind == ROOM else f"{way} ({world.entities[room].name})"
+
+    def wanted(self, world: World, actor: int) -> str:
+        """The things the actor's unmet goals name, each with its whereabouts: the lookup
+        from a goal to a move, written where the policy reads it (the 'Wanted' line)."""
+        state = world.state
+        key = (state.parent[actor], tuple(state.achieved[qi] for qi in quests.quests_of(world, actor)),
+               tuple(world.held(actor)))
+        if self._wanted is not None and self._wanted[0] == key:
+            return self._wanted[1]
+        things: dict[int, None] = {}
+        for goal in quests.pending(world, actor):
+            for e in (goal.subject, goal.place):
+                if e is not None and e >= 0 and world.entities[e].kind != ACTOR:
+                    things[e] = None
+        text = "; ".join(f"{world.entities[e].name} {self.whereabouts(world, actor, e)}" for e in things)
+        self._wanted = (key, text)
+        return text
 
     def _names(self, world: World, room: int) -> str:
         return ", ".join(world.entities[i].name for i in self._things.get(room, ()))
@@ -119,7 +179,11 @@ class Journal:
     def _write_notes(self, world: World, room: int, lit: bool) -> list[str]:
         here = (self._names(world, room) or "nothing") if lit else "too dark to see"
         new_ways = self.unexplored(world, room)
-        lines = [f"Here: {here}" + (f"; unexplored: {', '.join(new_ways)}" if new_ways else "")]
+        if new_ways:
+            here += f"; unexplored: {', '.join(new_ways)}"
+        else:
+            here += self._unexplored_beyond(world, room)
+        lines = [f"Here: {here}"]
         elsewhere = self._elsewhere.get(room)
         if elsewhere is None:
             parts = []

@@ -149,11 +149,15 @@ def goal_text(world: World, actor: int) -> str:
     return " ".join(parts) if parts else "Explore."
 
 
-def pending_goals(world: World, actor: int) -> list[str]:
-    """Texts of the actor's goals not yet achieved (for displays)."""
+def pending(world: World, actor: int) -> list[Goal]:
+    """The actor's goals not yet achieved, in quest order."""
     out = []
     for qi in quests_of(world, actor):
         mask = world.state.achieved[qi]
-        out.extend(describe_goal(world, g) for gi, g in enumerate(world.quests[qi].goals)
-                   if not mask >> gi & 1)
+        out.extend(g for gi, g in enumerate(world.quests[qi].goals) if not mask >> gi & 1)
     return out
+
+
+def pending_goals(world: World, actor: int) -> list[str]:
+    """Texts of the actor's goals not yet achieved (for displays)."""
+    return [describe_goal(world, g) for g in pending(world, actor)]

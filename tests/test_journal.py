@@ -29,16 +29,46 @@ def notes_after(env, commands):
 def test_tutorial_walk_remembers_rooms_things_and_the_first_step_back():
     env = LanternEnv(WORLDS / "tutorial.toml")
     seen = notes_after(env, ["go north", "take brass lamp", "go south", "go north", "go east", "go west"])
-    assert seen[0] == ["Here: iron hook; unexplored: north"]
-    assert seen[1] == ["Here: brass lamp, red apple; unexplored: east", "Elsewhere: Porch (south): iron hook"]
-    assert seen[2] == ["Here: red apple; unexplored: east", "Elsewhere: Porch (south): iron hook"]
-    assert seen[3] == ["Here: iron hook", "Elsewhere: Parlour (north): red apple, unexplored exits"]
-    kitchen = seen[5]
+    journal = [[line for line in notes if not line.startswith("Wanted: ")] for notes in seen]
+    assert journal[0] == ["Here: iron hook; unexplored: north"]
+    assert journal[1] == ["Here: brass lamp, red apple; unexplored: east", "Elsewhere: Porch (south): iron hook"]
+    assert journal[2] == ["Here: red apple; unexplored: east", "Elsewhere: Porch (south): iron hook"]
+    # No new way out here: the first step towards the nearest room that has one.
+    assert journal[3] == ["Here: iron hook; unexplored beyond: north (Parlour)",
+                          "Elsewhere: Parlour (north): red apple, unexplored exits"]
+    kitchen = journal[5]
     assert kitchen[0].startswith("Here: pine table, wicker basket")
     # The porch is two rooms away: the first step from the kitchen is west, through the parlour.
     assert kitchen[1] == "Elsewhere: Parlour (west): red apple; Porch (west): iron hook"
     # Nearest first, then in the order of the room's exits.
-    assert seen[6][1] == "Elsewhere: Porch (south): iron hook; Kitchen (east): " + kitchen[0][len("Here: "):]
+    assert journal[6][1] == "Elsewhere: Porch (south): iron hook; Kitchen (east): " + kitchen[0][len("Here: "):]
+
+
+def test_wanted_says_where_the_unmet_goals_things_are_remembered():
+    """Every thing an unmet goal names, in goal order: carried, here, the first step and the
+    room it was seen in, or unseen; a goal met drops out."""
+    env = LanternEnv(WORLDS / "tutorial.toml")
+    seen = notes_after(env, ["go north", "take brass lamp", "go south", "go north", "go east"])
+    wanted = [notes[-1] for notes in seen]
+    assert wanted[0] == "Wanted: red apple unseen; wicker basket unseen; brass lamp unseen; iron hook here"
+    assert wanted[1] == "Wanted: red apple here; wicker basket unseen; brass lamp here; iron hook south (Porch)"
+    assert wanted[2] == ("Wanted: red apple here; wicker basket unseen; brass lamp carried; "
+                         "iron hook south (Porch)")
+    assert wanted[5] == ("Wanted: red apple west (Parlour); wicker basket here; brass lamp carried; "
+                         "iron hook west (Porch)")
+    for command in ["go west", "take red apple", "go east", "put red apple in wicker basket"]:
+        env.step(command)
+    assert env.info()["notes"][-1] == "Wanted: brass lamp carried; iron hook west (Porch)"
+
+
+def test_wanted_names_rooms_by_the_way_there_and_leaves_out_actors():
+    env = LanternEnv(world_from_dict(DARK, "dark"))
+    seen = notes_after(env, ["down", "up"])
+    assert [notes[-1] for notes in seen] == ["Wanted: old wine unseen; Hall here", "Wanted: old wine unseen; Hall up",
+                                             "Wanted: old wine unseen; Hall here"]
+    env = LanternEnv(world_from_dict(TWO_ACTORS, "two"))
+    env.reset(seed=0)
+    assert env.info("wren")["notes"][-1] == "Wanted: brass lamp here; red apple unseen"  # 'give ... to Ada'
 
 
 def test_a_bad_command_leaves_the_notes_as_they_were():
@@ -56,16 +86,16 @@ def test_memory_is_what_the_actor_saw_not_the_truth():
     env.step("east", actor="ada")
     env.step("take apple", actor="ada")
     assert env.info("wren")["notes"][1] == "Elsewhere: Yard (east): red apple"  # Wren did not see it go
-    assert env.info("ada")["notes"] == ["Here: nothing", "Elsewhere: Hall (west): brass lamp"]
+    assert env.info("ada")["notes"][:2] == ["Here: nothing", "Elsewhere: Hall (west): brass lamp"]
     assert env.step("east")[4]["notes"][0] == "Here: nothing"  # looked again
 
 
 def test_dark_room_shows_nothing_until_lit():
     env = LanternEnv(world_from_dict(DARK, "dark"))
     seen = notes_after(env, ["down", "up", "take lamp", "turn on lamp", "down"])
-    assert seen[1] == ["Here: too dark to see", "Elsewhere: Hall (up): brass lamp"]
-    assert seen[2] == ["Here: brass lamp"]
-    assert seen[5] == ["Here: old wine"]
+    assert seen[1][:2] == ["Here: too dark to see", "Elsewhere: Hall (up): brass lamp"]
+    assert seen[2][:-1] == ["Here: brass lamp"]
+    assert seen[5][:-1] == ["Here: old wine"]
 
 
 def test_snapshot_restore_and_clone_carry_the_journal():
@@ -104,10 +134,16 @@ def test_notes_agree_with_the_room_and_the_map_on_random_walks():
                 names = ", ".join(world.entities[e].name for e in visible) or "nothing"
                 assert here.split("; unexplored")[0] == f"Here: {names}"
             exits = world.entities[room].exits
-            if len(info["notes"]) > 1:
-                for part in info["notes"][1][len("Elsewhere: "):].split("; "):
-                    direction = part.split("(")[1].split(")")[0]
-                    assert direction in exits
+            if "; unexplored beyond: " in here:
+                assert here.split("; unexplored beyond: ")[1].split(" (")[0] in exits
+            for line in info["notes"][1:]:
+                if line.startswith("Elsewhere: "):
+                    for part in line[len("Elsewhere: "):].split("; "):
+                        assert part.split("(")[1].split(")")[0] in exits
+                else:  # Wanted: each thing's first step is a real exit too
+                    for part in line[len("Wanted: "):].split("; "):
+                        where = part.rsplit(" (", 1)[0].split(" ")[-1]
+                        assert where in ("here", "carried", "unseen") or where in exits
 
 
 def test_an_env_without_a_journal_plays_the_same_game_with_empty_notes():
