@@ -29,7 +29,7 @@ class Journal:
         self._things: dict[int, tuple[int, ...]] = {}  # room -> items last seen there, in entity order
         # Caches: notes are asked for after every step, and most steps change one room at most.
         self._ways: dict[int, dict[int, str]] = {}  # start room -> first_steps; cleared on a new room
-        self._beyond: dict[int, str] = {}  # start room -> way towards the nearest unexplored exit; the same
+        self._beyond: dict[int, str] = {}  # start room -> way to the nearest unexplored exit; cleared likewise
         self._summary: dict[int, str] = {}  # room -> what is remembered there, as words
         self._elsewhere: dict[int, str] = {}  # start room -> its 'Elsewhere' line
         self._notes: tuple[tuple[int, bool], list[str]] | None = None  # last notes and what they were for
@@ -123,7 +123,8 @@ class Journal:
         return text
 
     def notes(self, world: World, actor: int) -> list[str]:
-        """The journal as text lines: 'Here: ...' and, when there is any, 'Elsewhere: ...'."""
+        """The journal as text lines: 'Here: ...' and, when there is any, 'Elsewhere: ...' and
+        'Wanted: ...'."""
         room = world.state.parent[actor]
         if room < 0 or room not in self.visited:
             return []
@@ -157,8 +158,9 @@ class Journal:
         return way if ent.kind == ROOM else f"{way} ({world.entities[room].name})"
 
     def wanted(self, world: World, actor: int) -> str:
-        """The things the actor's unmet goals name, each with its whereabouts: the lookup
-        from a goal to a move, written where the policy reads it (the 'Wanted' line)."""
+        """The things (and rooms) the actor's unmet goals name, each with its whereabouts, for
+        the 'Wanted' line: the policy reads where a goal's things are next to the goal instead
+        of matching names across the prompt. Memory only: it never says what to do."""
         state = world.state
         key = (state.parent[actor], tuple(state.achieved[qi] for qi in quests.quests_of(world, actor)),
                tuple(world.held(actor)))

@@ -61,6 +61,16 @@ def test_wanted_says_where_the_unmet_goals_things_are_remembered():
     assert env.info()["notes"][-1] == "Wanted: brass lamp carried; iron hook west (Porch)"
 
 
+def test_a_goal_met_without_anything_moving_leaves_wanted():
+    env = LanternEnv(world_from_dict({**DARK, "quests": [{"goals": [{"type": "lit", "item": "lamp"},
+                                                                      {"type": "in", "item": "wine", "place": "hall"}]}]},
+                                     "lamp"))
+    seen = notes_after(env, ["take lamp", "turn on lamp"])
+    assert [notes[-1] for notes in seen] == ["Wanted: brass lamp here; old wine unseen; Hall here",
+                                             "Wanted: brass lamp carried; old wine unseen; Hall here",
+                                             "Wanted: old wine unseen; Hall here"]
+
+
 def test_wanted_names_rooms_by_the_way_there_and_leaves_out_actors():
     env = LanternEnv(world_from_dict(DARK, "dark"))
     seen = notes_after(env, ["down", "up"])
@@ -144,6 +154,9 @@ def test_notes_agree_with_the_room_and_the_map_on_random_walks():
                     for part in line[len("Wanted: "):].split("; "):
                         where = part.rsplit(" (", 1)[0].split(" ")[-1]
                         assert where in ("here", "carried", "unseen") or where in exits
+                    journal = env.journals[me]
+                    journal._wanted = None  # the cached line is what a fresh look gives
+                    assert line == "Wanted: " + journal.wanted(world, me)
 
 
 def test_an_env_without_a_journal_plays_the_same_game_with_empty_notes():
