@@ -144,8 +144,7 @@ class Journal:
         elif ent.kind == DOOR:
             if here in ent.rooms:
                 return "here"
-            ways = self.first_steps(world, here)
-            room = min((r for r in ent.rooms if r in ways), key=list(ways).index, default=-1)
+            room = next((r for r in self.first_steps(world, here) if r in ent.rooms), -1)  # the nearer side
         elif world.is_inside(thing, actor):
             return "carried"
         else:
@@ -169,7 +168,7 @@ class Journal:
         things: dict[int, None] = {}
         for goal in quests.pending(world, actor):
             for e in (goal.subject, goal.place):
-                if e is not None and e >= 0 and world.entities[e].kind != ACTOR:
+                if e is not None and world.entities[e].kind != ACTOR:
                     things[e] = None
         text = "; ".join(f"{world.entities[e].name} {self.whereabouts(world, actor, e)}" for e in things)
         self._wanted = (key, text)
