@@ -68,6 +68,8 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
     for flag, kind, text in (
             ("--lr", float, "Adam learning rate (1e-4)"), ("--gamma", float, "discount (0.99)"),
             ("--gae-lambda", float, "PPO GAE lambda (0.95)"), ("--step-penalty", float, "reward subtracted per step (0)"),
+            ("--progress-reward", float, "reward per move a step takes off the solver's shortest walkthrough "
+                                         "(training-only shaping from the whole map; 0 = off)"),
             ("--reward-scale", float, "reward multiplier (1)"), ("--clip", float, "PPO clip (0.2)"),
             ("--ppo-epochs", positive_int, "PPO epochs per update (4)"),
             ("--minibatch", positive_int, "states per gradient chunk (64)"),

@@ -16,6 +16,7 @@ from agent.policy import LMPolicy
 from agent.prompt import View
 from game.env import LanternEnv
 from game.record import EpisodeRecorder
+from game.solver import Unsolvable, solve
 
 FALLBACK = "wait"  # issued when no command is admissible
 
@@ -31,6 +32,7 @@ class Transition:
     logp: float           # log pi(a|s) when acting
     value: float          # V(s) when acting
     reward: float         # the env's reward (unshaped)
+    progress: float = 0.0  # moves this step took off the solver's shortest walkthrough (if asked)
 
 
 @dataclass
@@ -53,7 +55,7 @@ class EpisodeResult:
 
 def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], generator: torch.Generator,
                   *, greedy: bool = False, recorders: dict[int, EpisodeRecorder] | None = None,
-                  stop: Callable[[], bool] | None = None) -> list[EpisodeResult] | None:
+                  stop: Callable[[], bool] | None = None, progress: bool = False) -> list[EpisodeResult] | None:
     """Run one episode in each env (as its player) until every one has ended.
 
     Args:
@@ -64,6 +66,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         greedy: always take the likeliest action.
         recorders: env index -> recorder for episodes to save.
         stop: polled every step; when it returns True the rollout is abandoned (None).
+        progress: give each step its ``progress`` (the solver searches from every state).
 
     Returns:
         One result per env, or None when stopped.
@@ -77,6 +80,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         obs.append(o)
         infos.append(i)
     live = list(range(len(envs)))
+    remaining = [remaining_moves(env) if progress else None for env in envs]
     while live:
         if stop is not None and stop():
             for rec in recorders.values():  # keep what was played: it replays as far as it got
@@ -90,8 +94,13 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
             command = acted.commands[k]
             o, reward, term, trunc, info = envs[i].step(command)
             action = acted.actions[k][0] if policy.config.mode == "choose" else 0
+            gained = 0.0
+            if progress:
+                before, remaining[i] = remaining[i], remaining_moves(envs[i])
+                if before is not None and remaining[i] is not None:
+                    gained = float(before - remaining[i])
             results[i].steps.append(Transition(prompts[k], cand_ids[k], words[k], action, float(acted.logp[k]),
-                                               float(acted.values[k]), float(reward)))
+                                               float(acted.values[k]), float(reward), gained))
             if i in recorders:
                 recorders[i].record(info["actor"], command, o, reward, info, term or trunc,
                                     candidates=[{"command": c, "prob": round(p, 6)} for c, p in
@@ -109,6 +118,15 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
     for rec in recorders.values():
         rec.close()
     return results
+
+
+def remaining_moves(env: LanternEnv) -> int | None:
+    """The length of the solver's shortest walkthrough from the env's current state (0 once
+    won; None when no way on is found, as after a loss)."""
+    try:
+        return len(solve(env.world, from_current=True))
+    except Unsolvable:
+        return None
 
 
 def _finish(result: EpisodeResult, info: dict, terminated: bool, truncated: bool) -> None:

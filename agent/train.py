@@ -189,7 +189,7 @@ class Trainer:
                                            meta={"model": self.start_model, "run": str(self.run),
                                                  "update": self.update})
         return play_episodes(self.policy, envs, seeds, self.generator, recorders=recorders,
-                             stop=lambda: self._stop)
+                             stop=lambda: self._stop, progress=cfg.progress_reward > 0)
 
     def _batch(self, episodes: list[EpisodeResult]) -> Batch:
         """Lay episodes out as [T, N] tensors (shaped rewards, values, bootstrap values)."""
@@ -201,7 +201,8 @@ class Trainer:
         for j, ep in enumerate(episodes):
             k = len(ep.steps)
             mask[:k, j] = 1.0
-            rewards[:k, j] = torch.tensor([s.reward * cfg.reward_scale - cfg.step_penalty for s in ep.steps])
+            rewards[:k, j] = torch.tensor([s.reward * cfg.reward_scale - cfg.step_penalty
+                                           + cfg.progress_reward * s.progress for s in ep.steps])
             values[:k, j] = torch.tensor([s.value for s in ep.steps])
             next_values[:k - 1, j] = values[1:k, j]
             next_values[k - 1, j] = boot.get(j, 0.0)

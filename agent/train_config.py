@@ -51,6 +51,11 @@ class TrainConfig:
         gamma: discount factor.
         gae_lambda: PPO GAE lambda.
         step_penalty: subtracted from the reward at every step.
+        progress_reward: added per move a step takes off the solver's shortest walkthrough
+            from the state it left (subtracted per move it adds): training-only shaping from
+            the whole map, which the policy never sees. Over a won episode it sums to this
+            times the optimum, the same for every won episode, so it moves credit to the step
+            that earned it without changing any won episode's total (0 = off).
         reward_scale: multiplies the env's reward.
         baseline: REINFORCE baseline: 'value' head, 'group' mean, or 'none'.
         normalize_advantages: zero-mean unit-variance advantages per update.
@@ -97,6 +102,7 @@ class TrainConfig:
     gamma: float = 0.99
     gae_lambda: float = 0.95
     step_penalty: float = 0.0
+    progress_reward: float = 0.0
     reward_scale: float = 1.0
     baseline: str = "value"
     normalize_advantages: bool = True
@@ -147,6 +153,8 @@ class TrainConfig:
             raise LanternError(f"--gamma and --gae-lambda must be in [0, 1], got {self.gamma}, {self.gae_lambda}")
         if not self.lr > 0 or not self.clip > 0 or not self.max_grad_norm > 0:
             raise LanternError("--lr, clip and max_grad_norm must be positive")
+        if self.progress_reward < 0:
+            raise LanternError(f"--progress-reward must be at least 0, got {self.progress_reward}")
         if self.updates is not None and self.updates < 1:
             raise LanternError(f"--updates must be at least 1, got {self.updates}")
         if self.max_episode_steps is not None and self.max_episode_steps < 1:

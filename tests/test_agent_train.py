@@ -103,6 +103,39 @@ def test_group_baseline_and_generate_mode_run(model_dir, tmp_path):
     assert "losses/ref_kl" in row and "losses/approx_kl" in row
 
 
+def test_progress_is_what_each_step_takes_off_the_shortest_walkthrough(model_dir):
+    from agent.rollout import play_episodes, remaining_moves
+    from game.env import LanternEnv
+    env = LanternEnv(generate(1, 0))  # take the die, go north, drop it
+    env.reset(seed=0)
+    seen = [remaining_moves(env)]
+    for command in ["go north", "go south", "take cedar die", "go north", "drop cedar die"]:
+        env.step(command)
+        seen.append(remaining_moves(env))
+    assert seen == [3, 4, 3, 2, 1, 0]  # a step away costs one move, and won is 0
+    policy = load_policy(str(model_dir), length_norm="token")
+    envs = [LanternEnv(generate(1, 0), max_steps=8) for _ in range(12)]
+    results = play_episodes(policy, envs, list(range(12)), torch.Generator().manual_seed(0), progress=True)
+    won = [r for r in results if r.won]
+    assert won and len(won) < len(results)  # both kinds, so the sums below test something
+    for r in results:
+        assert all(t.progress in (-1.0, 0.0, 1.0) for t in r.steps)
+        total = sum(t.progress for t in r.steps)  # the start's 3 moves minus what is left
+        assert total == 3 if r.won else total < 3
+    plain = play_episodes(policy, envs[:2], [0, 1], torch.Generator().manual_seed(0))
+    assert all(t.progress == 0.0 for r in plain for t in r.steps)  # only computed when asked
+
+
+def test_progress_reward_shapes_the_rewards_the_update_sees(model_dir, tmp_path):
+    trainer = Trainer(config(model_dir, tmp_path / "p", envs=4, updates=1, step_penalty=0.1, progress_reward=0.5))
+    episodes = trainer._rollout()
+    batch = trainer._batch(episodes)
+    for j, ep in enumerate(episodes):
+        for t, step in enumerate(ep.steps):
+            assert batch.rewards[t, j].item() == pytest.approx(step.reward - 0.1 + 0.5 * step.progress)
+    assert any(step.progress for ep in episodes for step in ep.steps)
+
+
 @pytest.mark.parametrize("kw, message", [
     (dict(algo="a2c"), "--algo must be one of"),
     (dict(difficulty=9), "difficulties must satisfy"),
@@ -112,6 +145,7 @@ def test_group_baseline_and_generate_mode_run(model_dir, tmp_path):
     (dict(mode="dream"), "mode must be one of"),
     (dict(difficulty=None), "give either --world PATH or --difficulty D"),
     (dict(device="tpu"), "unknown device"),
+    (dict(progress_reward=-1.0), "--progress-reward must be at least 0"),
 ])
 def test_bad_config_is_refused(model_dir, tmp_path, kw, message):
     with pytest.raises(LanternError, match=message):
