@@ -157,22 +157,30 @@ class Journal:
         return way if ent.kind == ROOM else f"{way} ({world.entities[room].name})"
 
     def wanted(self, world: World, actor: int) -> str:
-        """The things (and rooms) the actor's unmet goals name, each with its whereabouts, for
-        the 'Wanted' line: the policy reads where a goal's things are next to the goal instead
+        """The actor's unmet goals as the things (and rooms) they name, each with its
+        whereabouts, for the 'Wanted' line: one clause per goal, a thing and the place it must
+        go joined by 'to' ('ivory quill carried to oak shelf north (Study)'; a goal on a
+        thing another goal pairs, like lighting a lamp that must hang on a hook, adds no
+        clause), so the policy reads which thing goes where next to where both are instead
         of matching names across the prompt. Memory only: it never says what to do."""
         state = world.state
         key = (state.parent[actor], tuple(state.achieved[qi] for qi in quests.quests_of(world, actor)),
                tuple(world.held(actor)))
         if self._wanted is not None and self._wanted[0] == key:
             return self._wanted[1]
-        things: dict[int, None] = {}
+        pairs: dict[tuple[int, int | None], None] = {}
         for goal in quests.pending(world, actor):
-            for e in (goal.subject, goal.place):
-                if e is not None and world.entities[e].kind != ACTOR:
-                    things[e] = None
-        text = "; ".join(f"{world.entities[e].name} {self.whereabouts(world, actor, e)}" for e in things)
+            place = goal.place if goal.place is not None and world.entities[goal.place].kind != ACTOR else None
+            pairs[(goal.subject, place)] = None
+        paired = {e for pair in pairs if pair[1] is not None for e in pair}
+        text = "; ".join(self._where_named(world, actor, thing)
+                         + (f" to {self._where_named(world, actor, place)}" if place is not None else "")
+                         for thing, place in pairs if place is not None or thing not in paired)
         self._wanted = (key, text)
         return text
+
+    def _where_named(self, world: World, actor: int, thing: int) -> str:
+        return f"{world.entities[thing].name} {self.whereabouts(world, actor, thing)}"
 
     def _names(self, world: World, room: int) -> str:
         return ", ".join(world.entities[i].name for i in self._things.get(room, ()))

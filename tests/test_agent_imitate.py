@@ -239,7 +239,7 @@ def test_the_journal_setting_travels_with_the_model(model_dir, tmp_path):
     env = LanternEnv("assets/worlds/tutorial.toml")
     obs, info = env.reset(seed=0)
     shown = saved.tokenizer.decode(saved.prompts.build(View.from_info(obs, info, [])))
-    assert saved.config.journal and "Here: iron hook; unexplored: north\nWanted: red apple unseen;" in shown
+    assert saved.config.journal and "Here: iron hook; unexplored: north\nWanted: red apple unseen to wicker basket unseen;" in shown
     assert not load_policy(str(model_dir)).config.journal  # a model saved without the setting: off
     runs = {given: TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1, journal=given)
             for given in (None, False)}

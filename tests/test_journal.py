@@ -50,15 +50,15 @@ def test_wanted_says_where_the_unmet_goals_things_are_remembered():
     env = LanternEnv(WORLDS / "tutorial.toml")
     seen = notes_after(env, ["go north", "take brass lamp", "go south", "go north", "go east"])
     wanted = [notes[-1] for notes in seen]
-    assert wanted[0] == "Wanted: red apple unseen; wicker basket unseen; brass lamp unseen; iron hook here"
-    assert wanted[1] == "Wanted: red apple here; wicker basket unseen; brass lamp here; iron hook south (Porch)"
-    assert wanted[2] == ("Wanted: red apple here; wicker basket unseen; brass lamp carried; "
+    assert wanted[0] == "Wanted: red apple unseen to wicker basket unseen; brass lamp unseen to iron hook here"
+    assert wanted[1] == "Wanted: red apple here to wicker basket unseen; brass lamp here to iron hook south (Porch)"
+    assert wanted[2] == ("Wanted: red apple here to wicker basket unseen; brass lamp carried to "
                          "iron hook south (Porch)")
-    assert wanted[5] == ("Wanted: red apple west (Parlour); wicker basket here; brass lamp carried; "
+    assert wanted[5] == ("Wanted: red apple west (Parlour) to wicker basket here; brass lamp carried to "
                          "iron hook west (Porch)")
     for command in ["go west", "take red apple", "go east", "put red apple in wicker basket"]:
         env.step(command)
-    assert env.info()["notes"][-1] == "Wanted: brass lamp carried; iron hook west (Porch)"
+    assert env.info()["notes"][-1] == "Wanted: brass lamp carried to iron hook west (Porch)"
 
 
 def test_a_goal_met_without_anything_moving_leaves_wanted():
@@ -66,16 +66,17 @@ def test_a_goal_met_without_anything_moving_leaves_wanted():
                                                                       {"type": "in", "item": "wine", "place": "hall"}]}]},
                                      "lamp"))
     seen = notes_after(env, ["take lamp", "turn on lamp"])
-    assert [notes[-1] for notes in seen] == ["Wanted: brass lamp here; old wine unseen; Hall here",
-                                             "Wanted: brass lamp carried; old wine unseen; Hall here",
-                                             "Wanted: old wine unseen; Hall here"]
+    assert [notes[-1] for notes in seen] == ["Wanted: brass lamp here; old wine unseen to Hall here",
+                                             "Wanted: brass lamp carried; old wine unseen to Hall here",
+                                             "Wanted: old wine unseen to Hall here"]
 
 
 def test_wanted_names_rooms_by_the_way_there_and_leaves_out_actors():
     env = LanternEnv(world_from_dict(DARK, "dark"))
     seen = notes_after(env, ["down", "up"])
-    assert [notes[-1] for notes in seen] == ["Wanted: old wine unseen; Hall here", "Wanted: old wine unseen; Hall up",
-                                             "Wanted: old wine unseen; Hall here"]
+    assert [notes[-1] for notes in seen] == ["Wanted: old wine unseen to Hall here",
+                                             "Wanted: old wine unseen to Hall up",
+                                             "Wanted: old wine unseen to Hall here"]
     env = LanternEnv(world_from_dict(TWO_ACTORS, "two"))
     env.reset(seed=0)
     assert env.info("wren")["notes"][-1] == "Wanted: brass lamp here; red apple unseen"  # 'give ... to Ada'
@@ -151,9 +152,10 @@ def test_notes_agree_with_the_room_and_the_map_on_random_walks():
                     for part in line[len("Elsewhere: "):].split("; "):
                         assert part.split("(")[1].split(")")[0] in exits
                 else:  # Wanted: each thing's first step is a real exit too
-                    for part in line[len("Wanted: "):].split("; "):
-                        where = part.rsplit(" (", 1)[0].split(" ")[-1]
-                        assert where in ("here", "carried", "unseen") or where in exits
+                    for goal in line[len("Wanted: "):].split("; "):
+                        for part in goal.split(" to "):  # a thing, and the place it must go
+                            where = part.rsplit(" (", 1)[0].split(" ")[-1]
+                            assert where in ("here", "carried", "unseen") or where in exits
                     journal = env.journals[me]
                     journal._wanted = None  # the cached line is what a fresh look gives
                     assert line == "Wanted: " + journal.wanted(world, me)
