@@ -16,7 +16,7 @@ from agent.policy import LMPolicy
 from agent.prompt import View
 from game.env import LanternEnv
 from game.record import EpisodeRecorder
-from game.solver import Unsolvable, solve
+from game.solver import remaining_moves
 
 FALLBACK = "wait"  # issued when no command is admissible
 
@@ -80,7 +80,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         obs.append(o)
         infos.append(i)
     live = list(range(len(envs)))
-    remaining = [remaining_moves(env) if progress else None for env in envs]
+    remaining = [remaining_moves(env.world) if progress else None for env in envs]
     while live:
         if stop is not None and stop():
             for rec in recorders.values():  # keep what was played: it replays as far as it got
@@ -96,7 +96,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
             action = acted.actions[k][0] if policy.config.mode == "choose" else 0
             gained = 0.0
             if progress:
-                before, remaining[i] = remaining[i], remaining_moves(envs[i])
+                before, remaining[i] = remaining[i], remaining_moves(envs[i].world)
                 if before is not None and remaining[i] is not None:
                     gained = float(before - remaining[i])
             results[i].steps.append(Transition(prompts[k], cand_ids[k], words[k], action, float(acted.logp[k]),
@@ -118,15 +118,6 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
     for rec in recorders.values():
         rec.close()
     return results
-
-
-def remaining_moves(env: LanternEnv) -> int | None:
-    """The length of the solver's shortest walkthrough from the env's current state (0 once
-    won; None when no way on is found, as after a loss)."""
-    try:
-        return len(solve(env.world, from_current=True))
-    except Unsolvable:
-        return None
 
 
 def _finish(result: EpisodeResult, info: dict, terminated: bool, truncated: bool) -> None:

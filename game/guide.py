@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 
 from game.env import LanternEnv
-from game.solver import Unsolvable, solve
+from game.solver import Unsolvable, remaining_moves, solve
 from game.world import LOCKED, OPEN
 
 
@@ -114,9 +114,8 @@ def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidate
     from here as well as ``command``: which of two goal things to take first is the solver's
     arbitrary tie-break, and a student taught only one of them learns that the other is wrong.
     Walking is left out: which way to go is the guide's to decide. The env is put back."""
-    try:
-        now = len(solve(env.world, from_current=True))
-    except Unsolvable:
+    now = remaining_moves(env.world)
+    if now is None:
         return []
     snap = env.snapshot()
     out = []
@@ -125,10 +124,8 @@ def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidate
             continue
         env.step(other, actor=actor_id)
         try:
-            if len(solve(env.world, from_current=True)) == now - 1:
+            if remaining_moves(env.world) == now - 1:  # None when it loses the game
                 out.append(other)
-        except Unsolvable:
-            pass  # it loses the game
         finally:
             env.restore(snap)
     return out

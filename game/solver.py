@@ -138,6 +138,15 @@ def solve(world: World, actors: list[str] | None = None, *, max_nodes: int = DEF
         world.set_state(saved)
 
 
+def remaining_moves(world: World, actors: list[str] | None = None) -> int | None:
+    """The length of the shortest walkthrough from the world's current state (0 once won;
+    None when no way on is found, as after a loss)."""
+    try:
+        return len(solve(world, actors, from_current=True))
+    except Unsolvable:
+        return None
+
+
 def _actors(world: World, actors: list[str] | None) -> list[int]:
     if actors is None:
         mates = {a for q in world.quests if world.player in q.actors for a in q.actors}

@@ -104,14 +104,15 @@ def test_group_baseline_and_generate_mode_run(model_dir, tmp_path):
 
 
 def test_progress_is_what_each_step_takes_off_the_shortest_walkthrough(model_dir):
-    from agent.rollout import play_episodes, remaining_moves
+    from agent.rollout import play_episodes
+    from game.solver import remaining_moves
     from game.env import LanternEnv
     env = LanternEnv(generate(1, 0))  # take the die, go north, drop it
     env.reset(seed=0)
-    seen = [remaining_moves(env)]
+    seen = [remaining_moves(env.world)]
     for command in ["go north", "go south", "take cedar die", "go north", "drop cedar die"]:
         env.step(command)
-        seen.append(remaining_moves(env))
+        seen.append(remaining_moves(env.world))
     assert seen == [3, 4, 3, 2, 1, 0]  # a step away costs one move, and won is 0
     policy = load_policy(str(model_dir), length_norm="token")
     envs = [LanternEnv(generate(1, 0), max_steps=8) for _ in range(12)]
