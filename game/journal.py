@@ -168,17 +168,14 @@ class Journal:
                tuple(world.held(actor)))
         if self._wanted is not None and self._wanted[0] == key:
             return self._wanted[1]
-        clauses: dict[tuple[int, ...], None] = {}
+        pairs: dict[tuple[int, int | None], None] = {}
         for goal in quests.pending(world, actor):
-            # actors are left out, as subjects and as places: where an actor is, is not for
-            # this actor to remember ('Wren in the Gallery' reads as the Gallery)
-            named = tuple(e for e in (goal.subject, goal.place)
-                          if e is not None and world.entities[e].kind != ACTOR)
-            if named:
-                clauses[named] = None
-        paired = {e for clause in clauses if len(clause) == 2 for e in clause}
-        text = "; ".join(" to ".join(self._where_named(world, actor, e) for e in clause)
-                         for clause in clauses if len(clause) == 2 or clause[0] not in paired)
+            place = goal.place if goal.place is not None and world.entities[goal.place].kind != ACTOR else None
+            pairs[(goal.subject, place)] = None
+        paired = {e for pair in pairs if pair[1] is not None for e in pair}
+        text = "; ".join(self._where_named(world, actor, thing)
+                         + (f" to {self._where_named(world, actor, place)}" if place is not None else "")
+                         for thing, place in pairs if place is not None or thing not in paired)
         self._wanted = (key, text)
         return text
 
