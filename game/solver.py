@@ -138,11 +138,11 @@ def solve(world: World, actors: list[str] | None = None, *, max_nodes: int = DEF
         world.set_state(saved)
 
 
-def remaining_moves(world: World, actors: list[str] | None = None) -> int | None:
+def remaining_moves(world: World) -> int | None:
     """The length of the shortest walkthrough from the world's current state (0 once won;
     None when no way on is found, as after a loss)."""
     try:
-        return len(solve(world, actors, from_current=True))
+        return len(solve(world, from_current=True))
     except Unsolvable:
         return None
 
