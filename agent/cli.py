@@ -15,7 +15,7 @@ from game.errors import LanternError
 
 EVAL_SEEDS = "1000000:1000020"
 # train flags that may change when resuming a run (all others come from the run's saved config)
-RESUME_OVERRIDES = ("steps", "updates", "progress", "device", "export")
+RESUME_OVERRIDES = ("steps", "updates", "progress", "device", "workers", "export")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,6 +62,9 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--record-every", type=int, metavar="K", help="updates between saved episodes (10; 0 = none)")
     run.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
     run.add_argument("--device", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
+    run.add_argument("--workers", type=positive_int, metavar="N",
+                     help="CPU processes (1); 2 scores the --kl-coef reference model on another core "
+                          "(same weights, sooner)")
     run.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                      help="no progress bar")
     hp = t.add_argument_group("learning")
@@ -177,6 +180,9 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--seed", type=int, default=0, help="seed (default 0)")
     i.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads (default: torch's)")
     i.add_argument("--device", default="cpu", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
+    i.add_argument("--workers", type=positive_int, default=1, metavar="N",
+                   help="CPU processes (1); 2 measures validation on another core while training goes on "
+                        "(same weights, sooner)")
     i.add_argument("--force", action="store_true", help="replace --out if it exists")
     i.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     i.set_defaults(run=run_imitate)
@@ -224,7 +230,7 @@ def _resumed_config(args: argparse.Namespace, given: dict):
         if key not in RESUME_OVERRIDES and key != "out" and saved.get(key) != (list(value) if isinstance(value, tuple) else value):
             raise LanternError(f"--{key.replace('_', '-')} {value} differs from the run's saved setting "
                                f"({saved.get(key)!r}); a resumed run keeps its settings (only "
-                               f"--steps, --updates, --device and --export may change)")
+                               f"--steps, --updates, --device, --workers and --export may change)")
     saved.update({k: given[k] for k in RESUME_OVERRIDES if k in given})
     saved["out"] = args.out
     return TrainConfig.from_json(saved)
@@ -267,7 +273,7 @@ def run_imitate(args: argparse.Namespace) -> int:
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
                                              "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
                                              "lr", "length_norm", "history", "journal", "expert", "alternatives",
-                                             "seed", "threads", "device", "force", "progress")}
+                                             "seed", "threads", "device", "workers", "force", "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")
     imitate(ImitateConfig(model=model, **given))

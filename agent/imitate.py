@@ -33,6 +33,7 @@ import math
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -80,6 +81,8 @@ class ImitateConfig:
         gamma: discount of the value targets (use the PPO run's).
         threads: torch CPU threads (None: torch's default).
         device: torch device for the model ('cpu', 'cuda', ...); the saved model is the same kind.
+        workers: CPU processes: 2 or more measures validation in a helper process while
+            training goes on (on the CPU; the same weights and figures as 1, sooner on 2 cores).
         force: replace an existing ``out`` folder.
         progress: show a progress bar.
     """
@@ -108,6 +111,7 @@ class ImitateConfig:
     gamma: float = 0.95
     threads: int | None = None
     device: str = "cpu"
+    workers: int = 1
     force: bool = False
     progress: bool = True
 
@@ -126,7 +130,7 @@ class ImitateConfig:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
         if self.epochs < 0:
             raise LanternError(f"--epochs must be at least 0, got {self.epochs}")
-        for name in ("worlds", "batch", "dagger_worlds"):
+        for name in ("worlds", "batch", "dagger_worlds", "workers"):
             if getattr(self, name) < 1:
                 raise LanternError(f"--{name} must be at least 1, got {getattr(self, name)}")
         for name in ("worlds", "dagger_worlds") if self.dagger_rounds else ("worlds",):
@@ -413,12 +417,14 @@ def imitate(config: ImitateConfig) -> dict:
     train, val = encode(policy, train_demos, config.gamma), encode(policy, val_demos, config.gamma)
     _say(f"imitate: {len(train.actions)} training states, {len(val.actions)} validation states "
          f"from {len({d.world for d in demos})} walkthroughs")
-    history = [_epoch_line(0, policy, train, val, config.batch, None)]
+    validation = Validation(policy, val, config)
+    history = [validation.measure(policy, {"epoch": 0, "train_loss": None}, _epoch_message)]
     optimizer = torch.optim.Adam(policy.parameters(), lr=config.lr, eps=1e-5)
     rng = random.Random(f"{config.seed}/batches")
     for epoch in range(1, config.epochs + 1):
         loss = _fit(policy, optimizer, train, config, rng, f"epoch {epoch}")
-        history.append(_epoch_line(epoch, policy, train, val, config.batch, loss))
+        validation.report(wait=False)
+        history.append(validation.measure(policy, {"epoch": epoch, "train_loss": loss}, _epoch_message))
     rounds = []
     generator = torch.Generator().manual_seed(config.seed)
     for r in range(1, config.dagger_rounds + 1):
@@ -428,12 +434,10 @@ def imitate(config: ImitateConfig) -> dict:
         data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))
         train = train + fresh
         loss = _fit(policy, optimizer, data, config, rng, f"dagger {r}")
+        validation.report(wait=False)
         line = {"round": r, "policy_success": round(won, 4), "new_states": len(new), "train_loss": round(loss, 4)}
-        val_loss, val_acc, val_value = accuracy(policy, val, config.batch)
-        line.update(val_loss=round(val_loss, 4), val_accuracy=round(val_acc, 4), val_value_error=round(val_value, 4))
-        _say(f"dagger {r}: success before this round {won:.3f}, {len(new)} new states, "
-             f"train_loss {loss:.4f}, val_accuracy {val_acc:.4f}")
-        rounds.append(line)
+        rounds.append(validation.measure(policy, line, _dagger_message))
+    validation.report(wait=True)
     record = {"config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()
                          if k not in ("force", "progress")},
               "walkthroughs": len({d.world for d in demos}), "train_states": len(train.actions),
@@ -471,14 +475,67 @@ def train_step(policy: LMPolicy, optimizer, data: Encoded, idx: list[int], value
     return loss.item()
 
 
-def _epoch_line(epoch: int, policy: LMPolicy, train: Encoded, val: Encoded, batch: int,
-                train_loss: float | None) -> dict:
-    val_loss, val_acc, val_value = accuracy(policy, val, batch)
-    line = {"epoch": epoch, "train_loss": train_loss, "val_loss": round(val_loss, 4), "val_accuracy": round(val_acc, 4),
-            "val_value_error": round(val_value, 4)}
-    _say(f"epoch {epoch}: " + ", ".join(f"{k} {v:.4f}" for k, v in line.items()
-                                         if k != "epoch" and v is not None and not math.isnan(v)))
-    return line
+def _epoch_message(line: dict) -> str:
+    return f"epoch {line['epoch']}: " + ", ".join(f"{k} {v:.4f}" for k, v in line.items()
+                                                  if k != "epoch" and v is not None and not math.isnan(v))
+
+
+def _dagger_message(line: dict) -> str:
+    return (f"dagger {line['round']}: success before this round {line['policy_success']:.3f}, "
+            f"{line['new_states']} new states, train_loss {line['train_loss']:.4f}, "
+            f"val_accuracy {line['val_accuracy']:.4f}")
+
+
+class Validation:
+    """Validation accuracy after each pass, measured here or, with ``workers`` > 1 on the CPU, by a
+    helper process on a copy of the weights while training goes on (the same floats: the helper
+    loads the same model and runs as many threads). Lines are filled in and reported in order."""
+
+    def __init__(self, policy: LMPolicy, val: Encoded, config: ImitateConfig) -> None:
+        self.policy, self.val, self.batch = policy, val, config.batch
+        self.pending: list[tuple[object, dict, Callable[[dict], str]]] = []
+        self.pool = None
+        if config.workers > 1 and config.device == "cpu":
+            from agent.helper import start_helper
+            self.pool = start_helper(_validation_setup, config.model, policy.config, val, config.batch)
+
+    def measure(self, policy: LMPolicy, line: dict, message: Callable[[dict], str]) -> dict:
+        """Measure the policy as it is now; ``line`` (returned) gets the figures when reported."""
+        if self.pool is None:
+            job = accuracy(policy, self.val, self.batch)
+        else:
+            job = self.pool.submit(_validation_job, {k: v.detach().cpu().clone() for k, v in
+                                                     policy.state_dict().items()})
+        self.pending.append((job, line, message))
+        return line
+
+    def report(self, wait: bool) -> None:
+        """Fill in and print the measured lines, oldest first (``wait``: all of them, then stop the helper)."""
+        from agent.helper import result
+        while self.pending:
+            job, line, message = self.pending[0]
+            if self.pool is not None and not (wait or job.done()):
+                return
+            val_loss, val_acc, val_value = job if self.pool is None else result(job)
+            line.update(val_loss=round(val_loss, 4), val_accuracy=round(val_acc, 4),
+                        val_value_error=round(val_value, 4))
+            _say(message(line))
+            self.pending.pop(0)
+        if wait and self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+
+def _validation_setup(model: str, policy_config, val: Encoded, batch: int) -> dict:
+    return {"policy": load_policy(model, **asdict(policy_config)), "val": val, "batch": batch}
+
+
+def _validation_job(weights: dict) -> tuple[float, float, float]:
+    from agent.helper import helper_state
+    state = helper_state()
+    state["policy"].load_state_dict(weights)
+    state["policy"].model.eval()
+    return accuracy(state["policy"], state["val"], state["batch"])
 
 
 def _say(text: str) -> None:

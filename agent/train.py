@@ -24,6 +24,7 @@ from agent import pg
 from agent.checkpoint import latest_checkpoint, load_policy, load_training_state, save_checkpoint
 from agent.metrics import MetricLogger, plot_learning_curve, trim_metrics
 from agent.policy import LMPolicy
+from agent.reference import Chunk, ReferenceScorer, load_reference, score
 from agent.rollout import EpisodeResult, Transition, play_episodes
 from agent.train_config import TrainConfig
 from agent.worlds import WorldSource, pick_seed
@@ -70,7 +71,7 @@ class Trainer:
         self.policy: LMPolicy = load_policy(source, **config.policy_overrides())
         self.policy.to(config.device)
         self.policy.model.eval()  # no dropout: acting and updating see the same function
-        self.reference = self._reference().to(config.device) if config.kl_coef > 0 else None
+        self.reference = self._reference() if config.kl_coef > 0 else None
         self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr, eps=1e-5)
         self.update = 0
         self.global_step = 0
@@ -89,10 +90,13 @@ class Trainer:
         self.worlds = WorldSource(world, config.max_episode_steps)
         self._stop = False
 
-    def _reference(self) -> LMPolicy:
-        ref = load_policy(self.config.model, **self.config.policy_overrides())
-        ref.requires_grad_(False)
-        return ref
+    def _reference(self) -> ReferenceScorer:
+        """The KL penalty's frozen starting model; with ``workers`` > 1 (on the CPU) a helper
+        process scores it on another core, to the same floats."""
+        cfg = self.config
+        where = (cfg.model, cfg.policy_overrides(), cfg.device)
+        helper = where if cfg.workers > 1 and cfg.device == "cpu" else None
+        return ReferenceScorer(load_reference(*where), helper)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -107,6 +111,8 @@ class Trainer:
                 self._loop(logger, bar)
         finally:
             logger.close()
+            if self.reference is not None:
+                self.reference.close()
             if bar is not None:
                 bar.close()
         folder = self.save()
@@ -254,7 +260,9 @@ class Trainer:
         stats: dict[str, list[float]] = {}
         if cfg.algo == "reinforce":
             self.optimizer.zero_grad()
-            for chunk in torch.arange(n).split(cfg.minibatch):
+            chunks = torch.arange(n).split(cfg.minibatch)
+            self._submit_reference(b.steps, chunks)
+            for chunk in chunks:
                 loss, parts = self._loss(b.steps, chunk, adv, ret, old_logp, old_values)
                 (loss * len(chunk) / n).backward()
                 _append(stats, parts)
@@ -266,9 +274,10 @@ class Trainer:
                                                                   torch.ones_like(new_logp)).item()})
             return _mean(stats)
         for _ in range(cfg.ppo_epochs):
-            order = torch.randperm(n, generator=self.generator)
+            chunks = torch.randperm(n, generator=self.generator).split(cfg.minibatch)
+            self._submit_reference(b.steps, chunks)
             kls = []
-            for chunk in order.split(cfg.minibatch):
+            for chunk in chunks:
                 self.optimizer.zero_grad()
                 loss, parts = self._loss(b.steps, chunk, adv, ret, old_logp, old_values)
                 loss.backward()
@@ -297,26 +306,27 @@ class Trainer:
         entropy = scored.entropy.mean()
         loss = policy_loss - cfg.entropy_coef * entropy + (cfg.value_coef * v_loss if use_value else 0.0)
         if self.reference is not None:
-            ref_kl = self._reference_kl(scored, logp, steps, idx)
+            ref_kl = self._reference_kl(scored, logp)
             loss = loss + cfg.kl_coef * ref_kl
             parts["ref_kl"] = ref_kl.item()
         parts.update(policy_loss=policy_loss.item(), value_loss=v_loss.item(), entropy=entropy.item())
         return loss, parts
 
-    def _score(self, steps: list[Transition], idx: torch.Tensor, policy: LMPolicy | None = None):
+    def _score(self, steps: list[Transition], idx: torch.Tensor):
         """Score a chunk of transitions again: ``(Scored, log pi(a_t|s_t) [B])``."""
-        chunk = [steps[i] for i in idx.tolist()]
-        scored = (policy or self.policy).score([s.prompt for s in chunk], [s.candidates for s in chunk],
-                                               [s.words for s in chunk], method="packed")
-        actions = torch.tensor([s.action for s in chunk], device=scored.logp.device)
-        return scored, scored.logp.gather(1, actions[:, None])[:, 0]
+        return score(self.policy, _chunk([steps[i] for i in idx.tolist()]))
 
-    def _reference_kl(self, scored, logp: torch.Tensor, steps: list[Transition], idx: torch.Tensor) -> torch.Tensor:
-        """KL(pi || pi_ref): exact over candidates (choose), k3 sample estimate (generate)."""
-        with torch.no_grad():
-            ref, ref_logp = self._score(steps, idx, self.reference)
+    def _submit_reference(self, steps: list[Transition], chunks: tuple[torch.Tensor, ...]) -> None:
+        """Hand the reference this pass's chunks, in the order ``_loss`` will take them."""
+        if self.reference is not None:
+            self.reference.submit([_chunk([steps[i] for i in idx.tolist()]) for idx in chunks])
+
+    def _reference_kl(self, scored, logp: torch.Tensor) -> torch.Tensor:
+        """KL(pi || pi_ref) on the next submitted chunk: exact over candidates (choose), k3 sample
+        estimate (generate)."""
+        ref_all, ref_logp = self.reference.next()
         if self.config.mode == "choose":
-            return pg.categorical_kl(scored.logp, ref.logp, scored.valid).mean()
+            return pg.categorical_kl(scored.logp, ref_all, scored.valid).mean()
         return pg.sample_kl(logp, ref_logp).mean()
 
     def _step(self) -> float:
@@ -387,6 +397,10 @@ def _progress(cfg: TrainConfig, start: int):
     from tqdm import tqdm
     total = cfg.steps if cfg.updates is None else None  # with --updates the step total is unknown
     return tqdm(total=total, initial=start, unit="step", dynamic_ncols=True)
+
+
+def _chunk(steps: list[Transition]) -> Chunk:
+    return [s.prompt for s in steps], [s.candidates for s in steps], [s.words for s in steps], [s.action for s in steps]
 
 
 def _append(stats: dict[str, list[float]], parts: dict[str, float]) -> None:

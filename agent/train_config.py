@@ -78,6 +78,8 @@ class TrainConfig:
         journal: the prompt carries the actor's journal.
         progress: show a progress bar.
         device: torch device for the model ('cpu', 'cuda', 'cuda:1', 'mps').
+        workers: CPU processes: 2 or more scores the KL penalty's reference model in a helper
+            process (on the CPU; the same floats, so the same weights as 1, sooner on 2 cores).
         export: when the run ends, also write the final policy (no optimizer) to this
             model folder, with ``train.json`` (settings and last metrics).
     """
@@ -124,6 +126,7 @@ class TrainConfig:
     journal: bool | None = None
     progress: bool = True
     device: str = "cpu"
+    workers: int = 1
     export: str | None = None
 
     def __post_init__(self) -> None:
@@ -142,7 +145,7 @@ class TrainConfig:
                                    f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
             check_train_seeds(self.train_seeds)
         for name in ("envs", "group_size", "steps", "ppo_epochs", "minibatch", "checkpoint_every",
-                     "promote_window"):
+                     "promote_window", "workers"):
             if getattr(self, name) < 1:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if self.envs % self.group_size:

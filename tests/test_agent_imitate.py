@@ -259,3 +259,17 @@ def test_train_keeps_the_prompt_and_score_the_model_was_imitated_with(model_dir,
     assert (changed.history, changed.length_norm) == (3, "none")
     with pytest.raises(LanternError, match="length_norm must be one of"):
         TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1, length_norm="bytes")
+
+
+def test_validation_in_a_helper_process_gives_the_same_weights_and_figures(model_dir, tmp_path):
+    from safetensors.torch import load_file
+    kw = dict(worlds=6, epochs=2, dagger_rounds=1, dagger_worlds=3, journal=True, expert="guide", alternatives=True)
+    torch.manual_seed(0)
+    here = imitate(config(model_dir, tmp_path / "here", **kw))
+    torch.manual_seed(0)
+    helper = imitate(config(model_dir, tmp_path / "helper", workers=2, **kw))
+    a, b = (load_file(str(tmp_path / run / "model.safetensors")) for run in ("here", "helper"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+    assert helper["epochs"] == here["epochs"] and helper["dagger"] == here["dagger"]
+    assert [e["val_loss"] for e in here["epochs"]] != [here["epochs"][0]["val_loss"]] * 3  # it measured each pass
+    assert helper["config"]["workers"] == 2

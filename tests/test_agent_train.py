@@ -231,3 +231,15 @@ def test_learning_curve_marks_curriculum_moves_and_never_averages_across_levels(
     assert smoothed(rows, "charts/success_rate", 10) == pytest.approx([1.0, 0.9, 0.9, 0.1, 0.2])
     (tmp_path / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert plot_learning_curve(tmp_path).stat().st_size > 1000
+
+
+@pytest.mark.parametrize("algo", ["ppo", "reinforce"])
+def test_reference_scored_in_a_helper_process_gives_the_same_weights(model_dir, tmp_path, algo):
+    kw = dict(algo=algo, envs=4, max_episode_steps=4, lr=1e-3, updates=2, minibatch=8, ppo_epochs=2, kl_coef=0.5)
+    Trainer(config(model_dir, tmp_path / "here", **kw)).train()
+    Trainer(config(model_dir, tmp_path / "helper", workers=2, **kw)).train()
+    (ma, oa), (mb, ob) = params(tmp_path / "here"), params(tmp_path / "helper")
+    assert all(torch.equal(ma[k], mb[k]) for k in ma) and all(torch.equal(oa[k], ob[k]) for k in oa)
+    rows = [[json.loads(line)["losses/ref_kl"] for line in (tmp_path / run / "metrics.jsonl").read_text().splitlines()]
+            for run in ("here", "helper")]
+    assert rows[0] == rows[1] and rows[0][-1] > 0  # the penalty was on, and the same, in both runs
