@@ -41,6 +41,9 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
                        help="curriculum threshold: mean success over --promote-window updates (default 0.8)")
     where.add_argument("--promote-window", type=positive_int, metavar="N",
                        help="updates the curriculum averages over before moving up (default 3)")
+    where.add_argument("--bundled-share", type=_fraction, metavar="F",
+                       help="with --difficulty: chance that a group of envs plays a bundled world instead "
+                            "(each world's whole team driven in turn; 0 = off)")
     where.add_argument("--train-seeds", metavar="A:B", help="generated-world seeds A <= s < B (default 0:1000; "
                                                              "eval seeds start at 1000000)")
     where.add_argument("--max-episode-steps", type=positive_int, metavar="N", help="cap on episode length")

@@ -22,7 +22,7 @@ import torch
 
 from agent.npc import LMNPC
 from agent.policy import LMPolicy
-from agent.rollout import play_episodes
+from agent.rollout import play_episodes, team
 from game.env import LanternEnv
 from game.npc import NPC, RandomNPC
 from game.solver import Unsolvable, solve
@@ -108,13 +108,6 @@ def _solve(world):
         return solve(world)
     except Unsolvable:
         return None
-
-
-def team(world) -> list[str]:
-    """Ids of the player and every actor sharing a quest with the player (player first)."""
-    from game import quests
-    mates = {a for qi in quests.quests_of(world, world.player) for a in world.quests[qi].actors}
-    return [world.entities[a].id for a in [world.player, *sorted(mates - {world.player})]]
 
 
 def _play_team(env: LanternEnv, env_seed: int, optimal: int | None, npc: NPC) -> Outcome:

@@ -53,10 +53,18 @@ class EpisodeResult:
         return float(sum(t.reward for t in self.steps))
 
 
+def team(world) -> list[str]:
+    """Ids of the player and every actor sharing a quest with the player (player first)."""
+    from game import quests
+    mates = {a for qi in quests.quests_of(world, world.player) for a in world.quests[qi].actors}
+    return [world.entities[a].id for a in [world.player, *sorted(mates - {world.player})]]
+
+
 def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], generator: torch.Generator,
                   *, greedy: bool = False, recorders: dict[int, EpisodeRecorder] | None = None,
-                  stop: Callable[[], bool] | None = None, progress: bool = False) -> list[EpisodeResult] | None:
-    """Run one episode in each env (as its player) until every one has ended.
+                  stop: Callable[[], bool] | None = None, progress: bool = False,
+                  teams: list[list[str]] | None = None) -> list[EpisodeResult] | None:
+    """Run one episode in each env until every one has ended.
 
     Args:
         policy: the LM policy.
@@ -67,13 +75,17 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         recorders: env index -> recorder for episodes to save.
         stop: polled every step; when it returns True the rollout is abandoned (None).
         progress: give each step its ``progress`` (the solver searches from every state).
+        teams: per env, the actors the policy drives in turn, each with its own view and
+            history (``team(world)``; None: each env's player alone). One episode holds the
+            whole team's steps in the order they were taken.
 
     Returns:
         One result per env, or None when stopped.
     """
     recorders = recorders or {}
+    teams = teams or [[env.player_id] for env in envs]
     results = [EpisodeResult() for _ in envs]
-    history: list[list[tuple[str, str]]] = [[] for _ in envs]
+    history: list[dict[str, list[tuple[str, str]]]] = [{actor: [] for actor in t} for t in teams]
     obs, infos = [], []
     for env, seed in zip(envs, seeds):
         o, i = env.reset(seed=seed)
@@ -81,18 +93,22 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         infos.append(i)
     live = list(range(len(envs)))
     remaining = [remaining_moves(env.world) if progress else None for env in envs]
+    turn = lambda i: teams[i][len(results[i].steps) % len(teams[i])]  # noqa: E731 - who acts next in env i
     while live:
         if stop is not None and stop():
             for rec in recorders.values():  # keep what was played: it replays as far as it got
                 rec.close()
             return None
-        views = [View.from_info(obs[i], infos[i], history[i]) for i in live]
+        for i in live:
+            if len(teams[i]) > 1:  # the step's own reply is the last actor's; this one sees its own
+                obs[i], infos[i] = envs[i].observation(turn(i)), envs[i].info(turn(i))
+        views = [View.from_info(obs[i], infos[i], history[i][turn(i)]) for i in live]
         cands = [infos[i]["admissible_commands"] or [FALLBACK] for i in live]
         acted, prompts, cand_ids, words = policy.act(views, cands, generator, greedy=greedy)
         still = []
         for k, i in enumerate(live):
-            command = acted.commands[k]
-            o, reward, term, trunc, info = envs[i].step(command)
+            command, actor = acted.commands[k], turn(i)
+            o, reward, term, trunc, info = envs[i].step(command, actor=actor)
             action = acted.actions[k][0] if policy.config.mode == "choose" else 0
             gained = 0.0
             if progress:
@@ -106,12 +122,15 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
                                     candidates=[{"command": c, "prob": round(p, 6)} for c, p in
                                                 zip(acted.candidates[k], acted.probs[k])],
                                     value=round(float(acted.values[k]), 6))
-            history[i].append((obs[i], command))
+            history[i][actor].append((obs[i], command))
             obs[i], infos[i] = o, info
             if term or trunc:
                 _finish(results[i], info, term, trunc)
                 if trunc and not term:
-                    results[i].final_prompt = policy.prompts.build(View.from_info(o, info, history[i]))
+                    if len(teams[i]) > 1:
+                        o, info = envs[i].observation(turn(i)), envs[i].info(turn(i))
+                    view = View.from_info(o, info, history[i][turn(i)])
+                    results[i].final_prompt = policy.prompts.build(view)
             else:
                 still.append(i)
         live = still

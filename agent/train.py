@@ -25,7 +25,7 @@ from agent.checkpoint import latest_checkpoint, load_policy, load_training_state
 from agent.metrics import MetricLogger, plot_learning_curve, trim_metrics
 from agent.policy import LMPolicy
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
-from agent.rollout import EpisodeResult, Transition, play_episodes
+from agent.rollout import EpisodeResult, Transition, play_episodes, team
 from agent.train_config import TrainConfig
 from agent.worlds import WorldSource, pick_seed
 from game.errors import LanternError
@@ -88,6 +88,7 @@ class Trainer:
             self.start_model = counters.get("start_model", config.model)
             self._saved = self.update
         self.worlds = WorldSource(world, config.max_episode_steps)
+        self.bundled = _bundled_sources(config.max_episode_steps) if config.bundled_share > 0 else []
         self._stop = False
 
     def _reference(self) -> ReferenceScorer:
@@ -182,11 +183,14 @@ class Trainer:
     def _rollout(self) -> list[EpisodeResult] | None:
         cfg = self.config
         envs, seeds = [], []
+        self._bundled_envs: list[int] = []
         for g in range(cfg.envs // cfg.group_size):
             world_seed = pick_seed(cfg.seed, self.update, g, cfg.train_seeds)
             env_seed = random.Random(f"env/{cfg.seed}/{self.update}/{g}").randrange(2**31)
+            bundled = self._bundled_pick(g)
+            self._bundled_envs += [len(envs) + k for k in range(cfg.group_size)] if bundled else []
             for _ in range(cfg.group_size):
-                envs.append(self.worlds.env(self.level, world_seed))
+                envs.append(bundled.env() if bundled else self.worlds.env(self.level, world_seed))
                 seeds.append(env_seed)
         recorders = {}
         if cfg.record_every and self.update % cfg.record_every == 0:
@@ -195,7 +199,16 @@ class Trainer:
                                            meta={"model": self.start_model, "run": str(self.run),
                                                  "update": self.update})
         return play_episodes(self.policy, envs, seeds, self.generator, recorders=recorders,
-                             stop=lambda: self._stop, progress=cfg.progress_reward > 0)
+                             stop=lambda: self._stop, progress=cfg.progress_reward > 0,
+                             teams=[team(env.world) for env in envs])
+
+    def _bundled_pick(self, group: int) -> WorldSource | None:
+        """A bundled world for this group at this update, with chance ``bundled_share`` (a pure
+        function of counters, so a resumed run draws the same)."""
+        if not self.bundled:
+            return None
+        rng = random.Random(f"bundled/{self.config.seed}/{self.update}/{group}")
+        return rng.choice(self.bundled) if rng.random() < self.config.bundled_share else None
 
     def _batch(self, episodes: list[EpisodeResult]) -> Batch:
         """Lay episodes out as [T, N] tensors (shaped rewards, values, bootstrap values)."""
@@ -346,6 +359,11 @@ class Trainer:
              "charts/difficulty": self.level,
              "charts/steps_per_second": n_steps / max(total_time, 1e-9),
              "charts/rollout_steps_per_second": n_steps / max(rollout_time, 1e-9)}
+        if self.bundled:
+            played = [episodes[j] for j in self._bundled_envs]
+            m["charts/bundled_episodes"] = len(played)
+            if played:
+                m["charts/bundled_success_rate"] = sum(e.won for e in played) / len(played)
         m.update({f"losses/{name}": value for name, value in losses.items()})
         return m
 
@@ -389,6 +407,19 @@ class Trainer:
             return {"world": cfg.world}
         return {"difficulty": [cfg.difficulty, cfg.max_difficulty or cfg.difficulty],
                 "seeds": list(cfg.train_seeds)}
+
+
+def _bundled_sources(cap: int | None) -> list[WorldSource]:
+    """The bundled worlds, each allowed ``cap`` moves or twice its optimum, whichever is more
+    (the manor's optimum is 35)."""
+    from agent.corpus import WORLDS_DIR
+    from game.loader import load_world
+    from game.solver import solve
+    sources = []
+    for path in sorted(WORLDS_DIR.glob("*.toml")):
+        world = load_world(path)
+        sources.append(WorldSource(world, max(cap or world.max_steps, 2 * len(solve(world)))))
+    return sources
 
 
 def _progress(cfg: TrainConfig, start: int):

@@ -39,6 +39,10 @@ class TrainConfig:
         promote_window: curriculum: how many updates in a row that mean is taken over
             (one lucky update of a few episodes should not promote).
         train_seeds: generated-world seeds, half-open range (below the eval seeds).
+        bundled_share: with generated worlds, the chance that a group of envs plays one of the
+            bundled worlds instead (drawn per group and update; each world's whole team is
+            driven by the policy in turn, and an episode may run to twice its optimum when
+            that is more than ``max_episode_steps``), so RL keeps their play in its mix (0 = off).
         algo: 'reinforce' or 'ppo'.
         mode: 'choose' among admissible commands or 'generate' commands.
         envs: environments (episodes) per update.
@@ -92,6 +96,7 @@ class TrainConfig:
     promote_at: float = 0.8
     promote_window: int = 3
     train_seeds: tuple[int, int] = (0, 1000)
+    bundled_share: float = 0.0
     algo: str = "ppo"
     mode: str = "choose"
     envs: int = 8
@@ -156,6 +161,11 @@ class TrainConfig:
             raise LanternError(f"--gamma and --gae-lambda must be in [0, 1], got {self.gamma}, {self.gae_lambda}")
         if not self.lr > 0 or not self.clip > 0 or not self.max_grad_norm > 0:
             raise LanternError("--lr, clip and max_grad_norm must be positive")
+        if not 0.0 <= self.bundled_share <= 1.0:
+            raise LanternError(f"--bundled-share must be in [0, 1], got {self.bundled_share}")
+        if self.bundled_share and self.world is not None:
+            raise LanternError("--bundled-share mixes the bundled worlds into generated ones; use it with "
+                               "--difficulty, not --world")
         if self.progress_reward < 0:
             raise LanternError(f"--progress-reward must be at least 0, got {self.progress_reward}")
         if self.updates is not None and self.updates < 1:

@@ -243,3 +243,46 @@ def test_reference_scored_in_a_helper_process_gives_the_same_weights(model_dir, 
     rows = [[json.loads(line)["losses/ref_kl"] for line in (tmp_path / run / "metrics.jsonl").read_text().splitlines()]
             for run in ("here", "helper")]
     assert rows[0] == rows[1] and rows[0][-1] > 0  # the penalty was on, and the same, in both runs
+
+
+def test_a_team_rollout_gives_each_keeper_its_own_view_in_turn(model_dir, tmp_path):
+    from agent.rollout import play_episodes, team
+    from game.env import LanternEnv
+    from game.loader import load_world
+    from game.record import EpisodeRecorder, read_episode
+    world = load_world("assets/worlds/lighthouse.toml")
+    env = LanternEnv(world, max_steps=6)
+    policy = load_policy(str(model_dir), length_norm="token", journal=True)
+    recorder = EpisodeRecorder(tmp_path / "team.jsonl", env, 0)
+    result, = play_episodes(policy, [env], [0], torch.Generator().manual_seed(0), recorders={0: recorder},
+                            teams=[team(world)])
+    assert len(result.steps) == 6 and result.truncated and result.final_prompt is not None
+    from game.record import replay
+    episode = read_episode(tmp_path / "team.jsonl")
+    assert [s["actor"] for s in episode.steps] == ["player", "ada"] * 3
+    assert len(list(replay(episode))) >= 6  # the team's episode replays, hashes checked
+    # each keeper's prompt is its own: Ada's first prompt is built from Ada's view after the player's move
+    from agent.prompt import View
+    again = LanternEnv(world, max_steps=6)
+    again.reset(seed=0)
+    again.step(episode.steps[0]["command"], actor="player")
+    ada = policy.prompts.build(View.from_info(again.observation("ada"), again.info("ada"), []))
+    player = policy.prompts.build(View.from_info(again.observation("player"), again.info("player"), []))
+    assert result.steps[1].prompt == ada != player
+
+
+def test_bundled_share_mixes_the_bundled_worlds_into_the_rollouts(model_dir, tmp_path):
+    kw = dict(envs=4, max_episode_steps=3, updates=3, bundled_share=0.5)
+    trainer = Trainer(config(model_dir, tmp_path / "mix", **kw))
+    assert trainer.train() == 0
+    rows = [json.loads(line) for line in (tmp_path / "mix" / "metrics.jsonl").read_text().splitlines()]
+    counts = [r["charts/bundled_episodes"] for r in rows]
+    drawn = []
+    for update in range(3):  # the draw is a pure function of (seed, update, group)
+        trainer.update = update
+        drawn.append(sum(trainer._bundled_pick(g) is not None for g in range(4)))
+    assert 0 < sum(counts) < 12 and counts == drawn
+    # lighthouse, manor, tutorial: twice each optimum (15, 35, 9), more than the cap of 3
+    assert [s.max_steps for s in trainer.bundled] == [30, 70, 18]
+    with pytest.raises(LanternError, match="--bundled-share must be in"):
+        config(model_dir, tmp_path / "x", bundled_share=1.5)
