@@ -83,6 +83,16 @@ def save_policy(policy: LMPolicy, folder: Path, meta: dict) -> None:
     (folder / POLICY_META).write_text(json.dumps(body, indent=1), encoding="utf-8")
 
 
+def machine() -> dict:
+    """What the floats of a run depend on besides its settings: the same commands give the same
+    weights bit for bit only where the kernels torch picks are the same (AVX2 and AVX-512
+    kernels round differently)."""
+    import platform
+    return {"python": platform.python_version(), "torch": torch.__version__, "machine": platform.machine(),
+            "cpu_capability": torch.backends.cpu.get_cpu_capability(), "cpus": os.cpu_count(),
+            "threads": torch.get_num_threads()}
+
+
 def export_policy(policy: LMPolicy, folder: Path, meta: dict, records: dict[str, dict] | None = None) -> None:
     """Write a standalone policy folder (no optimizer) to a temporary sibling, then rename it
     into place; an existing ``folder`` is replaced only once the new one is whole.

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import torch
 
-from agent.checkpoint import export_policy, load_policy
+from agent.checkpoint import export_policy, load_policy, machine
 from agent.policy import LMPolicy
 from agent.prompt import View
 from agent.worlds import check_train_seeds
@@ -441,7 +441,8 @@ def imitate(config: ImitateConfig) -> dict:
     record = {"config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()
                          if k not in ("force", "progress")},
               "walkthroughs": len({d.world for d in demos}), "train_states": len(train.actions),
-              "val_states": len(val.actions), "epochs": history, "dagger": rounds, "seconds": round(time.time() - start, 1)}
+              "val_states": len(val.actions), "epochs": history, "dagger": rounds, "seconds": round(time.time() - start, 1),
+              "machine": machine()}
     meta = {"trained_on": {"difficulty": [config.difficulty, config.max_difficulty or config.difficulty],
                            "seeds": list(config.train_seeds)},
             "start_model": config.model, "imitation": {k: record[k] for k in ("walkthroughs", "train_states")}}

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import platform
 import random
 import shutil
 import sys
@@ -24,6 +22,7 @@ from pathlib import Path
 
 import torch
 
+from agent.checkpoint import machine
 from agent.corpus import Corpus, CorpusConfig, build_corpus
 from agent.lm import BASE_MODEL
 from agent.tiny import build_tokenizer
@@ -322,8 +321,7 @@ def save_model(model, tokenizer, out: Path, config: PretrainConfig, figures: dic
         figures["size_mb"] = round(sum(f.stat().st_size for f in tmp.iterdir()) / 2**20, 2)
         record = {"command": config.command_line(), "config": {k: v for k, v in asdict(config).items()
                                                                 if k not in ("force", "progress")},
-                  **figures, "python": platform.python_version(), "torch": torch.__version__,
-                  "threads": torch.get_num_threads(), "cpus": os.cpu_count()}
+                  **figures, **machine()}
         (tmp / RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
         (tmp / CARD).write_text(model_card(record), encoding="utf-8")
         figures["size_mb"] = round(sum(f.stat().st_size for f in tmp.iterdir()) / 2**20, 2)
@@ -378,7 +376,7 @@ Every {round(1 / c['val_share'])}th world is held out for validation: {data['tra
 Seed {c['seed']}; {c['steps']} steps of {c['batch']} documents (one per row, from position 0); AdamW
 (lr {c['lr']}, betas 0.9/0.95, weight decay {c['weight_decay']}), {c['warmup']} warm-up steps then
 cosine decay to {c['min_lr_ratio']} x lr, gradient clipping {c['max_grad_norm']}. Wall time
-{record['wall_seconds'] / 60:.1f} min on a {record['cpus']}-core {platform.machine()} CPU with {record['threads']} torch thread(s)
+{record['wall_seconds'] / 60:.1f} min on a {record['cpus']}-core {record['machine']} CPU ({record['cpu_capability']} kernels) with {record['threads']} torch thread(s)
 (corpus {data['seconds']:.0f}s included); python {record['python']}, torch {record['torch']}.
 
 | step | train loss | validation loss |

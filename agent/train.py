@@ -21,7 +21,7 @@ from pathlib import Path
 import torch
 
 from agent import pg
-from agent.checkpoint import latest_checkpoint, load_policy, load_training_state, save_checkpoint
+from agent.checkpoint import latest_checkpoint, load_policy, load_training_state, machine, save_checkpoint
 from agent.metrics import MetricLogger, plot_learning_curve, trim_metrics
 from agent.policy import LMPolicy
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
@@ -396,7 +396,7 @@ class Trainer:
         rows = (self.run / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
         record = {"config": asdict(self.config), "update": self.update, "global_step": self.global_step,
                   "episodes": self.episodes, "level": self.level,
-                  "last_metrics": json.loads(rows[-1]) if rows else None}
+                  "last_metrics": json.loads(rows[-1]) if rows else None, "machine": machine()}
         export_policy(self.policy, folder, {"trained_on": self._trained_on(), "start_model": self.start_model},
                       {"train.json": record})
         print(f"exported the trained policy to {folder}")

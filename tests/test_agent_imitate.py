@@ -273,3 +273,4 @@ def test_validation_in_a_helper_process_gives_the_same_weights_and_figures(model
     assert helper["epochs"] == here["epochs"] and helper["dagger"] == here["dagger"]
     assert [e["val_loss"] for e in here["epochs"]] != [here["epochs"][0]["val_loss"]] * 3  # it measured each pass
     assert helper["config"]["workers"] == 2
+    assert helper["machine"]["cpu_capability"] == torch.backends.cpu.get_cpu_capability()

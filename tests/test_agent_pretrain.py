@@ -85,6 +85,8 @@ def test_tiny_pretrain_makes_a_loadable_model_whose_validation_loss_falls(base):
     assert not any(p.name.endswith(".tmp") for p in out.parent.iterdir())
     card = (out / "README.md").read_text()
     assert "python main.py pretrain --out" in card and "--seed 0" in card and "Validation loss" in card
+    import torch
+    assert f"({torch.backends.cpu.get_cpu_capability()} kernels)" in card  # the floats depend on them
     assert json.loads((out / "pretrain.json").read_text())["val_loss"] == figures["val_loss"]
 
     from agent.lm import load_lm
