@@ -493,7 +493,7 @@ class Validation:
     loads the same model and runs as many threads). Lines are filled in and reported in order."""
 
     def __init__(self, policy: LMPolicy, val: Encoded, config: ImitateConfig) -> None:
-        self.policy, self.val, self.batch = policy, val, config.batch
+        self.val, self.batch = val, config.batch
         self.pending: list[tuple[object, dict, Callable[[dict], str]]] = []
         self.pool = None
         if config.workers > 1 and config.device == "cpu":
@@ -508,6 +508,8 @@ class Validation:
             job = self.pool.submit(_validation_job, {k: v.detach().cpu().clone() for k, v in
                                                      policy.state_dict().items()})
         self.pending.append((job, line, message))
+        if self.pool is None:
+            self.report(wait=False)  # measured already: say it now
         return line
 
     def report(self, wait: bool) -> None:
