@@ -405,8 +405,10 @@ class Trainer:
         cfg = self.config
         if cfg.world is not None:
             return {"world": cfg.world}
-        return {"difficulty": [cfg.difficulty, cfg.max_difficulty or cfg.difficulty],
-                "seeds": list(cfg.train_seeds)}
+        trained = {"difficulty": [cfg.difficulty, cfg.max_difficulty or cfg.difficulty], "seeds": list(cfg.train_seeds)}
+        if cfg.bundled_share:
+            trained["bundled_share"] = cfg.bundled_share  # the bundled worlds were played too
+        return trained
 
 
 def _bundled_sources(cap: int | None) -> list[WorldSource]:
