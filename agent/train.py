@@ -89,6 +89,7 @@ class Trainer:
             self._saved = self.update
         self.worlds = WorldSource(world, config.max_episode_steps)
         self.bundled = _bundled_sources(config.max_episode_steps) if config.bundled_share > 0 else []
+        self._bundled_envs: list[int] = []  # env indices of this rollout's bundled-world groups
         self._stop = False
 
     def _reference(self) -> ReferenceScorer:
@@ -183,7 +184,7 @@ class Trainer:
     def _rollout(self) -> list[EpisodeResult] | None:
         cfg = self.config
         envs, seeds = [], []
-        self._bundled_envs: list[int] = []
+        self._bundled_envs = []
         for g in range(cfg.envs // cfg.group_size):
             world_seed = pick_seed(cfg.seed, self.update, g, cfg.train_seeds)
             env_seed = random.Random(f"env/{cfg.seed}/{self.update}/{g}").randrange(2**31)
