@@ -158,6 +158,9 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
                    help="rounds of playing, labelling by the solver and training after cloning (0)")
     i.add_argument("--dagger-worlds", type=positive_int, default=50, metavar="N",
                    help="worlds per difficulty the model plays in each round (50)")
+    i.add_argument("--settle-epochs", type=int, default=0, metavar="N",
+                   help="end with N passes over every gathered state (walkthroughs and DAgger labels) while "
+                        "the learning rate falls linearly to zero: steadier weights (0)")
     i.add_argument("--bundled", type=int, default=0, metavar="N",
                    help="add each bundled world's walkthrough N times to the training states (0)")
     i.add_argument("--batch", type=positive_int, default=16, metavar="N", help="states per step (16)")
@@ -277,7 +280,7 @@ def run_imitate(args: argparse.Namespace) -> int:
         raise LanternError("no --model given and no bundled base model (assets/models/npc-base); "
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
-                                             "dagger_worlds", "bundled", "batch", "value_coef", "gamma",
+                                             "dagger_worlds", "settle_epochs", "bundled", "batch", "value_coef", "gamma",
                                              "lr", "length_norm", "history", "journal", "expert", "alternatives",
                                              "seed", "threads", "device", "workers", "force", "progress")}
     if args.train_seeds:

@@ -274,3 +274,28 @@ def test_validation_in_a_helper_process_gives_the_same_weights_and_figures(model
     assert [e["val_loss"] for e in here["epochs"]] != [here["epochs"][0]["val_loss"]] * 3  # it measured each pass
     assert helper["config"]["workers"] == 2
     assert helper["machine"]["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
+
+
+def test_settling_passes_anneal_the_learning_rate_to_zero_over_every_gathered_state(model_dir, tmp_path, monkeypatch):
+    import agent.imitate as imitate_module
+    seen = []  # (what, states in the pass, learning rates of its steps)
+    fit = imitate_module._fit
+
+    def spy(policy, optimizer, data, cfg, rng, what, lr_at=None):
+        loss = fit(policy, optimizer, data, cfg, rng, what, lr_at)
+        steps = -(-len(data.actions) // cfg.batch)
+        seen.append((what, len(data.actions), [lr_at(s) for s in range(steps)] if lr_at else None))
+        return loss
+
+    monkeypatch.setattr(imitate_module, "_fit", spy)
+    record = imitate(config(model_dir, tmp_path / "s", worlds=3, epochs=1, dagger_rounds=1, dagger_worlds=2,
+                            settle_epochs=2, lr=1e-3))
+    assert [w for w, _, _ in seen] == ["epoch 1", "dagger 1", "settle 1", "settle 2"]
+    assert seen[2][1] == seen[3][1] == record["train_states"]  # every state gathered, walkthroughs and DAgger
+    rates = seen[2][2] + seen[3][2]
+    assert rates[0] == pytest.approx(1e-3) and all(a > b for a, b in zip(rates, rates[1:]))
+    assert rates[-1] == pytest.approx(1e-3 / len(rates))  # the last step all but stops
+    assert [line["epoch"] for line in record["settle"]] == [1, 2]
+    assert all("val_accuracy" in line and line["train_loss"] > 0 for line in record["settle"])
+    with pytest.raises(LanternError, match="--settle-epochs must be at least 0"):
+        config(model_dir, tmp_path / "x", settle_epochs=-1)
