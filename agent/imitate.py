@@ -22,9 +22,9 @@ trained on those states together with as many earlier ones.
 
 ``settle_epochs`` end the run with passes over every state gathered (walkthroughs and
 DAgger labels) while the learning rate falls linearly to zero. At a constant rate the last
-step leaves the weights at a noisy point (validation loss moves by 0.05-0.08 between
-rounds), and small differences in the base model then grow into large ones in play;
-annealing settles the weights where the whole data set puts them.
+step leaves the weights wherever the last batches pushed them (in the bundled NPC's run
+validation loss moved by up to 0.1 from one DAgger round to the next); annealing settles
+them where the whole data set puts them (there: difficulty-3 paths 1.91 -> 1.60 x optimal).
 
 With ``value_coef`` > 0 the value head learns too: each state's target is the
 discounted return the expert's walkthrough collects from there (``gamma``, as the
@@ -447,9 +447,10 @@ def imitate(config: ImitateConfig) -> dict:
         line = {"round": r, "policy_success": round(won, 4), "new_states": len(new), "train_loss": round(loss, 4)}
         rounds.append(validation.measure(policy, line, _dagger_message))
     settling = []
-    steps = config.settle_epochs * math.ceil(len(train.actions) / config.batch)
+    per_epoch = math.ceil(len(train.actions) / config.batch)
+    steps = config.settle_epochs * per_epoch
     for epoch in range(1, config.settle_epochs + 1):
-        done = (epoch - 1) * math.ceil(len(train.actions) / config.batch)
+        done = (epoch - 1) * per_epoch
         loss = _fit(policy, optimizer, train, config, rng, f"settle {epoch}",
                     lr_at=lambda step, done=done: config.lr * (1 - (done + step) / steps))
         validation.report(wait=False)
