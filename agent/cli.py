@@ -70,6 +70,7 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
                           "(same weights, sooner)")
     run.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                      help="no progress bar")
+    _add_kernels(run, None)
     hp = t.add_argument_group("learning")
     for flag, kind, text in (
             ("--lr", float, "Adam learning rate (1e-4)"), ("--gamma", float, "discount (0.99)"),
@@ -117,6 +118,7 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads")
     e.add_argument("--device", default="cpu", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
     e.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_kernels(e, "native")
     e.set_defaults(run=run_eval)
 
 
@@ -138,6 +140,7 @@ def _register_pretrain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", default="cpu", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    _add_kernels(p, "native")
     p.set_defaults(run=run_pretrain)
 
 
@@ -191,7 +194,15 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
                         "(same weights, sooner)")
     i.add_argument("--force", action="store_true", help="replace --out if it exists")
     i.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    _add_kernels(i, "native")
     i.set_defaults(run=run_imitate)
+
+
+def _add_kernels(parser: argparse.ArgumentParser, default: str | None) -> None:
+    from agent.kernels import KERNELS
+    parser.add_argument("--kernels", choices=KERNELS, default=default,
+                        help="CPU kernels: native (the fastest this CPU has) or avx2 (the same floats, so the "
+                             "same weights, on every x86-64 CPU with AVX2) (default native)")
 
 
 def _fraction(text: str) -> float:
@@ -209,10 +220,9 @@ def _fraction(text: str) -> float:
 def run_train(args: argparse.Namespace) -> int:
     import torch
 
+    from agent.kernels import use_kernels
     from agent.train import Trainer, TrainConfig
     from agent.worlds import parse_range
-    if args.threads:
-        torch.set_num_threads(args.threads)
     given = {k: v for k, v in vars(args).items()
              if v is not None and k not in ("run", "command", "resume", "threads", "train_seeds")}
     if args.train_seeds:
@@ -223,6 +233,9 @@ def run_train(args: argparse.Namespace) -> int:
         given.setdefault("model", _model_or_default(args.model))
         given.setdefault("out", _default_out(args))
         config = TrainConfig(**given)
+    use_kernels(config.kernels)  # before any tensor work: torch reads it once
+    if args.threads:
+        torch.set_num_threads(args.threads)
     return Trainer(config, resume=args.resume).train()
 
 
@@ -262,7 +275,9 @@ def _default_out(args: argparse.Namespace) -> str:
 # -- pretrain -----------------------------------------------------------------------------------
 
 def run_pretrain(args: argparse.Namespace) -> int:
+    from agent.kernels import use_kernels
     from agent.pretrain import PretrainConfig, pretrain
+    use_kernels(args.kernels)
     pretrain(PretrainConfig(out=args.out, seed=args.seed, steps=args.steps, corpus_episodes=args.corpus_episodes,
                             n_layer=args.n_layer, n_embd=args.n_embd, n_head=args.n_head, threads=args.threads,
                             device=args.device, force=args.force, progress=args.progress))
@@ -273,6 +288,8 @@ def run_pretrain(args: argparse.Namespace) -> int:
 
 def run_imitate(args: argparse.Namespace) -> int:
     from agent.imitate import ImitateConfig, imitate
+    from agent.kernels import use_kernels
+    use_kernels(args.kernels)
     from agent.lm import BASE_MODEL, bundled
     from agent.worlds import parse_range
     model = args.model or bundled(BASE_MODEL)
@@ -296,8 +313,10 @@ def run_eval(args: argparse.Namespace) -> int:
 
     from agent.checkpoint import load_policy, read_meta
     from agent.evaluate import evaluate, format_table, rows_as_dicts
+    from agent.kernels import use_kernels
     from agent.lm import resolve_model
     from agent.train_config import check_device
+    use_kernels(args.kernels)
     if args.threads:
         torch.set_num_threads(args.threads)
     check_device(args.device)

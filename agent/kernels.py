@@ -1,0 +1,33 @@
+"""Which CPU kernels torch computes with: the machine's best (``native``) or AVX2 on any CPU (``avx2``).
+
+The floats of a training run depend on the kernels: AVX2 and AVX-512 matrix products and
+reductions round differently, and a run grows the difference until the weights, and what the
+model learns, part ways. ``avx2`` makes torch's own kernels and MKL's (conditional numerical
+reproducibility, strict) take their AVX2 paths on every x86-64 CPU that has AVX2, so the same
+command gives the same floats there. torch and MKL read these settings once, at their first
+operation, so ``use_kernels`` must run before any tensor work in the process.
+"""
+
+from __future__ import annotations
+
+import os
+
+from game.errors import LanternError
+
+KERNELS = ("native", "avx2")
+AVX2_SETTINGS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "DNNL_MAX_CPU_ISA": "AVX2"}
+
+
+def use_kernels(kernels: str) -> str:
+    """Pin torch to ``kernels`` for this process (and the workers it starts); returns the
+    capability torch reports. ``native`` leaves torch's own choice."""
+    if kernels not in KERNELS:
+        raise LanternError(f"--kernels {kernels}: unknown; use one of {', '.join(KERNELS)}")
+    if kernels == "avx2":
+        os.environ.update(AVX2_SETTINGS)
+    import torch
+    capability = torch.backends.cpu.get_cpu_capability()
+    if kernels == "avx2" and capability != "AVX2":
+        raise LanternError(f"--kernels avx2: torch runs {capability} kernels here (the CPU lacks AVX2, or "
+                           f"torch had already computed in this process); use --kernels native")
+    return capability
