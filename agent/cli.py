@@ -280,7 +280,7 @@ def run_pretrain(args: argparse.Namespace) -> int:
     use_kernels(args.kernels)
     pretrain(PretrainConfig(out=args.out, seed=args.seed, steps=args.steps, corpus_episodes=args.corpus_episodes,
                             n_layer=args.n_layer, n_embd=args.n_embd, n_head=args.n_head, threads=args.threads,
-                            device=args.device, force=args.force, progress=args.progress))
+                            device=args.device, kernels=args.kernels, force=args.force, progress=args.progress))
     return 0
 
 

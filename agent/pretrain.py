@@ -58,6 +58,8 @@ class PretrainConfig:
         val_share: share of worlds held out for validation.
         threads: torch CPU threads (None: torch's default).
         device: torch device to train on ('cpu', 'cuda', ...); the saved model is the same kind.
+        kernels: the CPU kernels the CLI pinned before torch computed ('native' or 'avx2',
+            ``agent/kernels.py``); recorded in the command line of the card.
         force: replace an existing ``out`` folder.
         progress: show a progress bar.
     """
@@ -82,6 +84,7 @@ class PretrainConfig:
     val_share: float = 0.05
     threads: int | None = None
     device: str = "cpu"
+    kernels: str = "native"
     force: bool = False
     progress: bool = True
 
@@ -113,7 +116,8 @@ class PretrainConfig:
                         if getattr(self, k) != size[k].default)
         return (f"python main.py pretrain --out {self.out} --seed {self.seed} --steps {self.steps} "
                 f"--corpus-episodes {self.corpus_episodes}{flags}" + (f" --threads {self.threads}" if self.threads else "")
-                + (f" --device {self.device}" if self.device != "cpu" else ""))
+                + (f" --device {self.device}" if self.device != "cpu" else "")
+                + (f" --kernels {self.kernels}" if self.kernels != "native" else ""))
 
 
 def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) -> dict:

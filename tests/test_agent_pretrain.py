@@ -139,6 +139,8 @@ def test_the_recorded_command_names_a_model_size_other_than_the_default():
     assert "--n-layer" not in PretrainConfig(out="m").command_line()
     bigger = PretrainConfig(out="m", n_layer=6, n_embd=192, n_head=6, threads=1).command_line()
     assert bigger.endswith("--n-layer 6 --n-embd 192 --n-head 6 --threads 1")
+    assert "--kernels" not in bigger  # native: torch's own choice, the default
+    assert PretrainConfig(out="m", threads=1, kernels="avx2").command_line().endswith("--threads 1 --kernels avx2")
 
 
 @pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="this machine has a GPU")
