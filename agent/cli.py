@@ -201,8 +201,9 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
 def _add_kernels(parser: argparse.ArgumentParser, default: str | None) -> None:
     from agent.kernels import KERNELS
     parser.add_argument("--kernels", choices=KERNELS, default=default,
-                        help="CPU kernels: native (the fastest this CPU has) or avx2 (the same floats, so the "
-                             "same weights, on every x86-64 CPU with AVX2) (default native)")
+                        help="CPU kernels: native (the fastest this CPU has) or avx2 (AVX2 paths of torch and MKL "
+                             "on any x86-64 CPU with AVX2, so that a command gives the same weights on "
+                             "another machine) (default native)")
 
 
 def _fraction(text: str) -> float:

@@ -3,8 +3,9 @@
 The floats of a training run depend on the kernels: AVX2 and AVX-512 matrix products and
 reductions round differently, and a run grows the difference until the weights, and what the
 model learns, part ways. ``avx2`` makes torch's own kernels and MKL's (conditional numerical
-reproducibility, strict) take their AVX2 paths on every x86-64 CPU that has AVX2, so the same
-command gives the same floats there. torch and MKL read these settings once, at their first
+reproducibility, strict) take their AVX2 paths on every x86-64 CPU that has AVX2, so that the
+same command gives the same floats there (two runs on one machine agree bit for bit; that a
+second kind of CPU agrees is what ATen's shared code and MKL's reproducibility mode promise). torch and MKL read these settings once, at their first
 operation, so ``use_kernels`` must run before any tensor work in the process.
 """
 
