@@ -290,9 +290,9 @@ def run_pretrain(args: argparse.Namespace) -> int:
 def run_imitate(args: argparse.Namespace) -> int:
     from agent.imitate import ImitateConfig, imitate
     from agent.kernels import use_kernels
-    use_kernels(args.kernels)
     from agent.lm import BASE_MODEL, bundled
     from agent.worlds import parse_range
+    use_kernels(args.kernels)
     model = args.model or bundled(BASE_MODEL)
     if model is None:
         raise LanternError("no --model given and no bundled base model (assets/models/npc-base); "
