@@ -5,8 +5,9 @@ reductions round differently, and a run grows the difference until the weights, 
 model learns, part ways. ``avx2`` makes torch's own kernels and MKL's (conditional numerical
 reproducibility, strict) take their AVX2 paths on every x86-64 CPU that has AVX2, so that the
 same command gives the same floats there (two runs on one machine agree bit for bit; that a
-second kind of CPU agrees is what ATen's shared code and MKL's reproducibility mode promise). torch and MKL read these settings once, at their first
-operation, so ``use_kernels`` must run before any tensor work in the process.
+second kind of CPU agrees is what ATen's shared code and MKL's reproducibility mode promise).
+torch and MKL read these settings once, at their first operation, so ``use_kernels`` must run
+before any tensor work in the process.
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ KERNELS = ("native", "avx2")
 AVX2_SETTINGS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "DNNL_MAX_CPU_ISA": "AVX2"}
 
 
+def check_kernels(kernels: str) -> None:
+    """Refuse a kernels setting other than those in ``KERNELS``."""
+    if kernels not in KERNELS:
+        raise LanternError(f"--kernels {kernels}: unknown; use one of {', '.join(KERNELS)}")
+
+
 def use_kernels(kernels: str) -> str:
     """Pin torch to ``kernels`` for this process (and the workers it starts); returns the
     capability torch reports. ``native`` leaves torch's own choice."""
-    if kernels not in KERNELS:
-        raise LanternError(f"--kernels {kernels}: unknown; use one of {', '.join(KERNELS)}")
+    check_kernels(kernels)
     if kernels == "avx2":
         os.environ.update(AVX2_SETTINGS)
     import torch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from agent.kernels import KERNELS
+from agent.kernels import check_kernels
 from agent.policy import PolicyConfig
 from agent.worlds import check_train_seeds
 from game.errors import LanternError
@@ -87,8 +87,8 @@ class TrainConfig:
             process (on the CPU; the same floats, so the same weights as 1, sooner on 2 cores).
         export: when the run ends, also write the final policy (no optimizer) to this
             model folder, with ``train.json`` (settings and last metrics).
-        kernels: the CPU kernels the run computes with, 'native' or 'avx2' (the same floats on
-            every x86-64 CPU with AVX2; ``agent/kernels.py``). The CLI pins them before torch
+        kernels: the CPU kernels the run computes with, 'native' or 'avx2' (AVX2 on any x86-64
+            CPU, so that another machine gives the same floats; ``agent/kernels.py``). The CLI pins them before torch
             computes; a resumed run keeps them.
     """
 
@@ -177,8 +177,7 @@ class TrainConfig:
             raise LanternError(f"--updates must be at least 1, got {self.updates}")
         if self.max_episode_steps is not None and self.max_episode_steps < 1:
             raise LanternError(f"--max-episode-steps must be at least 1, got {self.max_episode_steps}")
-        if self.kernels not in KERNELS:
-            raise LanternError(f"--kernels must be one of {', '.join(KERNELS)}, got {self.kernels!r}")
+        check_kernels(self.kernels)
         self.policy_config()  # validates mode, length_norm, temperature, ...
         check_device(self.device)
 
