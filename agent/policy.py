@@ -118,6 +118,8 @@ class LMPolicy(nn.Module):
 
     def __init__(self, model, tokenizer, config: PolicyConfig | None = None) -> None:
         super().__init__()
+        from agent.steady import steady_layer_norms
+        steady_layer_norms(model)  # training on N threads gives the 1-thread floats
         self.model = model
         self.tokenizer = tokenizer
         self.config = config or PolicyConfig()
@@ -231,7 +233,8 @@ class LMPolicy(nn.Module):
         """Encode prompts once; continue each candidate from its prompt's KV cache."""
         dev = self.device
         p_mask, _, last_logits, hidden, out = self._prompt_forward(prompts, use_cache=True)
-        first = last_logits[owner_t][:, None]                                   # [M, 1, V]
+        # index_select, not [owner_t]: see _packed_logits
+        first = last_logits.index_select(0, owner_t)[:, None]                   # [M, 1, V]
         if seq_ids.shape[1] == 1:
             return first, hidden
         cache = self._cache_of(out)
@@ -247,7 +250,10 @@ class LMPolicy(nn.Module):
         """One row per prompt: the prompt, then each continuation minus its last token.
 
         Rows are left-padded so that every row's candidates sit at the end, and the
-        LM head runs only on that tail (``logits_to_keep``).
+        LM head runs only on that tail (``logits_to_keep``). The candidates' logits are picked with
+        ``index_select``, not advanced indexing: a prompt's last position is picked once per candidate,
+        and index_select's backward adds those repeats in the same order on any number of threads
+        (advanced indexing's does not), so training on N threads gives the 1-thread floats.
         """
         dev = self.device
         rows = [list(p) for p in prompts]
@@ -283,7 +289,9 @@ class LMPolicy(nn.Module):
         start = torch.tensor([offset[i] + f for i, f in where])
         k = torch.arange(c)
         at = torch.where(k == 0, last[row_t, None], start[:, None] + k - 1).clamp(max=width - 1)  # [M, C]
-        logits = out.logits[row_t[:, None].to(dev), (at - skip).clamp(min=0).to(dev)]            # [M, C, V]
+        flat = out.logits.reshape(-1, out.logits.shape[-1])                                       # [N * kept, V]
+        picks = (row_t[:, None] * out.logits.shape[1] + (at - skip).clamp(min=0)).reshape(-1)  # [M * C]
+        logits = flat.index_select(0, picks.to(dev)).view(*at.shape, -1)                         # [M, C, V]
         hidden = out.hidden_states[-1][torch.arange(len(prompts), device=dev), last.to(dev)]
         return logits, hidden
 
