@@ -23,7 +23,7 @@ from safetensors.torch import load_file, save_file
 
 from agent.lm import LATEST, load_lm, resolve_model
 from agent.policy import LMPolicy, PolicyConfig
-from game.cli import write_atomic
+from game.files import write_text
 from game.errors import LanternError
 
 VALUE_HEAD = "value_head.safetensors"
@@ -126,7 +126,7 @@ def save_checkpoint(run: Path, name: str, policy: LMPolicy, optimizer: torch.opt
     if final.exists():
         shutil.rmtree(final)
     os.replace(tmp, final)
-    write_atomic(run / LATEST, f"checkpoints/{name}\n")
+    write_text(run / LATEST, f"checkpoints/{name}\n")
     for old in sorted(p for p in (run / "checkpoints").iterdir() if not p.name.startswith("."))[:-KEEP]:
         if old != final:
             shutil.rmtree(old)

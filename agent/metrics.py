@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from game.cli import write_atomic
+from game.files import write_text
 
 
 def trim_metrics(path: Path, update: int) -> None:
@@ -14,7 +14,7 @@ def trim_metrics(path: Path, update: int) -> None:
         return
     keep = [ln for ln in path.read_text(encoding="utf-8").splitlines()
             if ln.strip() and json.loads(ln).get("update", 0) <= update]
-    write_atomic(path, "".join(ln + "\n" for ln in keep))
+    write_text(path, "".join(ln + "\n" for ln in keep))
 
 
 class MetricLogger:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from game.errors import LanternError
+from game.files import write_text
 from game.world import World
 
 
@@ -107,21 +108,10 @@ def run_generate(args: argparse.Namespace) -> int:
         raise LanternError(f"{out}: already exists; choose another --out or add --force")
     if out.parent and not out.parent.exists():
         raise LanternError(f"{out.parent}: no such folder for --out")
-    write_atomic(out, text)
+    write_text(out, text)
     print(f"wrote {out}: {world.title} ({len(world.rooms)} rooms, {len(world.items)} items, "
           f"{sum(len(q.goals) for q in world.quests)} goals)")
     return 0
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a text file via a temporary name and rename, so it is never half-written."""
-    import os
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def run_solve(args: argparse.Namespace) -> int:

@@ -1,0 +1,238 @@
+"""Every file Lantern writes goes through here: whole or not at all.
+
+A file is written under a temporary name in the same folder, flushed and fsynced,
+renamed over the final name, and then the folder itself is fsynced, so that after a
+crash or a power cut the final name holds either the old version or the new one,
+never a mix. A folder (a checkpoint, an exported model) is built under a temporary
+name and swapped in the same way. A failure says one line naming the path and the
+cause (a full disk, a read-only file system, a part of the path that is not a folder)
+and leaves nothing half-written behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from game.errors import LanternError
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "it is a folder, not a file",
+    errno.ENOENT: "no such folder",
+    errno.EEXIST: "something else already has that name",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.EIO: "the disk reported an input/output error",
+}
+
+
+class FileWriteError(LanternError):
+    """A file or folder could not be written; the message names the path and the cause."""
+
+
+def reason(exc: OSError) -> str:
+    """A short, human cause for an OS error (falls back to the system's own words)."""
+    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+
+
+def write_error(path: str | Path, exc: OSError) -> FileWriteError:
+    """The one-line error for a failed write of ``path``."""
+    return FileWriteError(f"cannot write {path}: {reason(exc)}")
+
+
+def fsync_folder(folder: str | Path) -> None:
+    """Make a rename or a new entry in ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (and Windows) do not fsync folders; the rename itself is done
+    finally:
+        os.close(fd)
+
+
+def temp_name(path: Path, tag: str = "tmp") -> Path:
+    """The hidden temporary name beside ``path`` used while it is being written."""
+    return path.with_name(f".{path.name}.{tag}")
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically and durably; FileWriteError on failure."""
+    path = Path(path)
+    if path.exists() and not path.is_file():
+        raise FileWriteError(f"cannot write {path}: it is not a regular file; choose a file name")
+    tmp = temp_name(path)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise write_error(path, exc) from None
+    fsync_folder(path.parent)
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically and durably; FileWriteError on failure."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def append_line(path: str | Path, line: str) -> None:
+    """Append one line to a log file (``metrics.jsonl``) and fsync it.
+
+    Appending is not atomic: a kill mid-write can leave a torn last line, which the
+    reader drops (see ``read_jsonl_lines``).
+    """
+    path = Path(path)
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(line if line.endswith("\n") else line + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        raise write_error(path, exc) from None
+
+
+def fsync_tree(folder: Path) -> None:
+    """fsync every file under ``folder`` and every folder in it, deepest first."""
+    for root, dirs, files in os.walk(folder, topdown=False):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        fsync_folder(root)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux renameat2); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS):  # the file system cannot exchange: fall back
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def replace_folder(tmp: Path, final: Path) -> None:
+    """Move the whole folder ``tmp`` to ``final``; an old ``final`` stays until the new one is in.
+
+    Where the kernel can swap the two names atomically, a reader always finds a whole
+    folder at ``final``; elsewhere the old one is moved aside first and removed last.
+    """
+    fsync_tree(tmp)
+    if final.exists():
+        if _exchange(tmp, final):
+            fsync_folder(final.parent)
+            shutil.rmtree(tmp)
+            return
+        old = temp_name(final, "old")
+        _remove(old)
+        os.replace(final, old)
+        os.replace(tmp, final)
+        fsync_folder(final.parent)
+        shutil.rmtree(old)
+        return
+    os.replace(tmp, final)
+    fsync_folder(final.parent)
+
+
+@contextlib.contextmanager
+def folder_writer(final: str | Path) -> Iterator[Path]:
+    """Build a folder under a temporary name and swap it in as ``final`` when the block ends.
+
+    Usage::
+
+        with folder_writer(out) as tmp:
+            (tmp / "model.safetensors").write_bytes(...)
+
+    On any error inside the block (or while swapping) the temporary folder is removed,
+    ``final`` is left as it was, and an OSError becomes a one-line FileWriteError.
+    """
+    final = Path(final)
+    tmp = temp_name(final)
+    _remove(tmp)
+    try:
+        tmp.mkdir(parents=False)
+        yield tmp
+        replace_folder(tmp, final)
+    except OSError as exc:
+        _remove(tmp)
+        raise write_error(final, exc) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def check_output_folder(path: str | Path, what: str = "--out") -> Path:
+    """Refuse, before any long work starts, an output folder that could not be written.
+
+    ``path`` may exist (as a folder) or not; its nearest existing parent must be a
+    writable folder. Returns ``path`` as a Path.
+    """
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise FileWriteError(f"{what} {path}: is a file, not a folder; choose another path")
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise FileWriteError(f"{what} {path}: {probe} is not a folder; choose another path")
+    test = probe / f".lantern-write-test-{os.getpid()}"
+    try:
+        with open(test, "wb") as f:
+            f.write(b"x")
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {reason(exc)}") from None
+    finally:
+        _remove(test)
+    return path
+
+
+def check_output_file(path: str | Path, what: str = "--out") -> Path:
+    """Refuse, before any work, an output file whose folder could not be written."""
+    path = Path(path)
+    if path.is_dir():
+        raise FileWriteError(f"{what} {path}: is a folder, not a file; choose a file name")
+    if not path.parent.exists():
+        raise FileWriteError(f"{what} {path}: no such folder {path.parent}")
+    check_output_folder(path.parent, what)
+    return path
