@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from pathlib import Path
 
 from game.errors import LanternError
 
@@ -126,12 +127,13 @@ class OneLineErrors(argparse.ArgumentParser):
     """Argument errors as one line naming the command and what to do, exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(2, f"error: {self.prog}: {message} (see: python {self.prog} --help)\n")
+        runner = self.prog if self.prog.startswith("lantern") else f"python {self.prog}"
+        self.exit(2, f"error: {self.prog}: {message} (see: {runner} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrors(
-        prog="main.py",
+        prog="lantern" if Path(sys.argv[0]).name == "lantern" else "main.py",
         description="Lantern: a text-adventure world where a language-model NPC learns to act. "
                     "With no command, opens the game window (play).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-import tomli_w
 
 from game.loader import world_from_dict
 from game.solver import Unsolvable, solve
@@ -157,6 +156,7 @@ def world_to_toml(world: World) -> str:
     header = f"# Lantern world: {world.title}\n# Source: {world.source}\n\n"
     # One dump of the whole dict: tomli_w puts short arrays of tables inline before
     # the [tables], which is the only order in which they parse back correctly.
+    import tomli_w  # only writing a world file needs it, not playing one
     return header + tomli_w.dumps(world.data)
 
 
