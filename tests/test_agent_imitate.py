@@ -72,8 +72,12 @@ def test_cloning_puts_the_policy_on_the_expert_commands(model_dir, tmp_path):
     assert policy.config.length_norm == "token"  # saved with the settings it was trained under
     seen = [generate(level, seed) for level, seed in sorted({d.world for d in solver_demos(cfg)})]
     model, rand, *_ = evaluate(policy, seen, 1, greedy=True, seed=0)
-    assert model.success_rate >= 0.85 and model.moves_over_optimal < 1.3, model
-    assert rand.moves_over_optimal > 1.5  # chance plays the same worlds much longer
+    # Measured over imitate seeds 0-4 on two CPU kinds: success 0.875-1.0, moves/optimal
+    # 1.05-1.37 (1.37 is this seed on an AMD EPYC, 1.2-1.3 on Intel AVX-512); chance takes
+    # 2.96-3.2. The limits sit clear of that spread: what is asserted is that cloning puts
+    # the policy on short walkthroughs, not a particular rounding of the floats.
+    assert model.success_rate >= 0.8 and model.moves_over_optimal < 1.6, model
+    assert rand.moves_over_optimal > 2.2  # chance plays the same worlds much longer
     meta = json.loads((tmp_path / "bc" / "lantern.json").read_text())
     assert meta["trained_on"] == {"difficulty": [1, 1], "seeds": [0, 40]}
     assert json.loads((tmp_path / "bc" / "imitate.json").read_text())["walkthroughs"] == 32
