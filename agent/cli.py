@@ -203,7 +203,7 @@ def _add_kernels(parser: argparse.ArgumentParser, default: str | None) -> None:
     parser.add_argument("--kernels", choices=KERNELS, default=default,
                         help="CPU kernels: native (the fastest this CPU has) or avx2 (AVX2 paths of torch and MKL "
                              "on any x86-64 CPU with AVX2, so that a command gives the same weights on "
-                             "another machine) (default native)")
+                             "another Intel machine; AMD CPUs still round differently) (default native)")
 
 
 def _fraction(text: str) -> float:

@@ -4,8 +4,9 @@ The floats of a training run depend on the kernels: AVX2 and AVX-512 matrix prod
 reductions round differently, and a run grows the difference until the weights, and what the
 model learns, part ways. ``avx2`` makes torch's own kernels and MKL's (conditional numerical
 reproducibility, strict) take their AVX2 paths on every x86-64 CPU that has AVX2, so that the
-same command gives the same floats there (two runs on one machine agree bit for bit; that a
-second kind of CPU agrees is what ATen's shared code and MKL's reproducibility mode promise).
+same command gives the same floats there: two runs on one Intel machine kind agree bit for
+bit, but an AMD EPYC parted from them within 500 training steps of the pinned pretrain command
+(which library's kernels differ there is not isolated).
 torch and MKL read these settings once, at their first operation, so ``use_kernels`` must run
 before any tensor work in the process.
 """

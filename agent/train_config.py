@@ -88,7 +88,7 @@ class TrainConfig:
         export: when the run ends, also write the final policy (no optimizer) to this
             model folder, with ``train.json`` (settings and last metrics).
         kernels: the CPU kernels the run computes with, 'native' or 'avx2' (AVX2 on any x86-64
-            CPU, so that another machine gives the same floats; ``agent/kernels.py``). The CLI
+            CPU, so that another Intel machine gives the same floats; ``agent/kernels.py``). The CLI
             pins them before torch computes; a resumed run keeps them.
     """
 
