@@ -11,8 +11,8 @@ HELP = """Commands are plain English: 'look' (l), 'inventory' (i), 'examine lamp
 'go north' (n, s, e, w, ne, nw, se, sw, up, down, in, out), 'take the brass key',
 'take all', 'drop everything but the lamp', 'put the apple in the basket',
 'put the lamp on the hook', 'open the door', 'unlock the door with the key',
-'turn on the lamp', 'eat the apple', 'read the note', 'give the key to Ada',
-'tell Ada to bring the lamp', 'wait' (z), 'again' (g).
+'turn on the lamp', 'eat the apple', 'taste the apple' (only tastes), 'read the note',
+'give the key to Ada', 'tell Ada to bring the lamp', 'wait' (z), 'again' (g).
 Extra words for this window: 'score', 'goal', 'admissible' (what would change
 something now), 'help', 'quit'."""
 
