@@ -13,7 +13,7 @@ from typing import NamedTuple
 from game.world import DIRECTIONS, World
 
 # Verbs that report on the world and change nothing in it.
-INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "wait", "tell"})
+INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "taste", "wait", "tell"})
 
 
 class Command(NamedTuple):
@@ -44,6 +44,7 @@ TEMPLATES = {
     "wait": "wait",
     "examine": "examine {obj}",
     "read": "read {obj}",
+    "taste": "taste {obj}",
     "take": "take {obj}",
     "drop": "drop {obj}",
     "put_in": "put {obj} in {obj2}",

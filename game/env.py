@@ -3,7 +3,9 @@
 ``reset(seed=...) -> (obs, info)`` and ``step(command, actor=...) -> (obs, reward,
 terminated, truncated, info)``. Observations are the game's replies as text;
 ``info`` carries what an agent may use (see ``LanternEnv.info``). Every command is
-issued by some actor; by default the world's player.
+issued by some actor; by default the world's player. A step's reward is the change
+of the acting actor's score: the points of goals it made hold, less those of goals
+it undid (a goal's points are held only while it holds), so rewards can be negative.
 """
 
 from __future__ import annotations
@@ -139,8 +141,8 @@ class LanternEnv:
                 reply, ran = parsed.reply, ()
         if self.keep_journal:
             self.journals[a].observe(world, a)
-        gained = quests.update(world)
-        reward = sum(gained[qi] for qi in self._quests[a])
+        change = quests.update(world)
+        reward = sum(change[qi] for qi in self._quests[a])
         self.steps += 1
         news = self.inbox[a]
         if news:

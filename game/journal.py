@@ -7,7 +7,7 @@ entered is unknown. ``notes`` writes it as short lines a reader (the NPC's
 prompt, or a person) can act on: what is here and which exits lead somewhere new
 (or, when none do, the first step towards the nearest room with one);
 for every other remembered room the first step of the shortest known way there;
-and where each thing the actor's unmet goals name was last seen ('Wanted').
+and where each thing the actor's goals not holding now name was last seen ('Wanted').
 """
 
 from __future__ import annotations
@@ -157,14 +157,15 @@ class Journal:
         return way if ent.kind == ROOM else f"{way} ({world.entities[room].name})"
 
     def wanted(self, world: World, actor: int) -> str:
-        """The actor's unmet goals as the things (and rooms) they name, each with its
-        whereabouts, for the 'Wanted' line: one clause per goal, a thing and the place it must
-        go joined by 'to' ('ivory quill carried to oak shelf north (Study)'; a goal on a
-        thing another goal pairs, like lighting a lamp that must hang on a hook, adds no
-        clause), so the policy reads which thing goes where next to where both are instead
-        of matching names across the prompt. Memory only: it never says what to do."""
+        """The actor's goals not holding now (an undone goal is wanted again) as the things (and
+        rooms) they name, each with its whereabouts, for the 'Wanted' line: one clause per goal,
+        a thing and the place it must go joined by 'to' ('ivory quill carried to oak shelf north
+        (Study)'; a goal on a thing another goal pairs, like lighting a lamp that must hang on a
+        hook, adds no clause), so the policy reads which thing goes where next to where both
+        are instead of matching names across the prompt. Memory only: it never says what to
+        do."""
         state = world.state
-        key = (state.parent[actor], tuple(state.achieved[qi] for qi in quests.quests_of(world, actor)),
+        key = (state.parent[actor], tuple(state.met[qi] for qi in quests.quests_of(world, actor)),
                tuple(world.held(actor)))
         if self._wanted is not None and self._wanted[0] == key:
             return self._wanted[1]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from game.errors import WorldFileError
-from game.quests import GOAL_TYPES, Goal, Quest
+from game.quests import GOAL_TYPES, Goal, Quest, describe_goal
 from game.world import (
     ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, DOOR, ITEM, LIT, LOCKED, OPEN, ROOM,
     Entity, Exit, State, World, words_of,
@@ -163,7 +163,9 @@ class _Builder:
                 raise self.fail(f"quests '{quest.id}'", f"duplicate quest id '{quest.id}'; give each "
                                                        f"quest its own id")
             seen_quests.add(quest.id)
-        return self._world(header, quests)
+        world = self._world(header, quests)
+        self._check_start(world)
+        return world
 
     def _section(self, name: str) -> list[dict]:
         value = self.data.get(name, [])
@@ -403,6 +405,24 @@ class _Builder:
             room = self._room_of(ent)
             if room is not None and room not in reachable:
                 raise no(f"'{ent.id}' is in a room no actor can reach ('{self.entities[room].id}')")
+
+    def _check_start(self, world: World) -> None:
+        """Refuse goals (and lose conditions) that already hold before anyone moves: the
+        points (or the loss) would come at reset, for nothing anyone did."""
+        for quest in world.quests:
+            for field, conds in (("goals", quest.goals), ("lose", quest.lose)):
+                for j, cond in enumerate(conds):
+                    if not cond.met(world):
+                        continue
+                    what = f"quests '{quest.id}': {field}[{j}] ({describe_goal(world, cond)!r})"
+                    if field == "goals":
+                        raise self.fail(what, "goal already holds at the start, so its points "
+                                              "would be scored before any move; start the world "
+                                              "with it unmet (place or set the thing otherwise) "
+                                              "or remove the goal")
+                    raise self.fail(what, "lose condition already holds at the start, so the "
+                                          "quest would be lost before any move; start the world "
+                                          "without it or remove it")
 
     def _room_of(self, ent: Entity) -> int | None:
         if ent.kind == ROOM:

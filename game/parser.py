@@ -43,7 +43,8 @@ for _verb, _phrases in {
     "close": ["close", "shut", "slam"],
     "lock": ["lock"],
     "unlock": ["unlock"],
-    "eat": ["eat", "consume", "devour", "munch", "nibble", "swallow", "taste"],
+    "eat": ["eat", "consume", "devour", "munch", "nibble", "swallow"],
+    "taste": ["taste", "lick"],  # a sense, never eating (a taste of the toadstool is no meal)
     "turn_on": ["turn on", "switch on", "light", "ignite", "activate", "power on", "kindle"],
     "turn_off": ["turn off", "switch off", "extinguish", "douse", "deactivate", "power off",
                  "snuff", "blow out", "put out"],
@@ -55,6 +56,8 @@ for _verb, _phrases in {
 }.items():
     for _p in _phrases:
         VERB_PHRASES[tuple(_p.split())] = _verb
+
+MOVE_VERBS = frozenset({"go", "enter", "exit"})  # the verbs that walk the actor somewhere
 
 # Whole commands that mean something else when nothing follows the verb.
 ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter"}
@@ -377,18 +380,28 @@ class Parser:
             if w not in self.vocabulary:
                 shown = w if len(w) <= 40 else w[:40] + "..."
                 reply = f"I don't know the word '{shown}'."
-                close = self._typo_of(w)
+                close = self._typo_of(w, words)
                 raise _Refusal(reply + (f" Did you mean '{close}'?" if close else ""))
 
-    def _typo_of(self, word: str) -> str | None:
-        """A known word one slip away (a letter missing, extra, wrong or swapped), if any."""
+    def _typo_of(self, word: str, words: list[str]) -> str | None:
+        """A known word one slip away (a letter missing, extra, wrong or swapped), if any; never
+        one that would make ``words`` (the line it is in) a move the player did not ask for."""
         if not 3 <= len(word) <= 20:
             return None
         near = self.lexicon.near
         found = {w for key in (word, *_deletions(word)) for w in near.get(key, ())}
         found.discard(word)
+        found = {w for w in found if not self._moves_unasked(words, word, w)}
         return min(found, default=None, key=lambda w: (  # swapped letters, then most alike
             sorted(w) != sorted(word), -SequenceMatcher(None, word, w).ratio(), w))
+
+    def _moves_unasked(self, words: list[str], typo: str, fix: str) -> bool:
+        """Would putting ``fix`` for ``typo`` turn the line into a move ('exits' -> 'exit',
+        'sotuh' -> 'south') when it neither starts with a way to go nor names a direction?
+        Following such a hint would walk the player off somewhere they never meant."""
+        if self._verb([fix if w == typo else w for w in words])[0] not in MOVE_VERBS:
+            return False
+        return self._verb(words)[0] not in MOVE_VERBS and not any(w in DIRECTION_WORDS for w in words)
 
     def _one_sentence(self, words: list[str]) -> None:
         """Refuse 'take lamp. go north' / 'take lamp and go north': one command at a time.
@@ -498,6 +511,8 @@ class Parser:
         first, prep, second = self._split(rest, PREPOSITIONS.get(verb, ()))
         if verb == "open" and prep:
             verb = "unlock"
+        if verb in ("put", "drop") and prep and not _content(second):
+            return self._put_where(first, actor, context, None)  # 'put lamp in': ask where, drop nothing
         if verb in ("put", "drop") and prep and set(_content(second)) <= FLOOR_WORDS:
             verb, prep, second = "drop", None, []
         if verb in ("put", "drop") and prep:
@@ -523,13 +538,15 @@ class Parser:
             objs = [o for o in objs if o != obj2]
         return ParseResult(tuple(Command(verb, o, obj2) for o in objs))
 
-    def _put_where(self, first: list[str], actor: int, context: ParserContext) -> ParseResult:
-        """'put lamp' with no place: ask where."""
+    def _put_where(self, first: list[str], actor: int, context: ParserContext,
+                   prep: str | None = "in") -> ParseResult:
+        """'put lamp' (or 'put lamp in', the place left out) with no place: ask where; the
+        answer goes after ``prep`` (None: the typed words already end with one)."""
         if not _content(first):
             raise _Missing("What do you want to put?", None)
         objs = self._objects(first, "put_in", actor, context, None)
         names = join_words([the(self.world, o) for o in objs])
-        raise _Missing(f"Where do you want to put {names}?", "in")
+        raise _Missing(f"Where do you want to put {names}?", prep)
 
     def _infer_second(self, verb: str, obj: int, actor: int) -> ParseResult:
         """Fill in an obvious second object (the held key, the one actor here), or ask."""

@@ -11,8 +11,8 @@ HELP = """Commands are plain English: 'look' (l), 'inventory' (i), 'examine lamp
 'go north' (n, s, e, w, ne, nw, se, sw, up, down, in, out), 'take the brass key',
 'take all', 'drop everything but the lamp', 'put the apple in the basket',
 'put the lamp on the hook', 'open the door', 'unlock the door with the key',
-'turn on the lamp', 'eat the apple', 'read the note', 'give the key to Ada',
-'tell Ada to bring the lamp', 'wait' (z), 'again' (g).
+'turn on the lamp', 'eat the apple', 'taste the apple' (only tastes), 'read the note',
+'give the key to Ada', 'tell Ada to bring the lamp', 'wait' (z), 'again' (g).
 Extra words for this window: 'score', 'goal', 'admissible' (what would change
 something now), 'help', 'quit'."""
 
@@ -47,13 +47,20 @@ def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin,
         obs, reward, terminated, truncated, info = env.step(command, actor)
         _say(stdout, obs)
         if reward:
-            _say(stdout, f"[Your score has gone up by {reward} point{'s' if reward != 1 else ''}: "
-                         f"{info['score']} of {info['max_score']}.]")
+            _say(stdout, score_change(reward, info))
         if terminated or truncated:
             _say(stdout, _ending(info, truncated, env))
             return 1 if info["lost"] else 0
     _say(stdout, f"\n[Score {info['score']} of {info['max_score']} in {info['moves']} moves.]")
     return 0
+
+
+def score_change(reward: int, info: dict) -> str:
+    """'[Your score has gone up by 1 point: 1 of 3.]', or down when a goal was undone."""
+    way = "up" if reward > 0 else "down"
+    points = abs(reward)
+    return (f"[Your score has gone {way} by {points} point{'s' if points != 1 else ''}: "
+            f"{info['score']} of {info['max_score']}.]")
 
 
 def meta_command(command: str, env: LanternEnv, info: dict) -> str | None:

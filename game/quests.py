@@ -1,9 +1,12 @@
 """Quests: goals over the world state, score, win and lose.
 
-A goal is a condition on the state worth some points. Points are awarded once,
-the first time the goal is met (like classic interactive fiction: undoing it later
-does not take the points back). A quest is won when every goal has been achieved,
-and lost as soon as one of its lose conditions holds.
+A goal is a condition on the state worth some points. Its points are held only
+while the goal holds: undoing a met goal (taking the apple back out of the basket,
+unlocking the bureau again) takes its points back, so "leave it locked at the end"
+can be written and an actor gains nothing by undoing finished work. A goal that
+cannot be undone (``eaten``) simply stays held. A quest is won when all its goals
+hold at the same moment (checked after every step), and lost as soon as one of its
+lose conditions holds (a loss is final).
 """
 
 from __future__ import annotations
@@ -65,7 +68,7 @@ class Quest:
 
     points: tuple[int, ...] = field(init=False)  # each goal's points, in order
     max_score: int = field(init=False)
-    all_mask: int = field(init=False)  # the achieved-goals mask of a finished quest
+    all_mask: int = field(init=False)  # the met-goals mask of a won quest
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "points", tuple(g.points for g in self.goals))
@@ -98,29 +101,31 @@ def describe_goal(world: World, goal: Goal) -> str:
 
 
 def update(world: World) -> list[int]:
-    """Record newly met goals and lose conditions; return points gained per quest."""
+    """Record which goals hold now and any lose condition met; return each quest's change
+    of score (negative when goals were undone)."""
     state = world.state
-    gained = [0] * len(world.quests)
+    change = [0] * len(world.quests)
     for qi, quest in enumerate(world.quests):
-        mask = state.achieved[qi]
-        if mask != quest.all_mask:
-            for gi, goal in enumerate(quest.goals):
-                bit = 1 << gi
-                if not mask & bit and goal.met(world):
-                    mask |= bit
-                    gained[qi] += goal.points
-            state.achieved[qi] = mask
+        mask = 0
+        for gi, goal in enumerate(quest.goals):
+            if goal.met(world):
+                mask |= 1 << gi
+        before = state.met[qi]
+        if mask != before:
+            change[qi] = points_of(quest.points, mask) - points_of(quest.points, before)
+            state.met[qi] = mask
         if not state.lost[qi]:
             for cond in quest.lose:
                 if cond.met(world):
                     state.lost[qi] = True
                     break
-    return gained
+    return change
 
 
 def score(world: World, qi: int) -> int:
+    """The points of quest ``qi``'s goals that hold now."""
     quest = world.quests[qi]
-    return points_of(quest.points, world.state.achieved[qi])
+    return points_of(quest.points, world.state.met[qi])
 
 
 @lru_cache(maxsize=4096)
@@ -129,7 +134,8 @@ def points_of(points: tuple[int, ...], mask: int) -> int:
 
 
 def is_won(world: World, qi: int) -> bool:
-    return world.state.achieved[qi] == world.quests[qi].all_mask and not world.state.lost[qi]
+    """Do all of quest ``qi``'s goals hold now (and has it not been lost)?"""
+    return world.state.met[qi] == world.quests[qi].all_mask and not world.state.lost[qi]
 
 
 def quests_of(world: World, actor: int) -> list[int]:
@@ -150,14 +156,14 @@ def goal_text(world: World, actor: int) -> str:
 
 
 def pending(world: World, actor: int) -> list[Goal]:
-    """The actor's goals not yet achieved, in quest order."""
+    """The actor's goals that do not hold now, in quest order."""
     out = []
     for qi in quests_of(world, actor):
-        mask = world.state.achieved[qi]
+        mask = world.state.met[qi]
         out.extend(g for gi, g in enumerate(world.quests[qi].goals) if not mask >> gi & 1)
     return out
 
 
 def pending_goals(world: World, actor: int) -> list[str]:
-    """Texts of the actor's goals not yet achieved (for displays)."""
+    """Texts of the actor's goals that do not hold now (for displays)."""
     return [describe_goal(world, g) for g in pending(world, actor)]

@@ -291,11 +291,24 @@ def _do_info(world: World, actor: int, cmd: Command) -> Outcome:
         text = describe_entity(world, cmd.obj)
     elif v == "read":
         text = f"{capitalise(the(world, cmd.obj))} reads: \u201c{world.entities[cmd.obj].text}\u201d"
+    elif v == "taste":
+        text = _taste(world, actor, cmd.obj)
     elif v == "tell":
         text = f"You tell {_name(world, cmd.obj)}: \u201c{cmd.text}\u201d"
     else:
         text = "Time passes."
     return Outcome(True, text, False)
+
+
+def _taste(world: World, actor: int, e: int) -> str:
+    """A taste is a sense, not a meal: it says nothing of poison and eats nothing."""
+    ent = world.entities[e]
+    if ent.kind == "actor" and e != actor:
+        return f"{_name(world, e)} would not thank you for that."
+    if ent.can_eat:
+        return (f"You take a cautious taste of {the(world, e)}. It tastes much as it looks; "
+                f"you leave the rest uneaten.")
+    return "You taste nothing unexpected."
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +328,7 @@ RULES: dict[str, Rule] = {
     "tell": Rule(_no_check, _do_info, ()),
     "examine": Rule(_no_check, _do_info),
     "read": Rule(_check_read, _do_info),
+    "taste": Rule(_no_check, _do_info),
     "take": Rule(_check_take, _do_take),
     "drop": Rule(lambda w, ac, c: _check_held(w, ac, c.obj), _do_drop),
     "put_in": Rule(lambda w, ac, c: _check_put(w, ac, c, True),

@@ -1,8 +1,10 @@
 """Optimal walkthroughs: the fewest commands that win a world's quests.
 
 A* over world states with an admissible heuristic (each command changes one
-attribute of one entity, so it can achieve at most one distinct goal: the number
-of unmet goals never overestimates). Commands that provably never shorten a
+attribute of one entity, so it can make at most one more goal hold: the number of
+goals not holding now never overestimates). A goal's points are held only while it
+holds, so the goals met are a function of the state alone, and a state is won when
+all the quests' goals hold in it at once. Commands that provably never shorten a
 walkthrough are pruned (see ``_Relevance``): touching things no goal, lock or
 light depends on, and undoing moves (closing, switching off, dropping) that no goal
 asks for. The result is optimal for the game's rules, where actors carry any number
@@ -173,9 +175,10 @@ class _Heuristic:
 
     Every command changes one attribute of one entity (where it is, open, locked,
     lit), so distinct required effects need distinct commands. The bound counts
-    the effects every walkthrough must still make (unmet goals; taking each goal
-    item; opening and unlocking the containers and doors that certainly stand in
-    the way, with their keys; lighting a dark room that must be searched) and adds,
+    the effects every walkthrough must still make (goals not holding now, undone
+    ones included; taking each goal item; opening and unlocking the containers and
+    doors that certainly stand in the way, with their keys; lighting a dark room
+    that must be searched) and adds,
     for a single actor, a bound on the walking still to do: the larger of the
     longest ordered chain (the item's room, then its destination) and the minimum
     spanning tree over the rooms still to visit (a walk through them is itself a
@@ -203,7 +206,7 @@ class _Heuristic:
         effects: set = set()
         if self.single is None:
             for qi, gi, g in self.goals:
-                if not state.achieved[qi] >> gi & 1 and g.type != "at":
+                if not state.met[qi] >> gi & 1 and g.type != "at":
                     effects.add((g.type, g.subject, g.place))
             return effects, 0
         actor = self.single
@@ -212,7 +215,7 @@ class _Heuristic:
         search: set[int] = set()  # rooms where something must be seen and touched
         chain = 0
         for qi, gi, g in self.goals:
-            if not state.achieved[qi] >> gi & 1:
+            if not state.met[qi] >> gi & 1:
                 chain = max(chain, self._goal(state, actor, here, g, effects, visit, search))
         self._darkness(state, actor, search, effects, visit)
         self._doors(state, actor, here, visit, effects)
@@ -360,7 +363,7 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
     heuristic = _Heuristic(world, quest_ids, actor_idx)
 
     def won(state) -> bool:
-        return all(state.achieved[qi] == world.quests[qi].all_mask for qi in quest_ids)
+        return all(state.met[qi] == world.quests[qi].all_mask for qi in quest_ids)
 
     def lost(state) -> bool:
         return any(state.lost[qi] for qi in quest_ids)

@@ -2,7 +2,7 @@
 
 Static facts (names, capabilities, exits) live on ``Entity`` objects built once by
 the loader. Everything that changes lives in ``State``: a flat list of parents, a
-list of flag bits, per-actor move counts and per-quest achieved goals. Keeping the
+list of flag bits, per-actor move counts and per-quest goals met. Keeping the
 mutable part flat makes snapshots a few list copies, which the solver and the
 environment rely on for speed.
 """
@@ -139,30 +139,31 @@ class State:
             actor), -1 for none (rooms, doors), or ``EATEN``.
         flags: bit set of ``OPEN``, ``LOCKED``, ``LIT`` per entity.
         moves: commands issued, per actor (indexed like ``World.actors``).
-        achieved: per quest, a bit mask of the goals achieved so far.
+        met: per quest, a bit mask of the goals that held after the last
+            ``quests.update`` (a function of the rest of the state).
         lost: per quest, whether a lose condition has happened.
     """
 
-    __slots__ = ("parent", "flags", "moves", "achieved", "lost")
+    __slots__ = ("parent", "flags", "moves", "met", "lost")
 
     def __init__(self, parent: list[int], flags: list[int], moves: list[int],
-                 achieved: list[int], lost: list[bool]) -> None:
+                 met: list[int], lost: list[bool]) -> None:
         self.parent = parent
         self.flags = flags
         self.moves = moves
-        self.achieved = achieved
+        self.met = met
         self.lost = lost
 
     def copy(self) -> State:
-        return State(self.parent[:], self.flags[:], self.moves[:], self.achieved[:], self.lost[:])
+        return State(self.parent[:], self.flags[:], self.moves[:], self.met[:], self.lost[:])
 
     def key(self) -> tuple:
         """A hashable key of everything but move counts (for search)."""
-        return (tuple(self.parent), tuple(self.flags), tuple(self.achieved), tuple(self.lost))
+        return (tuple(self.parent), tuple(self.flags), tuple(self.met), tuple(self.lost))
 
     def digest(self) -> str:
         """A short hash of the whole state, identical on every machine."""
-        data = array("q", self.parent + self.flags + self.moves + self.achieved)
+        data = array("q", self.parent + self.flags + self.moves + self.met)
         data.extend(int(x) for x in self.lost)
         if not _LITTLE_ENDIAN:
             data.byteswap()

@@ -1,9 +1,12 @@
-"""Helpers shared by the engine tests: random reachable states and a brute-force oracle."""
+"""Helpers shared by the engine tests: random reachable states and brute-force oracles."""
 
 from __future__ import annotations
 
 import random
+from collections import deque
 
+from game import quests
+from game.admissible import enumerate_commands
 from game.commands import Command
 from game.env import LanternEnv
 from game.rules import execute
@@ -49,3 +52,28 @@ def random_walk_states(env: LanternEnv, seed: int, steps: int):
         _, _, terminated, truncated, info = env.step(rng.choice(commands))
         if terminated or truncated:
             _, info = env.reset(seed=seed)
+
+
+def bfs_optimum(world, limit=300_000) -> int:
+    """Breadth-first search over every command of every quest actor: the true optimum."""
+    actors = sorted({a for q in world.quests for a in q.actors})
+    world.reset()
+    quests.update(world)
+    start = world.state.copy()
+    seen, queue = {start.key()}, deque([(start, 0)])
+    while queue:
+        state, depth = queue.popleft()
+        for actor in actors:
+            world.set_state(state)
+            for cmd in enumerate_commands(world, actor):
+                child = state.copy()
+                world.set_state(child)
+                execute(world, actor, cmd)
+                quests.update(world)
+                if all(quests.is_won(world, qi) for qi in range(len(world.quests))):
+                    return depth + 1
+                if child.key() not in seen and not any(child.lost):
+                    seen.add(child.key())
+                    queue.append((child, depth + 1))
+        assert len(seen) < limit, "oracle search too large for a test"
+    raise AssertionError("unsolvable")

@@ -1,19 +1,16 @@
 """Generated worlds: solvable at every level, deterministic, varied; the solver is optimal."""
 
-from collections import deque
-
 import pytest
 
-from game import quests
-from game.admissible import enumerate_commands
 from game.env import LanternEnv
 from game.generator import LEVELS, generate, world_to_toml
 from game.loader import world_from_dict
-from game.rules import execute
 from game.solver import Unsolvable, solve
 from game.world import LOCKED
 
 import tomllib
+
+from tests.engine_helpers import bfs_optimum
 
 
 def _replay_wins(world, solution) -> dict:
@@ -65,47 +62,17 @@ def test_generated_toml_round_trips_through_the_loader():
     assert len(solve(again)) == len(solve(world))
 
 
-def _bfs_optimum(world, limit=200_000) -> int:
-    """Plain breadth-first search over every admissible command: the true optimum."""
-    world.reset()
-    quests.update(world)
-    start = world.state.copy()
-    seen = {start.key()}
-    queue = deque([(start, 0)])
-    actor = world.player
-    while queue:
-        state, depth = queue.popleft()
-        for cmd in enumerate_commands(world_with(world, state), actor):
-            child = state.copy()
-            world.set_state(child)
-            execute(world, actor, cmd)
-            quests.update(world)
-            if quests.is_won(world, 0):
-                return depth + 1
-            key = child.key()
-            if key not in seen and not child.lost[0]:
-                seen.add(key)
-                queue.append((child, depth + 1))
-        assert len(seen) < limit, "oracle search too large for a test"
-    raise AssertionError("unsolvable")
-
-
-def world_with(world, state):
-    world.set_state(state)
-    return world
-
-
 @pytest.mark.parametrize("difficulty,seed", [(1, 0), (1, 3), (2, 0), (2, 1), (2, 2), (2, 5), (2, 7)])
 def test_solver_is_optimal_against_plain_bfs(difficulty, seed):
     world = generate(difficulty, seed)
-    assert len(solve(world)) == _bfs_optimum(world)
+    assert len(solve(world)) == bfs_optimum(world)
 
 
 def test_solver_is_optimal_on_the_tutorial():
     from game.loader import load_world
     from tests.conftest import WORLDS
     world = load_world(WORLDS / "tutorial.toml")
-    assert len(solve(world)) == _bfs_optimum(world) == 9
+    assert len(solve(world)) == bfs_optimum(world) == 9
 
 
 def test_solver_reports_unsolvable_worlds():

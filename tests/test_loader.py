@@ -332,6 +332,13 @@ CASES = [
      ["[[actors]]", "at least one actor"]),
     ("empty-file", '',
      ["[[rooms]]", "at least one room"]),
+    ("goal-met-at-start", edit('{ type = "lit", item = "lamp" },',
+                               '{ type = "lit", item = "lamp" },\n  { type = "at", actor = "player", room = "hall" },'),
+     ["quests 'q'", "goals[7]", "'Wren must reach the Hall.'", "already holds at the start",
+      "start the world with it unmet"]),
+    ("lose-met-at-start", edit('lose = [{ type = "eaten", item = "berry" }]',
+                               'lose = [{ type = "eaten", item = "berry" }, { type = "at", actor = "ada", room = "yard" }]'),
+     ["quests 'q'", "lose[1]", "already holds at the start", "lost before any move"]),
 ]
 
 

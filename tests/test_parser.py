@@ -136,6 +136,16 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     (HOLD, "put the lamp in the table", ["put brass lamp on oak table"]),
     ([], "put", "What do you want to put?"),
     (HOLD, "put the lamp on the floor", ["drop brass lamp"]),
+    # the place left out after the preposition: ask where, never drop the thing
+    (HOLD, "put lamp in", "Where do you want to put the brass lamp?"),
+    (HOLD, "put the lamp on", "Where do you want to put the brass lamp?"),
+    (HOLD, "put the lamp into the", "Where do you want to put the brass lamp?"),
+    (HOLD, "drop the lamp in", "Where do you want to put the brass lamp?"),
+    (HOLD, "put lamp and key on", "Where do you want to put the brass lamp and the brass key?"),
+    (HOLD + ["put lamp on"], "table", ["put brass lamp on oak table"]),
+    (HOLD + OPEN_BOX + ["put lamp in"], "box", ["put brass lamp in wooden box"]),
+    (HOLD + OPEN_BOX + ["put lamp in"], "the wooden box", ["put brass lamp in wooden box"]),
+    (HOLD + ["put lamp in"], "on the table", ["put brass lamp on oak table"]),
     (HOLD, "drop lamp on the ground", ["drop brass lamp"]),
     ([], "take the lamp from the table", "You can't see any lamp on the oak table."),
     # -- doors and keys ----------------------------------------------------------------------
@@ -224,6 +234,9 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     ([], "eat apple", "Which do you mean, the red apple or the green apple?"),
     (["eat apple"], "green", ["eat green apple"]),
     ([], "eat apples", "Which do you mean, the red apple or the green apple?"),
+    ([], "taste the red apple", ["taste red apple"]),   # a sense, not a meal
+    ([], "lick the brass key", ["taste brass key"]),
+    ([], "taste apple", "Which do you mean, the red apple or the green apple?"),
     ([], "inventory please", ["inventory"]),
     ([], "take inventory", ["inventory"]),
     ([], "wait", ["wait"]),
@@ -255,6 +268,13 @@ CASES: list[tuple[list[str], str, list[str] | str]] = [
     ([], "take 日本", "I don't know the word '日本'."),
     ([], "opne the box", "I don't know the word 'opne'. Did you mean 'open'?"),
     ([], "go nort", "I don't know the word 'nort'. Did you mean 'north'?"),
+    # a typo hint never proposes a move the line did not ask for ('exits' is no 'exit')
+    ([], "exits", "I don't know the word 'exits'."),
+    ([], "sotuh", "I don't know the word 'sotuh'."),
+    ([], "leav", "I don't know the word 'leav'."),
+    ([], "wlak north", "I don't know the word 'wlak'. Did you mean 'walk'?"),
+    ([], "nroth!", "I don't know the word 'nroth'."),
+    ([], "go nroth", "I don't know the word 'nroth'. Did you mean 'north'?"),
     ([], "take the brss key", "I don't know the word 'brss'. Did you mean 'brass'?"),
     ([], "wait a bit", "I don't know the word 'bit'."),
     ([], "lamp take", "I don't understand 'lamp take' as a command. "
@@ -358,6 +378,19 @@ def test_answer_that_narrows_but_does_not_settle_asks_again():
     assert narrower.reply == "Which do you mean, the brass key or the small brass key?"
     final = env.parser.parse("small", player, context)
     assert [env.table.text(c) for c in final.commands] == ["take small brass key"]
+
+
+def test_put_with_the_place_left_out_keeps_the_thing_and_the_answer_puts_it():
+    env = make_env()
+    for command in HOLD:
+        env.step(command)
+    before = env.state_hash()
+    reply, reward, *_ = env.step("put lamp on")
+    assert reply == "Where do you want to put the brass lamp?" and reward == 0
+    assert env.state_hash() == before and "brass lamp" in env.info()["inventory"]
+    env.step("the table")
+    assert "brass lamp" not in env.info()["inventory"]
+    assert env.world.state.parent[env.world.entity("lamp").index] == env.world.entity("table").index
 
 
 def test_the_answer_runs_through_the_env():

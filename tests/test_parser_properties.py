@@ -175,3 +175,26 @@ def test_every_bundled_world_round_trips_from_its_start():
             for text in env.admissible(actor):
                 result = env.parser.parse(text, actor, ParserContext())
                 assert result.commands == (env.table.lookup(text),), f"{path.name}: {text!r}"
+
+
+_MOVE_WORDS = sorted({"exit", "exits", "enter", "leave", "north", "south", "east", "west", "northeast",
+                      "southwest", "inside", "outside", "upstairs", "downstairs", "walk", "north tower"})
+_TYPO_ENV = make_env("tutorial")
+
+
+@settings(max_examples=150)
+@given(word=st.sampled_from(_MOVE_WORDS), at=st.integers(0, 20), letter=st.sampled_from("aeiounrstx"),
+       how=st.sampled_from(["drop", "add", "swap", "change"]), before=st.sampled_from(["", "please ", "now, "]))
+def test_a_typo_hint_never_walks_a_player_off_who_did_not_ask_to_move(word, at, letter, how, before):
+    i = at % len(word)
+    typo = {"drop": word[:i] + word[i + 1:], "add": word[:i] + letter + word[i:],
+            "swap": word[:i] + word[i + 1:i + 2] + word[i:i + 1] + word[i + 2:],
+            "change": word[:i] + letter + word[i + 1:]}[how]
+    player = _TYPO_ENV.world.player
+    result = _TYPO_ENV.parser.parse(before + typo, player, ParserContext())
+    if result.commands or "Did you mean '" not in result.reply:
+        return
+    hint = result.reply.split("Did you mean '")[1].split("'")[0]
+    unknown = result.reply.split("word '")[1].split("'")[0]
+    fixed = _TYPO_ENV.parser.parse((before + typo).replace(unknown, hint, 1), player, ParserContext())
+    assert not any(c.verb == "go" for c in fixed.commands), (typo, hint)

@@ -104,3 +104,30 @@ def test_capacity_and_nesting(env):
     assert env.step("put stone in box")[0] == "You put the grey stone in the wooden box."
     assert env.step("put brass key in box")[0] == "There is no room in the wooden box."
     assert "In the wooden box are a red apple and a grey stone." in env.step("look")[0]
+
+
+def test_tasting_is_a_sense_that_eats_nothing(env):
+    before = env.state_hash()
+    obs, reward, *_ = env.step("taste the apple")
+    assert obs == "You take a cautious taste of the red apple. It tastes much as it looks; you leave the rest uneaten."
+    assert env.step("lick the stone")[0] == "You taste nothing unexpected."
+    apple = env.world.entity("apple").index
+    assert env.world.state.parent[apple] == env.world.entity("hall").index and reward == 0
+    assert env.world.state.key() == env.world.initial_state.key() and env.state_hash() != before  # moves only
+    assert env.step("eat the apple")[0] == "You eat the red apple. Delicious."
+
+
+def test_tasting_the_manor_mushroom_does_not_poison_you():
+    from game.loader import load_world
+    from game.solver import solve
+    from tests.conftest import WORLDS
+    world = load_world(WORLDS / "manor.toml")
+    env = LanternEnv(world)
+    env.reset(seed=0)
+    walk = solve(world).commands
+    for command in walk[:walk.index("go down", 20) + 1]:   # into the cellar, lantern lit
+        env.step(command)
+    obs, reward, terminated, _, info = env.step("taste the mushroom")
+    assert obs.startswith("You take a cautious taste of the pale mushroom.")
+    assert (reward, terminated, info["lost"]) == (0, False, False)
+    assert world.state.parent[world.entity("mushroom").index] >= 0   # still there, uneaten

@@ -193,6 +193,17 @@ def test_scoring_shows_a_fading_plus_one_over_the_score_bar(tmp_path):
     assert viewer._toast_age() is None
 
 
+def test_undoing_a_goal_shows_a_minus_one_and_the_score_going_down(tmp_path):
+    viewer = play_viewer(tmp_path)
+    for line in ("go east", "take key", "drop key"):                # 'Fetch the brass key', then undone
+        type_line(viewer, line)
+    assert viewer.toast is not None and viewer.toast[0] == -1
+    reward = [e for e in viewer.session.transcript.entries if e.kind == "reward"][-1]
+    assert reward.text == "−1 point · score 0 of 2"
+    viewer.draw(1 / 60)
+    assert count_colour(viewer.screen, viewer.layout.top, theme.ROSE) > 0  # the '−1' in rose
+
+
 def test_solo_world_lists_the_commands_that_work_now():
     env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"))
     viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))

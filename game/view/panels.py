@@ -78,12 +78,12 @@ def draw_room(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Sessio
 
 
 def draw_goals(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
-    """The focus actor's goals, ticked when met."""
+    """The focus actor's goals, ticked while they hold."""
     world = session.env.world
     actor = world.entity(session.focus).index
     inner = widgets.card(surface, fonts, rect, "Goals")
     y = inner.y
-    goals = [(quests.describe_goal(world, g), bool(world.state.achieved[qi] >> gi & 1))
+    goals = [(quests.describe_goal(world, g), bool(world.state.met[qi] >> gi & 1))
              for qi in quests.quests_of(world, actor) for gi, g in enumerate(world.quests[qi].goals)]
     if not goals:
         widgets.text(surface, fonts.small, "No goals: explore.", theme.MUTED, (inner.x, y))
