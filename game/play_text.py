@@ -122,7 +122,8 @@ def replay_text(episode, stdout: TextIO = sys.stdout) -> int:
         who = f"{step.record['actor']}> " if multi else "> "
         _say(stdout, f"\n{who}{step.record['command']}\n{step.obs}")
         last = step
-    if last is not None:
-        _say(stdout, f"\n[Replay verified: {len(episode.steps)} steps, final score {last.info['score']} "
-                     f"of {last.info['max_score']}, every state hash matched.]")
+    score = f", final score {last.info['score']} of {last.info['max_score']}" if last is not None else ""
+    ending = "" if episode.finished else " The recording was stopped before the episode ended."
+    _say(stdout, f"\n[Replay verified: {len(episode.steps)} steps{score}, every line's hash chain and every "
+                 f"state hash matched.{ending}]")
     return 0
