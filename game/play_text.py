@@ -16,6 +16,8 @@ HELP = """Commands are plain English: 'look' (l), 'inventory' (i), 'examine lamp
 Extra words for this window: 'score', 'goal', 'admissible' (what would change
 something now), 'help', 'quit'."""
 
+NOT_TEXT = "That line is not valid text (it has bytes the terminal's encoding cannot read); nothing happened."
+
 
 def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin,
               stdout: TextIO = sys.stdout, actor: str | None = None) -> int:
@@ -32,12 +34,15 @@ def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin,
         if interactive:
             stdout.write("\n> ")
             stdout.flush()
-        line = stdin.readline()
-        if not line:
+        line = read_line(stdin)
+        if line is None:
             break
-        command = line.strip()
+        command, valid = line[0].strip(), line[1]
         if not interactive:
             _say(stdout, f"\n> {command}")
+        if not valid:
+            _say(stdout, NOT_TEXT)
+            continue
         extra = meta_command(command.lower(), env, info)
         if extra == "quit":
             break
@@ -61,6 +66,26 @@ def score_change(reward: int, info: dict) -> str:
     points = abs(reward)
     return (f"[Your score has gone {way} by {points} point{'s' if points != 1 else ''}: "
             f"{info['score']} of {info['max_score']}.]")
+
+
+def read_line(stdin: TextIO) -> tuple[str, bool] | None:
+    """The next typed line and whether it was valid text; None at the end of input.
+
+    Bytes are read and decoded here (not by the terminal's text layer, which may be
+    strict), so a line that is not valid in the terminal's encoding becomes a reply
+    in the game instead of a crash.
+    """
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        raw, encoding = buffer.readline(), getattr(stdin, "encoding", None) or "utf-8"
+    else:  # an in-memory stream: lone surrogates (from undecodable bytes) count as invalid
+        raw, encoding = stdin.readline().encode("utf-8", "surrogatepass"), "utf-8"
+    if not raw:
+        return None
+    try:
+        return raw.decode(encoding), True
+    except UnicodeDecodeError:
+        return raw.decode(encoding, errors="replace"), False
 
 
 def meta_command(command: str, env: LanternEnv, info: dict) -> str | None:
@@ -104,7 +129,8 @@ def replay_text(episode, stdout: TextIO = sys.stdout) -> int:
         who = f"{step.record['actor']}> " if multi else "> "
         _say(stdout, f"\n{who}{step.record['command']}\n{step.obs}")
         last = step
-    if last is not None:
-        _say(stdout, f"\n[Replay verified: {len(episode.steps)} steps, final score {last.info['score']} "
-                     f"of {last.info['max_score']}, every state hash matched.]")
+    score = f", final score {last.info['score']} of {last.info['max_score']}" if last is not None else ""
+    ending = "" if episode.finished else " The recording was stopped before the episode ended."
+    _say(stdout, f"\n[Replay verified: {len(episode.steps)} steps{score}, every line's hash chain and every "
+                 f"state hash matched.{ending}]")
     return 0

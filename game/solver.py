@@ -14,6 +14,7 @@ of things.
 from __future__ import annotations
 
 import heapq
+from array import array
 from dataclasses import dataclass
 
 from game import quests
@@ -156,18 +157,40 @@ def _actors(world: World, actors: list[str] | None) -> list[int]:
     return [world.entity(a).index for a in actors]
 
 
-def _room_distances(world: World) -> dict[int, dict[int, int]]:
-    """Shortest number of moves between rooms, ignoring doors (a lower bound)."""
-    out = {}
-    for start in world.rooms:
-        dist, queue = {start: 0}, [start]
+class _Distances:
+    """Shortest number of moves between rooms, ignoring doors (a lower bound).
+
+    Computed one start room at a time, when the heuristic first asks, and only the
+    most recent ``keep`` rows are kept: a search's time and memory then follow the
+    states it expands, not the world's size (a table of every pair of rooms in a
+    10,000-room world would take gigabytes before the first state is expanded).
+    """
+
+    def __init__(self, world: World, keep: int = 256) -> None:
+        self.world = world
+        self.keep = keep
+        self._rows: dict[int, array] = {}
+
+    def row(self, start: int) -> array:
+        """Distances from room ``start``, indexed by entity index (0 where unreachable)."""
+        row = self._rows.get(start)
+        if row is None:
+            if len(self._rows) >= self.keep:
+                del self._rows[next(iter(self._rows))]  # the oldest row goes first
+            row = self._rows[start] = self._walk(start)
+        return row
+
+    def _walk(self, start: int) -> array:
+        entities = self.world.entities
+        row = array("l", bytes(array("l").itemsize * len(entities)))
+        seen, queue = {start}, [start]
         for r in queue:
-            for ex in world.entities[r].exits.values():
-                if ex.to not in dist:
-                    dist[ex.to] = dist[r] + 1
+            for ex in entities[r].exits.values():
+                if ex.to not in seen:
+                    seen.add(ex.to)
+                    row[ex.to] = row[r] + 1
                     queue.append(ex.to)
-        out[start] = dist
-    return out
+        return row
 
 
 class _Heuristic:
@@ -189,7 +212,7 @@ class _Heuristic:
         self.world = world
         self.goals = [(qi, gi, g) for qi in quest_ids for gi, g in enumerate(world.quests[qi].goals)]
         self.single = actors[0] if len(actors) == 1 else None
-        self.dist = _room_distances(world) if self.single is not None else {}
+        self.dist = _Distances(world)
         self._necessary: dict = {}
 
     def __call__(self, state) -> int:
@@ -227,17 +250,17 @@ class _Heuristic:
             if g.subject != actor:
                 return 0
             visit.add(g.place)
-            return self.dist[here].get(g.place, 0)
+            return self.dist.row(here)[g.place]
         effects.add((g.type, g.subject, g.place))
         subject_room = self._reach(state, actor, g.subject, effects, visit, search, here, False)
         if g.type == "in" and g.place != actor and state.parent[g.subject] != actor:
             effects.add(("in", g.subject, actor))  # it has to be taken first
         if g.type != "in" or subject_room < 0:
-            return self.dist[here].get(subject_room, 0) if subject_room >= 0 else 0
+            return self.dist.row(here)[subject_room] if subject_room >= 0 else 0
         place_room = self._reach(state, actor, g.place, effects, visit, search, here, True)
-        leg = self.dist[here].get(subject_room, 0)
+        leg = self.dist.row(here)[subject_room]
         if place_room >= 0:
-            leg += self.dist[subject_room].get(place_room, 0)
+            leg += self.dist.row(subject_room)[place_room]
         return leg
 
     def _reach(self, state, actor: int, e: int, effects: set, visit: set, search: set, here: int,
@@ -320,35 +343,47 @@ class _Heuristic:
 
     def _spanning(self, here: int, visit: set) -> int:
         """Weight of the minimum spanning tree over ``visit`` and ``here`` (Prim)."""
-        dist = self.dist
         todo = [r for r in visit if r != here]
         if not todo:
             return 0
-        best = {r: dist[here].get(r, 0) for r in todo}
+        start = self.dist.row(here)
+        best = {r: start[r] for r in todo}
         total = 0
         while best:
             r = min(best, key=best.__getitem__)
             total += best.pop(r)
-            row = dist[r]
+            row = self.dist.row(r)
             for other in best:
-                d = row.get(other, 0)
+                d = row[other]
                 if d < best[other]:
                     best[other] = d
         return total
 
 
-def _routes(world: World, actor: int) -> dict[int, list[str]]:
-    """Shortest 'go' sequences from the actor's room to every room it can walk to now."""
+def _routes(world: World, actor: int, wanted: set[int]) -> dict[int, list[str]]:
+    """Shortest 'go' sequences from the actor's room to each room of ``wanted`` it can walk to now.
+
+    The walk keeps one back-pointer per room and spells out only the wanted routes,
+    so a long corridor costs its length, not its length squared.
+    """
     flags = world.state.flags
     start = world.state.parent[actor]
-    routes: dict[int, list[str]] = {start: []}
+    back: dict[int, tuple[int, str] | None] = {start: None}
     queue = [start]
     for r in queue:
         for direction, ex in world.entities[r].exits.items():
-            if ex.to not in routes and (ex.door is None or flags[ex.door] & OPEN):
-                routes[ex.to] = routes[r] + [direction]
+            if ex.to not in back and (ex.door is None or flags[ex.door] & OPEN):
+                back[ex.to] = (r, direction)
                 queue.append(ex.to)
-    del routes[start]
+    routes: dict[int, list[str]] = {}
+    for room in queue[1:]:  # in walking order, as the search expects
+        if room not in wanted:
+            continue
+        route, at = [], back[room]
+        while at is not None:
+            route.append(at[1])
+            at = back[at[0]]
+        routes[room] = route[::-1]
     return routes
 
 
@@ -456,7 +491,7 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
             world.set_state(state)
             worth = useful_rooms(state, a)
             dests = {tuple(Command("go", direction=d) for d in route): room
-                     for room, route in _routes(world, a).items() if room in worth}
+                     for room, route in _routes(world, a, worth).items()}
             moves = list(dests)
             local = [(cmd,) for cmd in enumerate_commands(world, a)
                      if cmd.verb != "go" and relevance.useful(world, cmd)]

@@ -8,7 +8,7 @@ import pytest
 
 from game.env import LanternEnv
 from game.generator import generate
-from game.record import EpisodeError, EpisodeRecorder, read_episode, replay
+from game.record import CHAIN, EpisodeError, EpisodeRecorder, link, read_episode, replay
 from game.solver import solve
 from tests.conftest import ROOT, WORLDS
 
@@ -31,6 +31,15 @@ def record_walkthrough(path, world, seed=4):
     return env
 
 
+def rechain(lines: list[dict]) -> str:
+    """The file text of ``lines`` with a correct hash chain (an edit made the way the recorder would)."""
+    out, previous = [], ""
+    for line in lines:
+        line[CHAIN] = previous = link(previous, line)
+        out.append(json.dumps(line) + "\n")
+    return "".join(out)
+
+
 def test_episode_round_trip_replays_exactly(tmp_path):
     world = generate(3, 2)
     path = tmp_path / "ep.jsonl"
@@ -49,10 +58,9 @@ def test_tampered_or_malformed_episodes_name_the_line(tmp_path):
     path = tmp_path / "ep.jsonl"
     record_walkthrough(path, generate(2, 1))
     lines = path.read_text().splitlines()
-    bad = json.loads(lines[2])
-    bad["hash"] = "0000000000000000"
-    lines[2] = json.dumps(bad)
-    path.write_text("\n".join(lines))
+    records = [json.loads(line) for line in lines]
+    records[2]["hash"] = "0000000000000000"
+    path.write_text(rechain(records))  # the chain holds: the replay itself finds the edit
     with pytest.raises(EpisodeError, match=r"line 3: state hash mismatch"):
         list(replay(read_episode(path)))
     path.write_text(lines[0] + "\n{not json\n")

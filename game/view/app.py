@@ -313,7 +313,10 @@ def _open(session: Session, args: argparse.Namespace, advance: Callable[[int], N
         session.close()
         print(f"saved {path}")
         return 0
-    return viewer.run()
+    code = viewer.run()
+    if viewer.session.recording_error:  # told in the window too; this line outlives it
+        print(f"note: {viewer.session.recording_error}", file=sys.stderr)
+    return code
 
 
 def run_play_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:

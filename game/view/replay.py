@@ -65,6 +65,8 @@ class ReplaySession(Session):
             if step.done:
                 self.blocks[-1].append(ending(self, rec["actor"], step.info, not step.info["won"]
                                               and not step.info["lost"]))
+        if self.blocks and not episode.finished:
+            self.blocks[-1].append(Entry(SYSTEM, "The recording stops here: it was stopped before the episode ended."))
         self.cursor = -1
         self.playing = False
         self.speed = SPEEDS.index(2.0)

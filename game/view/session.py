@@ -14,6 +14,7 @@ from pathlib import Path
 import pygame
 
 from game.env import LanternEnv
+from game.files import FileWriteError
 from game.npc import NPC, Decision
 from game.record import EpisodeRecorder
 from game.view import theme
@@ -91,6 +92,7 @@ class Session:
         self.seed: int | None = None
         self._info: dict[tuple, dict] = {}
         self.recorded = 0  # steps written to the current episode file
+        self.recording_error: str | None = None  # why recording stopped for good (a full disk ...)
 
     # -- what the window asks --------------------------------------------------------------
 
@@ -142,18 +144,37 @@ class Session:
         self.see()
         self.decision, self.over, self.notice = None, None, None
         self.recorded = 0
-        if episodes is not None:
-            self.recorder = EpisodeRecorder(episode_path(episodes, self.env.world.title or "world"),
-                                            self.env, seed, meta={"model": self.model_name or None,
-                                                                  "mode": self.mode, **(meta or {})})
+        if episodes is not None and self.recording_error is None:
+            try:
+                self.recorder = EpisodeRecorder(episode_path(episodes, self.env.world.title or "world"),
+                                                self.env, seed, meta={"model": self.model_name or None,
+                                                                      "mode": self.mode, **(meta or {})})
+            except FileWriteError as exc:
+                self.stop_recording(exc)
 
     def close(self) -> None:
         """Finish the episode file, if one is being written (one with no steps is not kept)."""
-        if self.recorder is not None:
-            path = self.recorder.close()
-            if not self.recorded:
-                path.unlink(missing_ok=True)
-            self.recorder = None
+        recorder, self.recorder = self.recorder, None
+        if recorder is None:
+            return
+        if not self.recorded:
+            recorder.discard()
+            return
+        try:
+            recorder.close()
+        except FileWriteError as exc:
+            self.stop_recording(exc)
+
+    def stop_recording(self, exc: FileWriteError) -> None:
+        """A write failed (the recorder has removed its partial file): play on, unrecorded, and say so once.
+
+        No later episode of this session is recorded: the cause (a full disk, a read-only
+        folder) rarely goes away by itself, and one notice is enough.
+        """
+        self.recorder = None
+        self.recording_error = f"recording stopped: {exc}"
+        self.notice = f"Recording stopped ({exc}); the game goes on unrecorded."
+        self.transcript.add(SYSTEM, self.notice)
 
     def see(self) -> None:
         """Mark the rooms where every actor stands as discovered."""
@@ -164,12 +185,15 @@ class Session:
         """One command by one actor: step, record, add to the transcript; returns info."""
         obs, reward, terminated, truncated, info = self.env.step(command, actor)
         done = terminated or truncated
-        if self.recorder is not None:
-            self.recorder.record(actor, command, obs, reward, info, done, candidates=candidates_of(decision),
-                                 value=None if decision is None else decision.value,
-                                 notes=None if decision is None else decision.notes)
-            self.recorded += 1
         self.transcript.extend(step_entries(actor, self.actor_name(actor), command, obs, reward, info))
+        if self.recorder is not None:
+            try:
+                self.recorder.record(actor, command, obs, reward, info, done, candidates=candidates_of(decision),
+                                     value=None if decision is None else decision.value,
+                                     notes=None if decision is None else decision.notes)
+                self.recorded += 1
+            except FileWriteError as exc:
+                self.stop_recording(exc)
         if decision is not None:
             self.decision = decision
         self.see()
