@@ -7,8 +7,6 @@ it. Modes (play, watch, replay) subclass it and add their keys and timing.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pygame
@@ -16,31 +14,10 @@ import pygame
 from game.env import LanternEnv
 from game.npc import NPC, Decision
 from game.record import EpisodeRecorder
+from game.turns import finish_recording, record_step, start_recording
 from game.view import theme
 from game.view.npcworker import NpcWorker
 from game.view.transcript import ENDING, SYSTEM, Entry, Transcript, step_entries
-
-DEFAULT_EPISODES = Path("runs/episodes")
-
-
-def episode_path(folder: Path, world_name: str) -> Path:
-    """A new episode file name: ``<UTC timestamp>-<world>.jsonl``, never an existing one."""
-    slug = re.sub(r"[^a-z0-9]+", "-", world_name.lower()).strip("-") or "world"
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{stamp}-{slug}.jsonl"
-    n = 2
-    while path.exists() or path.with_name(path.name + ".partial").exists():
-        path = folder / f"{stamp}-{slug}-{n}.jsonl"
-        n += 1
-    return path
-
-
-def candidates_of(decision: Decision | None) -> list[dict] | None:
-    """A decision's candidates in the episode file's form."""
-    if decision is None or not decision.candidates:
-        return None
-    return [{"command": c, "prob": float(p)} for c, p in decision.candidates]
-
 
 def decision_of(record: dict) -> Decision | None:
     """The NPC decision stored in an episode step, if it has one."""
@@ -50,11 +27,6 @@ def decision_of(record: dict) -> Decision | None:
     notes = [n for n in notes if isinstance(n, str)] if isinstance(notes, list) else []
     return Decision(record["command"], [(c["command"], c["prob"]) for c in record["candidates"]],
                     record.get("value"), notes)
-
-
-def first_npc(env: LanternEnv, player: str) -> str | None:
-    """The NPC's actor: the first actor that is not the person's, or None (solo world)."""
-    return next((a for a in env.actor_ids if a != player), None)
 
 
 class Session:
@@ -91,6 +63,7 @@ class Session:
         self.seed: int | None = None
         self._info: dict[tuple, dict] = {}
         self.recorded = 0  # steps written to the current episode file
+        self.saved: list[Path] = []  # episode files finished so far, oldest first
 
     # -- what the window asks --------------------------------------------------------------
 
@@ -143,17 +116,20 @@ class Session:
         self.decision, self.over, self.notice = None, None, None
         self.recorded = 0
         if episodes is not None:
-            self.recorder = EpisodeRecorder(episode_path(episodes, self.env.world.title or "world"),
-                                            self.env, seed, meta={"model": self.model_name or None,
-                                                                  "mode": self.mode, **(meta or {})})
+            self.recorder = start_recording(self.env, seed, episodes, {"model": self.model_name or None,
+                                                                       "mode": self.mode, **(meta or {})})
 
-    def close(self) -> None:
-        """Finish the episode file, if one is being written (one with no steps is not kept)."""
+    def close(self) -> Path | None:
+        """Finish the episode file, if one is being written; returns its path (None: nothing kept).
+
+        An episode with no steps is not kept.
+        """
+        path = None
         if self.recorder is not None:
-            path = self.recorder.close()
-            if not self.recorded:
-                path.unlink(missing_ok=True)
+            path = finish_recording(self.recorder, self.recorded)
             self.recorder = None
+            self.saved += [path] if path is not None else []
+        return path
 
     def see(self) -> None:
         """Mark the rooms where every actor stands as discovered."""
@@ -165,11 +141,11 @@ class Session:
         obs, reward, terminated, truncated, info = self.env.step(command, actor)
         done = terminated or truncated
         if self.recorder is not None:
-            self.recorder.record(actor, command, obs, reward, info, done, candidates=candidates_of(decision),
-                                 value=None if decision is None else decision.value,
-                                 notes=None if decision is None else decision.notes)
+            record_step(self.recorder, actor, command, obs, reward, info, done, decision)
             self.recorded += 1
-        self.transcript.extend(step_entries(actor, self.actor_name(actor), command, obs, reward, info))
+        # Told as the focus actor sees it, now: its own reply, or others' acts in the third person.
+        self.transcript.extend(step_entries(actor, self.actor_name(actor), command,
+                                            self.env.narration(self.focus), reward, info))
         if decision is not None:
             self.decision = decision
         self.see()
