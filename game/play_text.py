@@ -17,7 +17,7 @@ from typing import TextIO
 from game.env import LanternEnv
 from game.npc import NPC, Decision
 from game.record import EpisodeRecorder
-from game.turns import finish_recording, first_npc, record_step, start_recording
+from game.turns import finish_recording, first_npc, record_step, start_recording, viewer_of
 
 COMMANDS_HELP = """Commands are plain English: 'look' (l), 'inventory' (i), 'examine lamp' (x lamp),
 'go north' (n, s, e, w, ne, nw, se, sw, up, down, in, out), 'take the brass key',
@@ -238,7 +238,8 @@ def meta_command(command: str, env: LanternEnv, info: dict) -> str | None:
 def replay_text(episode, stdout: TextIO = sys.stdout) -> int:
     """Print a saved episode as a transcript, re-simulating and checking each step.
 
-    It is told as the episode's player saw it: others' acts in the third person.
+    It is told as the episode's person saw it (the NPC's actor in a watch episode):
+    others' acts in the third person.
     """
     from game.record import replay
     header = episode.header
@@ -247,7 +248,7 @@ def replay_text(episode, stdout: TextIO = sys.stdout) -> int:
     multi = len(header.get("actors", [])) > 1
     last = None
     env = episode.make_env()
-    viewer = header.get("player") or env.player_id
+    viewer = viewer_of(header, episode.steps, env)
     for step in replay(episode, env):
         actor = step.record["actor"]
         who = f"{env.world.entity(actor).name} > " if multi and actor != viewer else "> "

@@ -22,6 +22,13 @@ def first_npc(env: LanternEnv, player: str) -> str | None:
     return next((a for a in env.actor_ids if a != player), None)
 
 
+def viewer_of(header: dict, steps: list[dict], env: LanternEnv) -> str:
+    """Whose view an episode is told from: the NPC's in a watch episode, else the person's."""
+    if header.get("mode") == "watch" and steps:
+        return steps[0]["actor"]
+    return header.get("player") or env.player_id
+
+
 def episode_path(folder: Path, world_name: str) -> Path:
     """A new episode file name: ``<UTC timestamp>-<world>.jsonl``, never an existing one."""
     slug = re.sub(r"[^a-z0-9]+", "-", world_name.lower()).strip("-") or "world"

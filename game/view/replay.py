@@ -15,7 +15,7 @@ import pygame
 from game.errors import LanternError
 from game.npc import NPC, RandomNPC
 from game.record import Episode, replay
-from game.turns import first_npc
+from game.turns import first_npc, viewer_of
 from game.view import theme
 from game.view.session import Session, decision_of, ending
 from game.view.transcript import SYSTEM, Entry, step_entries
@@ -42,7 +42,7 @@ class ReplaySession(Session):
     def __init__(self, episode: Episode, make_npc: Callable[[str | None, int | None], NPC] | None = None,
                  episodes: Path | None = None, threaded: bool = True) -> None:
         env = episode.make_env()
-        player = episode.header.get("player") or env.player_id
+        player = viewer_of(episode.header, episode.steps, env)
         npc_actor = next((r["actor"] for r in episode.steps if "candidates" in r), None)
         super().__init__(env, player, npc_actor or first_npc(env, player) or player)
         self.source = episode
