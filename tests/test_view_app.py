@@ -99,3 +99,13 @@ def test_idle_window_does_not_repaint_but_any_change_does(tmp_path):
     assert viewer.signature() == first                        # nothing happened: no repaint needed
     type_line(viewer, "open front door")
     assert viewer.signature() != first
+
+
+def test_closing_the_window_says_where_the_episode_went(tmp_path, capsys):
+    session = PlaySession(workshop_env(tmp_path), ScriptedNPC([]), episodes=tmp_path / "eps", threaded=False)
+    viewer = Viewer(session)
+    type_line(viewer, "look")
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
+    assert viewer.run() == 0
+    (path,) = (tmp_path / "eps").glob("*.jsonl")
+    assert capsys.readouterr().out == f"episode saved to {path} (python main.py replay {path})\n"

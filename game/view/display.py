@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import sys
 
+from game.errors import LanternError
+
 HEADLESS_DRIVERS = ("dummy", "offscreen")  # SDL video drivers that draw into memory only
 
 
@@ -19,7 +21,6 @@ def check_display(screenshot: bool = False) -> None:
         screenshot: a picture is saved and the window never shown, so SDL's
             headless drivers (``SDL_VIDEODRIVER=dummy``) are enough.
     """
-    from game.errors import LanternError
     driver = os.environ.get("SDL_VIDEODRIVER", "").strip().lower()
     if driver in HEADLESS_DRIVERS:
         if screenshot:
