@@ -38,19 +38,46 @@ def make_npc(model: str | None, seed: int | None = 0):
     return load_npc(model, seed=seed) or RandomNPC(seed)
 
 
+def check_first(args: argparse.Namespace, window: bool = True) -> None:
+    """Before anything slow loads: stop with one line when no window could be seen, or
+    the episodes could not be saved."""
+    from game.files import check_output_folder
+    if window:
+        from game.view.display import check_display
+        check_display(bool(getattr(args, "screenshot", None)))
+    if getattr(args, "episodes", None) and not getattr(args, "screenshot", None):
+        check_output_folder(args.episodes, "--episodes")
+
+
 def run_play(args: argparse.Namespace) -> int:
+    check_first(args, window=not args.text)
     from game.cli import world_from_args
     from game.env import LanternEnv
     world = world_from_args(args)
     env = LanternEnv(world, max_steps=args.max_steps)
     if args.text:
-        from game.play_text import play_text
-        return play_text(env, args.seed, actor=args.actor)
+        return run_play_text(env, args)
     from game.view.app import run_play_window
     return run_play_window(env, args, make_npc(args.model, args.seed))
 
 
+def run_play_text(env, args: argparse.Namespace) -> int:
+    """``play --text``: the NPC (loaded only when the world has a companion) acts after each command."""
+    from game.play_text import play_text
+    from game.turns import first_npc
+    player = env.info(args.actor)["actor"]  # an unknown --actor fails here, before the model loads
+    npc = None
+    companion = first_npc(env, player)
+    if companion is not None:
+        name = env.world.entity(companion).name
+        print(f"Loading the NPC that plays {name} ({args.model or BUNDLED_NPC}) ...", file=sys.stderr, flush=True)
+        npc = make_npc(args.model, args.seed)
+    return play_text(env, args.seed, sys.stdin, sys.stdout, actor=args.actor, npc=npc,
+                     episodes=Path(args.episodes), meta={"model_arg": args.model})
+
+
 def run_watch(args: argparse.Namespace) -> int:
+    check_first(args)
     from game.cli import world_from_args
     from game.env import LanternEnv
     env = LanternEnv(world_from_args(args), max_steps=args.max_steps)
@@ -59,6 +86,8 @@ def run_watch(args: argparse.Namespace) -> int:
 
 
 def run_replay(args: argparse.Namespace) -> int:
+    if not args.text:
+        check_first(args)
     from game.record import read_episode
     episode = read_episode(args.file)
     if args.text:
@@ -80,13 +109,28 @@ def run_bench(args: argparse.Namespace) -> int:
     return {"npc": bench_npc, "imitate": bench_imitate}.get(args.target, bench_train)(args)
 
 
+def epilogs(world: str, episodes: str) -> tuple[str, str]:
+    """What play --help and watch --help say about the default world, the keys and the episodes."""
+    saved = f"Every episode is saved in {episodes}/ (--episodes changes it); python main.py replay FILE " \
+            f"shows it again."
+    play = (f"With no --world or --difficulty: the lighthouse ({world}), where you are Wren and the NPC plays "
+            f"Ada; neither can win alone. In the window F1 lists the keys: Enter sends, Tab completes, F2 lets "
+            f"the NPC act on a timer, F3 tells it what to do, Ctrl+N starts a new episode, Esc quits. In the "
+            f"terminal (--text) type help. {saved}")
+    watch = (f"With no --world or --difficulty: the lighthouse ({world}), where the NPC plays Ada. F1 lists "
+             f"the keys: Space pauses, the right arrow steps, + and - change the speed, N starts the next "
+             f"episode, Esc quits. {saved}")
+    return play, watch
+
+
 def register_composite(sub: argparse._SubParsersAction) -> None:
-    from game.cli import add_world_arguments, difficulty, positive_float, positive_int
-    for name, run, help_text in (
-            ("play", run_play, "play a world alongside the NPC (window, or --text in the terminal)"),
-            ("watch", run_watch, "watch the NPC play alone in the window")):
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        add_world_arguments(p)
+    from game.cli import DEFAULT_WORLD, EPISODES_DIR, add_world_arguments, difficulty, positive_float, positive_int
+    play_epilog, watch_epilog = epilogs(DEFAULT_WORLD, EPISODES_DIR)
+    for name, run, help_text, epilog in (
+            ("play", run_play, "play a world alongside the NPC (window, or --text in the terminal)", play_epilog),
+            ("watch", run_watch, "watch the NPC play alone in the window", watch_epilog)):
+        p = sub.add_parser(name, help=help_text, description=help_text, epilog=epilog)
+        add_world_arguments(p, DEFAULT_WORLD)
         p.add_argument("--model", metavar="M", help=f"NPC model: a local folder or hub id "
                                                      f"(default: {BUNDLED_NPC} if present, else random)")
         p.add_argument("--seed", type=int, default=0, help="episode seed (default 0)")
@@ -94,6 +138,8 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
                        help="end the episode after N steps (default: the world's)")
         p.add_argument("--screenshot", metavar="PNG", help="save a screenshot after --after steps and exit")
         p.add_argument("--after", type=int, default=0, metavar="N", help="steps before --screenshot")
+        p.add_argument("--episodes", metavar="DIR", default=EPISODES_DIR,
+                       help=f"folder the episode files are saved in (default {EPISODES_DIR})")
         if name == "play":
             p.add_argument("--text", action="store_true", help="play in the terminal (reads stdin)")
             p.add_argument("--actor", metavar="ID", help="play as this actor (default: the world's player)")
@@ -135,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineErrors(
         prog="lantern" if Path(sys.argv[0]).name == "lantern" else "main.py",
         description="Lantern: a text-adventure world where a language-model NPC learns to act. "
-                    "With no command, opens the game window (play).")
+                    "With no command, opens the game window (play) in the lighthouse, where the NPC "
+                    "plays Ada beside you.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     register_composite(sub)
     for name in COMMAND_MODULES:

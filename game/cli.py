@@ -45,16 +45,23 @@ def difficulty(text: str) -> int:
     return value
 
 
-def add_world_arguments(p: argparse.ArgumentParser) -> None:
+# The world play and watch open: the bundled one where the NPC has a part (Ada, beside
+# the player's Wren), so the first thing a new user sees is the NPC at work.
+DEFAULT_WORLD = "assets/worlds/lighthouse.toml"
+EPISODES_DIR = "runs/episodes"  # where play and watch save episodes unless --episodes says otherwise
+
+
+def add_world_arguments(p: argparse.ArgumentParser, default: str | None = None) -> None:
     """--world PATH | --difficulty D (with --world-seed), shared by play/watch/train/eval."""
-    p.add_argument("--world", metavar="PATH", help="a world file (.toml)")
+    p.add_argument("--world", metavar="PATH",
+                   help="a world file (.toml)" + (f"; default {default}" if default else ""))
     p.add_argument("--difficulty", type=difficulty, metavar="D",
                    help="play a generated world of this difficulty instead (1-6)")
     p.add_argument("--world-seed", type=int, default=0, metavar="N",
                    help="seed of the generated world (with --difficulty; default 0)")
 
 
-def world_from_args(args: argparse.Namespace, default: str | None = "assets/worlds/tutorial.toml") -> World:
+def world_from_args(args: argparse.Namespace, default: str | None = DEFAULT_WORLD) -> World:
     from game.generator import generate
     from game.loader import load_world
     if getattr(args, "world", None) and getattr(args, "difficulty", None):

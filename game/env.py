@@ -20,9 +20,9 @@ from game.commands import Command, CommandTable
 from game.errors import LanternError
 from game.journal import Journal
 from game.loader import load_world
-from game.narration import describe_room
+from game.narration import account, account_unparsed, describe_room
 from game.parser import Parser, ParserContext
-from game.rules import execute
+from game.rules import Outcome, execute
 from game.world import State, World
 
 
@@ -35,6 +35,8 @@ class StepResult:
     reply: str
     reward: int
     commands: tuple[str, ...]  # canonical texts of what actually ran
+    own: str = ""  # the reply to this command alone (``reply`` minus the news before it)
+    deeds: tuple[tuple[Command, Outcome], ...] = ()  # each command that ran or was refused
 
 
 @dataclass(slots=True)
@@ -130,22 +132,22 @@ class LanternEnv:
             context.last_commands = (cmd,)
             if cmd.obj is not None:
                 context.last_objects = (cmd.obj,)
-            reply, ran = self._run(a, (cmd,))
+            reply, ran, deeds = self._run(a, (cmd,))
         else:
             parsed = self.parser.parse(command, a, context)
             if parsed.commands:
-                reply, ran = self._run(a, parsed.commands)
+                reply, ran, deeds = self._run(a, parsed.commands)
                 if parsed.note:
                     reply = parsed.note + "\n" + reply
             else:
-                reply, ran = parsed.reply, ()
+                reply, ran, deeds = parsed.reply, (), ()
         if self.keep_journal:
             self.journals[a].observe(world, a)
         change = quests.update(world)
         reward = sum(change[qi] for qi in self._quests[a])
         self.steps += 1
-        news = self.inbox[a]
-        if news:
+        own, news = reply, self.inbox[a]
+        if news:  # what others did since this actor's last step, told before its reply
             reply = "\n".join(news) + "\n\n" + reply
             news.clear()
         self.last_obs[a] = reply
@@ -153,15 +155,17 @@ class LanternEnv:
         terminated = info["won"] or info["lost"]
         self.done[a] = terminated
         truncated = not terminated and self.steps >= self.max_steps
-        self.last_step = StepResult(self.world.entities[a].id, command, reply, reward, ran)
+        self.last_step = StepResult(self.world.entities[a].id, command, reply, reward, ran, own, deeds)
         return reply, reward, terminated, truncated, info
 
-    def _run(self, a: int, commands: tuple[Command, ...]) -> tuple[str, tuple[str, ...]]:
-        """Execute parsed commands in order; deliver what others see; return reply and texts."""
+    def _run(self, a: int, commands: tuple[Command, ...]
+             ) -> tuple[str, tuple[str, ...], tuple[tuple[Command, Outcome], ...]]:
+        """Execute parsed commands in order; deliver what others see; return reply, texts and deeds."""
         world = self.world
-        replies, ran = [], []
+        replies, ran, deeds = [], [], []
         for cmd in commands:
             outcome = execute(world, a, cmd)
+            deeds.append((cmd, outcome))
             if cmd.verb == "tell" and outcome.ok:
                 self.directives[cmd.obj] = cmd.text
             if outcome.ok:
@@ -175,7 +179,7 @@ class LanternEnv:
                 replies.append(f"{world.name(cmd.obj)}: {outcome.message}")
             else:
                 replies.append(outcome.message)
-        return "\n".join(replies), tuple(ran)
+        return "\n".join(replies), tuple(ran), tuple(deeds)
 
     # -- what agents may use -------------------------------------------------------------
 
@@ -216,6 +220,26 @@ class LanternEnv:
     def observation(self, actor: str | int | None = None) -> str:
         """The latest text an actor was shown (its last reply, or the room on reset)."""
         return self.last_obs[self._actor(actor)]
+
+    def narration(self, viewer: str | int | None = None) -> str:
+        """The last step as a person playing ``viewer`` reads it, at the moment it happens.
+
+        The viewer's own step gives its reply without the news of others' acts
+        (those were told as they happened); another actor's step is told in the
+        third person ("Ada gives you the letter."), wherever it took place. Agents
+        read ``step``'s observation instead, which keeps the news. Ask right after
+        the step: it is told from the state the step left.
+        """
+        step = self.last_step
+        if step is None:
+            return ""
+        v, world = self._actor(viewer), self.world
+        if world.entities[v].id == step.actor:
+            return step.own
+        actor = world.by_id[step.actor].index
+        if not step.deeds:
+            return account_unparsed(world, actor, step.command)
+        return "\n".join(account(world, actor, v, cmd, outcome) for cmd, outcome in step.deeds)
 
     def state_hash(self) -> str:
         """A hash of the world state, identical on every machine for the same history."""

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from game.commands import TEMPLATES, Command
 from game.world import ACTOR, DOOR, LIT, LOCKED, OPEN, ROOM, World
+
+if TYPE_CHECKING:
+    from game.rules import Outcome
 
 
 def the(world: World, e: int) -> str:
@@ -138,3 +144,61 @@ def where(world: World, e: int) -> str:
     if holder.kind == ACTOR:
         return f"carried by {holder.name}"
     return ("on " if holder.supporter else "in ") + the(world, p)
+
+
+# -- another actor's act, told to a person -------------------------------------------------
+
+def account(world: World, actor: int, viewer: int, cmd: Command, outcome: Outcome) -> str:
+    """One command by ``actor`` told to ``viewer`` in the third person, after it ran.
+
+    A witnessed act reads as the room saw it ("Ada goes east.", "Ada gives you the
+    letter."); an act elsewhere names the place ("Ada opens the sea gate in the
+    Lighthouse Yard."), so a viewer who is told everything also knows where
+    the actor is. A refused command is an attempt ("Ada tries to go north, but
+    cannot.").
+    """
+    name = third_person(world, actor)
+    here = world.state.parent[viewer]
+    if outcome.ok and outcome.notices:
+        told = next((text for who, text in outcome.asides if who == viewer), None)
+        told = told or next((text for room, text in outcome.notices if room == here), None)
+        if told:
+            return told
+        if cmd.verb == "go":
+            return f"{name} goes {cmd.direction} to the {world.name(outcome.notices[-1][0])}."
+        room, text = outcome.notices[0]
+        return f"{text[:-1]} in the {world.name(room)}."
+    room = world.state.parent[actor]
+    place = "" if room == here else f" in the {world.name(room)}"
+    if outcome.ok:
+        return f"{name} {_info_deed(world, actor, viewer, cmd)}{place}."
+    return f"{name} tries to {_attempt(world, viewer, cmd)}{place}, but cannot."
+
+
+def account_unparsed(world: World, actor: int, words: str) -> str:
+    """Words of another actor's that the game did not take as a command."""
+    return f"{third_person(world, actor)} tries \u201c{words}\u201d, but nothing comes of it."
+
+
+def _info_deed(world: World, actor: int, viewer: int, cmd: Command) -> str:
+    """'looks around', 'reads the logbook', 'tells you: “...”' — acts that change nothing."""
+    verb, obj = cmd.verb, cmd.obj
+    if verb == "look":
+        return "looks around"
+    if verb == "inventory" or (verb == "examine" and obj == actor):
+        return "checks what they are carrying"
+    if verb == "examine":
+        return "looks you over" if obj == viewer else f"examines {the(world, obj)}"
+    if verb == "read":
+        return f"reads {the(world, obj)}"
+    if verb == "tell":
+        return f"tells {'you' if obj == viewer else the(world, obj)}: \u201c{cmd.text}\u201d"
+    return "waits"
+
+
+def _attempt(world: World, viewer: int, cmd: Command) -> str:
+    """A command's words with articles, the viewer as 'you': 'give the letter to you'."""
+    def ref(e: int | None) -> str:
+        return "" if e is None else "you" if e == viewer else the(world, e)
+    return TEMPLATES[cmd.verb].format(obj=ref(cmd.obj), obj2=ref(cmd.obj2), direction=cmd.direction or "",
+                                      text=cmd.text)

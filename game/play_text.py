@@ -1,71 +1,250 @@
-"""Text-mode play in a terminal, or scripted from a pipe (one command per line)."""
+"""Text-mode play in a terminal, or scripted from a pipe (one command per line).
+
+When the world has a companion for the NPC, the NPC acts after each of the
+person's commands, as in the window: its command shows as ``Ada > take the lamp``
+and what it did is told in the third person. Lines are wrapped to the terminal,
+a status line follows each turn, and each episode is saved like the window's.
+"""
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
+from pathlib import Path
 from typing import TextIO
 
 from game.env import LanternEnv
+from game.files import FileWriteError
+from game.npc import NPC, Decision
+from game.record import EpisodeRecorder
+from game.turns import finish_recording, first_npc, record_step, start_recording, viewer_of
 
-HELP = """Commands are plain English: 'look' (l), 'inventory' (i), 'examine lamp' (x lamp),
+COMMANDS_HELP = """Commands are plain English: 'look' (l), 'inventory' (i), 'examine lamp' (x lamp),
 'go north' (n, s, e, w, ne, nw, se, sw, up, down, in, out), 'take the brass key',
 'take all', 'drop everything but the lamp', 'put the apple in the basket',
 'put the lamp on the hook', 'open the door', 'unlock the door with the key',
 'turn on the lamp', 'eat the apple', 'taste the apple' (only tastes), 'read the note',
-'give the key to Ada', 'tell Ada to bring the lamp', 'wait' (z), 'again' (g).
+'give the key to Ada', 'tell Ada to bring the lamp', 'wait' (z), 'again' (g)."""
+HELP = COMMANDS_HELP + """
 Extra words for this window: 'score', 'goal', 'admissible' (what would change
 something now), 'help', 'quit'."""
-
+TEXT_HELP = COMMANDS_HELP + """
+Extra words in the terminal: 'score', 'goal', 'admissible' (what would change
+something now), 'restart' (a new episode), 'help', 'quit'."""
+HELP_WORDS = ("help", "?", "hint", "hints")
+OVER = "The episode is over: type restart to play again, or quit."
 NOT_TEXT = "That line is not valid text (it has bytes the terminal's encoding cannot read); nothing happened."
 
 
-def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin,
-              stdout: TextIO = sys.stdout, actor: str | None = None) -> int:
-    """Run an episode from typed lines until it ends or input runs out.
+def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
+              actor: str | None = None, npc: NPC | None = None, episodes: Path | None = None,
+              meta: dict | None = None, width: int | None = None) -> int:
+    """Play episodes from typed lines until 'quit' or the end of the input.
 
     At a terminal it prompts with '> '; from a pipe it echoes each command, so the
-    output is a transcript. Returns 0 (won or input finished) or 1 (lost).
+    output is a transcript.
+
+    Args:
+        env: the world to play (reset here).
+        seed: the first episode's seed; 'restart' adds one.
+        actor: the person's actor (default: the world's player).
+        npc: plays the first other actor after each command (None: nobody else acts).
+        episodes: folder for the episode files (None: not recorded).
+        meta: extra header fields for the episode files.
+        width: wrap lines to this many columns (default: the terminal's width).
+
+    Returns:
+        1 when the last episode that ended was lost, else 0.
     """
-    interactive = stdin.isatty()
-    obs, info = env.reset(seed=seed, options={"actor": actor} if actor else None)
-    _say(stdout, f"{env.world.title}\n{'=' * len(env.world.title)}\n\n{obs}")
-    _say(stdout, f"Goal: {info['goal']}")
-    while True:
-        if interactive:
-            stdout.write("\n> ")
-            stdout.flush()
-        line = read_line(stdin)
-        if line is None:
-            break
-        command, valid = line[0].strip(), line[1]
-        if not interactive:
-            _say(stdout, f"\n> {command}")
-        if not valid:
-            _say(stdout, NOT_TEXT)
-            continue
-        extra = meta_command(command.lower(), env, info)
-        if extra == "quit":
-            break
-        if extra is not None:
-            _say(stdout, extra)
-            continue
-        obs, reward, terminated, truncated, info = env.step(command, actor)
-        _say(stdout, obs)
-        if reward:
-            _say(stdout, score_change(reward, info))
+    game = TextGame(env, stdout, actor, npc, episodes, meta, width)
+    try:
+        game.begin(seed)
+        interactive = stdin.isatty()
+        while not game.quit:
+            if interactive:
+                stdout.write("\n> ")
+                stdout.flush()
+            line = read_line(stdin)
+            if line is None:
+                break
+            text, valid = line
+            if valid:
+                game.enter(text.strip(), echo=not interactive)
+            else:
+                game.refuse(text.strip(), NOT_TEXT, echo=not interactive)
+    finally:
+        path = game.close()
+    if not game.over:
+        info = env.info(game.player)
+        saved = f" The episode is saved in {path}." if path is not None else ""
+        game.say(f"\n[Score {info['score']} of {info['max_score']} in {info['moves']} moves.{saved}]")
+    return 1 if game.lost else 0
+
+
+class TextGame:
+    """The terminal's side of an episode: turns, what is printed, and the episode file.
+
+    Args: as for ``play_text``.
+    """
+
+    def __init__(self, env: LanternEnv, stdout: TextIO, actor: str | None = None, npc: NPC | None = None,
+                 episodes: Path | None = None, meta: dict | None = None, width: int | None = None) -> None:
+        self.env = env
+        self.out = stdout
+        self.player = env.info(actor)["actor"]
+        self.npc = npc
+        self.npc_actor = first_npc(env, self.player) if npc is not None else None
+        self.episodes = episodes
+        self.meta = {"model": getattr(npc, "name", None), "mode": "play", "interface": "text", **(meta or {})}
+        self.width = max(20, (width or shutil.get_terminal_size((80, 24)).columns) - 1)
+        self.seed: int | None = None
+        self.recorder: EpisodeRecorder | None = None
+        self.recorded = 0
+        self.recording_error: str | None = None  # why recording stopped for good (a full disk ...)
+        self.over = False
+        self.lost = False
+        self.quit = False
+
+    # -- episodes ----------------------------------------------------------------------------
+
+    def begin(self, seed: int | None) -> None:
+        """Reset the world, greet the person and start a new episode file."""
+        self.close()
+        self.seed, self.over, self.recorded = seed, False, 0
+        obs, info = self.env.reset(seed=seed, options={"actor": self.player})
+        title = self.env.world.title
+        self.say(f"{title}\n{'=' * len(title)}\n\n{obs}")
+        self.say(f"Goal: {info['goal']}")
+        if self.npc_actor is not None:
+            name = self.name(self.npc_actor)
+            self.say(f"[{name} is played by the NPC ({self.npc.name}) and acts after each of your commands; "
+                     f"ask with 'tell {name} to ...'. Type help for help.]")
+        if self.episodes is not None and self.recording_error is None:
+            try:
+                self.recorder = start_recording(self.env, seed, self.episodes, self.meta)
+            except FileWriteError as exc:
+                self.stop_recording(exc)
+
+    def close(self) -> Path | None:
+        """Finish the episode file; returns its path (None: no file, or one with no steps, not kept)."""
+        recorder, self.recorder = self.recorder, None
+        if recorder is None:
+            return None
+        try:
+            return finish_recording(recorder, self.recorded)
+        except FileWriteError as exc:
+            self.stop_recording(exc)
+            return None
+
+    def stop_recording(self, exc: FileWriteError) -> None:
+        """A write failed (the recorder removed its partial file): play on unrecorded, and say so once."""
+        self.recorder, self.recording_error = None, f"recording stopped: {exc}"
+        self.say(f"[Recording stopped ({exc}); the game goes on unrecorded.]")
+
+    # -- the person's lines ------------------------------------------------------------------
+
+    def enter(self, line: str, echo: bool = False) -> None:
+        """One typed line: a word for the terminal, or a command (then the NPC's turn)."""
+        if not line:
+            return
+        if echo:
+            self.say(f"\n> {line}")
+        lowered = line.lower()
+        if lowered == "restart":
+            self.begin((self.seed or 0) + 1)
+        elif lowered in HELP_WORDS:
+            self.say(self.help())
+        elif (extra := meta_command(lowered, self.env, self.env.info(self.player))) == "quit":
+            self.quit = True
+        elif extra is not None:
+            self.say(extra)
+        elif self.over:
+            self.say(OVER)
+        else:
+            self.turn(line)
+
+    def refuse(self, line: str, reply: str, echo: bool = False) -> None:
+        """A line that is not a command at all (not valid text): say why; nothing changes."""
+        if echo:
+            self.say(f"\n> {line}")
+        self.say(reply)
+
+    def turn(self, command: str) -> None:
+        """The person's command, then the NPC's, then the status line."""
+        self.step(self.player, command)
+        if self.npc_actor is not None and not self.over:
+            decision = self.npc.act(self.env, self.npc_actor)
+            self.say(f"\n{self.name(self.npc_actor)} > {decision.command}")
+            self.step(self.npc_actor, decision.command, decision)
+        if not self.over:
+            self.say(self.status())
+
+    def step(self, actor: str, command: str, decision: Decision | None = None) -> None:
+        """One command by one actor: print it as the person sees it, record it, end if done."""
+        score = self.env.info(self.player)["score"]
+        obs, reward, terminated, truncated, info = self.env.step(command, actor)
+        if self.recorder is not None:
+            try:
+                record_step(self.recorder, actor, command, obs, reward, info, terminated or truncated, decision)
+                self.recorded += 1
+            except FileWriteError as exc:
+                self.stop_recording(exc)
+        self.say(self.env.narration(self.player))
+        mine = info if actor == self.player else self.env.info(self.player)
+        gained = mine["score"] - score
+        if gained:
+            self.say(f"[Your score has gone {'up' if gained > 0 else 'down'} by {abs(gained)} "
+                     f"point{'s' if abs(gained) != 1 else ''}: {mine['score']} of {mine['max_score']}.]")
         if terminated or truncated:
-            _say(stdout, _ending(info, truncated, env))
-            return 1 if info["lost"] else 0
-    _say(stdout, f"\n[Score {info['score']} of {info['max_score']} in {info['moves']} moves.]")
-    return 0
+            self.end(actor, mine, truncated)
 
+    def end(self, actor: str, mine: dict, truncated: bool) -> None:
+        """Say how the episode ended, where it was saved, and what to do next."""
+        self.over, self.lost = True, bool(mine["lost"])
+        if mine["won"]:
+            head = "*** You have won ***"
+        elif mine["lost"]:
+            head = "*** You have lost ***"
+        elif truncated:
+            head = f"*** Out of time: the episode ends after {self.env.max_steps} steps ***"
+        else:
+            head = f"*** {self.name(actor)} has finished: the episode is over ***"
+        path = self.close()
+        saved = f" The episode is saved in {path}." if path is not None else ""
+        self.say(f"\n{head}\nScore {mine['score']} of {mine['max_score']} in {mine['moves']} moves.{saved}")
+        self.say(OVER)
 
-def score_change(reward: int, info: dict) -> str:
-    """'[Your score has gone up by 1 point: 1 of 3.]', or down when a goal was undone."""
-    way = "up" if reward > 0 else "down"
-    points = abs(reward)
-    return (f"[Your score has gone {way} by {points} point{'s' if points != 1 else ''}: "
-            f"{info['score']} of {info['max_score']}.]")
+    # -- what is printed ---------------------------------------------------------------------
+
+    def name(self, actor: str) -> str:
+        return self.env.world.entity(actor).name
+
+    def status(self) -> str:
+        """'[Lighthouse Yard | score 1 of 6 | moves: you 3, Ada 2 | steps 6 of 50]'."""
+        info, env = self.env.info(self.player), self.env
+        moves = f"moves {info['moves']}"
+        if self.npc_actor is not None:
+            moves = f"moves: you {info['moves']}, {self.name(self.npc_actor)} {env.info(self.npc_actor)['moves']}"
+        return (f"[{info['location']} | score {info['score']} of {info['max_score']} | {moves} | "
+                f"steps {env.steps} of {env.max_steps}]")
+
+    def help(self) -> str:
+        text = TEXT_HELP
+        if self.npc_actor is not None:
+            name = self.name(self.npc_actor)
+            text += (f"\n{name} is played by the NPC and acts after each of your commands "
+                     f"(shown as '{name} > ...').")
+        if self.episodes is not None:
+            text += f"\nEach episode is saved in {self.episodes}/ (python main.py replay FILE shows it again)."
+        return text
+
+    def say(self, text: str) -> None:
+        """Print, wrapped to the width (blank lines and line breaks kept)."""
+        lines = [textwrap.fill(line, self.width, break_long_words=False, break_on_hyphens=False) or line
+                 for line in text.split("\n")]
+        self.out.write("\n".join(lines) + "\n")
+        self.out.flush()
 
 
 def read_line(stdin: TextIO) -> tuple[str, bool] | None:
@@ -89,9 +268,10 @@ def read_line(stdin: TextIO) -> tuple[str, bool] | None:
 
 
 def meta_command(command: str, env: LanternEnv, info: dict) -> str | None:
+    """The reply to a word for the interface rather than the world ('score', 'quit' ...), or None."""
     if command in ("quit", "q", "exit game"):
         return "quit"
-    if command in ("help", "?", "hint", "hints"):
+    if command in HELP_WORDS:
         return HELP
     if command == "score":
         return f"Score {info['score']} of {info['max_score']} in {info['moves']} moves."
@@ -102,35 +282,32 @@ def meta_command(command: str, env: LanternEnv, info: dict) -> str | None:
     return None
 
 
-def _ending(info: dict, truncated: bool, env: LanternEnv) -> str:
-    if info["won"]:
-        head = "*** You have won ***"
-    elif info["lost"]:
-        head = "*** You have lost ***"
-    else:
-        head = f"*** Out of time: the episode ends after {env.max_steps} steps ***"
-    return f"\n{head}\nScore {info['score']} of {info['max_score']} in {info['moves']} moves."
-
-
-def _say(stdout: TextIO, text: str) -> None:
-    stdout.write(text + "\n")
-    stdout.flush()
-
-
 def replay_text(episode, stdout: TextIO = sys.stdout) -> int:
-    """Print a saved episode as a transcript, re-simulating and checking each step."""
+    """Print a saved episode as a transcript, re-simulating and checking each step.
+
+    It is told as the episode's person saw it (the NPC's actor in a watch episode):
+    others' acts in the third person.
+    """
     from game.record import replay
     header = episode.header
     _say(stdout, f"Replay of {episode.source}: {header.get('title', '')} (seed {header.get('seed')}, "
                  f"{len(episode.steps)} steps)")
     multi = len(header.get("actors", [])) > 1
     last = None
-    for step in replay(episode):
-        who = f"{step.record['actor']}> " if multi else "> "
-        _say(stdout, f"\n{who}{step.record['command']}\n{step.obs}")
+    env = episode.make_env()
+    viewer = viewer_of(header, episode.steps, env)
+    for step in replay(episode, env):
+        actor = step.record["actor"]
+        who = f"{env.world.entity(actor).name} > " if multi and actor != viewer else "> "
+        _say(stdout, f"\n{who}{step.record['command']}\n{env.narration(viewer)}")
         last = step
     score = f", final score {last.info['score']} of {last.info['max_score']}" if last is not None else ""
     ending = "" if episode.finished else " The recording was stopped before the episode ended."
     _say(stdout, f"\n[Replay verified: {len(episode.steps)} steps{score}, every line's hash chain and every "
                  f"state hash matched.{ending}]")
     return 0
+
+
+def _say(stdout: TextIO, text: str) -> None:
+    stdout.write(text + "\n")
+    stdout.flush()

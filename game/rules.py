@@ -26,12 +26,16 @@ class Outcome(NamedTuple):
         message: the reply to the actor who issued it.
         changed: the world state changed.
         notices: (room, text) pairs: what other actors in that room see.
+        asides: (actor, text) pairs: how the act is told to one actor it concerns,
+            in place of its room's notice ("Ada gives you the letter."). Only
+            people are told these; agents' observations keep the room notice.
     """
 
     ok: bool
     message: str
     changed: bool = False
     notices: tuple[tuple[int, str], ...] = ()
+    asides: tuple[tuple[int, str], ...] = ()
 
 
 def can_reach(world: World, actor: int, e: int) -> bool:
@@ -274,8 +278,10 @@ def _do_switch(world: World, actor: int, cmd: Command, on: bool) -> Outcome:
 def _do_give(world: World, actor: int, cmd: Command) -> Outcome:
     world.move(cmd.obj, cmd.obj2)
     what = f"{the(world, cmd.obj)} to {the(world, cmd.obj2)}"
+    name = _name(world, actor)
     return Outcome(True, f"You give {what}.", True,
-                   ((world.state.parent[actor], f"{_name(world, actor)} gives {what}."),))
+                   ((world.state.parent[actor], f"{name} gives {what}."),),
+                   ((cmd.obj2, f"{name} gives you {the(world, cmd.obj)}."),))
 
 
 def _do_info(world: World, actor: int, cmd: Command) -> Outcome:

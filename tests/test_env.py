@@ -128,6 +128,47 @@ def test_actors_see_each_other_give_and_share_a_quest():
     assert env.info("wren")["won"]
 
 
+def test_others_acts_are_told_when_they_happen_in_the_third_person():
+    env = LanternEnv(world_from_dict(TWO_ACTORS, "two"))
+    env.reset(seed=0)
+    assert env.narration("wren") == ""                          # nothing has happened yet
+    env.step("take lamp")
+    env.step("give lamp to ada")
+    assert env.narration("ada") == "Wren gives you the brass lamp."
+    assert env.narration("wren") == "You give the brass lamp to Ada."
+    env.step("give lamp to wren", actor="ada")
+    assert env.narration("wren") == "Ada gives you the brass lamp."
+    env.step("examine wren", actor="ada")
+    assert env.narration("wren") == "Ada looks you over."
+    env.step("east", actor="ada")
+    assert env.narration("wren") == "Ada goes east."           # seen leaving
+    env.step("eat lamp", actor="ada")
+    assert env.narration("wren") == "Ada tries \u201ceat lamp\u201d, but nothing comes of it."
+    env.step("go east", actor="ada")
+    assert env.narration("wren") == "Ada tries to go east in the Yard, but cannot."
+    env.step("take apple", actor="ada")
+    assert env.narration("wren") == "Ada takes the red apple in the Yard."   # out of sight: where it was
+    obs, *_ = env.step("look")
+    # the person's own reply holds no stale news (told above), but the agent's observation keeps it
+    assert env.narration("wren") == env.last_step.own and env.last_step.own.startswith("-= Hall =-")
+    assert obs.startswith("Ada gives the brass lamp to Wren.\nAda goes east.\n\n-= Hall =-")
+    env.step("west", actor="ada")
+    assert env.narration("wren") == "Ada arrives."
+
+
+def test_narration_changes_neither_the_state_nor_what_agents_observe():
+    commands = [("wren", "take lamp"), ("wren", "give lamp to ada"), ("ada", "e"), ("ada", "xyzzy"),
+                ("wren", "look"), ("ada", "eat apple")]
+    told, silent = LanternEnv(world_from_dict(TWO_ACTORS, "two")), LanternEnv(world_from_dict(TWO_ACTORS, "two"))
+    told.reset(seed=1)
+    silent.reset(seed=1)
+    for actor, command in commands:
+        a = told.step(command, actor)
+        for viewer in ("wren", "ada"):
+            told.narration(viewer)
+        assert a == silent.step(command, actor) and told.state_hash() == silent.state_hash()
+
+
 def test_unknown_actor_is_a_clear_error():
     env = LanternEnv(world_from_dict(TWO_ACTORS, "two"))
     env.reset(seed=0)

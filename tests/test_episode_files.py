@@ -317,7 +317,7 @@ def test_a_real_enospc_on_the_first_line_and_at_close(tmp_path, monkeypatch):
     folder = tmp_path / "episodes"
     folder.mkdir()
     name = folder / "ep.jsonl"
-    monkeypatch.setattr("game.view.session.episode_path", lambda folder, title: name)
+    monkeypatch.setattr("game.turns.episode_path", lambda folder, title: name)
     partial_path(name).symlink_to("/dev/full")  # every write there fails with ENOSPC, as on a full disk
     session = PlaySession(workshop_env(tmp_path), ScriptedNPC([]), seed=1, episodes=folder, threaded=False)
     assert session.recorder is None and "the disk is full" in session.notice

@@ -73,11 +73,11 @@ def test_tampered_or_malformed_episodes_name_the_line(tmp_path):
         read_episode(tmp_path / "missing.jsonl")
 
 
-def test_play_text_is_scriptable_and_wins_the_tutorial():
+def test_play_text_is_scriptable_and_wins_the_tutorial(tmp_path):
     walkthrough = "\n".join(solve(__import__("game.loader", fromlist=["x"]).load_world(
         WORLDS / "tutorial.toml")).commands)
     result = run("play", "--text", "--world", "assets/worlds/tutorial.toml", "--seed", "3",
-                 stdin="xyzzy\n" + walkthrough + "\n")
+                 "--episodes", str(tmp_path), stdin="xyzzy\n" + walkthrough + "\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "> xyzzy\nI don't know the word 'xyzzy'." in out
@@ -93,7 +93,8 @@ def test_generate_solve_and_replay_text_from_the_cli(tmp_path):
     solved = run("solve", str(out), "--json")
     data = json.loads(solved.stdout)
     assert solved.returncode == 0 and data["solved"] and data["length"] == len(data["steps"])
-    played = run("play", "--text", "--world", str(out), stdin="\n".join(s["command"] for s in data["steps"]))
+    played = run("play", "--text", "--world", str(out), "--episodes", str(tmp_path / "eps"),
+                 stdin="\n".join(s["command"] for s in data["steps"]))
     assert "*** You have won ***" in played.stdout
     guided = json.loads(run("solve", str(out), "--guide", "--json").stdout)
     assert guided["won"] and guided["optimal"] == data["length"] <= guided["length"] == len(guided["steps"])

@@ -10,7 +10,7 @@ from game.errors import LanternError
 from game.loader import load_world
 from game.npc import RandomNPC
 from game.record import read_episode
-from game.view import app
+from game.view import display
 from game.view.app import Viewer, run_play_window, run_replay_window, run_watch_window
 from game.view.layout import MIN_SIZE
 from game.view.play import PlaySession
@@ -64,11 +64,21 @@ def test_unknown_actor_is_one_clear_error():
 def test_no_display_says_what_to_do(monkeypatch):
     for name in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(app.sys, "platform", "linux")
+    monkeypatch.setattr(display.sys, "platform", "linux")
     with pytest.raises(LanternError) as err:
         run_play_window(tutorial(), args(), RandomNPC(0))
     message = str(err.value)
     assert "\n" not in message and "--text" in message and "SDL_VIDEODRIVER=dummy" in message
+
+
+def test_the_dummy_driver_is_for_screenshots_only(monkeypatch, tmp_path):
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    with pytest.raises(LanternError, match="draws nowhere: add --screenshot PNG"):
+        run_watch_window(tutorial(), args(), RandomNPC(0))
+    display.check_display(screenshot=True)  # allowed: nothing needs to be seen
+    monkeypatch.setenv("SDL_VIDEODRIVER", "x11")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    display.check_display()  # a driver the user chose is trusted
 
 
 def test_resize_relayouts_and_never_goes_below_the_minimum(tmp_path):
@@ -89,3 +99,13 @@ def test_idle_window_does_not_repaint_but_any_change_does(tmp_path):
     assert viewer.signature() == first                        # nothing happened: no repaint needed
     type_line(viewer, "open front door")
     assert viewer.signature() != first
+
+
+def test_closing_the_window_says_where_the_episode_went(tmp_path, capsys):
+    session = PlaySession(workshop_env(tmp_path), ScriptedNPC([]), episodes=tmp_path / "eps", threaded=False)
+    viewer = Viewer(session)
+    type_line(viewer, "look")
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="", scancode=0))
+    assert viewer.run() == 0
+    (path,) = (tmp_path / "eps").glob("*.jsonl")
+    assert capsys.readouterr().out == f"episode saved to {path} (python main.py replay {path})\n"

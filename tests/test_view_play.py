@@ -261,3 +261,24 @@ def test_the_journal_the_npc_read_is_shown_and_recorded(tmp_path):
             assert notes == [] and "notes" not in steps[1]
     line = pygame.font.Font(None, 12).get_linesize()
     assert bar_top["JournalNPC"] >= bar_top["ScriptedNPC"] + 2 * line  # two journal lines above the candidates
+
+
+def test_the_npcs_acts_are_told_in_the_third_person_when_they_happen(tmp_path):
+    from game.view.replay import ReplaySession
+    viewer = play_viewer(tmp_path, ["go east", "take key", "go east", "give key to you"])
+    session = viewer.session
+    for line in ("go east", "wait", "wait", "look"):
+        type_line(viewer, line)
+    texts = session.transcript.texts()
+    after = {t: texts[i + 1] for i, t in enumerate(texts[:-1])}
+    assert after["Ada › go east"] in ("Ada arrives.", "Ada tries to go east, but cannot.")
+    assert after["Ada › take key"] == "Ada takes the brass key."
+    assert after["Ada › give key to you"] == "Ada gives you the brass key."
+    assert "Ada tries to go east, but cannot." in texts
+    assert after["You › wait"] == "Time passes."             # no news of Ada glued in front
+    assert not any(t.startswith(("You give", "You take")) for t in texts)
+    session.close()
+    (path,) = (tmp_path / "episodes").glob("*.jsonl")
+    replayed = [e.text for block in ReplaySession(read_episode(path)).blocks for e in block]
+    # a replay tells it the same way, and says the recording stopped before the episode ended
+    assert replayed == texts[2:] + ["The recording stops here: it was stopped before the episode ended."]

@@ -8,7 +8,6 @@ one frame, so tests drive the window without its loop. ``run_play_window``,
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,18 +15,20 @@ from pathlib import Path
 import pygame
 
 from game.env import LanternEnv
+from game.cli import EPISODES_DIR
 from game.errors import LanternError
 from game.npc import NPC
 from game.play_text import HELP
 from game.record import Episode
 from game.view import panels, theme, widgets
+from game.view.display import check_display
 from game.view.inputline import InputLine, draw_input
 from game.view.layout import DEFAULT_SIZE, compute_layout
 from game.view.maplayout import layout_rooms
 from game.view.mapview import MapView, draw_legend, draw_room_tip
 from game.view.play import PlaySession
 from game.view.replay import ReplaySession
-from game.view.session import DEFAULT_EPISODES, Session
+from game.view.session import Session
 from game.view.theme import Fonts
 from game.view.transcript import TranscriptView
 from game.view.watch import WatchSession
@@ -244,6 +245,8 @@ class Viewer:
     def run(self) -> int:
         """The blocking loop at 60 frames per second; returns 0 when the window closes.
 
+        On closing it says where the episode file went.
+
         A frame is painted only when something may have changed (an event, the
         session, an animation), so an idle window costs almost nothing.
         """
@@ -264,6 +267,7 @@ class Viewer:
         finally:
             self.session.close()
             pygame.display.quit()
+        print_saved(self.session.saved)
         return 0
 
     def signature(self) -> tuple:
@@ -283,6 +287,15 @@ class Viewer:
         return path
 
 
+def print_saved(saved: list[Path]) -> None:
+    """Say on the terminal where the episodes went (one line), so they can be replayed."""
+    if len(saved) == 1:
+        print(f"episode saved to {saved[0]} (python main.py replay {saved[0]})")
+    elif saved:
+        print(f"{len(saved)} episodes saved in {saved[-1].parent}, the last {saved[-1].name} "
+              f"(python main.py replay {saved[-1]})")
+
+
 def lantern_icon() -> pygame.Surface:
     """The window icon: a lantern's glow."""
     icon = pygame.Surface((32, 32), pygame.SRCALPHA)
@@ -294,13 +307,9 @@ def lantern_icon() -> pygame.Surface:
 # -- entry points (main.py) ------------------------------------------------------------------
 
 
-def check_display() -> None:
-    """Raise a one-line LanternError when there is no display to open a window on."""
-    if os.environ.get("SDL_VIDEODRIVER") or sys.platform in ("win32", "darwin"):
-        return
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise LanternError("no display: the window needs one (DISPLAY is not set); use --text, "
-                           "or set SDL_VIDEODRIVER=dummy with --screenshot PNG")
+def episodes_folder(args: argparse.Namespace) -> Path:
+    """Where the window saves episodes: ``--episodes`` (replay has none: the default folder)."""
+    return Path(getattr(args, "episodes", None) or EPISODES_DIR)
 
 
 def _open(session: Session, args: argparse.Namespace, advance: Callable[[int], None]) -> int:
@@ -321,27 +330,27 @@ def _open(session: Session, args: argparse.Namespace, advance: Callable[[int], N
 
 def run_play_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
     """``main.py play``: the person and the NPC share the world."""
-    check_display()
+    check_display(bool(getattr(args, "screenshot", None)))
     shot = bool(getattr(args, "screenshot", None))
     session = PlaySession(env, npc, args.seed, getattr(args, "actor", None),
-                          episodes=None if shot else DEFAULT_EPISODES, threaded=not shot,
+                          episodes=None if shot else episodes_folder(args), threaded=not shot,
                           meta={"model_arg": getattr(args, "model", None)})
     return _open(session, args, lambda n: session.autoplay(n, session.npc_actor or session.player))
 
 
 def run_watch_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
     """``main.py watch``: the NPC plays alone."""
-    check_display()
+    check_display(bool(getattr(args, "screenshot", None)))
     shot = bool(getattr(args, "screenshot", None))
-    session = WatchSession(env, npc, args.seed, episodes=None if shot else DEFAULT_EPISODES, threaded=not shot,
-                           meta={"model_arg": getattr(args, "model", None)})
+    session = WatchSession(env, npc, args.seed, episodes=None if shot else episodes_folder(args),
+                           threaded=not shot, meta={"model_arg": getattr(args, "model", None)})
     return _open(session, args, lambda n: session.autoplay(n, session.focus))
 
 
 def run_replay_window(episode: Episode, args: argparse.Namespace,
                       make_npc: Callable[[str | None, int | None], NPC]) -> int:
     """``main.py replay FILE``: a saved episode on a time line, with take-over."""
-    check_display()
-    session = ReplaySession(episode, make_npc, episodes=DEFAULT_EPISODES,
+    check_display(bool(getattr(args, "screenshot", None)))
+    session = ReplaySession(episode, make_npc, episodes=episodes_folder(args),
                             threaded=not getattr(args, "screenshot", None))
     return _open(session, args, session.seek)

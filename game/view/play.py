@@ -8,14 +8,14 @@ import pygame
 
 from game.env import LanternEnv
 from game.npc import NPC
-from game.play_text import meta_command
+from game.play_text import HELP_WORDS, meta_command
 from game.record import Episode, EpisodeError
+from game.turns import first_npc
 from game.view import theme
-from game.view.session import Session, decision_of, first_npc
+from game.view.session import Session, decision_of
 from game.view.transcript import SYSTEM
 
 NPC_PERIOD = 2.0  # seconds between NPC commands in timer mode
-HELP_WORDS = ("help", "?", "hint", "hints")
 
 
 class PlaySession(Session):

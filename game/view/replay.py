@@ -15,8 +15,9 @@ import pygame
 from game.errors import LanternError
 from game.npc import NPC, RandomNPC
 from game.record import Episode, replay
+from game.turns import first_npc, viewer_of
 from game.view import theme
-from game.view.session import Session, decision_of, ending, first_npc
+from game.view.session import Session, decision_of, ending
 from game.view.transcript import SYSTEM, Entry, step_entries
 
 SPEEDS = (1.0, 2.0, 4.0, 8.0, 16.0)
@@ -41,7 +42,7 @@ class ReplaySession(Session):
     def __init__(self, episode: Episode, make_npc: Callable[[str | None, int | None], NPC] | None = None,
                  episodes: Path | None = None, threaded: bool = True) -> None:
         env = episode.make_env()
-        player = episode.header.get("player") or env.player_id
+        player = viewer_of(episode.header, episode.steps, env)
         npc_actor = next((r["actor"] for r in episode.steps if "candidates" in r), None)
         super().__init__(env, player, npc_actor or first_npc(env, player) or player)
         self.source = episode
@@ -57,7 +58,7 @@ class ReplaySession(Session):
         for step in replay(episode, env):
             rec = step.record
             self.blocks.append(step_entries(rec["actor"], self.actor_name(rec["actor"]), rec["command"],
-                                            step.obs, step.reward, step.info))
+                                            env.narration(self.focus), step.reward, step.info))
             self.rewards.append(step.reward)
             self.see()
             self.frames.append(env.snapshot())

@@ -7,8 +7,6 @@ it. Modes (play, watch, replay) subclass it and add their keys and timing.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pygame
@@ -17,31 +15,10 @@ from game.env import LanternEnv
 from game.files import FileWriteError
 from game.npc import NPC, Decision
 from game.record import EpisodeRecorder
+from game.turns import finish_recording, record_step, start_recording
 from game.view import theme
 from game.view.npcworker import NpcWorker
 from game.view.transcript import ENDING, SYSTEM, Entry, Transcript, step_entries
-
-DEFAULT_EPISODES = Path("runs/episodes")
-
-
-def episode_path(folder: Path, world_name: str) -> Path:
-    """A new episode file name: ``<UTC timestamp>-<world>.jsonl``, never an existing one."""
-    slug = re.sub(r"[^a-z0-9]+", "-", world_name.lower()).strip("-") or "world"
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{stamp}-{slug}.jsonl"
-    n = 2
-    while path.exists() or path.with_name(path.name + ".partial").exists():
-        path = folder / f"{stamp}-{slug}-{n}.jsonl"
-        n += 1
-    return path
-
-
-def candidates_of(decision: Decision | None) -> list[dict] | None:
-    """A decision's candidates in the episode file's form."""
-    if decision is None or not decision.candidates:
-        return None
-    return [{"command": c, "prob": float(p)} for c, p in decision.candidates]
-
 
 def decision_of(record: dict) -> Decision | None:
     """The NPC decision stored in an episode step, if it has one."""
@@ -51,11 +28,6 @@ def decision_of(record: dict) -> Decision | None:
     notes = [n for n in notes if isinstance(n, str)] if isinstance(notes, list) else []
     return Decision(record["command"], [(c["command"], c["prob"]) for c in record["candidates"]],
                     record.get("value"), notes)
-
-
-def first_npc(env: LanternEnv, player: str) -> str | None:
-    """The NPC's actor: the first actor that is not the person's, or None (solo world)."""
-    return next((a for a in env.actor_ids if a != player), None)
 
 
 class Session:
@@ -93,6 +65,7 @@ class Session:
         self._info: dict[tuple, dict] = {}
         self.recorded = 0  # steps written to the current episode file
         self.recording_error: str | None = None  # why recording stopped for good (a full disk ...)
+        self.saved: list[Path] = []  # episode files finished so far, oldest first
 
     # -- what the window asks --------------------------------------------------------------
 
@@ -146,24 +119,26 @@ class Session:
         self.recorded = 0
         if episodes is not None and self.recording_error is None:
             try:
-                self.recorder = EpisodeRecorder(episode_path(episodes, self.env.world.title or "world"),
-                                                self.env, seed, meta={"model": self.model_name or None,
-                                                                      "mode": self.mode, **(meta or {})})
+                self.recorder = start_recording(self.env, seed, episodes, {"model": self.model_name or None,
+                                                                           "mode": self.mode, **(meta or {})})
             except FileWriteError as exc:
                 self.stop_recording(exc)
 
-    def close(self) -> None:
-        """Finish the episode file, if one is being written (one with no steps is not kept)."""
+    def close(self) -> Path | None:
+        """Finish the episode file, if one is being written; returns its path (None: nothing kept).
+
+        An episode with no steps is not kept.
+        """
         recorder, self.recorder = self.recorder, None
         if recorder is None:
-            return
-        if not self.recorded:
-            recorder.discard()
-            return
+            return None
         try:
-            recorder.close()
+            path = finish_recording(recorder, self.recorded)
         except FileWriteError as exc:
             self.stop_recording(exc)
+            return None
+        self.saved += [path] if path is not None else []
+        return path
 
     def stop_recording(self, exc: FileWriteError) -> None:
         """A write failed (the recorder has removed its partial file): play on, unrecorded, and say so once.
@@ -185,15 +160,15 @@ class Session:
         """One command by one actor: step, record, add to the transcript; returns info."""
         obs, reward, terminated, truncated, info = self.env.step(command, actor)
         done = terminated or truncated
-        self.transcript.extend(step_entries(actor, self.actor_name(actor), command, obs, reward, info))
         if self.recorder is not None:
             try:
-                self.recorder.record(actor, command, obs, reward, info, done, candidates=candidates_of(decision),
-                                     value=None if decision is None else decision.value,
-                                     notes=None if decision is None else decision.notes)
+                record_step(self.recorder, actor, command, obs, reward, info, done, decision)
                 self.recorded += 1
             except FileWriteError as exc:
                 self.stop_recording(exc)
+        # Told as the focus actor sees it, now: its own reply, or others' acts in the third person.
+        self.transcript.extend(step_entries(actor, self.actor_name(actor), command,
+                                            self.env.narration(self.focus), reward, info))
         if decision is not None:
             self.decision = decision
         self.see()

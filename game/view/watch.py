@@ -9,8 +9,9 @@ import pygame
 
 from game.env import LanternEnv
 from game.npc import NPC
+from game.turns import first_npc
 from game.view import theme
-from game.view.session import Session, first_npc
+from game.view.session import Session
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 30.0, 60.0)  # NPC commands per second
 NEXT_EPISODE_AFTER = 3.0  # seconds the ending stays up before the next episode
