@@ -81,7 +81,7 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 def register_composite(sub: argparse._SubParsersAction) -> None:
-    from game.cli import add_world_arguments, difficulty, positive_float, positive_int
+    from game.cli import add_world_arguments, difficulty, positive_float, positive_int, window_size
     for name, run, help_text in (
             ("play", run_play, "play a world alongside the NPC (window, or --text in the terminal)"),
             ("watch", run_watch, "watch the NPC play alone in the window")):
@@ -94,6 +94,8 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
                        help="end the episode after N steps (default: the world's)")
         p.add_argument("--screenshot", metavar="PNG", help="save a screenshot after --after steps and exit")
         p.add_argument("--after", type=int, default=0, metavar="N", help="steps before --screenshot")
+        p.add_argument("--size", type=window_size, default=(1280, 800), metavar="WxH",
+                       help="window (and screenshot) size in pixels (default 1280x800)")
         if name == "play":
             p.add_argument("--text", action="store_true", help="play in the terminal (reads stdin)")
             p.add_argument("--actor", metavar="ID", help="play as this actor (default: the world's player)")
@@ -104,6 +106,8 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--text", action="store_true", help="print the replay in the terminal")
     r.add_argument("--screenshot", metavar="PNG", help="save a screenshot after --after steps and exit")
     r.add_argument("--after", type=int, default=0, metavar="N", help="steps before --screenshot")
+    r.add_argument("--size", type=window_size, default=(1280, 800), metavar="WxH",
+                   help="window (and screenshot) size in pixels (default 1280x800)")
     r.set_defaults(run=run_replay)
     b = sub.add_parser("bench", help="measure speed: engine steps/s, training throughput, NPC choice time",
                        description="Print benchmark figures as JSON.")

@@ -62,6 +62,7 @@ class Viewer:
         self.dragging = False
         self.mouse: tuple[int, int] = (-1, -1)
         self.map_rect = pygame.Rect(0, 0, 0, 0)
+        self.goal_scroll = 0  # the first goal shown when the goals do not all fit
         self.toast: tuple[float, float] | None = None  # (points, time) of the last score change
         self._score: tuple[int, int] | None = None
         self.set_session(session)
@@ -70,14 +71,18 @@ class Viewer:
         """Show ``session`` (at start, and when a replay is taken over)."""
         self.session = session
         self.seek_track, self.dragging = pygame.Rect(0, 0, 0, 0), False
+        self.goal_scroll = 0
         self.map = MapView(layout_rooms(session.env.world))
         pygame.display.set_caption(f"Lantern · {session.env.world.title} · {session.mode}")
         self.relayout()
 
     def relayout(self) -> None:
+        """Place the panels for the window's size; the goals row asks for what its goals need."""
         self.screen = pygame.display.get_surface() or self.screen
-        self.layout = compute_layout(self.screen.get_size(), isinstance(self.session, PlaySession),
-                                     isinstance(self.session, ReplaySession))
+        modes = isinstance(self.session, PlaySession), isinstance(self.session, ReplaySession)
+        first = compute_layout(self.screen.get_size(), *modes)
+        self.layout = compute_layout(self.screen.get_size(), *modes,
+                                     status_h=panels.goals_height(self.fonts, self.session, first.goals.w))
 
     # -- events ------------------------------------------------------------------------
 
@@ -92,6 +97,8 @@ class Viewer:
             self._key(event)
         elif kind == pygame.TEXTINPUT and isinstance(self.session, PlaySession) and not self.session.help_open:
             self.input.handle_text(event)
+        elif kind == pygame.MOUSEWHEEL and self.layout.goals.collidepoint(self.mouse):
+            self.goal_scroll = min(max(0, self.goal_scroll - event.y), max(0, len(panels.goals_of(self.session)) - 1))
         elif kind == pygame.MOUSEWHEEL:
             self.session.transcript.scroll_by(event.y * SCROLL_ROWS)
         elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.seek_track.collidepoint(event.pos):
@@ -166,12 +173,12 @@ class Viewer:
         panels.draw_room(s, lay.room, fonts, session)
         self._draw_transcript()
         inner = widgets.card(s, fonts, lay.map, "Map", note=f"{len(session.discovered)} of "
-                             f"{len(session.env.world.rooms)} rooms found")
-        self.map_rect = inner.inflate(0, -20).move(0, -10)
+                             f"{len(session.env.world.rooms)} rooms")
+        draw_legend(s, fonts, (inner.x + fonts.heading.size("MAP")[0] + 18, lay.map.y + 11))
+        self.map_rect = inner
         self.map.draw(s, self.map_rect, fonts, session.env.world, session.discovered,
                       session.env.actor_ids, session.focus, dt)
-        draw_legend(s, fonts, (inner.x, inner.bottom - 14))
-        panels.draw_goals(s, lay.goals, fonts, session)
+        panels.draw_goals(s, lay.goals, fonts, session, self.goal_scroll)
         panels.draw_inventory(s, lay.inventory, fonts, session)
         panels.draw_npc(s, lay.npc, fonts, session, self.time)
         if isinstance(session, ReplaySession):
@@ -305,7 +312,7 @@ def check_display() -> None:
 
 def _open(session: Session, args: argparse.Namespace, advance: Callable[[int], None]) -> int:
     """Show ``session``: save a screenshot after ``--after`` steps, or run the window."""
-    viewer = Viewer(session)
+    viewer = Viewer(session, getattr(args, "size", None) or DEFAULT_SIZE)
     shot = getattr(args, "screenshot", None)
     if shot:
         advance(max(0, getattr(args, "after", 0) or 0))

@@ -35,15 +35,24 @@ class Layout:
     footer: pygame.Rect
 
 
-def compute_layout(size: tuple[int, int], has_input: bool, has_seek: bool) -> Layout:
-    """Panel rects for a window of ``size`` (clamped to MIN_SIZE)."""
+def compute_layout(size: tuple[int, int], has_input: bool, has_seek: bool,
+                   status_h: int | None = None) -> Layout:
+    """Panel rects for a window of ``size`` (clamped to MIN_SIZE).
+
+    Args:
+        size: the window's size in pixels.
+        has_input: play mode: an input line under the transcript.
+        has_seek: replay mode: a seek bar over the footer.
+        status_h: the height the goals and inventory row asks for (its goals' text);
+            it gets that much within a range that leaves the map and the NPC's mind room.
+    """
     w, h = max(size[0], MIN_SIZE[0]), max(size[1], MIN_SIZE[1])
     top = pygame.Rect(0, 0, w, 56)
     footer = pygame.Rect(MARGIN, h - 34, w - 2 * MARGIN, 26)
     seek = pygame.Rect(MARGIN, footer.y - 40, w - 2 * MARGIN, 32) if has_seek else pygame.Rect(0, 0, 0, 0)
     bottom = (seek.y if has_seek else footer.y) - GAP
     body = pygame.Rect(MARGIN, top.bottom + 4, w - 2 * MARGIN, bottom - top.bottom - 4)
-    left_w = round((body.w - GAP) * 0.55)
+    left_w = round((body.w - GAP) * 0.52)
     left = pygame.Rect(body.x, body.y, left_w, body.h)
     right = pygame.Rect(left.right + GAP, body.y, body.w - left_w - GAP, body.h)
 
@@ -53,11 +62,13 @@ def compute_layout(size: tuple[int, int], has_input: bool, has_seek: bool) -> La
     transcript_bottom = (input_rect.y - GAP) if has_input else left.bottom
     transcript = pygame.Rect(left.x, room.bottom + GAP, left.w, transcript_bottom - room.bottom - GAP)
 
-    map_h = round((right.h - 2 * GAP) * 0.44)
-    status_h = round((right.h - 2 * GAP) * 0.25)
+    free = right.h - 2 * GAP
+    want = round(free * 0.25) if status_h is None else status_h
+    status_h = min(max(want, 96), round(free * 0.34))
+    map_h = round((free - status_h) * 0.52)
     map_rect = pygame.Rect(right.x, right.y, right.w, map_h)
-    half = (right.w - GAP) // 2
-    goals = pygame.Rect(right.x, map_rect.bottom + GAP, half, status_h)
-    inventory = pygame.Rect(goals.right + GAP, goals.y, right.w - half - GAP, status_h)
+    inventory_w = min(max(round(right.w * 0.34), 150), 230)  # names of things are short; goals get the rest
+    goals = pygame.Rect(right.x, map_rect.bottom + GAP, right.w - inventory_w - GAP, status_h)
+    inventory = pygame.Rect(goals.right + GAP, goals.y, inventory_w, status_h)
     npc = pygame.Rect(right.x, goals.bottom + GAP, right.w, right.bottom - goals.bottom - GAP)
     return Layout((w, h), top, room, transcript, input_rect, map_rect, goals, inventory, npc, seek, footer)
