@@ -25,7 +25,7 @@ from game.view.inputline import InputLine, draw_input
 from game.view.layout import DEFAULT_SIZE, compute_layout
 from game.view.maplayout import layout_rooms
 from game.view.mapview import MapView, draw_legend, draw_room_tip
-from game.view.play import PlaySession
+from game.view.play import NPC_PERIOD, PlaySession
 from game.view.replay import ReplaySession
 from game.view.session import DEFAULT_EPISODES, Session
 from game.view.theme import Fonts
@@ -35,6 +35,9 @@ from game.view.watch import WatchSession
 FPS = 60
 SCROLL_ROWS = 3
 TOAST_SECONDS = 1.6
+TIMER = (f"F2 (when the world has an NPC): the NPC acts on its own, {NPC_PERIOD:g} s after your last key. "
+         "The timer waits while the input line holds text and starts again at every key you press, so the NPC "
+         "never spends the shared steps while you read or type. F2 again: it acts after each of your commands.")
 COLOURS = ("Colours: amber is you, teal (and violet, sky ...) the other actors, in the transcript, on the "
            "map and in the panels. On the map a hollow green door is open, a grey one closed, a rose "
            "one locked; dark rooms are drawn dark. Green bars and ticks are points scored.")
@@ -63,6 +66,7 @@ class Viewer:
         self.mouse: tuple[int, int] = (-1, -1)
         self.map_rect = pygame.Rect(0, 0, 0, 0)
         self.goal_scroll = 0  # the first goal shown when the goals do not all fit
+        self._hotkey_text: str | None = None  # the text of the last KEYDOWN used as a hotkey
         self.toast: tuple[float, float] | None = None  # (points, time) of the last score change
         self._score: tuple[int, int] | None = None
         self.set_session(session)
@@ -95,8 +99,8 @@ class Viewer:
             self.relayout()
         elif kind == pygame.KEYDOWN:
             self._key(event)
-        elif kind == pygame.TEXTINPUT and isinstance(self.session, PlaySession) and not self.session.help_open:
-            self.input.handle_text(event)
+        elif kind == pygame.TEXTINPUT:
+            self._text(event)
         elif kind == pygame.MOUSEWHEEL and self.layout.goals.collidepoint(self.mouse):
             self.goal_scroll = min(max(0, self.goal_scroll - event.y), max(0, len(panels.goals_of(self.session)) - 1))
         elif kind == pygame.MOUSEWHEEL:
@@ -115,11 +119,27 @@ class Viewer:
             self.dragging = False
         self._follow()
 
+    def _text(self, event: pygame.event.Event) -> None:
+        """Typed text goes to the input line, unless it is the text of a key just used as a hotkey
+        (SDL sends a TEXTINPUT after the KEYDOWN: T that takes over a replay must not type a 't')."""
+        swallow, self._hotkey_text = self._hotkey_text, None
+        if swallow is not None and event.text == swallow:
+            return
+        if isinstance(self.session, PlaySession) and not self.session.help_open:
+            self.input.handle_text(event)
+            self.session.typed()
+
     def _key(self, event: pygame.event.Event) -> None:
+        self._hotkey_text = None
+        if not self._key_to_input(event):
+            self._hotkey_text = getattr(event, "unicode", "") or None
+
+    def _key_to_input(self, event: pygame.event.Event) -> bool:
+        """Apply a KEYDOWN; False when a window or mode hotkey used it (its text is then dropped)."""
         session, key = self.session, event.key
         if session.help_open:
             session.help_open = key not in (pygame.K_ESCAPE, pygame.K_F1, pygame.K_RETURN)
-            return
+            return False
         if key == pygame.K_F1:
             session.help_open = True
         elif key == pygame.K_ESCAPE and not self.input.text:
@@ -129,10 +149,15 @@ class Viewer:
         elif key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
             rows = max(1, self.layout.transcript.h // 40)
             session.transcript.scroll_by(rows if key == pygame.K_PAGEUP else -rows)
-        elif not session.handle_key(event) and isinstance(session, PlaySession):
+        elif session.handle_key(event) or not isinstance(session, PlaySession):
+            return False
+        else:
+            session.typed()
             line = self.input.handle_key(event, session.admissible())
             if line is not None:
                 session.submit(line)
+            return True
+        return False
 
     def _seek_to(self, x: int) -> None:
         if isinstance(self.session, ReplaySession) and self.seek_track.w:
@@ -150,6 +175,8 @@ class Viewer:
     def update(self, dt: float) -> None:
         """Advance time: the session's timers and the NPC's answers; notice score changes."""
         self.time += dt
+        if isinstance(self.session, PlaySession):
+            self.session.composing = bool(self.input.text)
         self.session.update(dt)
         self._follow()
         score = (id(self.session), self.session.info(self.session.focus)["score"])
@@ -236,7 +263,9 @@ class Viewer:
         rect.center = (w // 2, h // 2)
         inner = widgets.card(self.screen, self.fonts, rect, "Help", self.session.accent, note="F1 or Esc closes")
         y = inner.y
-        for block, colour in ((HELP, theme.TEXT), (COLOURS, theme.MUTED)):
+        blocks = ((HELP, theme.TEXT), (TIMER, theme.MUTED), (COLOURS, theme.MUTED)) \
+            if isinstance(self.session, PlaySession) else ((HELP, theme.TEXT), (COLOURS, theme.MUTED))
+        for block, colour in blocks:
             for line in widgets.wrap(self.fonts.ui, block, inner.w):
                 y = widgets.text(self.screen, self.fonts.ui, line, colour, (inner.x, y)).bottom
             y += 10
@@ -271,7 +300,13 @@ class Viewer:
         finally:
             self.session.close()
             pygame.display.quit()
+            self.report_saved()
         return 0
+
+    def report_saved(self) -> None:
+        """Say on stdout where the episodes of this window were saved (the window is gone by then)."""
+        for path in self.session.saved:
+            print(f"episode saved: {path} (replay it: python main.py replay {path})")
 
     def signature(self) -> tuple:
         """Everything a frame depends on; the loop repaints when it changes."""

@@ -15,7 +15,7 @@ MAX_CANDIDATES = 6
 
 
 def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> pygame.Rect:
-    """Title, mode and what it is doing on the left; score bar, moves and steps on the right.
+    """Title, mode and what it is doing on the left; score bar and turns (whose, and shared) on the right.
 
     Returns the score bar's rect (the window shows score changes over it).
     """
@@ -24,10 +24,7 @@ def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     cy = rect.centery
     info = session.info(session.focus)
     right = rect.right - 18
-    steps = f"step {session.env.steps} / {session.env.max_steps}"
-    right = widgets.text(surface, fonts.small, steps, theme.MUTED, (right, cy), "midright").left - 18
-    right = widgets.text(surface, fonts.small, f"moves {info['moves']}", theme.MUTED, (right, cy),
-                         "midright").left - 18
+    right = widgets.text(surface, fonts.small, session.turn_text(), theme.MUTED, (right, cy), "midright").left - 18
     score = f"{info['score']} / {info['max_score']}"
     right = widgets.text(surface, fonts.bold, score, theme.TEXT, (right, cy), "midright").left - 10
     fraction = info["score"] / info["max_score"] if info["max_score"] else 0.0
