@@ -251,7 +251,7 @@ class Viewer:
             label = "WON" if session.over.good and "won" in session.over.text else \
                 "OVER" if session.over.good else ("LOST" if "lost" in session.over.text else "OUT OF TIME")
             widgets.badge(self.screen, self.fonts.heading, label, theme.GREEN if session.over.good else theme.ROSE,
-                          (rect.centerx, rect.y + 10), "midtop")
+                          (rect.x + 28 + self.fonts.heading.size("TRANSCRIPT")[0], rect.y + 19), "midleft")
         self.transcript_view.draw(self.screen, inner, session.transcript, self.fonts, session.env.actor_ids)
 
     def _draw_help(self) -> None:

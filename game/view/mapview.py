@@ -12,7 +12,7 @@ from game.world import ITEM, LOCKED, OPEN, World
 
 MAX_PITCH = (170.0, 96.0)  # pixels between cell centres, across and down
 MIN_PITCH = (60.0, 30.0)  # below this a map too big for the panel follows the focus instead of fitting
-GAP = (28.0, 16.0)  # pixels between two neighbouring boxes (room for a door or an up/down label)
+GAP = (40.0, 18.0)  # pixels between two neighbouring boxes (room for a door or an up/down label)
 MAX_BOX = (150.0, 64.0)
 PAD = 6  # pixels between the panel's edge and the outermost boxes
 GLIDE = 8.0  # how fast the camera follows (1/s)
@@ -117,12 +117,16 @@ class MapView:
         ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
         half = self.room_rect(pygame.Rect(0, 0, 0, 0), link.a).size
         edge = min(half[0] / 2 / abs(ux) if ux else math.inf, half[1] / 2 / abs(uy) if uy else math.inf)
-        tip = (start[0] + ux * (edge + 24), start[1] + uy * (edge + 24))
+        label = None if link.compass else LINK_LABELS[link.direction]
+        size = door_size(fonts, label) if link.door is not None else (0, 0)
+        reach = min(size[0] / 2 / abs(ux) if ux else math.inf, size[1] / 2 / abs(uy) if uy else math.inf) \
+            if link.door is not None else 0.0
+        tip = (start[0] + ux * (edge + 2 * reach + 16), start[1] + uy * (edge + 2 * reach + 16))
         pygame.draw.line(surface, theme.FAINT, start, tip, 2)
         pygame.draw.circle(surface, theme.FAINT, tip, 4, 1)
-        if link.door is not None:
-            label = None if link.compass else LINK_LABELS[link.direction]
-            _door(surface, fonts, world, link.door, (start[0] + ux * (edge + 12), start[1] + uy * (edge + 12)), label)
+        if link.door is not None:  # just outside the box, never on it
+            _door(surface, fonts, world, link.door, (start[0] + ux * (edge + reach + 4),
+                                                     start[1] + uy * (edge + reach + 4)), label)
 
     def _room(self, surface: pygame.Surface, rect: pygame.Rect, fonts, world: World, room: int,
               here: bool, actor_ids: list[str], focus: str) -> None:
@@ -134,10 +138,10 @@ class MapView:
         pygame.draw.rect(surface, edge, box, width=2, border_radius=8)
         font, lines = fit_name(fonts, world.name(room), box)
         colour = theme.TEXT if lit else theme.MUTED
-        line_h = font.get_linesize()
-        top = box.y + max(2, (box.h - (PIN_SPACE if box.h >= PIN_BOX else 0) - len(lines) * line_h) // 2)
+        line_h, area = font.get_linesize(), name_area(box)
+        top = area.y + max(0, (area.h - len(lines) * line_h) // 2)
         for i, line in enumerate(lines):
-            widgets.text(surface, font, line, colour, (box.centerx, top + i * line_h), "midtop")
+            widgets.text(surface, font, line, colour, (area.centerx, top + i * line_h), "midtop")
         here_actors = world.actors_in(room)
         for i, actor in enumerate(here_actors):
             ident = world.entities[actor].id
@@ -152,25 +156,31 @@ PIN_BOX, PIN_SPACE = 40, 16  # boxes at least PIN_BOX high hold the actors' pins
 
 def pin_centre(box: pygame.Rect, i: int, count: int) -> tuple[int, int]:
     """Where the ``i``-th of ``count`` actors' pins goes: in a row under the name in a tall box; on
-    the side edges of a short one (left, right, then a step outwards), clear of its name."""
+    the corners of a short one (top left, top right, bottom left, bottom right), clear of its name."""
     if box.h >= PIN_BOX:
         return round(box.centerx + (i - (count - 1) / 2) * 16), box.bottom - 11
-    side = -1 if i % 2 == 0 else 1
-    return (box.left if side < 0 else box.right) + side * 12 * (i // 2), box.centery
+    corner = i % 4
+    return (box.left + 2 if corner % 2 == 0 else box.right - 3), (box.top + 2 if corner < 2 else box.bottom - 3)
+
+
+def name_area(box: pygame.Rect) -> pygame.Rect:
+    """The part of a room's box its name is written in (clear of the actors' pins)."""
+    if box.h >= PIN_BOX:
+        return pygame.Rect(box.x + 4, box.y + 2, box.w - 8, box.h - 4 - PIN_SPACE)
+    return box.inflate(-18, -4)
 
 
 def fit_name(fonts, name: str, box: pygame.Rect) -> tuple[pygame.font.Font, list[str]]:
-    """The largest map font that shows a room's whole name in ``box`` (on as many lines as its
-    height holds, words kept whole); when none does, the smallest font and an ellipsis."""
-    width = box.w - (8 if box.h >= PIN_BOX else 14)  # a short box's pins sit on its side edges
-    room = box.h - 4 - (PIN_SPACE if box.h >= PIN_BOX else 0)
+    """The largest map font that shows a room's whole name in its ``name_area`` (on as many lines
+    as its height holds, words kept whole); when none does, the smallest font and an ellipsis."""
+    area = name_area(box)
     for font in (fonts.map, fonts.map_small, fonts.map_tiny):
-        lines = widgets.wrap(font, name, width)
-        if len(lines) * font.get_linesize() <= max(room, font.get_linesize()) and \
-                all(font.size(word)[0] <= width for word in name.split()):
+        lines = widgets.wrap(font, name, area.w)
+        if len(lines) * font.get_linesize() <= max(area.h, font.get_linesize()) and \
+                all(font.size(word)[0] <= area.w for word in name.split()):
             return font, lines
     font = fonts.map_tiny
-    return font, widgets.clamp_lines(font, name, width, max(1, room // font.get_linesize()))
+    return font, widgets.clamp_lines(font, name, area.w, max(1, area.h // font.get_linesize()))
 
 
 def draw_room_tip(surface: pygame.Surface, fonts, world: World, room: int, names: list[str],
@@ -195,16 +205,20 @@ def draw_room_tip(surface: pygame.Surface, fonts, world: World, room: int, names
         y += fonts.small.get_linesize()
 
 
+def door_size(fonts, label: str | None) -> tuple[int, int]:
+    """A door marker's size: a 14 px square, or a pill around an up/down/in/out label."""
+    if label is None:
+        return 14, 14
+    w, h = fonts.tiny.size(label)
+    return w + 10, h + 4
+
+
 def _door(surface: pygame.Surface, fonts, world: World, door: int, at: tuple[float, float],
           label: str | None = None) -> pygame.Rect:
     """A door on a link: hollow green when open, a solid bar when closed, rose with a keyhole when
     locked. On an up/down/in/out link the door is a pill holding that word, in the same colours,
     so the label never sits on the door. Returns the marker's rect."""
-    if label is not None:
-        text_surf = widgets.render(fonts.tiny, label, theme.PANEL)
-        box = text_surf.get_rect().inflate(12, 6)
-    else:
-        box = pygame.Rect(0, 0, 14, 14)
+    box = pygame.Rect((0, 0), door_size(fonts, label))
     box.center = (round(at[0]), round(at[1]))
     if world.has_flag(door, OPEN):
         ink = theme.GREEN

@@ -235,19 +235,24 @@ def candidate_rows(decision, area: pygame.Rect) -> list[tuple[pygame.Rect, str, 
     return [(pygame.Rect(area.x, area.y + i * row_h, area.w, row_h - 4), *ranked[i]) for i in range(fit)]
 
 
-def _journal(surface: pygame.Surface, fonts, inner: pygame.Rect, y: int, notes: list[str]) -> int:
-    """The journal lines the NPC read (models made with --journal), at most two rows each and a
-    third of the card in all, so the candidates keep their room; a note that does not fit ends
-    with an ellipsis at a word. Returns the y below them."""
-    font, line_h = fonts.fine, fonts.fine.get_linesize()
-    budget = max(0, (inner.bottom - y) // 3 // line_h)
+def journal_rows(fonts, inner: pygame.Rect, y: int, notes: list[str]) -> list[str]:
+    """The journal rows shown from ``y``: at most two per note, in at most a third of the card and
+    never so many that fewer than two candidates fit; a note cut short ends at a word with '…'."""
+    line_h = fonts.fine.get_linesize()
+    free = inner.bottom - y
+    budget = max(0, min(free // 3, free - VALUE_H - 2 * MIN_ROW_H) // line_h)
+    rows: list[str] = []
     for note in notes:
-        for row in widgets.clamp_lines(font, note, inner.w, min(2, budget)):
-            widgets.text(surface, font, row, theme.MUTED, (inner.x, y))
-            y += line_h
-            budget -= 1
-        if budget <= 0:
+        if len(rows) >= budget:
             break
+        rows += widgets.clamp_lines(fonts.fine, note, inner.w, min(2, budget - len(rows)))
+    return rows
+
+
+def _journal(surface: pygame.Surface, fonts, inner: pygame.Rect, y: int, notes: list[str]) -> int:
+    """Draw the journal lines the NPC read (models made with --journal); returns the y below them."""
+    for row in journal_rows(fonts, inner, y, notes):
+        y = widgets.text(surface, fonts.fine, row, theme.MUTED, (inner.x, y)).y + fonts.fine.get_linesize()
     return y + 4 if notes else y
 
 
