@@ -124,7 +124,8 @@ def epilogs(world: str, episodes: str) -> tuple[str, str]:
 
 
 def register_composite(sub: argparse._SubParsersAction) -> None:
-    from game.cli import DEFAULT_WORLD, EPISODES_DIR, add_world_arguments, difficulty, positive_float, positive_int
+    from game.cli import (DEFAULT_WORLD, EPISODES_DIR, add_world_arguments, difficulty, positive_float, positive_int,
+                          window_size)
     play_epilog, watch_epilog = epilogs(DEFAULT_WORLD, EPISODES_DIR)
     for name, run, help_text, epilog in (
             ("play", run_play, "play a world alongside the NPC (window, or --text in the terminal)", play_epilog),
@@ -140,6 +141,8 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--after", type=int, default=0, metavar="N", help="steps before --screenshot")
         p.add_argument("--episodes", metavar="DIR", default=EPISODES_DIR,
                        help=f"folder the episode files are saved in (default {EPISODES_DIR})")
+        p.add_argument("--size", type=window_size, default=(1280, 800), metavar="WxH",
+                       help="window (and screenshot) size in pixels (default 1280x800)")
         if name == "play":
             p.add_argument("--text", action="store_true", help="play in the terminal (reads stdin)")
             p.add_argument("--actor", metavar="ID", help="play as this actor (default: the world's player)")
@@ -150,6 +153,8 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--text", action="store_true", help="print the replay in the terminal")
     r.add_argument("--screenshot", metavar="PNG", help="save a screenshot after --after steps and exit")
     r.add_argument("--after", type=int, default=0, metavar="N", help="steps before --screenshot")
+    r.add_argument("--size", type=window_size, default=(1280, 800), metavar="WxH",
+                   help="window (and screenshot) size in pixels (default 1280x800)")
     r.set_defaults(run=run_replay)
     b = sub.add_parser("bench", help="measure speed: engine steps/s, training throughput, NPC choice time",
                        description="Print benchmark figures as JSON.")

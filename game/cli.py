@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -35,6 +36,17 @@ def positive_float(text: str) -> float:
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, got {text}")
     return value
+
+
+def window_size(text: str) -> tuple[int, int]:
+    """argparse type: a window size ``WxH`` in pixels (at least 960x600, the smallest layout)."""
+    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x800, got {text!r}")
+    size = int(match.group(1)), int(match.group(2))
+    if size[0] < 960 or size[1] < 600:
+        raise argparse.ArgumentTypeError(f"the window needs at least 960x600, got {text}")
+    return size
 
 
 def difficulty(text: str) -> int:

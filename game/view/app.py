@@ -26,7 +26,7 @@ from game.view.inputline import InputLine, draw_input
 from game.view.layout import DEFAULT_SIZE, compute_layout
 from game.view.maplayout import layout_rooms
 from game.view.mapview import MapView, draw_legend, draw_room_tip
-from game.view.play import PlaySession
+from game.view.play import NPC_PERIOD, PlaySession
 from game.view.replay import ReplaySession
 from game.view.session import Session
 from game.view.theme import Fonts
@@ -36,6 +36,9 @@ from game.view.watch import WatchSession
 FPS = 60
 SCROLL_ROWS = 3
 TOAST_SECONDS = 1.6
+TIMER = (f"F2 (when the world has an NPC): the NPC acts on its own, {NPC_PERIOD:g} s after your last key. "
+         "The timer waits while the input line holds text and starts again at every key you press, so the NPC "
+         "never spends the shared steps while you read or type. F2 again: it acts after each of your commands.")
 COLOURS = ("Colours: amber is you, teal (and violet, sky ...) the other actors, in the transcript, on the "
            "map and in the panels. On the map a hollow green door is open, a grey one closed, a rose "
            "one locked; dark rooms are drawn dark. Green bars and ticks are points scored.")
@@ -63,6 +66,8 @@ class Viewer:
         self.dragging = False
         self.mouse: tuple[int, int] = (-1, -1)
         self.map_rect = pygame.Rect(0, 0, 0, 0)
+        self.goal_scroll = 0  # the first goal shown when the goals do not all fit
+        self._hotkey_text: str | None = None  # the text of the last KEYDOWN used as a hotkey
         self.toast: tuple[float, float] | None = None  # (points, time) of the last score change
         self._score: tuple[int, int] | None = None
         self.set_session(session)
@@ -71,14 +76,18 @@ class Viewer:
         """Show ``session`` (at start, and when a replay is taken over)."""
         self.session = session
         self.seek_track, self.dragging = pygame.Rect(0, 0, 0, 0), False
+        self.goal_scroll = 0
         self.map = MapView(layout_rooms(session.env.world))
         pygame.display.set_caption(f"Lantern · {session.env.world.title} · {session.mode}")
         self.relayout()
 
     def relayout(self) -> None:
+        """Place the panels for the window's size; the goals row asks for what its goals need."""
         self.screen = pygame.display.get_surface() or self.screen
-        self.layout = compute_layout(self.screen.get_size(), isinstance(self.session, PlaySession),
-                                     isinstance(self.session, ReplaySession))
+        modes = isinstance(self.session, PlaySession), isinstance(self.session, ReplaySession)
+        first = compute_layout(self.screen.get_size(), *modes)
+        self.layout = compute_layout(self.screen.get_size(), *modes,
+                                     status_h=panels.goals_height(self.fonts, self.session, first.goals.w))
 
     # -- events ------------------------------------------------------------------------
 
@@ -91,8 +100,10 @@ class Viewer:
             self.relayout()
         elif kind == pygame.KEYDOWN:
             self._key(event)
-        elif kind == pygame.TEXTINPUT and isinstance(self.session, PlaySession) and not self.session.help_open:
-            self.input.handle_text(event)
+        elif kind == pygame.TEXTINPUT:
+            self._text(event)
+        elif kind == pygame.MOUSEWHEEL and self.layout.goals.collidepoint(self.mouse):
+            self.goal_scroll = min(max(0, self.goal_scroll - event.y), max(0, len(panels.goals_of(self.session)) - 1))
         elif kind == pygame.MOUSEWHEEL:
             self.session.transcript.scroll_by(event.y * SCROLL_ROWS)
         elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.seek_track.collidepoint(event.pos):
@@ -109,11 +120,27 @@ class Viewer:
             self.dragging = False
         self._follow()
 
+    def _text(self, event: pygame.event.Event) -> None:
+        """Typed text goes to the input line, unless it is the text of a key just used as a hotkey
+        (SDL sends a TEXTINPUT after the KEYDOWN: T that takes over a replay must not type a 't')."""
+        swallow, self._hotkey_text = self._hotkey_text, None
+        if swallow is not None and event.text == swallow:
+            return
+        if isinstance(self.session, PlaySession) and not self.session.help_open:
+            self.input.handle_text(event)
+            self.session.typed()
+
     def _key(self, event: pygame.event.Event) -> None:
+        self._hotkey_text = None
+        if not self._key_to_input(event):
+            self._hotkey_text = getattr(event, "unicode", "") or None
+
+    def _key_to_input(self, event: pygame.event.Event) -> bool:
+        """Apply a KEYDOWN; False when a window or mode hotkey used it (its text is then dropped)."""
         session, key = self.session, event.key
         if session.help_open:
             session.help_open = key not in (pygame.K_ESCAPE, pygame.K_F1, pygame.K_RETURN)
-            return
+            return False
         if key == pygame.K_F1:
             session.help_open = True
         elif key == pygame.K_ESCAPE and not self.input.text:
@@ -123,10 +150,15 @@ class Viewer:
         elif key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
             rows = max(1, self.layout.transcript.h // 40)
             session.transcript.scroll_by(rows if key == pygame.K_PAGEUP else -rows)
-        elif not session.handle_key(event) and isinstance(session, PlaySession):
+        elif session.handle_key(event) or not isinstance(session, PlaySession):
+            return False
+        else:
+            session.typed()
             line = self.input.handle_key(event, session.admissible())
             if line is not None:
                 session.submit(line)
+            return True
+        return False
 
     def _seek_to(self, x: int) -> None:
         if isinstance(self.session, ReplaySession) and self.seek_track.w:
@@ -144,6 +176,8 @@ class Viewer:
     def update(self, dt: float) -> None:
         """Advance time: the session's timers and the NPC's answers; notice score changes."""
         self.time += dt
+        if isinstance(self.session, PlaySession):
+            self.session.composing = bool(self.input.text)
         self.session.update(dt)
         self._follow()
         score = (id(self.session), self.session.info(self.session.focus)["score"])
@@ -167,12 +201,12 @@ class Viewer:
         panels.draw_room(s, lay.room, fonts, session)
         self._draw_transcript()
         inner = widgets.card(s, fonts, lay.map, "Map", note=f"{len(session.discovered)} of "
-                             f"{len(session.env.world.rooms)} rooms found")
-        self.map_rect = inner.inflate(0, -20).move(0, -10)
+                             f"{len(session.env.world.rooms)} rooms")
+        draw_legend(s, fonts, (inner.x + fonts.heading.size("MAP")[0] + 18, lay.map.y + 11))
+        self.map_rect = inner
         self.map.draw(s, self.map_rect, fonts, session.env.world, session.discovered,
                       session.env.actor_ids, session.focus, dt)
-        draw_legend(s, fonts, (inner.x, inner.bottom - 14))
-        panels.draw_goals(s, lay.goals, fonts, session)
+        panels.draw_goals(s, lay.goals, fonts, session, self.goal_scroll)
         panels.draw_inventory(s, lay.inventory, fonts, session)
         panels.draw_npc(s, lay.npc, fonts, session, self.time)
         if isinstance(session, ReplaySession):
@@ -218,7 +252,7 @@ class Viewer:
             label = "WON" if session.over.good and "won" in session.over.text else \
                 "OVER" if session.over.good else ("LOST" if "lost" in session.over.text else "OUT OF TIME")
             widgets.badge(self.screen, self.fonts.heading, label, theme.GREEN if session.over.good else theme.ROSE,
-                          (rect.centerx, rect.y + 10), "midtop")
+                          (rect.x + 28 + self.fonts.heading.size("TRANSCRIPT")[0], rect.y + 19), "midleft")
         self.transcript_view.draw(self.screen, inner, session.transcript, self.fonts, session.env.actor_ids)
 
     def _draw_help(self) -> None:
@@ -230,7 +264,9 @@ class Viewer:
         rect.center = (w // 2, h // 2)
         inner = widgets.card(self.screen, self.fonts, rect, "Help", self.session.accent, note="F1 or Esc closes")
         y = inner.y
-        for block, colour in ((HELP, theme.TEXT), (COLOURS, theme.MUTED)):
+        blocks = ((HELP, theme.TEXT), (TIMER, theme.MUTED), (COLOURS, theme.MUTED)) \
+            if isinstance(self.session, PlaySession) else ((HELP, theme.TEXT), (COLOURS, theme.MUTED))
+        for block, colour in blocks:
             for line in widgets.wrap(self.fonts.ui, block, inner.w):
                 y = widgets.text(self.screen, self.fonts.ui, line, colour, (inner.x, y)).bottom
             y += 10
@@ -314,7 +350,7 @@ def episodes_folder(args: argparse.Namespace) -> Path:
 
 def _open(session: Session, args: argparse.Namespace, advance: Callable[[int], None]) -> int:
     """Show ``session``: save a screenshot after ``--after`` steps, or run the window."""
-    viewer = Viewer(session)
+    viewer = Viewer(session, getattr(args, "size", None) or DEFAULT_SIZE)
     shot = getattr(args, "screenshot", None)
     if shot:
         advance(max(0, getattr(args, "after", 0) or 0))

@@ -3,8 +3,8 @@
 Pure logic (no drawing): rooms are placed breadth-first from the player's start,
 each neighbour one cell away in the direction of its exit. When that cell is
 taken, the nearest free cell is used instead, so rooms never overlap. Up, down,
-in and out have no compass direction; they get a diagonal or side cell and the
-link is marked as such when drawn.
+in and out have no compass direction; they get the diagonal, straight or side
+cell that keeps the map smallest, and the link is marked as such when drawn.
 """
 
 from __future__ import annotations
@@ -22,6 +22,11 @@ STEPS: dict[str, Cell] = {
     "up": (1, -1), "down": (-1, 1), "in": (1, 0), "out": (-1, 0),
 }
 NON_COMPASS = frozenset({"up", "down", "in", "out"})
+# Up, down, in and out have no true place: the first of these free cells that keeps the map smallest.
+NON_COMPASS_CELLS: dict[str, tuple[Cell, ...]] = {
+    "up": ((1, -1), (0, -1), (-1, -1)), "down": ((-1, 1), (0, 1), (1, 1)),
+    "in": ((1, 0), (1, -1), (1, 1)), "out": ((-1, 0), (-1, 1), (-1, -1)),
+}
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,28 @@ def _grow(world: World, cells: dict[int, Cell], place, compass: bool, once: bool
                 continue
             x, y = cells[room]
             step = STEPS[direction]
+            if direction in NON_COMPASS:
+                step = _smallest(x, y, NON_COMPASS_CELLS[direction], set(cells.values())) or step
             place(ex.to, (x + step[0], y + step[1]), step)
             if once:
                 return True
             grew = True
             queue.append(ex.to)
     return grew
+
+
+def _smallest(x: int, y: int, steps: tuple[Cell, ...], taken: set[Cell]) -> Cell | None:
+    """The step of ``steps`` to a free cell that leaves the map's bounding box smallest (first wins
+    ties); None when all are taken."""
+    free = [s for s in steps if (x + s[0], y + s[1]) not in taken]
+    if not free:
+        return None
+
+    def area(step: Cell) -> int:
+        cells = taken | {(x + step[0], y + step[1])}
+        xs, ys = [c[0] for c in cells], [c[1] for c in cells]
+        return (max(xs) - min(xs) + 1) * (max(ys) - min(ys) + 1)
+    return min(free, key=lambda s: (area(s), steps.index(s)))
 
 
 def _exits(world: World, room: int):

@@ -10,8 +10,11 @@ from game.view import theme, widgets
 from game.view.maplayout import Link, MapLayout
 from game.world import ITEM, LOCKED, OPEN, World
 
-MAX_PITCH = (160.0, 96.0)  # pixels between cell centres, across and down
-MIN_PITCH = (84.0, 46.0)
+MAX_PITCH = (170.0, 96.0)  # pixels between cell centres, across and down
+MIN_PITCH = (60.0, 30.0)  # below this a map too big for the panel follows the focus instead of fitting
+GAP = (40.0, 18.0)  # pixels between two neighbouring boxes (room for a door or an up/down label)
+MAX_BOX = (150.0, 64.0)
+PAD = 6  # pixels between the panel's edge and the outermost boxes
 GLIDE = 8.0  # how fast the camera follows (1/s)
 LINK_LABELS = {"up": "up", "down": "down", "in": "in", "out": "out"}
 
@@ -29,14 +32,14 @@ class MapView:
         self.moving = False  # True while the camera is still gliding (the window keeps drawing)
 
     def target(self, rect: pygame.Rect, rooms: set[int], focus_room: int) -> tuple[float, float, float, float]:
-        """Camera (centre x, y in cells; pitch across, down in pixels) that fits the discovered
-        rooms, or follows ``focus_room`` along an axis where they don't fit."""
+        """Camera (centre x, y in cells; pitch across, down in pixels) that fits every discovered
+        room in ``rect``; only a map too big for it even at MIN_PITCH follows ``focus_room``."""
         cells = [self.layout.cells[r] for r in rooms if r in self.layout.cells] or [(0, 0)]
         focus = self.layout.cells.get(focus_room, (0, 0))
         camera = []
-        for axis, room in ((0, rect.w - 48), (1, rect.h - 40)):  # margins leave room for exit stubs
+        for axis, room in ((0, rect.w - 2 * PAD), (1, rect.h - 2 * PAD)):
             lo, hi = min(c[axis] for c in cells), max(c[axis] for c in cells)
-            pitch = min(MAX_PITCH[axis], room / (hi - lo + 1))
+            pitch = min(MAX_PITCH[axis], (room + GAP[axis]) / (hi - lo + 1))
             if pitch >= MIN_PITCH[axis]:
                 camera.append(((lo + hi) / 2, pitch))
             else:  # follow the focus, but never show empty space beyond the map's edges
@@ -62,7 +65,8 @@ class MapView:
         """The box a room is drawn in, in window pixels."""
         _, _, px, py = self.camera or (0.0, 0.0, *MAX_PITCH)
         x, y = self.to_screen(rect, self.layout.cells[room])
-        box = pygame.Rect(0, 0, round(px * 0.76), round(py * 0.64))
+        box = pygame.Rect(0, 0, round(min(MAX_BOX[0], max(px * 0.55, px - GAP[0]))),
+                          round(min(MAX_BOX[1], max(py * 0.55, py - GAP[1]))))
         box.center = (round(x), round(y))
         return box
 
@@ -91,32 +95,38 @@ class MapView:
               discovered: set[int]) -> None:
         a, b = self.room_rect(rect, link.a).center, self.room_rect(rect, link.b).center
         if not (link.a in discovered and link.b in discovered):
-            self._stub(surface, world, link, a, b, link.a in discovered)
+            self._stub(surface, fonts, world, link, a, b, link.a in discovered)
             return
         colour = theme.mix(theme.EDGE, theme.MUTED, 0.5)
+        mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
         if link.compass:
             pygame.draw.line(surface, colour, a, b, 3)
         else:
             _dashed(surface, colour, a, b)
-            mid = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-            widgets.badge(surface, fonts.tiny, LINK_LABELS[link.direction], theme.MUTED,
-                          (round(mid[0]), round(mid[1])), "center")
+        label = None if link.compass else LINK_LABELS[link.direction]
         if link.door is not None:
-            _door(surface, world, link.door, ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2))
+            _door(surface, fonts, world, link.door, mid, label)  # one marker: the door, named up/down/in/out
+        elif label is not None:
+            widgets.badge(surface, fonts.tiny, label, theme.MUTED, (round(mid[0]), round(mid[1])), "center")
 
-    def _stub(self, surface: pygame.Surface, world: World, link: Link, a: tuple[int, int], b: tuple[int, int],
-              from_a: bool) -> None:
+    def _stub(self, surface: pygame.Surface, fonts, world: World, link: Link, a: tuple[int, int],
+              b: tuple[int, int], from_a: bool) -> None:
         """A short line out of a discovered room towards an unexplored one (with its door)."""
         start, end = (a, b) if from_a else (b, a)
         length = math.dist(start, end) or 1.0
         ux, uy = (end[0] - start[0]) / length, (end[1] - start[1]) / length
-        _, _, px, py = self.camera or (0.0, 0.0, *MAX_PITCH)
-        edge = min(px * 0.38 / abs(ux) if ux else math.inf, py * 0.32 / abs(uy) if uy else math.inf)
-        tip = (start[0] + ux * (edge + 24), start[1] + uy * (edge + 24))
+        half = self.room_rect(pygame.Rect(0, 0, 0, 0), link.a).size
+        edge = min(half[0] / 2 / abs(ux) if ux else math.inf, half[1] / 2 / abs(uy) if uy else math.inf)
+        label = None if link.compass else LINK_LABELS[link.direction]
+        size = door_size(fonts, label) if link.door is not None else (0, 0)
+        reach = min(size[0] / 2 / abs(ux) if ux else math.inf, size[1] / 2 / abs(uy) if uy else math.inf) \
+            if link.door is not None else 0.0
+        tip = (start[0] + ux * (edge + 2 * reach + 16), start[1] + uy * (edge + 2 * reach + 16))
         pygame.draw.line(surface, theme.FAINT, start, tip, 2)
         pygame.draw.circle(surface, theme.FAINT, tip, 4, 1)
-        if link.door is not None:
-            _door(surface, world, link.door, (start[0] + ux * (edge + 12), start[1] + uy * (edge + 12)))
+        if link.door is not None:  # just outside the box, never on it
+            _door(surface, fonts, world, link.door, (start[0] + ux * (edge + reach + 4),
+                                                     start[1] + uy * (edge + reach + 4)), label)
 
     def _room(self, surface: pygame.Surface, rect: pygame.Rect, fonts, world: World, room: int,
               here: bool, actor_ids: list[str], focus: str) -> None:
@@ -126,23 +136,51 @@ class MapView:
         edge = theme.actor_colour(actor_ids, focus) if here else theme.EDGE
         pygame.draw.rect(surface, fill, box, border_radius=8)
         pygame.draw.rect(surface, edge, box, width=2, border_radius=8)
-        short = box.h < 52
-        lines = widgets.wrap(fonts.map, world.name(room), box.w - 12)
-        if len(lines) > (1 if short else 2):
-            keep = 0 if short else 1
-            lines = lines[:keep] + [widgets.ellipsize(fonts.map, " ".join(lines[keep:]), box.w - 10)]
+        font, lines = fit_name(fonts, world.name(room), box)
         colour = theme.TEXT if lit else theme.MUTED
-        top = box.y + (4 if short else 6)
+        line_h, area = font.get_linesize(), name_area(box)
+        top = area.y + max(0, (area.h - len(lines) * line_h) // 2)
         for i, line in enumerate(lines):
-            widgets.text(surface, fonts.map, line, colour, (box.centerx, top + i * fonts.map.get_linesize()), "midtop")
+            widgets.text(surface, font, line, colour, (area.centerx, top + i * line_h), "midtop")
         here_actors = world.actors_in(room)
         for i, actor in enumerate(here_actors):
             ident = world.entities[actor].id
-            x = box.centerx + (i - (len(here_actors) - 1) / 2) * 16
-            centre = (round(x), box.bottom - (11 if box.h >= 40 else 2))  # pins on the edge of small boxes
+            centre = pin_centre(box, i, len(here_actors))
             pygame.draw.circle(surface, theme.actor_colour(actor_ids, ident), centre, 6)
             if ident == focus:
                 pygame.draw.circle(surface, theme.TEXT, centre, 8, 1)
+
+
+PIN_BOX, PIN_SPACE = 40, 16  # boxes at least PIN_BOX high hold the actors' pins inside, in PIN_SPACE
+
+
+def pin_centre(box: pygame.Rect, i: int, count: int) -> tuple[int, int]:
+    """Where the ``i``-th of ``count`` actors' pins goes: in a row under the name in a tall box; on
+    the corners of a short one (top left, top right, bottom left, bottom right), clear of its name."""
+    if box.h >= PIN_BOX:
+        return round(box.centerx + (i - (count - 1) / 2) * 16), box.bottom - 11
+    corner = i % 4
+    return (box.left + 2 if corner % 2 == 0 else box.right - 3), (box.top + 2 if corner < 2 else box.bottom - 3)
+
+
+def name_area(box: pygame.Rect) -> pygame.Rect:
+    """The part of a room's box its name is written in (clear of the actors' pins)."""
+    if box.h >= PIN_BOX:
+        return pygame.Rect(box.x + 4, box.y + 2, box.w - 8, box.h - 4 - PIN_SPACE)
+    return box.inflate(-18, -4)
+
+
+def fit_name(fonts, name: str, box: pygame.Rect) -> tuple[pygame.font.Font, list[str]]:
+    """The largest map font that shows a room's whole name in its ``name_area`` (on as many lines
+    as its height holds, words kept whole); when none does, the smallest font and an ellipsis."""
+    area = name_area(box)
+    for font in (fonts.map, fonts.map_small, fonts.map_tiny):
+        lines = widgets.wrap(font, name, area.w)
+        if len(lines) * font.get_linesize() <= max(area.h, font.get_linesize()) and \
+                all(font.size(word)[0] <= area.w for word in name.split()):
+            return font, lines
+    font = fonts.map_tiny
+    return font, widgets.clamp_lines(font, name, area.w, max(1, area.h // font.get_linesize()))
 
 
 def draw_room_tip(surface: pygame.Surface, fonts, world: World, room: int, names: list[str],
@@ -167,19 +205,37 @@ def draw_room_tip(surface: pygame.Surface, fonts, world: World, room: int, names
         y += fonts.small.get_linesize()
 
 
-def _door(surface: pygame.Surface, world: World, door: int, at: tuple[float, float]) -> None:
-    """A door on a link: hollow green when open, a solid bar when closed, rose with a keyhole when locked."""
-    box = pygame.Rect(0, 0, 14, 14)
+def door_size(fonts, label: str | None) -> tuple[int, int]:
+    """A door marker's size: a 14 px square, or a pill around an up/down/in/out label."""
+    if label is None:
+        return 14, 14
+    w, h = fonts.tiny.size(label)
+    return w + 10, h + 4
+
+
+def _door(surface: pygame.Surface, fonts, world: World, door: int, at: tuple[float, float],
+          label: str | None = None) -> pygame.Rect:
+    """A door on a link: hollow green when open, a solid bar when closed, rose with a keyhole when
+    locked. On an up/down/in/out link the door is a pill holding that word, in the same colours,
+    so the label never sits on the door. Returns the marker's rect."""
+    box = pygame.Rect((0, 0), door_size(fonts, label))
     box.center = (round(at[0]), round(at[1]))
     if world.has_flag(door, OPEN):
+        ink = theme.GREEN
         pygame.draw.rect(surface, theme.PANEL, box, border_radius=3)
         pygame.draw.rect(surface, theme.GREEN, box, width=2, border_radius=3)
     elif world.has_flag(door, LOCKED):
+        ink = theme.PANEL
         pygame.draw.rect(surface, theme.ROSE, box, border_radius=3)
-        pygame.draw.circle(surface, theme.PANEL, (box.centerx, box.centery - 2), 2)
-        pygame.draw.rect(surface, theme.PANEL, (box.centerx - 1, box.centery - 1, 2, 5))
+        if label is None:
+            pygame.draw.circle(surface, theme.PANEL, (box.centerx, box.centery - 2), 2)
+            pygame.draw.rect(surface, theme.PANEL, (box.centerx - 1, box.centery - 1, 2, 5))
     else:
+        ink = theme.PANEL
         pygame.draw.rect(surface, theme.CLOSED, box, border_radius=3)
+    if label is not None:
+        widgets.text(surface, fonts.tiny, label, ink, box.center, "center")
+    return box
 
 
 def _dashed(surface: pygame.Surface, colour: theme.Colour, a: tuple[float, float], b: tuple[float, float]) -> None:

@@ -15,7 +15,7 @@ MAX_CANDIDATES = 6
 
 
 def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> pygame.Rect:
-    """Title, mode and what it is doing on the left; score bar, moves and steps on the right.
+    """Title, mode and what it is doing on the left; score bar and turns (whose, and shared) on the right.
 
     Returns the score bar's rect (the window shows score changes over it).
     """
@@ -24,10 +24,7 @@ def draw_top(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     cy = rect.centery
     info = session.info(session.focus)
     right = rect.right - 18
-    steps = f"step {session.env.steps} / {session.env.max_steps}"
-    right = widgets.text(surface, fonts.small, steps, theme.MUTED, (right, cy), "midright").left - 18
-    right = widgets.text(surface, fonts.small, f"moves {info['moves']}", theme.MUTED, (right, cy),
-                         "midright").left - 18
+    right = widgets.text(surface, fonts.small, session.turn_text(), theme.MUTED, (right, cy), "midright").left - 18
     score = f"{info['score']} / {info['max_score']}"
     right = widgets.text(surface, fonts.bold, score, theme.TEXT, (right, cy), "midright").left - 10
     fraction = info["score"] / info["max_score"] if info["max_score"] else 0.0
@@ -77,30 +74,87 @@ def draw_room(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Sessio
         widgets.text(surface, fonts.ui, here, theme.MUTED, (inner.x, inner.bottom), "bottomleft")
 
 
-def draw_goals(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
-    """The focus actor's goals, ticked while they hold."""
+GOAL_GAP = 4  # pixels between two goals
+TICK = 20  # the tick box and its margin, left of each goal's text
+
+
+def goals_of(session: Session) -> list[tuple[str, bool]]:
+    """The focus actor's goals in order: (text, met)."""
     world = session.env.world
     actor = world.entity(session.focus).index
-    inner = widgets.card(surface, fonts, rect, "Goals")
-    y = inner.y
-    goals = [(quests.describe_goal(world, g), bool(world.state.met[qi] >> gi & 1))
-             for qi in quests.quests_of(world, actor) for gi, g in enumerate(world.quests[qi].goals)]
+    return [(quests.describe_goal(world, g), bool(world.state.met[qi] >> gi & 1))
+            for qi in quests.quests_of(world, actor) for gi, g in enumerate(world.quests[qi].goals)]
+
+
+def _goal_blocks(font: pygame.font.Font, goals: list[tuple[str, bool]], width: int) -> list[list[str]]:
+    return [widgets.wrap(font, text, width - TICK) for text, _ in goals]
+
+
+def _blocks_height(font: pygame.font.Font, blocks: list[list[str]]) -> int:
+    return sum(len(b) for b in blocks) * font.get_linesize() + GOAL_GAP * max(0, len(blocks) - 1)
+
+
+def goals_height(fonts, session: Session, width: int) -> int:
+    """The goals card's height that shows every goal whole in the small font, at card ``width``."""
+    goals = goals_of(session) or [("No goals: explore.", False)]
+    return _blocks_height(fonts.small, _goal_blocks(fonts.small, goals, width - 28)) + widgets.card_chrome(fonts)
+
+
+def fit_goals(fonts, goals: list[tuple[str, bool]], inner: pygame.Rect,
+              scroll: int = 0) -> tuple[pygame.font.Font, list[tuple[int, list[str], int]], int]:
+    """Where each goal goes in ``inner``: the small font when all fit, else a finer one, else
+    scrolled (from goal ``scroll`` on, as many whole goals as fit).
+
+    Returns:
+        (font, [(goal index, its lines, top y)], goals hidden below).
+    """
+    for font in (fonts.small, fonts.fine):
+        blocks = _goal_blocks(font, goals, inner.w)
+        if _blocks_height(font, blocks) <= inner.h:
+            break
+    first = min(max(scroll, 0), max(0, len(goals) - 1)) if _blocks_height(font, blocks) > inner.h else 0
+    placed, y, line_h = [], inner.y, font.get_linesize()
+    for i in range(first, len(goals)):
+        lines = blocks[i]
+        tail = line_h if i < len(goals) - 1 else 0  # room for the "more" line unless this is the last goal
+        if placed and y + len(lines) * line_h + tail > inner.bottom:
+            break
+        lines = lines if y + len(lines) * line_h <= inner.bottom else \
+            widgets.clamp_lines(font, goals[i][0], inner.w - TICK, max(1, (inner.bottom - y) // line_h))
+        placed.append((i, lines, y))
+        y += len(lines) * line_h + GOAL_GAP
+    hidden = len(goals) - first - len(placed)
+    return font, placed, hidden
+
+
+def draw_goals(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session, scroll: int = 0) -> None:
+    """The focus actor's goals, each with a box ticked while it holds and all of its text."""
+    goals = goals_of(session)
     if not goals:
-        widgets.text(surface, fonts.small, "No goals: explore.", theme.MUTED, (inner.x, y))
-    for text, met in goals:
-        box = pygame.Rect(inner.x, y + 2, 12, 12)
+        inner = widgets.card(surface, fonts, rect, "Goals")
+        widgets.text(surface, fonts.small, "No goals: explore.", theme.MUTED, inner.topleft)
+        return
+    chrome = widgets.card_chrome(fonts)
+    inner = pygame.Rect(rect.x + 14, rect.bottom - 12 - (rect.h - chrome), rect.w - 28, rect.h - chrome)
+    font, placed, hidden = fit_goals(fonts, goals, inner, scroll)
+    above = placed[0][0] if placed else 0
+    note = f"{sum(m for _, m in goals)} of {len(goals)} met" + (f" · {above} above" if above else "")
+    widgets.card(surface, fonts, rect, "Goals", note=note)
+    line_h = font.get_linesize()
+    for i, lines, y in placed:
+        met = goals[i][1]
+        box = pygame.Rect(inner.x, y + (line_h - 12) // 2, 12, 12)
         if met:
             pygame.draw.rect(surface, theme.GREEN, box, border_radius=3)
             pygame.draw.lines(surface, theme.PANEL, False, [(box.x + 3, box.y + 6), (box.x + 5, box.y + 9),
                                                              (box.x + 9, box.y + 3)], 2)
         else:
             pygame.draw.rect(surface, theme.FAINT, box, width=1, border_radius=3)
-        for line in widgets.wrap(fonts.small, text, inner.w - 20):
-            if y + fonts.small.get_linesize() > inner.bottom:
-                return
-            widgets.text(surface, fonts.small, line, theme.MUTED if met else theme.TEXT, (inner.x + 20, y))
-            y += fonts.small.get_linesize()
-        y += 5
+        for j, line in enumerate(lines):
+            widgets.text(surface, font, line, theme.MUTED if met else theme.TEXT, (inner.x + TICK, y + j * line_h))
+    if hidden:
+        widgets.text(surface, fonts.fine, f"+{hidden} more · wheel scrolls", theme.FAINT,
+                     (inner.x + TICK, inner.bottom), "bottomleft")
 
 
 def draw_inventory(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session) -> None:
@@ -150,34 +204,55 @@ def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
         widgets.text(surface, fonts.ui, "No decision yet.", theme.FAINT, (inner.x, y))
         return
     y = _journal(surface, fonts, inner, y, decision.notes)
-    value_h = 26
+    value = pygame.Rect(inner.x, inner.bottom - VALUE_H, inner.w, VALUE_H)
+    rows = candidate_rows(decision, pygame.Rect(inner.x, y, inner.w, value.y - y))
+    for row, command, prob in rows:
+        _candidate(surface, fonts, row, command, prob, command == decision.command, colour)
+    _value(surface, fonts, value, decision.value, colour, len(decision.candidates) - len(rows))
+
+
+VALUE_H = 22  # the VALUE gauge's row at the bottom of the mind panel
+ROW_H, MIN_ROW_H = 26, 20  # a candidate's row: as tall as the panel allows, never less than MIN_ROW_H
+
+
+def _ranked(decision) -> list[tuple[str, float]]:
+    """Candidates most likely first (the chosen one first among equals), the chosen one always kept."""
     rows = sorted(decision.candidates, key=lambda c: (-c[1], c[0] != decision.command))[:MAX_CANDIDATES]
     if decision.command not in [c for c, _ in rows]:
         rows = rows[:MAX_CANDIDATES - 1] + [(decision.command, dict(decision.candidates).get(decision.command, 0.0))]
-    row_h = max(18, min(26, (inner.bottom - y - value_h) // max(1, len(rows) + 1)))
-    for command, prob in rows:
-        _candidate(surface, fonts, pygame.Rect(inner.x, y, inner.w, row_h - 4), command, prob,
-                   command == decision.command, colour)
-        y += row_h
-    extra = len(decision.candidates) - len(rows)
-    if extra > 0:
-        widgets.text(surface, fonts.small, f"+{extra} more candidates", theme.FAINT, (inner.x, y))
-    _value(surface, fonts, pygame.Rect(inner.x, inner.bottom - value_h + 8, inner.w, 16), decision.value, colour)
+    return rows
+
+
+def candidate_rows(decision, area: pygame.Rect) -> list[tuple[pygame.Rect, str, float]]:
+    """The candidates shown, each with its bar's rect in ``area`` (the panel's real height between
+    the journal and the VALUE row): as many as fit, most likely first, the chosen one always shown."""
+    ranked = _ranked(decision)
+    row_h = min(ROW_H, max(MIN_ROW_H, area.h // max(1, len(ranked))))
+    fit = min(len(ranked), max(0, area.h // row_h))
+    chosen = next(i for i, (c, _) in enumerate(ranked) if c == decision.command)
+    if chosen >= fit > 0:  # keep the chosen one visible, in the last slot
+        ranked[fit - 1] = ranked[chosen]
+    return [(pygame.Rect(area.x, area.y + i * row_h, area.w, row_h - 4), *ranked[i]) for i in range(fit)]
+
+
+def journal_rows(fonts, inner: pygame.Rect, y: int, notes: list[str]) -> list[str]:
+    """The journal rows shown from ``y``: at most two per note, in at most a third of the card and
+    never so many that fewer than two candidates fit; a note cut short ends at a word with '…'."""
+    line_h = fonts.fine.get_linesize()
+    free = inner.bottom - y
+    budget = max(0, min(free // 3, free - VALUE_H - 2 * MIN_ROW_H) // line_h)
+    rows: list[str] = []
+    for note in notes:
+        if len(rows) >= budget:
+            break
+        rows += widgets.clamp_lines(fonts.fine, note, inner.w, min(2, budget - len(rows)))
+    return rows
 
 
 def _journal(surface: pygame.Surface, fonts, inner: pygame.Rect, y: int, notes: list[str]) -> int:
-    """The journal lines the NPC read (models made with --journal), at most two rows each and a
-    third of the card in all, so the candidates keep their room; returns the y below them."""
-    line_h = fonts.small.get_linesize()
-    budget = max(0, (inner.bottom - y) // 3 // line_h)
-    for note in notes:
-        for row in widgets.wrap(fonts.small, note, inner.w)[:2]:
-            if budget == 0:
-                return y + 4
-            widgets.text(surface, fonts.small, widgets.ellipsize(fonts.small, row, inner.w), theme.MUTED,
-                         (inner.x, y))
-            y += line_h
-            budget -= 1
+    """Draw the journal lines the NPC read (models made with --journal); returns the y below them."""
+    for row in journal_rows(fonts, inner, y, notes):
+        y = widgets.text(surface, fonts.fine, row, theme.MUTED, (inner.x, y)).y + fonts.fine.get_linesize()
     return y + 4 if notes else y
 
 
@@ -218,14 +293,22 @@ def _candidate(surface: pygame.Surface, fonts, rect: pygame.Rect, command: str, 
                  (rect.right, rect.centery), "midright")
 
 
-def _value(surface: pygame.Surface, fonts, rect: pygame.Rect, value: float | None, colour: theme.Colour) -> None:
-    """The value estimate on a gauge centred on zero (squashed with tanh so any scale fits)."""
+def _value(surface: pygame.Surface, fonts, rect: pygame.Rect, value: float | None, colour: theme.Colour,
+           extra: int = 0) -> None:
+    """The value estimate on a gauge centred on zero (squashed with tanh so any scale fits), after
+    how many candidates are not shown (``extra``)."""
     label = widgets.text(surface, fonts.heading, "VALUE", theme.MUTED, (rect.x, rect.centery), "midleft")
+    more = pygame.Rect(label.right, rect.centery, 0, 0)
+    if extra > 0:
+        more = widgets.text(surface, fonts.fine, f"(+{extra} more candidates)", theme.FAINT,
+                            (label.right + 10, rect.centery), "midleft")
     if value is None:
-        widgets.text(surface, fonts.small, "no estimate (this NPC has no value head)", theme.FAINT,
-                     (label.right + 12, rect.centery), "midleft")
+        widgets.text(surface, fonts.fine, widgets.ellipsize(fonts.fine, "no estimate (no value head)",
+                                                            rect.right - more.right - 12),
+                     theme.FAINT, (more.right + 12, rect.centery), "midleft")
         return
-    gauge = pygame.Rect(label.right + 12, rect.centery - 4, rect.w - label.w - 90, 8)
+    number = widgets.render(fonts.bold, f"{value:+.3f}", colour)
+    gauge = pygame.Rect(more.right + 12, rect.centery - 4, rect.right - more.right - number.get_width() - 30, 8)
     pygame.draw.rect(surface, theme.PANEL_RAISED, gauge, border_radius=4)
     mid = gauge.centerx
     end = mid + round(math.tanh(value) * gauge.w / 2)

@@ -15,7 +15,7 @@ from game.view import theme
 from game.view.session import Session, decision_of
 from game.view.transcript import SYSTEM
 
-NPC_PERIOD = 2.0  # seconds between NPC commands in timer mode
+NPC_PERIOD = 3.0  # timer mode: seconds of quiet (no key pressed, input line empty) before the NPC acts
 
 
 class PlaySession(Session):
@@ -46,6 +46,7 @@ class PlaySession(Session):
         self.timer_mode = False
         self.tell_mode = False
         self.waiting: list[str] = []  # the person's commands held until the NPC has had its turn
+        self.composing = False  # the input line holds text (set by the window): the timer waits
         self._clock = 0.0
         if begin:
             self.begin(seed, episodes, self.meta)
@@ -110,13 +111,18 @@ class PlaySession(Session):
 
     # -- time, keys ----------------------------------------------------------------------------------
 
+    def typed(self) -> None:
+        """The person pressed a key: in timer mode the NPC's clock starts again, so it never spends
+        the shared steps while the person reads or types."""
+        self._clock = 0.0
+
     def update(self, dt: float) -> None:
         if self.collect() == "stale" and self.timer_mode:
             self._clock = NPC_PERIOD  # the person moved meanwhile: think again now, not a period later
         if self.over is not None:
             self.waiting.clear()
             return
-        if self.timer_mode and self.npc_actor:
+        if self.timer_mode and self.npc_actor and not self.composing:
             self._clock += dt
             if self._clock >= NPC_PERIOD and not self.thinking:
                 self._clock = 0.0
@@ -129,7 +135,8 @@ class PlaySession(Session):
         if event.key == pygame.K_F2 and self.npc_actor:
             self.timer_mode = not self.timer_mode
             self._clock = 0.0
-            self.notice = (f"{self.actor_name(self.npc_actor)} now acts every {NPC_PERIOD:g} s" if self.timer_mode
+            self.notice = (f"{self.actor_name(self.npc_actor)} now acts after {NPC_PERIOD:g} s without a key"
+                           if self.timer_mode
                            else f"{self.actor_name(self.npc_actor)} now acts after each of your commands")
             return True
         if event.key == pygame.K_F3 and self.npc_actor:
@@ -147,7 +154,7 @@ class PlaySession(Session):
         if not self.npc_actor:
             return f"solo · seed {self.seed}"
         name = self.actor_name(self.npc_actor)
-        pace = f"{name} acts every {NPC_PERIOD:g} s" if self.timer_mode else f"{name} acts after you"
+        pace = f"{name} acts after {NPC_PERIOD:g} s quiet" if self.timer_mode else f"{name} acts after you"
         return f"{pace} · seed {self.seed}"
 
     def hints(self) -> list[tuple[str, str]]:

@@ -7,6 +7,7 @@ the engine's own state instead of guessing it.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,8 +56,10 @@ class ReplaySession(Session):
         self.seen = [frozenset(self.discovered)]
         self.blocks: list[list[Entry]] = []
         self.rewards: list[float] = []
+        turns: dict[str, int] = {}
         for step in replay(episode, env):
             rec = step.record
+            turns[rec["actor"]] = turns.get(rec["actor"], 0) + 1
             self.blocks.append(step_entries(rec["actor"], self.actor_name(rec["actor"]), rec["command"],
                                             env.narration(self.focus), step.reward, step.info))
             self.rewards.append(step.reward)
@@ -65,7 +68,7 @@ class ReplaySession(Session):
             self.seen.append(frozenset(self.discovered))
             if step.done:
                 self.blocks[-1].append(ending(self, rec["actor"], step.info, not step.info["won"]
-                                              and not step.info["lost"]))
+                                              and not step.info["lost"], turns))
         if self.blocks and not episode.finished:
             self.blocks[-1].append(Entry(SYSTEM, "The recording stops here: it was stopped before the episode ended."))
         self.cursor = -1
@@ -91,6 +94,7 @@ class ReplaySession(Session):
         self.env.restore(self.frames[index])
         self.transcript.set_entries(self.intro + [e for block in self.blocks[:index] for e in block])
         self.discovered = set(self.seen[index])
+        self.turns = dict(Counter(r["actor"] for r in self.source.steps[:index]))
         self.decision = next((d for d in (decision_of(r) for r in reversed(self.source.steps[:index]))
                               if d is not None), None)
         last = self.transcript.entries[-1] if index else None

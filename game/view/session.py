@@ -65,7 +65,8 @@ class Session:
         self._info: dict[tuple, dict] = {}
         self.recorded = 0  # steps written to the current episode file
         self.recording_error: str | None = None  # why recording stopped for good (a full disk ...)
-        self.saved: list[Path] = []  # episode files finished so far, oldest first
+        self.turns: dict[str, int] = {}  # commands issued this episode, per actor (they add up to env.steps)
+        self.saved: list[Path] = []  # episode files written and kept (the window names them on exit)
 
     # -- what the window asks --------------------------------------------------------------
 
@@ -95,6 +96,10 @@ class Session:
         """Key hints for the footer, most useful first."""
         return []
 
+    def turn_text(self, sep: str = " · ") -> str:
+        """Whose turns so far and the shared count, e.g. 'Wren 14 · Ada 12 · turn 26 / 50'."""
+        return turn_text(self, self.turns, self.env.steps, sep)
+
     def status(self) -> str:
         """A few words on what the mode is doing now (shown beside the mode badge)."""
         return f"episode {self.episode} · seed {self.seed}"
@@ -117,6 +122,7 @@ class Session:
         self.see()
         self.decision, self.over, self.notice = None, None, None
         self.recorded = 0
+        self.turns = {}
         if episodes is not None and self.recording_error is None:
             try:
                 self.recorder = start_recording(self.env, seed, episodes, {"model": self.model_name or None,
@@ -159,6 +165,7 @@ class Session:
     def step(self, actor: str, command: str, decision: Decision | None = None) -> dict:
         """One command by one actor: step, record, add to the transcript; returns info."""
         obs, reward, terminated, truncated, info = self.env.step(command, actor)
+        self.turns[actor] = self.turns.get(actor, 0) + 1
         done = terminated or truncated
         if self.recorder is not None:
             try:
@@ -173,7 +180,7 @@ class Session:
             self.decision = decision
         self.see()
         if done:
-            self.over = ending(self, actor, info, truncated)
+            self.over = ending(self, actor, info, truncated, self.turns)
             self.transcript.extend([self.over])
             self.close()
         return info
@@ -224,14 +231,23 @@ class Session:
         self.collect()
 
 
-def ending(session: Session, actor: str, info: dict, truncated: bool) -> Entry:
-    """The ending line for an episode that just finished."""
+def turn_text(session: Session, turns: dict[str, int], steps: int, sep: str = " · ") -> str:
+    """Each actor's turns (in a world with several) and the shared turn count out of the limit."""
+    shared = f"turn {steps} / {session.env.max_steps}"
+    if len(session.env.actor_ids) < 2:
+        return shared
+    return sep.join([f"{session.actor_name(a)} {turns.get(a, 0)}" for a in session.env.actor_ids] + [shared])
+
+
+def ending(session: Session, actor: str, info: dict, truncated: bool, turns: dict[str, int]) -> Entry:
+    """The ending line for an episode that just finished, counting turns as the top bar does."""
     who = session.actor_name(actor)
-    score = f"score {info['score']} of {info['max_score']} in {info['moves']} moves"
+    count = turn_text(session, turns, session.env.steps, ", ")
+    score = f"score {info['score']} of {info['max_score']} · {count}"
     if info["won"]:
         return Entry(ENDING, f"★ {who} won: {score}", actor, True)
     if info["lost"]:
         return Entry(ENDING, f"✖ {who} lost: {score}", actor, False)
     if truncated:
-        return Entry(ENDING, f"Out of time after {session.env.steps} steps: {score}", actor, False)
+        return Entry(ENDING, f"Out of time: {score}", actor, False)
     return Entry(ENDING, f"The episode is over: {score}", actor, True)

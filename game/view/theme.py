@@ -67,6 +67,7 @@ class Fonts:
             pygame.font.init()
         self.ui = self.load("sans", 14)
         self.small = self.load("sans", 12)
+        self.fine = self.load("sans", 11)
         self.tiny = self.load("bold", 10)
         self.bold = self.load("bold", 14)
         self.heading = self.load("bold", 11)
@@ -77,6 +78,8 @@ class Fonts:
         self.mono_bold = self.load("mono", 14)
         self.mono_bold.set_bold(True)
         self.map = self.load("sans", 11)
+        self.map_small = self.load("sans", 10)
+        self.map_tiny = self.load("sans", 9)
 
     @staticmethod
     def load(kind: str, size: int) -> pygame.font.Font:

@@ -79,6 +79,26 @@ def wrap(font: pygame.font.Font, content: str, width: int) -> list[str]:
     return _remember(_WRAP_CACHE, key, lines)
 
 
+def clamp_lines(font: pygame.font.Font, content: str, width: int, max_lines: int) -> list[str]:
+    """``content`` wrapped to ``width`` in at most ``max_lines`` lines; when it does not fit, the
+    last line ends at a word with an ellipsis (words are never cut unless one is wider than a line)."""
+    lines = wrap(font, content, width)
+    if len(lines) <= max_lines:
+        return lines
+    if max_lines <= 0:
+        return []
+    kept, last = lines[:max_lines - 1], lines[max_lines - 1]
+    words = last.split(" ")
+    while len(words) > 1 and font.size(" ".join(words) + "…")[0] > width:
+        words.pop()
+    return kept + [ellipsize(font, " ".join(words).rstrip(",;:") + "…", width)]
+
+
+def card_chrome(fonts, titled: bool = True) -> int:
+    """Pixels a ``card`` takes above and below its inner rect (so panels can size themselves)."""
+    return 24 + (fonts.heading.get_height() + 10 if titled else 0)
+
+
 def card(surface: pygame.Surface, fonts, rect: pygame.Rect, title: str | None = None,
          accent: Colour | None = None, note: str | None = None) -> pygame.Rect:
     """A rounded panel with an optional small-caps heading; returns the inner rect."""
