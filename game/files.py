@@ -163,12 +163,36 @@ def replace_folder(tmp: Path, final: Path) -> None:
         old = temp_name(final, "old")
         _remove(old)
         os.replace(final, old)
-        os.replace(tmp, final)
+        try:
+            os.replace(tmp, final)
+        except OSError:
+            os.replace(old, final)  # put the old one back: never leave no folder at all
+            raise
         fsync_folder(final.parent)
         shutil.rmtree(old)
         return
     os.replace(tmp, final)
     fsync_folder(final.parent)
+
+
+def _recover(final: Path) -> None:
+    """Undo what a kill in the middle of ``replace_folder``'s fallback left: the old folder
+    moved aside and no folder at ``final``."""
+    old = temp_name(final, "old")
+    if old.is_dir() and not final.exists():
+        with contextlib.suppress(OSError):
+            os.replace(old, final)
+    _remove(old)
+
+
+def remove_temps(folder: str | Path) -> None:
+    """Remove what killed writes left in ``folder``: hidden ``.NAME.tmp`` files and folders."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            _remove(entry)
 
 
 @contextlib.contextmanager
@@ -185,9 +209,11 @@ def folder_writer(final: str | Path) -> Iterator[Path]:
     """
     final = Path(final)
     tmp = temp_name(final)
+    _recover(final)
     _remove(tmp)
     try:
-        tmp.mkdir(parents=False)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
         yield tmp
         replace_folder(tmp, final)
     except OSError as exc:
@@ -207,10 +233,27 @@ def check_output_folder(path: str | Path, what: str = "--out") -> Path:
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise FileWriteError(f"{what} {path}: is a file, not a folder; choose another path")
-    probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
+    _check_writable(path, path, what)
+    return path
+
+
+def check_output_file(path: str | Path, what: str = "--out") -> Path:
+    """Refuse, before any work, an output file that could not be written whole."""
+    path = Path(path)
+    if path.is_dir():
+        raise FileWriteError(f"{what} {path}: is a folder, not a file; choose a file name")
+    if path.exists() and not path.is_file():
+        raise FileWriteError(f"{what} {path}: is not a regular file (a device?); choose a file name")
+    if not path.parent.is_dir():
+        raise FileWriteError(f"{what} {path}: no such folder {path.parent}")
+    _check_writable(path, path.parent, what)
+    return path
+
+
+def _check_writable(path: Path, start: Path, what: str) -> None:
+    """Write (and remove) a small file in the nearest existing folder at or above ``start``."""
+    probe = start
+    while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if not probe.is_dir():
         raise FileWriteError(f"{what} {path}: {probe} is not a folder; choose another path")
@@ -221,18 +264,7 @@ def check_output_folder(path: str | Path, what: str = "--out") -> Path:
             f.flush()
             os.fsync(f.fileno())
     except OSError as exc:
-        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {reason(exc)}") from None
+        cause = "it takes no new files" if exc.errno == errno.ENOENT else reason(exc)
+        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {cause}; choose another path") from None
     finally:
         _remove(test)
-    return path
-
-
-def check_output_file(path: str | Path, what: str = "--out") -> Path:
-    """Refuse, before any work, an output file whose folder could not be written."""
-    path = Path(path)
-    if path.is_dir():
-        raise FileWriteError(f"{what} {path}: is a folder, not a file; choose a file name")
-    if not path.parent.exists():
-        raise FileWriteError(f"{what} {path}: no such folder {path.parent}")
-    check_output_folder(path.parent, what)
-    return path
