@@ -402,7 +402,7 @@ class Trainer:
         except FileWriteError as exc:
             kept = ("no earlier checkpoint" if self._saved < 0 else
                     f"checkpoint update-{self._saved:06d} is whole: make room, then add --resume")
-            raise FileWriteError(f"{exc} ({kept})") from None
+            raise FileWriteError(f"{exc} ({kept})", exc.cause) from None
         self._saved = self.update
         return folder
 

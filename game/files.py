@@ -39,7 +39,15 @@ _REASONS = {
 
 
 class FileWriteError(LanternError):
-    """A file or folder could not be written; the message names the path and the cause."""
+    """A file or folder could not be written; the message names the path and the cause.
+
+    Attributes:
+        cause: the cause alone ("the disk is full"), when an OS error gave one.
+    """
+
+    def __init__(self, message: str, cause: str | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 def reason(exc: OSError) -> str:
@@ -49,7 +57,7 @@ def reason(exc: OSError) -> str:
 
 def write_error(path: str | Path, exc: OSError) -> FileWriteError:
     """The one-line error for a failed write of ``path``."""
-    return FileWriteError(f"cannot write {path}: {reason(exc)}")
+    return FileWriteError(f"cannot write {path}: {reason(exc)}", reason(exc))
 
 
 def fsync_folder(folder: str | Path) -> None:
@@ -219,6 +227,11 @@ def folder_writer(final: str | Path) -> Iterator[Path]:
     except OSError as exc:
         _remove(tmp)
         raise write_error(final, exc) from None
+    except FileWriteError as exc:  # a file inside failed: name the folder, not its temporary name
+        _remove(tmp)
+        if exc.cause is None:
+            raise
+        raise FileWriteError(f"cannot write {final}: {exc.cause}", exc.cause) from None
     except BaseException:
         _remove(tmp)
         raise

@@ -67,6 +67,15 @@ def test_append_line_adds_one_line_and_reports_a_full_disk(tmp_path, monkeypatch
     assert one_line(exc) == f"cannot write {path}: the disk is full"
 
 
+def test_a_file_that_fails_inside_a_folder_names_the_folder(tmp_path, monkeypatch):
+    final = tmp_path / "update-000003"
+    with pytest.raises(FileWriteError) as exc:
+        with folder_writer(final) as tmp:
+            monkeypatch.setattr(os, "fsync", full_disk)
+            write_text(tmp / "trainer.json", "{}")
+    assert one_line(exc) == f"cannot write {final}: the disk is full" and leftovers(tmp_path) == []
+
+
 def model(folder: Path, text: str) -> None:
     (folder / "a.bin").write_text(text)
     (folder / "sub").mkdir()
@@ -94,7 +103,7 @@ def test_a_failure_mid_build_keeps_the_old_folder_and_no_temp(tmp_path, failure)
             (tmp / "a.bin").write_text("half")
             raise failure
     if isinstance(failure, OSError):
-        assert one_line(exc) == f"cannot write {final}: the disk is full"
+        assert one_line(exc) == f"cannot write {final}: the disk is full" and exc.value.cause == "the disk is full"
     assert (final / "a.bin").read_text() == "old" and leftovers(tmp_path) == []
 
 
@@ -196,3 +205,40 @@ def test_output_files_are_checked_before_any_work(tmp_path):
         assert one_line(exc) == "--screenshot /dev/full: is not a regular file (a device?); choose a file name"
         assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
     assert leftovers(tmp_path) == []
+
+
+# -- generate --out (the game's commands write through the same module) -------------------------
+
+def generate(capsys, *argv) -> tuple[int, str]:
+    import main
+    code = main.main(["generate", "--difficulty", "2", *map(str, argv)])
+    return code, capsys.readouterr().err
+
+
+def test_generate_to_a_full_or_read_only_disk_is_one_line_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "w.toml"
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: full_disk() if os.fstat(fd).st_size > 1 else real_fsync(fd))
+    code, err = generate(capsys, "--out", out)  # the probe's one byte fits; the world does not
+    assert (code, err) == (2, f"error: cannot write {out}: the disk is full\n")
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.undo()
+    real_open = open
+
+    def read_only(path, mode="r", *args, **kwargs):
+        if "w" in mode:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, mode, *args, **kwargs)
+    monkeypatch.setattr(files, "open", read_only, raising=False)
+    code, err = generate(capsys, "--out", out)
+    assert (code, err) == (2, f"error: --out {out}: cannot write in {tmp_path}: the file system is read-only; "
+                              f"choose another path\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_generate_refuses_a_device_even_with_force(capsys):
+    if not (Path("/dev/full").exists() and stat.S_ISCHR(os.stat("/dev/full").st_mode)):
+        pytest.skip("needs /dev/full")
+    code, err = generate(capsys, "--out", "/dev/full", "--force")
+    assert (code, err) == (2, "error: --out /dev/full: is not a regular file (a device?); choose a file name\n")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
