@@ -80,8 +80,6 @@ def read_meta(folder: Path) -> dict:
 def save_policy(policy: LMPolicy, folder: Path, meta: dict) -> None:
     """Write a loadable policy folder (model, tokenizer, value head, settings) into ``folder``,
     which is being built by ``model_folder``."""
-    from transformers.utils import logging as hf_logging
-    hf_logging.disable_progress_bar()  # no "Writing model shards" bar
     policy.model.save_pretrained(folder, safe_serialization=True)
     policy.tokenizer.save_pretrained(folder)
     write_tensors(folder / VALUE_HEAD, policy.value_head.state_dict())
@@ -92,6 +90,8 @@ def save_policy(policy: LMPolicy, folder: Path, meta: dict) -> None:
 def model_folder(final: Path) -> Iterator[Path]:
     """``folder_writer`` for model folders: a failed safetensors write (its errors are not
     OSErrors) is one line naming ``final`` and the cause too, and leaves ``final`` as it was."""
+    from transformers.utils import logging as hf_logging
+    hf_logging.disable_progress_bar()  # no "Writing model shards" bar
     with folder_writer(final) as tmp:
         try:
             yield tmp

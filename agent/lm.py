@@ -71,9 +71,10 @@ def read_latest(run: Path) -> Path | None:
     pointer = run / LATEST
     if not pointer.is_file():
         return None
-    fix = f"delete it to use the run folder as it is, or write the name of a folder under {run / 'checkpoints'}"
+    fix = "write the name of a whole checkpoint in it (checkpoints/update-NNNNNN), or delete it to start over"
     try:
-        text = pointer.read_bytes()[:4097].decode("utf-8").strip()
+        with open(pointer, "rb") as f:
+            text = f.read(4097).decode("utf-8").strip()  # a name, not a file to read whole
     except UnicodeDecodeError:
         raise LanternError(f"{pointer}: not text (damaged?); {fix}") from None
     except OSError as exc:

@@ -307,8 +307,6 @@ def train_lm(model, train_rows: list[list[int]], val_rows: list[list[int]], conf
 def save_model(model, tokenizer, out: Path, config: PretrainConfig, figures: dict) -> None:
     """Write model, tokenizer, card and record into a temporary folder and swap it in as ``out``
     (an old ``out``, with --force, stays until the new one is whole)."""
-    from transformers.utils import logging as hf_logging
-    hf_logging.disable_progress_bar()  # no "Writing model shards" bar
     with model_folder(out) as tmp:
         model.save_pretrained(tmp, safe_serialization=True)
         tokenizer.save_pretrained(tmp)

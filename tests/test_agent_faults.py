@@ -13,6 +13,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 torch = pytest.importorskip("torch")
 
@@ -317,3 +318,63 @@ def test_imitate_refuses_an_unwritable_out_before_its_training(model_dir, tmp_pa
     code, err = run_cli(capsys, "imitate", "--model", model_dir, "--out", tmp_path / "bc", "--no-progress")
     assert f"--out {tmp_path / 'bc'}: cannot write in {tmp_path}: the file system is read-only" in \
         one_line_error(code, err)
+
+
+# -- the loaders of these files, on any bytes --------------------------------------------------
+
+def scratch(tmp_path_factory, name: str) -> Path:
+    """One folder reused by every example of a property (a new one each would be slow)."""
+    folder = tmp_path_factory.getbasetemp() / name
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@given(st.one_of(st.binary(max_size=40), st.text(max_size=40).map(str.encode),
+                 st.lists(st.sampled_from(["checkpoints", "..", ".", "/", "update-1", "\n", " "]), max_size=5)
+                 .map(lambda parts: "".join(parts).encode())))
+def test_latest_names_a_folder_under_checkpoints_or_is_one_line(tmp_path_factory, data):
+    from agent.lm import read_latest
+    run = scratch(tmp_path_factory, "latest-run")
+    (run / "latest").write_bytes(data)
+    try:
+        folder = read_latest(run)
+    except LanternError as exc:
+        assert "\n" not in str(exc) and str(run / "latest") in str(exc)
+        return
+    assert folder.parent == run / "checkpoints" and folder.name not in ("", ".", "..")
+
+
+rows = st.lists(st.fixed_dictionaries({"update": st.integers(0, 10**6), "global_step": st.integers(0, 10**9),
+                                       "charts/episodic_return": st.floats(-10, 10)}), max_size=5)
+
+
+@given(rows, st.integers(0, 200))
+def test_a_metrics_file_cut_anywhere_reads_as_its_whole_lines(tmp_path_factory, written, cut):
+    """What a kill mid-write can leave: any prefix of the file. Its whole lines come back, and
+    the torn flag is set exactly when a partial line was dropped."""
+    from agent.metrics import read_metrics
+    path = scratch(tmp_path_factory, "metrics") / "metrics.jsonl"
+    text = "".join(json.dumps(r) + "\n" for r in written).encode()
+    path.write_bytes(text[:cut])
+    got, torn = read_metrics(path)
+    whole = text[:cut].count(b"\n")
+    tail = text[:cut].rsplit(b"\n", 1)[-1] if whole < len(written) else b""
+    try:
+        tail_whole = json.loads(tail) == written[whole]
+    except ValueError:
+        tail_whole = False
+    assert got == written[:whole + tail_whole]
+    assert torn == (bool(tail.strip()) and not tail_whole)
+
+
+@given(st.binary(max_size=80))
+def test_any_bytes_in_metrics_are_rows_or_one_line(tmp_path_factory, data):
+    from agent.metrics import read_metrics
+    path = scratch(tmp_path_factory, "metrics") / "metrics.jsonl"
+    path.write_bytes(data)
+    try:
+        got, _ = read_metrics(path)
+    except LanternError as exc:
+        assert "\n" not in str(exc) and "metrics.jsonl: line" in str(exc)
+        return
+    assert all(isinstance(r, dict) and type(r["update"]) is int for r in got)
