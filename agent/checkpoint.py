@@ -5,26 +5,30 @@ A policy folder is a Hugging Face model folder (``config.json``,
 ``lantern.json`` (policy settings and where it was trained). A training
 checkpoint adds ``optimizer.safetensors`` (Adam moments), ``rng.safetensors``
 (the sampling generator) and ``trainer.json`` (config, counters, optimizer
-hyper-parameters). Each is written to a temporary folder and renamed into place;
-the run's ``latest`` file then names it, so a killed run always finds a whole one.
+hyper-parameters). Each is built in a temporary folder, fsynced and swapped into
+place whole (``game.files.folder_writer``); the run's ``latest`` file then names it,
+so a killed run always finds a whole one.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, fields
 from pathlib import Path
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, save
 
-from agent.lm import LATEST, load_lm, resolve_model
+from agent.lm import LATEST, load_lm, read_latest, resolve_model
 from agent.policy import LMPolicy, PolicyConfig
-from game.files import write_text
 from game.errors import LanternError
+from game.files import folder_writer, remove_temps, write_bytes, write_text
 
 VALUE_HEAD = "value_head.safetensors"
 POLICY_META = "lantern.json"
@@ -74,13 +78,41 @@ def read_meta(folder: Path) -> dict:
 
 
 def save_policy(policy: LMPolicy, folder: Path, meta: dict) -> None:
-    """Write a loadable policy folder (model, tokenizer, value head, settings)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write a loadable policy folder (model, tokenizer, value head, settings) into ``folder``,
+    which is being built by ``model_folder``."""
     policy.model.save_pretrained(folder, safe_serialization=True)
     policy.tokenizer.save_pretrained(folder)
-    save_file({k: v.contiguous() for k, v in policy.value_head.state_dict().items()}, str(folder / VALUE_HEAD))
-    body = {"policy": asdict(policy.config), **meta}
-    (folder / POLICY_META).write_text(json.dumps(body, indent=1), encoding="utf-8")
+    write_tensors(folder / VALUE_HEAD, policy.value_head.state_dict())
+    write_json(folder / POLICY_META, {"policy": asdict(policy.config), **meta})
+
+
+@contextmanager
+def model_folder(final: Path) -> Iterator[Path]:
+    """``folder_writer`` for model folders: a failed safetensors write (its errors are not
+    OSErrors) is one line naming ``final`` and the cause too, and leaves ``final`` as it was."""
+    from transformers.utils import logging as hf_logging
+    hf_logging.disable_progress_bar()  # no "Writing model shards" bar
+    with folder_writer(final) as tmp:
+        try:
+            yield tmp
+        except SafetensorError as exc:
+            raise _os_error(exc) from None
+
+
+def _os_error(exc: SafetensorError) -> OSError:
+    """The OSError behind a safetensors write error ("... (os error 28)")."""
+    found = re.search(r"os error (\d+)", str(exc))
+    return OSError(int(found.group(1)), os.strerror(int(found.group(1)))) if found else OSError(str(exc))
+
+
+def write_tensors(path: Path, tensors: dict[str, torch.Tensor]) -> None:
+    """A safetensors file, written whole through ``game.files``."""
+    write_bytes(path, save({k: v.contiguous() for k, v in tensors.items()}))
+
+
+def write_json(path: Path, body: dict) -> None:
+    """An indented JSON file, written whole through ``game.files``."""
+    write_text(path, json.dumps(body, indent=1))
 
 
 def machine() -> dict:
@@ -94,74 +126,97 @@ def machine() -> dict:
 
 
 def export_policy(policy: LMPolicy, folder: Path, meta: dict, records: dict[str, dict] | None = None) -> None:
-    """Write a standalone policy folder (no optimizer) to a temporary sibling, then rename it
-    into place; an existing ``folder`` is replaced only once the new one is whole.
+    """Write a standalone policy folder (no optimizer); an existing ``folder`` is replaced only
+    once the new one is whole.
 
     Args:
         records: extra JSON files to put beside the model (name -> content).
     """
-    tmp = folder.with_name(f".{folder.name}.tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    save_policy(policy, tmp, meta)
-    for name, body in (records or {}).items():
-        (tmp / name).write_text(json.dumps(body, indent=1), encoding="utf-8")
-    if folder.exists():
-        shutil.rmtree(folder)
-    os.replace(tmp, folder)
+    with model_folder(folder) as tmp:
+        save_policy(policy, tmp, meta)
+        for name, body in (records or {}).items():
+            write_json(tmp / name, body)
 
 
 def save_checkpoint(run: Path, name: str, policy: LMPolicy, optimizer: torch.optim.Optimizer,
                     generator: torch.Generator, trainer: dict, meta: dict) -> Path:
-    """Write checkpoint ``run/checkpoints/<name>`` atomically, point ``latest`` at it, prune old ones."""
-    final = run / "checkpoints" / name
-    tmp = run / "checkpoints" / f".{name}.tmp"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    save_policy(policy, tmp, meta)
-    tensors, groups = _flatten_optimizer(optimizer)
-    save_file(tensors, str(tmp / OPTIMIZER))
-    save_file({"generator": generator.get_state()}, str(tmp / RNG))
-    (tmp / TRAINER).write_text(json.dumps({**trainer, "param_groups": groups}, indent=1), encoding="utf-8")
-    if final.exists():
-        shutil.rmtree(final)
-    os.replace(tmp, final)
+    """Write checkpoint ``run/checkpoints/<name>`` whole, point ``latest`` at it, prune old ones
+    (and what killed writes left behind)."""
+    checkpoints = run / "checkpoints"
+    final = checkpoints / name
+    checkpoints.mkdir(parents=True, exist_ok=True)
+    with model_folder(final) as tmp:
+        save_policy(policy, tmp, meta)
+        tensors, groups = _flatten_optimizer(optimizer)
+        write_tensors(tmp / OPTIMIZER, tensors)
+        write_tensors(tmp / RNG, {"generator": generator.get_state()})
+        write_json(tmp / TRAINER, {**trainer, "param_groups": groups})
     write_text(run / LATEST, f"checkpoints/{name}\n")
-    for old in sorted(p for p in (run / "checkpoints").iterdir() if not p.name.startswith("."))[:-KEEP]:
+    remove_temps(checkpoints)
+    for old in sorted(p for p in checkpoints.iterdir() if not p.name.startswith("."))[:-KEEP]:
         if old != final:
-            shutil.rmtree(old)
+            shutil.rmtree(old, ignore_errors=True)
     return final
 
 
 def latest_checkpoint(run: Path) -> Path | None:
     """The folder ``run/latest`` names, or None when the run has no checkpoint."""
-    pointer = run / LATEST
-    if not pointer.is_file():
+    folder = read_latest(run)
+    if folder is None:
         return None
-    folder = run / pointer.read_text(encoding="utf-8").strip()
     if not (folder / TRAINER).is_file():
-        raise LanternError(f"{pointer}: names {folder}, which is not a whole checkpoint; "
-                           f"delete {pointer} to start over, or point it at a folder under {run / 'checkpoints'}")
+        raise LanternError(f"{run / LATEST}: names {folder}, which is not a whole checkpoint; delete "
+                           f"{run / LATEST} to start over, or point it at a folder under {run / 'checkpoints'}")
     return folder
+
+
+COUNTERS = ("update", "global_step", "episodes", "level")
+
+
+def read_trainer(folder: Path) -> dict:
+    """A checkpoint's ``trainer.json``: counters, the run's config and the optimizer's groups.
+
+    Raises:
+        LanternError: not JSON, or a field missing or of the wrong kind (one line naming it).
+    """
+    path = folder / TRAINER
+    try:
+        trainer = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise LanternError(f"{path}: not valid JSON ({str(exc)[:120]}); the checkpoint is damaged") from None
+    if not isinstance(trainer, dict):
+        raise LanternError(f"{path}: expected a JSON object; the checkpoint is damaged")
+    for key in COUNTERS:
+        value = trainer.get(key)
+        if type(value) is not int or value < 0:
+            raise LanternError(f"{path}: {key!r} is {value!r}, not a count; the checkpoint is damaged")
+    for key, kind in (("config", dict), ("param_groups", list), ("recent_success", list)):
+        if not isinstance(trainer.get(key, kind()), kind):
+            raise LanternError(f"{path}: {key!r} is not a JSON {kind.__name__}; the checkpoint is damaged")
+    if "config" not in trainer or "param_groups" not in trainer:
+        raise LanternError(f"{path}: has no {'config' if 'config' not in trainer else 'param_groups'!r}; "
+                           f"the checkpoint is damaged")
+    return trainer
 
 
 def load_training_state(folder: Path, optimizer: torch.optim.Optimizer, generator: torch.Generator) -> dict:
     """Restore optimizer and generator from a checkpoint; return its trainer.json."""
-    try:
-        trainer = json.loads((folder / TRAINER).read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise LanternError(f"{folder / TRAINER}: not valid JSON ({exc}); the checkpoint is damaged") from None
+    trainer = read_trainer(folder)
     tensors = _read_tensors(folder / OPTIMIZER)
     state: dict[int, dict] = {}
-    for key, value in tensors.items():
-        _, index, name = key.split("/")
-        state.setdefault(int(index), {})[name] = value
     try:
+        for key, value in tensors.items():
+            _, index, name = key.split("/")
+            state.setdefault(int(index), {})[name] = value
         optimizer.load_state_dict({"state": state, "param_groups": trainer["param_groups"]})
-    except (ValueError, KeyError, RuntimeError) as exc:
-        raise LanternError(f"{folder / OPTIMIZER}: does not fit this model's parameters ({exc}); "
+    except (ValueError, KeyError, RuntimeError, TypeError) as exc:
+        raise LanternError(f"{folder / OPTIMIZER}: does not fit this model's parameters ({str(exc)[:120]}); "
                            f"the checkpoint is from another model or damaged") from None
-    generator.set_state(_read_tensors(folder / RNG)["generator"])
+    try:
+        generator.set_state(_read_tensors(folder / RNG)["generator"])
+    except (KeyError, RuntimeError, TypeError) as exc:
+        raise LanternError(f"{folder / RNG}: not a generator state ({str(exc)[:120]}); "
+                           f"the checkpoint is damaged") from None
     return trainer
 
 

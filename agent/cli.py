@@ -241,14 +241,14 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 def _resumed_config(args: argparse.Namespace, given: dict):
-    from agent.checkpoint import TRAINER, latest_checkpoint
+    from agent.checkpoint import TRAINER, latest_checkpoint, read_trainer
     from agent.train import TrainConfig
     if not args.out:
         raise LanternError("--resume needs --out DIR: the run folder to continue")
     folder = latest_checkpoint(Path(args.out)) if Path(args.out).is_dir() else None
     if folder is None:
         raise LanternError(f"{args.out}: no checkpoint to resume from; drop --resume to start a new run")
-    saved = json.loads((folder / TRAINER).read_text(encoding="utf-8"))["config"]
+    saved = read_trainer(folder)["config"]
     for key, value in given.items():
         if key not in RESUME_OVERRIDES and key != "out" and saved.get(key) != (list(value) if isinstance(value, tuple) else value):
             raise LanternError(f"--{key.replace('_', '-')} {value} differs from the run's saved setting "
@@ -256,7 +256,11 @@ def _resumed_config(args: argparse.Namespace, given: dict):
                                f"--steps, --updates, --device, --workers and --export may change)")
     saved.update({k: given[k] for k in RESUME_OVERRIDES if k in given})
     saved["out"] = args.out
-    return TrainConfig.from_json(saved)
+    try:
+        return TrainConfig.from_json(saved)
+    except (TypeError, ValueError, KeyError) as exc:  # a field of the wrong kind fails in validation
+        raise LanternError(f"{folder / TRAINER}: its config does not make a run ({str(exc)[:120]}); "
+                           f"the checkpoint is damaged") from None
 
 
 def _model_or_default(model: str | None) -> str:

@@ -51,6 +51,7 @@ from agent.prompt import View
 from agent.worlds import check_train_seeds
 from game.env import LanternEnv
 from game.errors import LanternError
+from game.files import check_output_folder
 
 RECORD = "imitate.json"
 EXPERTS = ("solver", "guide")
@@ -412,6 +413,7 @@ def imitate(config: ImitateConfig) -> dict:
     out = Path(config.out)
     if out.exists() and not config.force:
         raise LanternError(f"{out}: already exists; add --force to replace it, or choose another --out")
+    check_output_folder(out, "--out")  # before the training, not after it
     if config.threads:
         torch.set_num_threads(config.threads)
     torch.manual_seed(config.seed)

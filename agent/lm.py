@@ -47,8 +47,7 @@ def resolve_model(name: str) -> Path | str:
     """
     path = resolve_asset(name)
     if path.is_dir():
-        if (path / LATEST).is_file():
-            path = path / (path / LATEST).read_text(encoding="utf-8").strip()
+        path = read_latest(path) or path
         if not (path / "config.json").is_file():
             raise LanternError(f"--model {name}: {path} is not a model folder (no config.json); give "
                                f"a folder written by save_pretrained, a training run folder, or a hub id")
@@ -61,6 +60,30 @@ def resolve_model(name: str) -> Path | str:
         raise LanternError(f"--model {name}: no such model folder; check the path, or give a "
                            f"Hugging Face hub id like 'gpt2'")
     return name
+
+
+def read_latest(run: Path) -> Path | None:
+    """The checkpoint folder a run's ``latest`` file names, or None when there is no such file.
+
+    Raises:
+        LanternError: the file is not one line of text naming a folder under ``run/checkpoints``.
+    """
+    pointer = run / LATEST
+    if not pointer.is_file():
+        return None
+    fix = "write the name of a whole checkpoint in it (checkpoints/update-NNNNNN), or delete it to start over"
+    try:
+        with open(pointer, "rb") as f:
+            text = f.read(4097).decode("utf-8").strip()  # a name, not a file to read whole
+    except UnicodeDecodeError:
+        raise LanternError(f"{pointer}: not text (damaged?); {fix}") from None
+    except OSError as exc:
+        raise LanternError(f"{pointer}: cannot read it ({exc.strerror or exc})") from None
+    target = Path(text)
+    if (not text or "\n" in text or len(text) > 4096 or target.is_absolute()
+            or len(target.parts) != 2 or target.parts[0] != "checkpoints" or target.parts[1] in (".", "..")):
+        raise LanternError(f"{pointer}: names {text[:80]!r}, not a folder under {run / 'checkpoints'}; {fix}")
+    return run / target
 
 
 def load_lm(name: str):

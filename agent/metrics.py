@@ -2,26 +2,66 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
-from game.files import write_text
+from game.errors import LanternError
+from game.files import append_line, write_bytes, write_text
+
+
+def read_metrics(path: Path) -> tuple[list[dict], bool]:
+    """The rows of ``metrics.jsonl`` and whether a torn last line was left out.
+
+    A kill in the middle of a write leaves an unfinished last line (no newline, not whole
+    JSON): that line is dropped. Damage anywhere else is an error.
+
+    Raises:
+        LanternError: a line before the last is not a JSON object with an integer ``update``.
+    """
+    if not path.is_file():
+        return [], False
+    *lines, tail = path.read_bytes().split(b"\n")  # tail: b"" after a final newline
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        row = _metric_row(line)
+        if row is None:
+            raise LanternError(f"{path}: line {number} is not a metrics row (damaged); delete that line "
+                               f"or the file, then resume")
+        rows.append(row)
+    last = _metric_row(tail) if tail.strip() else None
+    if last is not None:  # whole but for its newline: keep it
+        rows.append(last)
+    return rows, bool(tail.strip()) and last is None
+
+
+def _metric_row(line: bytes) -> dict | None:
+    try:
+        row = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return None
+    return row if isinstance(row, dict) and type(row.get("update")) is int else None
 
 
 def trim_metrics(path: Path, update: int) -> None:
-    """On resume, forget metric lines logged after the checkpoint's update (they will be redone)."""
-    if not path.is_file():
-        return
-    keep = [ln for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and json.loads(ln).get("update", 0) <= update]
-    write_text(path, "".join(ln + "\n" for ln in keep))
+    """On resume, forget metric lines logged after the checkpoint's update (they will be redone)
+    and a torn last line (with a note)."""
+    rows, torn = read_metrics(path)
+    if torn:
+        print(f"note: {path}: dropped its torn last line (the run was stopped while writing it)",
+              file=sys.stderr)
+    if path.is_file():
+        write_text(path, "".join(json.dumps(r) + "\n" for r in rows if r["update"] <= update))
 
 
 class MetricLogger:
-    """metrics.jsonl (always) and TensorBoard (when installed)."""
+    """metrics.jsonl (always, one fsynced line per update) and TensorBoard (when installed)."""
 
     def __init__(self, run: Path) -> None:
-        self.file = open(run / "metrics.jsonl", "a", encoding="utf-8")
+        self.path = run / "metrics.jsonl"
         try:
             from torch.utils.tensorboard import SummaryWriter
             self.tb = SummaryWriter(str(run / "tensorboard"))
@@ -29,24 +69,20 @@ class MetricLogger:
             self.tb = None
 
     def log(self, metrics: dict[str, float]) -> None:
-        self.file.write(json.dumps(metrics) + "\n")
-        self.file.flush()
+        append_line(self.path, json.dumps(metrics))
         if self.tb is not None:
             for key, value in metrics.items():
                 if "/" in key:
                     self.tb.add_scalar(key, value, metrics["global_step"])
 
     def close(self) -> None:
-        self.file.close()
         if self.tb is not None:
             self.tb.close()
 
 
 def plot_learning_curve(run: Path) -> Path | None:
     """learning_curve.png: return and success rate against environment steps."""
-    path = run / "metrics.jsonl"
-    rows = [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()] \
-        if path.is_file() else []
+    rows, _ = read_metrics(run / "metrics.jsonl")
     if not rows:
         return None
     import matplotlib
@@ -70,9 +106,11 @@ def plot_learning_curve(run: Path) -> Path | None:
     ax[1].set_ylim(-0.05, 1.05)
     ax[1].legend(loc="lower right", fontsize=8)
     fig.tight_layout()
-    out = run / "learning_curve.png"
-    fig.savefig(out, dpi=90)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=90)
     plt.close(fig)
+    out = run / "learning_curve.png"
+    write_bytes(out, png.getvalue())
     return out
 
 

@@ -2,8 +2,8 @@
 
 Reads top to bottom: corpus (``agent.corpus``) -> byte-level BPE tokenizer ->
 a small GPT-2 trained by next-token prediction (AdamW, warm-up then cosine decay,
-validation loss on held-out worlds) -> a model folder written to a temporary name
-and renamed, with a model card (``README.md``) and ``pretrain.json``.
+validation loss on held-out worlds) -> a model folder built under a temporary name
+and swapped in whole, with a model card (``README.md``) and ``pretrain.json``.
 
 Each document is one row starting at position 0, as a prompt does when the NPC
 acts; rows of similar length are batched together and padding is not scored.
@@ -11,10 +11,8 @@ acts; rows of similar length are batched together and padding is not scored.
 
 from __future__ import annotations
 
-import json
 import math
 import random
-import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -22,11 +20,12 @@ from pathlib import Path
 
 import torch
 
-from agent.checkpoint import machine
+from agent.checkpoint import machine, model_folder, write_json
 from agent.corpus import Corpus, CorpusConfig, build_corpus
 from agent.lm import BASE_MODEL
 from agent.tiny import build_tokenizer
 from game.errors import LanternError
+from game.files import check_output_folder, write_text
 
 CARD = "README.md"
 RECORD = "pretrain.json"
@@ -167,14 +166,7 @@ def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) 
 def _check_out(out: Path, force: bool) -> None:
     if out.exists() and not force:
         raise LanternError(f"{out}: already exists; add --force to replace it, or choose another --out")
-    if out.exists() and not out.is_dir():
-        raise LanternError(f"{out}: is a file; --out must name a folder")
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        try:
-            parent.mkdir(parents=True)
-        except OSError as exc:
-            raise LanternError(f"{out}: cannot create its parent folder ({exc.strerror})") from None
+    check_output_folder(out, "--out")
 
 
 def _say(text: str) -> None:
@@ -313,27 +305,18 @@ def train_lm(model, train_rows: list[list[int]], val_rows: list[list[int]], conf
 
 
 def save_model(model, tokenizer, out: Path, config: PretrainConfig, figures: dict) -> None:
-    """Write model, tokenizer, card and record to a temporary folder, then rename it to ``out``."""
-    from transformers.utils import logging as hf_logging
-    hf_logging.disable_progress_bar()  # no "Writing model shards" bar
-    tmp = out.with_name(f".{out.name}.tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    try:
+    """Write model, tokenizer, card and record into a temporary folder and swap it in as ``out``
+    (an old ``out``, with --force, stays until the new one is whole)."""
+    with model_folder(out) as tmp:
         model.save_pretrained(tmp, safe_serialization=True)
         tokenizer.save_pretrained(tmp)
         figures["size_mb"] = round(sum(f.stat().st_size for f in tmp.iterdir()) / 2**20, 2)
         record = {"command": config.command_line(), "config": {k: v for k, v in asdict(config).items()
                                                                 if k not in ("force", "progress")},
                   **figures, **machine()}
-        (tmp / RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
-        (tmp / CARD).write_text(model_card(record), encoding="utf-8")
+        write_json(tmp / RECORD, record)
+        write_text(tmp / CARD, model_card(record))
         figures["size_mb"] = round(sum(f.stat().st_size for f in tmp.iterdir()) / 2**20, 2)
-        if out.exists():  # only with --force (checked before training)
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except OSError as exc:
-        raise LanternError(f"{out}: cannot write the model ({exc.strerror or exc})") from None
 
 
 def model_card(record: dict) -> str:

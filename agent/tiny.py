@@ -70,7 +70,7 @@ def build_tiny_model(path: str | Path, texts: list[str] | None = None, *, vocab_
     """Write a small, randomly initialised GPT-2 and its tokenizer to ``path``.
 
     Args:
-        path: folder to create (its parent must exist).
+        path: folder to write (missing parents are made; an old one is replaced whole).
         texts: tokenizer training text (default: ``game_corpus()``).
         vocab_size: BPE vocabulary size (byte alphabet included).
         n_layer: transformer blocks.
@@ -93,7 +93,8 @@ def build_tiny_model(path: str | Path, texts: list[str] | None = None, *, vocab_
                         eos_token_id=tokenizer.eos_token_id)
     torch.manual_seed(seed)
     model = GPT2LMHeadModel(config)
-    path.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(path, safe_serialization=True)
-    tokenizer.save_pretrained(path)
+    from agent.checkpoint import model_folder
+    with model_folder(path) as tmp:
+        model.save_pretrained(tmp, safe_serialization=True)
+        tokenizer.save_pretrained(tmp)
     return path

@@ -10,7 +10,6 @@ exactly where the run stopped.
 
 from __future__ import annotations
 
-import json
 import random
 import signal
 import time
@@ -22,13 +21,14 @@ import torch
 
 from agent import pg
 from agent.checkpoint import latest_checkpoint, load_policy, load_training_state, machine, save_checkpoint
-from agent.metrics import MetricLogger, plot_learning_curve, trim_metrics
+from agent.metrics import MetricLogger, plot_learning_curve, read_metrics, trim_metrics
 from agent.policy import LMPolicy
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
 from agent.rollout import EpisodeResult, Transition, play_episodes, team
 from agent.train_config import TrainConfig
 from agent.worlds import WorldSource, pick_seed
 from game.errors import LanternError
+from game.files import FileWriteError, check_output_folder
 from game.record import EpisodeRecorder
 
 __all__ = ["Batch", "Trainer", "TrainConfig"]
@@ -53,7 +53,9 @@ class Trainer:
 
     def __init__(self, config: TrainConfig, resume: bool = False) -> None:
         self.config = config
-        self.run = Path(config.out)
+        self.run = check_output_folder(config.out, "--out")  # before anything slow: the model, a world
+        if config.export:
+            check_output_folder(config.export, "--export")
         existing = latest_checkpoint(self.run) if self.run.exists() else None
         if existing is not None and not resume:
             raise LanternError(f"{self.run}: already holds a training run; add --resume to continue it, "
@@ -131,8 +133,10 @@ class Trainer:
         while not self._done():
             t0 = time.perf_counter()
             # ---- rollout: one episode per env ----
+            drawn = self.generator.get_state()
             episodes = self._rollout()
-            if episodes is None:  # Ctrl-C during the rollout: drop it
+            if episodes is None:  # Ctrl-C during the rollout: drop it, and the numbers it drew,
+                self.generator.set_state(drawn)  # so the checkpoint is this update's start exactly
                 break
             rollout_time = time.perf_counter() - t0
             # ---- returns and advantages ----
@@ -380,24 +384,34 @@ class Trainer:
 
     def save(self) -> Path:
         """Checkpoint now (model, value head, optimizer, generator, counters); a checkpoint
-        of this update that already exists is kept as it is."""
+        of this update that already exists is kept as it is.
+
+        Raises:
+            FileWriteError: the checkpoint could not be written (the earlier ones are whole).
+        """
         cfg = self.config
+        name = f"update-{self.update:06d}"
         if self._saved == self.update:
-            return self.run / "checkpoints" / f"update-{self.update:06d}"
-        self._saved = self.update
+            return self.run / "checkpoints" / name
         counters = {"update": self.update, "global_step": self.global_step, "episodes": self.episodes,
                     "level": self.level, "recent_success": self.recent_success,
                     "start_model": self.start_model, "config": asdict(cfg)}
         meta = {"trained_on": self._trained_on(), "start_model": self.start_model}
-        return save_checkpoint(self.run, f"update-{self.update:06d}", self.policy, self.optimizer,
-                               self.generator, counters, meta)
+        try:
+            folder = save_checkpoint(self.run, name, self.policy, self.optimizer, self.generator, counters, meta)
+        except FileWriteError as exc:
+            kept = ("no earlier checkpoint" if self._saved < 0 else
+                    f"checkpoint update-{self._saved:06d} is whole: make room, then add --resume")
+            raise FileWriteError(f"{exc} ({kept})", exc.cause) from None
+        self._saved = self.update
+        return folder
 
     def _export(self, folder: Path) -> None:
         from agent.checkpoint import export_policy
-        rows = (self.run / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
+        rows, _ = read_metrics(self.run / "metrics.jsonl")
         record = {"config": asdict(self.config), "update": self.update, "global_step": self.global_step,
                   "episodes": self.episodes, "level": self.level,
-                  "last_metrics": json.loads(rows[-1]) if rows else None, "machine": machine()}
+                  "last_metrics": rows[-1] if rows else None, "machine": machine()}
         export_policy(self.policy, folder, {"trained_on": self._trained_on(), "start_model": self.start_model},
                       {"train.json": record})
         print(f"exported the trained policy to {folder}")

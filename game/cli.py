@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from game.errors import LanternError
-from game.files import write_text
+from game.files import check_output_file, write_text
 from game.world import World
 
 
@@ -120,16 +120,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_generate(args: argparse.Namespace) -> int:
     from game.generator import generate, world_to_toml
+    out = Path(args.out) if args.out else None
+    if out is not None:
+        if out.exists() and not args.force:
+            raise LanternError(f"{out}: already exists; choose another --out or add --force")
+        check_output_file(out, "--out")
     world = generate(args.difficulty, args.seed)
     text = world_to_toml(world)
-    if not args.out:
+    if out is None:
         sys.stdout.write(text)
         return 0
-    out = Path(args.out)
-    if out.exists() and not args.force:
-        raise LanternError(f"{out}: already exists; choose another --out or add --force")
-    if out.parent and not out.parent.exists():
-        raise LanternError(f"{out.parent}: no such folder for --out")
     write_text(out, text)
     print(f"wrote {out}: {world.title} ({len(world.rooms)} rooms, {len(world.items)} items, "
           f"{sum(len(q.goals) for q in world.quests)} goals)")

@@ -39,7 +39,15 @@ _REASONS = {
 
 
 class FileWriteError(LanternError):
-    """A file or folder could not be written; the message names the path and the cause."""
+    """A file or folder could not be written; the message names the path and the cause.
+
+    Attributes:
+        cause: the cause alone ("the disk is full"), when an OS error gave one.
+    """
+
+    def __init__(self, message: str, cause: str | None = None) -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 def reason(exc: OSError) -> str:
@@ -49,7 +57,7 @@ def reason(exc: OSError) -> str:
 
 def write_error(path: str | Path, exc: OSError) -> FileWriteError:
     """The one-line error for a failed write of ``path``."""
-    return FileWriteError(f"cannot write {path}: {reason(exc)}")
+    return FileWriteError(f"cannot write {path}: {reason(exc)}", reason(exc))
 
 
 def fsync_folder(folder: str | Path) -> None:
@@ -163,12 +171,36 @@ def replace_folder(tmp: Path, final: Path) -> None:
         old = temp_name(final, "old")
         _remove(old)
         os.replace(final, old)
-        os.replace(tmp, final)
+        try:
+            os.replace(tmp, final)
+        except OSError:
+            os.replace(old, final)  # put the old one back: never leave no folder at all
+            raise
         fsync_folder(final.parent)
         shutil.rmtree(old)
         return
     os.replace(tmp, final)
     fsync_folder(final.parent)
+
+
+def _recover(final: Path) -> None:
+    """Undo what a kill in the middle of ``replace_folder``'s fallback left: the old folder
+    moved aside and no folder at ``final``."""
+    old = temp_name(final, "old")
+    if old.is_dir() and not final.exists():
+        with contextlib.suppress(OSError):
+            os.replace(old, final)
+    _remove(old)
+
+
+def remove_temps(folder: str | Path) -> None:
+    """Remove what killed writes left in ``folder``: hidden ``.NAME.tmp`` files and folders."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            _remove(entry)
 
 
 @contextlib.contextmanager
@@ -185,14 +217,21 @@ def folder_writer(final: str | Path) -> Iterator[Path]:
     """
     final = Path(final)
     tmp = temp_name(final)
+    _recover(final)
     _remove(tmp)
     try:
-        tmp.mkdir(parents=False)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir()
         yield tmp
         replace_folder(tmp, final)
     except OSError as exc:
         _remove(tmp)
         raise write_error(final, exc) from None
+    except FileWriteError as exc:  # a file inside failed: name the folder, not its temporary name
+        _remove(tmp)
+        if exc.cause is None:
+            raise
+        raise FileWriteError(f"cannot write {final}: {exc.cause}", exc.cause) from None
     except BaseException:
         _remove(tmp)
         raise
@@ -207,10 +246,27 @@ def check_output_folder(path: str | Path, what: str = "--out") -> Path:
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise FileWriteError(f"{what} {path}: is a file, not a folder; choose another path")
-    probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
+    _check_writable(path, path, what)
+    return path
+
+
+def check_output_file(path: str | Path, what: str = "--out") -> Path:
+    """Refuse, before any work, an output file that could not be written whole."""
+    path = Path(path)
+    if path.is_dir():
+        raise FileWriteError(f"{what} {path}: is a folder, not a file; choose a file name")
+    if path.exists() and not path.is_file():
+        raise FileWriteError(f"{what} {path}: is not a regular file (a device?); choose a file name")
+    if not path.parent.is_dir():
+        raise FileWriteError(f"{what} {path}: no such folder {path.parent}")
+    _check_writable(path, path.parent, what)
+    return path
+
+
+def _check_writable(path: Path, start: Path, what: str) -> None:
+    """Write (and remove) a small file in the nearest existing folder at or above ``start``."""
+    probe = start
+    while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if not probe.is_dir():
         raise FileWriteError(f"{what} {path}: {probe} is not a folder; choose another path")
@@ -221,18 +277,7 @@ def check_output_folder(path: str | Path, what: str = "--out") -> Path:
             f.flush()
             os.fsync(f.fileno())
     except OSError as exc:
-        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {reason(exc)}") from None
+        cause = "it takes no new files" if exc.errno == errno.ENOENT else reason(exc)
+        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {cause}; choose another path") from None
     finally:
         _remove(test)
-    return path
-
-
-def check_output_file(path: str | Path, what: str = "--out") -> Path:
-    """Refuse, before any work, an output file whose folder could not be written."""
-    path = Path(path)
-    if path.is_dir():
-        raise FileWriteError(f"{what} {path}: is a folder, not a file; choose a file name")
-    if not path.parent.exists():
-        raise FileWriteError(f"{what} {path}: no such folder {path.parent}")
-    check_output_folder(path.parent, what)
-    return path

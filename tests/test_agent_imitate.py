@@ -106,12 +106,13 @@ def test_an_existing_folder_is_kept_unless_forced_and_a_failed_write_leaves_it_w
     with pytest.raises(LanternError, match="already exists; add --force"):
         imitate(config(model_dir, out, worlds=2, epochs=1))
 
-    def broken(*args, **kwargs):
-        raise OSError("disk full")
+    def broken(policy, folder, meta):
+        (folder / "model.safetensors").write_bytes(b"half")
+        raise OSError(28, "No space left on device")
     monkeypatch.setattr("agent.checkpoint.save_policy", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(LanternError, match=f"cannot write {out}: the disk is full$"):
         imitate(config(model_dir, out, worlds=2, epochs=1, force=True))
-    assert (out / "keep.txt").read_text() == "mine"
+    assert (out / "keep.txt").read_text() == "mine" and [p.name for p in tmp_path.iterdir()] == ["bc"]
 
 
 def test_cli_imitate_writes_a_model_train_can_start_from(model_dir, tmp_path):

@@ -56,6 +56,29 @@ def test_screenshot_into_a_missing_folder_is_one_clear_error(tmp_path):
         run_play_window(tutorial(), args(screenshot=str(tmp_path / "nope" / "a.png")), RandomNPC(0))
 
 
+def test_screenshot_to_a_device_or_a_full_disk_is_one_line_and_leaves_no_png(tmp_path, monkeypatch):
+    """/dev/full once printed "saved"; a full disk left a 0-byte PNG under the final name."""
+    import errno
+    import os
+    import stat
+    if os.path.exists("/dev/full") and stat.S_ISCHR(os.stat("/dev/full").st_mode):
+        with pytest.raises(LanternError, match="^--screenshot /dev/full: is not a regular file"):
+            run_play_window(tutorial(), args(screenshot="/dev/full"), RandomNPC(0))
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    shot = tmp_path / "a.png"
+    real = os.fsync
+
+    def full(fd):
+        if os.fstat(fd).st_size > 1000:  # the PNG, not the write probe
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd)
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(LanternError) as exc:
+        run_play_window(tutorial(), args(screenshot=str(shot), after=2), RandomNPC(0))
+    assert str(exc.value) == f"cannot write {shot}: the disk is full"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_unknown_actor_is_one_clear_error():
     with pytest.raises(LanternError, match="no actor 'bob'"):
         run_play_window(tutorial(), args(screenshot="x.png", actor="bob"), RandomNPC(0))

@@ -113,7 +113,7 @@ def test_the_mind_panel_rows_stay_above_the_value_row(viewer):
 
 
 def test_every_room_fits_in_the_map_with_its_whole_name(viewer):
-    session, world = viewer.session, viewer.session.env.world
+    world = viewer.session.env.world
     for room in world.rooms:
         box = viewer.map.room_rect(viewer.map_rect, room)
         assert viewer.map_rect.contains(box), world.name(room)

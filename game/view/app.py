@@ -8,6 +8,7 @@ one frame, so tests drive the window without its loop. ``run_play_window``,
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ import pygame
 
 from game.env import LanternEnv
 from game.cli import EPISODES_DIR
-from game.errors import LanternError
+from game.files import check_output_file, write_bytes
 from game.npc import NPC
 from game.play_text import HELP
 from game.record import Episode
@@ -315,11 +316,11 @@ class Viewer:
 
     def save(self, path: str | Path) -> Path:
         """Paint a settled frame and write it as a PNG."""
-        path = Path(path)
-        if not path.parent.is_dir():
-            raise LanternError(f"--screenshot {path}: no such folder {path.parent}")
+        path = check_output_file(path, "--screenshot")
         self.draw(None)
-        pygame.image.save(self.screen, str(path))
+        png = io.BytesIO()
+        pygame.image.save(self.screen, png, "png")  # to memory, then written whole (never a torn PNG)
+        write_bytes(path, png.getvalue())
         return path
 
 
@@ -348,6 +349,12 @@ def episodes_folder(args: argparse.Namespace) -> Path:
     return Path(getattr(args, "episodes", None) or EPISODES_DIR)
 
 
+def _check_screenshot(args: argparse.Namespace) -> None:
+    """Refuse an unwritable --screenshot before the session is built and its steps are played."""
+    if getattr(args, "screenshot", None):
+        check_output_file(args.screenshot, "--screenshot")
+
+
 def _open(session: Session, args: argparse.Namespace, advance: Callable[[int], None]) -> int:
     """Show ``session``: save a screenshot after ``--after`` steps, or run the window."""
     viewer = Viewer(session, getattr(args, "size", None) or DEFAULT_SIZE)
@@ -367,6 +374,7 @@ def _open(session: Session, args: argparse.Namespace, advance: Callable[[int], N
 def run_play_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
     """``main.py play``: the person and the NPC share the world."""
     check_display(bool(getattr(args, "screenshot", None)))
+    _check_screenshot(args)
     shot = bool(getattr(args, "screenshot", None))
     session = PlaySession(env, npc, args.seed, getattr(args, "actor", None),
                           episodes=None if shot else episodes_folder(args), threaded=not shot,
@@ -377,6 +385,7 @@ def run_play_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
 def run_watch_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
     """``main.py watch``: the NPC plays alone."""
     check_display(bool(getattr(args, "screenshot", None)))
+    _check_screenshot(args)
     shot = bool(getattr(args, "screenshot", None))
     session = WatchSession(env, npc, args.seed, episodes=None if shot else episodes_folder(args),
                            threaded=not shot, meta={"model_arg": getattr(args, "model", None)})
@@ -387,6 +396,7 @@ def run_replay_window(episode: Episode, args: argparse.Namespace,
                       make_npc: Callable[[str | None, int | None], NPC]) -> int:
     """``main.py replay FILE``: a saved episode on a time line, with take-over."""
     check_display(bool(getattr(args, "screenshot", None)))
+    _check_screenshot(args)
     session = ReplaySession(episode, make_npc, episodes=episodes_folder(args),
                             threaded=not getattr(args, "screenshot", None))
     return _open(session, args, session.seek)
