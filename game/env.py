@@ -12,14 +12,15 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from game import quests
+from game import quests, speech
 from game.admissible import admissible_commands
-from game.commands import Command, CommandTable
+from game.commands import TALK_VERBS, Command, CommandTable
 from game.errors import LanternError
 from game.journal import Journal
 from game.loader import load_world
 from game.narration import describe_room
 from game.parser import Parser, ParserContext
+from game.requests import PENDING, Request, RequestGoal, hand_over, settle, understand
 from game.rules import execute
 from game.world import State, World
 
@@ -44,7 +45,7 @@ class EnvSnapshot:
     contexts: dict[int, ParserContext]
     inbox: dict[int, list[str]]
     last_obs: dict[int, str]
-    directives: dict[int, str]
+    requests: dict[int, Request]
     rng_state: object
     done: dict[int, bool]
     journals: dict[int, Journal]
@@ -90,7 +91,7 @@ class LanternEnv:
         actors = self.world.actors
         self.contexts = {a: ParserContext() for a in actors}
         self.inbox: dict[int, list[str]] = {a: [] for a in actors}
-        self.directives: dict[int, str] = {}
+        self.requests: dict[int, Request] = {}  # per NPC: its latest request (see game/requests.py)
         self.done = {a: False for a in actors}
         self.last_obs = {a: describe_room(self.world, a) for a in actors}
         self.journals = {a: Journal() for a in actors} if self.keep_journal else {}
@@ -139,6 +140,8 @@ class LanternEnv:
                 reply, ran = parsed.reply, ()
         if self.keep_journal:
             self.journals[a].observe(world, a)
+        if self.requests:
+            reply = self._settle_requests(reply)
         gained = quests.update(world)
         reward = sum(gained[qi] for qi in self._quests[a])
         self.steps += 1
@@ -160,8 +163,9 @@ class LanternEnv:
         replies, ran = [], []
         for cmd in commands:
             outcome = execute(world, a, cmd)
-            if cmd.verb == "tell" and outcome.ok:
-                self.directives[cmd.obj] = cmd.text
+            message = outcome.message
+            if outcome.ok and cmd.verb in TALK_VERBS:
+                message += "\n" + self._hear(cmd, a)
             if outcome.ok:
                 ran.append(self.table.text(cmd))
             if self._multi_actor:
@@ -170,10 +174,49 @@ class LanternEnv:
                         if other != a:
                             self.inbox[other].append(text)
             if len(commands) > 1 and cmd.obj is not None:
-                replies.append(f"{world.name(cmd.obj)}: {outcome.message}")
+                replies.append(f"{world.name(cmd.obj)}: {message}")
             else:
-                replies.append(outcome.message)
+                replies.append(message)
         return "\n".join(replies), tuple(ran)
+
+    # -- requests and speech (game/requests.py, game/speech.py) ----------------------------
+
+    def _hear(self, cmd: Command, by: int) -> str:
+        """An NPC hears a request or a question; return what it says back."""
+        npc = cmd.obj
+        if cmd.verb == "ask":
+            return speech.spoken(self.world, npc, speech.answer(self.parser, npc, cmd.text, self.journals.get(npc)))
+        goal = understand(self.parser, cmd.text, npc, by)
+        return self.request(npc, cmd.text, goal, by)
+
+    def request(self, npc: str | int, words: str, goal: RequestGoal | None, by: str | int | None = None) -> str:
+        """Give ``npc`` a request (the words, and the goal when known) as ``tell`` does; return
+        what the NPC says. Training and evaluation call it to give requests they generated."""
+        npc, by = self._actor(npc), self._actor(by)
+        world = self.world
+        current, ended = hand_over(self.requests.get(npc), Request(words, goal, by))
+        if current is not None:
+            self.requests[npc] = current
+        if goal is not None and goal.kind == "stop":
+            said = speech.report(world, ended) if ended is not None else "I wasn't doing anything for you."
+            return speech.spoken(world, npc, said)
+        settled = settle(world, current, self.journals.get(npc))
+        self.requests[npc] = settled
+        if settled.state == PENDING:
+            said = speech.acknowledge(world, goal, by)
+        else:
+            said = speech.report(world, settled, already=True)
+        return speech.spoken(world, npc, said)
+
+    def _settle_requests(self, reply: str) -> str:
+        """After a step: requests met or ruled out end, and their NPCs say so."""
+        for npc, req in list(self.requests.items()):
+            if req.open:
+                settled = settle(self.world, req, self.journals.get(npc))
+                if settled is not req:
+                    self.requests[npc] = settled
+                    reply += "\n" + speech.spoken(self.world, npc, speech.report(self.world, settled))
+        return reply
 
     # -- what agents may use -------------------------------------------------------------
 
@@ -196,13 +239,26 @@ class LanternEnv:
             "lost": lost,
             "goal": self._goal_text[a],
             "pending_goals": quests.pending_goals(world, a),
-            "directive": self.directives.get(a),
+            "directive": self._directive(a),
+            "request": self._request_info(a),
             "inventory": [world.entities[h].name for h in world.held(a)],
             "location": world.entities[room].name if room >= 0 else "",
             "notes": self.journals[a].notes(world, a) if self.keep_journal else [],
             "moves": state.moves[world.actor_slot[a]],
             "steps": self.steps,
         }
+
+    def _directive(self, a: int) -> str | None:
+        """The words of the actor's open request (what its prompt reads), else None."""
+        req = self.requests.get(a)
+        return req.words if req is not None and req.open else None
+
+    def _request_info(self, a: int) -> dict | None:
+        """The actor's latest request: words, kind (None when not understood), state, reason."""
+        req = self.requests.get(a)
+        if req is None:
+            return None
+        return {"words": req.words, "kind": req.kind, "state": req.state, "reason": req.reason}
 
     def _score(self, a: int) -> int:
         return sum(quests.score(self.world, qi) for qi in self._quests[a])
@@ -226,7 +282,7 @@ class LanternEnv:
         return EnvSnapshot(
             self.world.state.copy(), self.steps,
             {a: ParserContext(c.pending, c.last_objects, c.last_commands) for a, c in self.contexts.items()},
-            {a: list(v) for a, v in self.inbox.items()}, dict(self.last_obs), dict(self.directives),
+            {a: list(v) for a, v in self.inbox.items()}, dict(self.last_obs), dict(self.requests),
             self.rng.getstate(), dict(self.done), {a: j.copy() for a, j in self.journals.items()})
 
     def restore(self, snap: EnvSnapshot) -> None:
@@ -236,7 +292,7 @@ class LanternEnv:
                          for a, c in snap.contexts.items()}
         self.inbox = {a: list(v) for a, v in snap.inbox.items()}
         self.last_obs = dict(snap.last_obs)
-        self.directives = dict(snap.directives)
+        self.requests = dict(snap.requests)
         self.rng.setstate(snap.rng_state)
         self.done = dict(snap.done)
         self.journals = {a: j.copy() for a, j in snap.journals.items()}
