@@ -49,6 +49,12 @@ def add_world_arguments(p: argparse.ArgumentParser) -> None:
                    help="play a generated world of this difficulty instead (1-6)")
     p.add_argument("--world-seed", type=int, default=0, metavar="N",
                    help="seed of the generated world (with --difficulty; default 0)")
+    add_companion_argument(p)
+
+
+def add_companion_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--companion", action="store_true",
+                   help="give a generated world (--difficulty) a companion, Ada, who shares your quest")
 
 
 def world_from_args(args: argparse.Namespace, default: str | None = "assets/worlds/tutorial.toml") -> World:
@@ -56,8 +62,11 @@ def world_from_args(args: argparse.Namespace, default: str | None = "assets/worl
     from game.loader import load_world
     if getattr(args, "world", None) and getattr(args, "difficulty", None):
         raise LanternError("give either --world or --difficulty, not both")
+    companion = getattr(args, "companion", False)
     if getattr(args, "difficulty", None):
-        return generate(args.difficulty, args.world_seed)
+        return generate(args.difficulty, args.world_seed, companion=companion)
+    if companion:
+        raise LanternError("--companion goes with --difficulty: a world file names its own actors")
     path = getattr(args, "world", None) or default
     if path is None:
         raise LanternError("give --world PATH or --difficulty D")
@@ -81,6 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     g.add_argument("--out", metavar="PATH", help="file to write (default: print to stdout)")
     g.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    add_companion_argument(g)
     g.set_defaults(run=run_generate)
 
     s = sub.add_parser("solve", help="print an optimal walkthrough of a world",
@@ -98,7 +108,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_generate(args: argparse.Namespace) -> int:
     from game.generator import generate, world_to_toml
-    world = generate(args.difficulty, args.seed)
+    world = generate(args.difficulty, args.seed, companion=args.companion)
     text = world_to_toml(world)
     if not args.out:
         sys.stdout.write(text)

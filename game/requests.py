@@ -52,7 +52,8 @@ class RequestGoal:
     """What a request asks for, as a condition on the world.
 
     Attributes:
-        kind: one of ``KINDS``.
+        kind: one of ``KINDS``: give is to an actor ('bring me the key' too), bring to a
+            room, put into or onto a thing.
         npc: the actor asked.
         subject: the thing acted on (None for go/come/follow/wait).
         place: the room (go, come, wait, bring to a room), holder (put, bring into),
@@ -226,7 +227,7 @@ class _Grammar:
             return None
         to = [w for w in to if w not in PLACE_PREPS and w != "to"]
         if set(to) <= ME_WORDS:
-            return RequestGoal(kind, self.npc, subject, self.by)
+            return RequestGoal("give", self.npc, subject, self.by)
         place = self._thing(to, (ROOM, ITEM, ACTOR))
         if place is None or place == subject:
             return None
