@@ -75,7 +75,7 @@ TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 GENERATED_KINDS = tuple(TEMPLATES)
 PREFIXES = ("", "", "", "please ", "could you ", "can you ", "would you ", "kindly ", "now, ", "quick, ")
-SENTENCE_STARTS = frozenset({"I", "I'd", "the", "{thing}", "give"})
+SENTENCE_STARTS = frozenset({"I", "I'd", "the", "{thing}"})
 SUFFIXES = ("", "", "", " please", " now", " thanks", ", quickly", " for me")
 
 
@@ -107,7 +107,7 @@ def generate_requests(env: LanternEnv, npc: str, seed: int, *, split: str = TRAI
     Args:
         env: the environment (its state is searched, not changed).
         npc: id of the actor asked.
-        seed: fixes which goals and words are chosen.
+        seed: fixes which goals (the same for both splits) and words are chosen.
         split: ``TRAIN`` or ``HELD_OUT``: the template set the words come from.
         per_kind: requests of each kind at most (fewer when fewer goals are doable).
         by: id of the actor asking (default: the player).
@@ -116,12 +116,13 @@ def generate_requests(env: LanternEnv, npc: str, seed: int, *, split: str = TRAI
         raise ValueError(f"split must be {TRAIN!r} or {HELD_OUT!r}, got {split!r}")
     world = env.world
     a, asker = world.entity(npc).index, world.entity(by).index if by else world.player
-    rng = random.Random(f"requests:{seed}:{split}")
+    # Goals drawn alike for both splits (so each is measured in both), words per split.
+    pick, rng = random.Random(f"requests:{seed}"), random.Random(f"requests:{seed}:{split}")
     reached = _reachable(world, a)
     out = []
     for kind in GENERATED_KINDS:
         goals = _candidates(world, kind, a, asker)
-        rng.shuffle(goals)
+        pick.shuffle(goals)
         found = 0
         for goal in goals:
             plan = _shortest(world, reached, goal)
