@@ -14,6 +14,7 @@ from game.cli import difficulty, positive_int
 from game.errors import LanternError
 
 EVAL_SEEDS = "1000000:1000020"
+REQUEST_EVAL_SEEDS = "1000000:1000010"  # held-out worlds, as EVAL_SEEDS; fewer, as each plays ~40 requests
 # train flags that may change when resuming a run (all others come from the run's saved config)
 RESUME_OVERRIDES = ("steps", "updates", "progress", "device", "workers", "export")
 
@@ -118,6 +119,12 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--threads", type=positive_int, metavar="N", help="torch CPU threads")
     e.add_argument("--device", default="cpu", metavar="D", help="torch device: cpu (default), cuda, cuda:N, mps")
     e.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    e.add_argument("--requests", action="store_true",
+                   help="measure requests instead: the share of generated requests (held-out phrasings) the NPC "
+                        f"fulfils within 10 moves, told vs. untold vs. random, per kind (generated worlds get a "
+                        f"companion; default seeds {REQUEST_EVAL_SEEDS})")
+    e.add_argument("--per-kind", type=positive_int, default=1, metavar="N",
+                   help="with --requests: requests of each kind per world and episode (default 1)")
     _add_kernels(e, "native")
     e.set_defaults(run=run_eval)
 
@@ -326,6 +333,8 @@ def run_eval(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     check_device(args.device)
     name = _model_or_default(args.model)
+    if args.requests:
+        return _run_requests_eval(args, name, read_meta, resolve_model)
     worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model)
     policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
     rows = evaluate(policy, worlds, episodes, greedy=args.greedy, seed=args.seed,
@@ -339,7 +348,26 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_worlds(args, name, read_meta, resolve_model) -> tuple[list, int, str]:
+def _run_requests_eval(args, name, read_meta, resolve_model) -> int:
+    """eval --requests: requests fulfilled per kind, told vs. untold vs. random."""
+    from agent.checkpoint import load_policy
+    from agent.requests_eval import evaluate_requests, format_request_table, request_rows_as_dicts
+    worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model, companion=True,
+                                               seeds=REQUEST_EVAL_SEEDS, file_episodes=3)
+    policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
+    rows = evaluate_requests(policy, worlds, episodes, seed=args.seed, per_kind=args.per_kind,
+                             greedy=args.greedy)
+    if args.json:
+        print(json.dumps({"model": name, "worlds": described, "episodes_per_world": episodes,
+                          "rows": request_rows_as_dicts(rows)}))
+    else:
+        print(f"{name} on {described}, {episodes} episode(s) per world: requests fulfilled within 10 NPC moves")
+        print(format_request_table(rows))
+    return 0
+
+
+def _eval_worlds(args, name, read_meta, resolve_model, *, companion: bool = False, seeds: str = EVAL_SEEDS,
+                 file_episodes: int = 10) -> tuple[list, int, str]:
     """The worlds to evaluate on, episodes per world, and a description."""
     from agent.worlds import check_eval_seeds, parse_range
     if bool(args.world) == bool(args.difficulty):
@@ -349,11 +377,12 @@ def _eval_worlds(args, name, read_meta, resolve_model) -> tuple[list, int, str]:
             raise LanternError("--seeds goes with --difficulty; a world file is one world (use --episodes)")
         from game.cli import resolve_asset
         from game.loader import load_world
-        return [load_world(resolve_asset(args.world))], args.episodes or 10, args.world
+        return [load_world(resolve_asset(args.world))], args.episodes or file_episodes, args.world
     from game.generator import generate
-    seeds = parse_range(args.seeds or EVAL_SEEDS, "--seeds")
+    seeds = parse_range(args.seeds or seeds, "--seeds")
     where = resolve_model(name)
     trained = read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
     check_eval_seeds(seeds, tuple(trained["seeds"]) if "seeds" in trained else None)
-    worlds = [generate(args.difficulty, s) for s in range(*seeds)]
-    return worlds, args.episodes or 1, f"difficulty {args.difficulty} seeds {seeds[0]}:{seeds[1]}"
+    worlds = [generate(args.difficulty, s, companion=companion) for s in range(*seeds)]
+    return worlds, args.episodes or 1, (f"difficulty {args.difficulty}{' with a companion' if companion else ''} "
+                                        f"seeds {seeds[0]}:{seeds[1]}")

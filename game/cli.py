@@ -71,6 +71,12 @@ def add_world_arguments(p: argparse.ArgumentParser, default: str | None = None) 
                    help="play a generated world of this difficulty instead (1-6)")
     p.add_argument("--world-seed", type=int, default=0, metavar="N",
                    help="seed of the generated world (with --difficulty; default 0)")
+    add_companion_argument(p)
+
+
+def add_companion_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--companion", action="store_true",
+                   help="give a generated world (--difficulty) a companion, Ada, who shares your quest")
 
 
 def world_from_args(args: argparse.Namespace, default: str | None = DEFAULT_WORLD) -> World:
@@ -78,8 +84,11 @@ def world_from_args(args: argparse.Namespace, default: str | None = DEFAULT_WORL
     from game.loader import load_world
     if getattr(args, "world", None) and getattr(args, "difficulty", None):
         raise LanternError("give either --world or --difficulty, not both")
+    companion = getattr(args, "companion", False)
     if getattr(args, "difficulty", None):
-        return generate(args.difficulty, args.world_seed)
+        return generate(args.difficulty, args.world_seed, companion=companion)
+    if companion:
+        raise LanternError("--companion goes with --difficulty: a world file names its own actors")
     path = getattr(args, "world", None) or default
     if path is None:
         raise LanternError("give --world PATH or --difficulty D")
@@ -103,6 +112,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     g.add_argument("--out", metavar="PATH", help="file to write (default: print to stdout)")
     g.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    add_companion_argument(g)
     g.set_defaults(run=run_generate)
 
     s = sub.add_parser("solve", help="print an optimal walkthrough of a world",
@@ -125,7 +135,7 @@ def run_generate(args: argparse.Namespace) -> int:
         if out.exists() and not args.force:
             raise LanternError(f"{out}: already exists; choose another --out or add --force")
         check_output_file(out, "--out")
-    world = generate(args.difficulty, args.seed)
+    world = generate(args.difficulty, args.seed, companion=args.companion)
     text = world_to_toml(world)
     if out is None:
         sys.stdout.write(text)

@@ -13,7 +13,9 @@ from typing import NamedTuple
 from game.world import DIRECTIONS, World
 
 # Verbs that report on the world and change nothing in it.
-INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "taste", "wait", "tell"})
+INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "taste", "wait", "tell", "ask"})
+# Verbs that speak to another actor (their text is what was said, not an entity).
+TALK_VERBS = frozenset({"tell", "ask"})
 
 
 class Command(NamedTuple):
@@ -27,7 +29,7 @@ class Command(NamedTuple):
         obj: the direct object (item, door or actor), if any.
         obj2: the second object: container, supporter, key or recipient.
         direction: for ``go``.
-        text: for ``tell``: the words said.
+        text: for ``tell``: the words said; for ``ask``: the question ('about the key').
     """
 
     verb: str
@@ -58,6 +60,7 @@ TEMPLATES = {
     "turn_off": "turn off {obj}",
     "give": "give {obj} to {obj2}",
     "tell": "tell {obj} to {text}",
+    "ask": "ask {obj} {text}",
 }
 
 
@@ -91,7 +94,7 @@ class CommandTable:
             cmd = Command(*cmd)
             text = canonical(self.world, cmd)
             self.texts[cmd] = text
-            if cmd.verb != "tell":
+            if cmd.verb not in TALK_VERBS:
                 self.by_text[text] = cmd
         return text
 

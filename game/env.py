@@ -14,14 +14,15 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from game import quests
+from game import quests, speech
 from game.admissible import admissible_commands
-from game.commands import Command, CommandTable
+from game.commands import TALK_VERBS, Command, CommandTable
 from game.errors import LanternError
 from game.journal import Journal
 from game.loader import load_world
 from game.narration import account, account_unparsed, describe_room
 from game.parser import Parser, ParserContext
+from game.requests import PENDING, Request, RequestGoal, hand_over, settle, understand
 from game.rules import Outcome, execute
 from game.world import State, World
 
@@ -37,6 +38,7 @@ class StepResult:
     commands: tuple[str, ...]  # canonical texts of what actually ran
     own: str = ""  # the reply to this command alone (``reply`` minus the news before it)
     deeds: tuple[tuple[Command, Outcome], ...] = ()  # each command that ran or was refused
+    said: tuple[str, ...] = ()  # what NPCs said after the step (a request met or ruled out)
 
 
 @dataclass(slots=True)
@@ -48,7 +50,7 @@ class EnvSnapshot:
     contexts: dict[int, ParserContext]
     inbox: dict[int, list[str]]
     last_obs: dict[int, str]
-    directives: dict[int, str]
+    requests: dict[int, Request]
     rng_state: object
     done: dict[int, bool]
     journals: dict[int, Journal]
@@ -94,7 +96,7 @@ class LanternEnv:
         actors = self.world.actors
         self.contexts = {a: ParserContext() for a in actors}
         self.inbox: dict[int, list[str]] = {a: [] for a in actors}
-        self.directives: dict[int, str] = {}
+        self.requests: dict[int, Request] = {}  # per NPC: its latest request (see game/requests.py)
         self.done = {a: False for a in actors}
         self.last_obs = {a: describe_room(self.world, a) for a in actors}
         self.journals = {a: Journal() for a in actors} if self.keep_journal else {}
@@ -143,6 +145,9 @@ class LanternEnv:
                 reply, ran, deeds = parsed.reply, (), ()
         if self.keep_journal:
             self.journals[a].observe(world, a)
+        said = self._settle_requests() if self.requests else ()
+        if said:
+            reply = "\n".join((reply, *said))
         change = quests.update(world)
         reward = sum(change[qi] for qi in self._quests[a])
         self.steps += 1
@@ -155,7 +160,7 @@ class LanternEnv:
         terminated = info["won"] or info["lost"]
         self.done[a] = terminated
         truncated = not terminated and self.steps >= self.max_steps
-        self.last_step = StepResult(self.world.entities[a].id, command, reply, reward, ran, own, deeds)
+        self.last_step = StepResult(self.world.entities[a].id, command, reply, reward, ran, own, deeds, said)
         return reply, reward, terminated, truncated, info
 
     def _run(self, a: int, commands: tuple[Command, ...]
@@ -166,8 +171,9 @@ class LanternEnv:
         for cmd in commands:
             outcome = execute(world, a, cmd)
             deeds.append((cmd, outcome))
-            if cmd.verb == "tell" and outcome.ok:
-                self.directives[cmd.obj] = cmd.text
+            message = outcome.message
+            if outcome.ok and cmd.verb in TALK_VERBS:
+                message += "\n" + self._hear(cmd, a)
             if outcome.ok:
                 ran.append(self.table.text(cmd))
             if self._multi_actor:
@@ -176,10 +182,50 @@ class LanternEnv:
                         if other != a:
                             self.inbox[other].append(text)
             if len(commands) > 1 and cmd.obj is not None:
-                replies.append(f"{world.name(cmd.obj)}: {outcome.message}")
+                replies.append(f"{world.name(cmd.obj)}: {message}")
             else:
-                replies.append(outcome.message)
+                replies.append(message)
         return "\n".join(replies), tuple(ran), tuple(deeds)
+
+    # -- requests and speech (game/requests.py, game/speech.py) ----------------------------
+
+    def _hear(self, cmd: Command, by: int) -> str:
+        """An NPC hears a request or a question; return what it says back."""
+        npc = cmd.obj
+        if cmd.verb == "ask":
+            return speech.spoken(self.world, npc, speech.answer(self.parser, npc, cmd.text, self.journals.get(npc)))
+        goal = understand(self.parser, cmd.text, npc, by)
+        return self.request(npc, cmd.text, goal, by)
+
+    def request(self, npc: str | int, words: str, goal: RequestGoal | None, by: str | int | None = None) -> str:
+        """Give ``npc`` a request (the words, and the goal when known) as ``tell`` does; return
+        what the NPC says. Training and evaluation call it to give requests they generated."""
+        npc, by = self._actor(npc), self._actor(by)
+        world = self.world
+        current, ended = hand_over(self.requests.get(npc), Request(words, goal, by))
+        if current is not None:
+            self.requests[npc] = current
+        if goal is not None and goal.kind == "stop":
+            said = speech.report(world, ended) if ended is not None else "I wasn't doing anything for you."
+            return speech.spoken(world, npc, said)
+        settled = settle(world, current, self.journals.get(npc))
+        self.requests[npc] = settled
+        if settled.state == PENDING:
+            said = speech.acknowledge(world, goal, by)
+        else:
+            said = speech.report(world, settled, already=True)
+        return speech.spoken(world, npc, said)
+
+    def _settle_requests(self) -> tuple[str, ...]:
+        """After a step: requests met or ruled out end; returns what their NPCs say about it."""
+        said = []
+        for npc, req in list(self.requests.items()):
+            if req.open:
+                settled = settle(self.world, req, self.journals.get(npc))
+                if settled is not req:
+                    self.requests[npc] = settled
+                    said.append(speech.spoken(self.world, npc, speech.report(self.world, settled)))
+        return tuple(said)
 
     # -- what agents may use -------------------------------------------------------------
 
@@ -202,13 +248,26 @@ class LanternEnv:
             "lost": lost,
             "goal": self._goal_text[a],
             "pending_goals": quests.pending_goals(world, a),
-            "directive": self.directives.get(a),
+            "directive": self._directive(a),
+            "request": self._request_info(a),
             "inventory": [world.entities[h].name for h in world.held(a)],
             "location": world.entities[room].name if room >= 0 else "",
             "notes": self.journals[a].notes(world, a) if self.keep_journal else [],
             "moves": state.moves[world.actor_slot[a]],
             "steps": self.steps,
         }
+
+    def _directive(self, a: int) -> str | None:
+        """The words of the actor's open request (what its prompt reads), else None."""
+        req = self.requests.get(a)
+        return req.words if req is not None and req.open else None
+
+    def _request_info(self, a: int) -> dict | None:
+        """The actor's latest request: words, kind (None when not understood), state, reason."""
+        req = self.requests.get(a)
+        if req is None:
+            return None
+        return {"words": req.words, "kind": req.kind, "state": req.state, "reason": req.reason}
 
     def _score(self, a: int) -> int:
         return sum(quests.score(self.world, qi) for qi in self._quests[a])
@@ -237,9 +296,9 @@ class LanternEnv:
         if world.entities[v].id == step.actor:
             return step.own
         actor = world.by_id[step.actor].index
-        if not step.deeds:
-            return account_unparsed(world, actor, step.command)
-        return "\n".join(account(world, actor, v, cmd, outcome) for cmd, outcome in step.deeds)
+        told = [account(world, actor, v, cmd, outcome) for cmd, outcome in step.deeds] or \
+            [account_unparsed(world, actor, step.command)]
+        return "\n".join((*told, *step.said))
 
     def state_hash(self) -> str:
         """A hash of the world state, identical on every machine for the same history."""
@@ -252,7 +311,7 @@ class LanternEnv:
         return EnvSnapshot(
             self.world.state.copy(), self.steps,
             {a: ParserContext(c.pending, c.last_objects, c.last_commands) for a, c in self.contexts.items()},
-            {a: list(v) for a, v in self.inbox.items()}, dict(self.last_obs), dict(self.directives),
+            {a: list(v) for a, v in self.inbox.items()}, dict(self.last_obs), dict(self.requests),
             self.rng.getstate(), dict(self.done), {a: j.copy() for a, j in self.journals.items()})
 
     def restore(self, snap: EnvSnapshot) -> None:
@@ -262,7 +321,7 @@ class LanternEnv:
                          for a, c in snap.contexts.items()}
         self.inbox = {a: list(v) for a, v in snap.inbox.items()}
         self.last_obs = dict(snap.last_obs)
-        self.directives = dict(snap.directives)
+        self.requests = dict(snap.requests)
         self.rng.setstate(snap.rng_state)
         self.done = dict(snap.done)
         self.journals = {a: j.copy() for a, j in snap.journals.items()}

@@ -10,6 +10,7 @@ confirms it.
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass
 
@@ -128,11 +129,37 @@ TITLE_N = ["Manor", "Mill", "Keep", "Cottage", "Lighthouse", "Abbey", "Inn", "To
 TITLE_B = ["Lost", "Small", "Borrowed", "Misplaced", "Curious", "Quiet"]
 
 
-def generate(difficulty: int, seed: int) -> World:
-    """A solvable world of the given difficulty (1 to MAX_DIFFICULTY), fixed by the seed."""
+# The companion a generated world gets on request: she starts beside the player and
+# shares the player's quest.
+COMPANION = {"id": "ada", "name": "Ada", "adjectives": ["keeper"], "synonyms": ["companion"],
+             "description": "Ada, your companion: sharp-eyed, patient, and ready to lend a hand."}
+
+
+def generate(difficulty: int, seed: int, companion: bool = False) -> World:
+    """A solvable world of the given difficulty (1 to MAX_DIFFICULTY), fixed by the seed.
+
+    Args:
+        difficulty: 1 (easy) to MAX_DIFFICULTY.
+        seed: the generator seed; the same seed gives the same world.
+        companion: add Ada, an NPC sharing the player's quest, in the player's starting
+            room. The rest of the world is the same as without her.
+    """
     if not 1 <= difficulty <= MAX_DIFFICULTY:
         raise ValueError(f"difficulty must be 1 to {MAX_DIFFICULTY}, got {difficulty}")
-    return generate_custom(LEVELS[difficulty], seed, f"difficulty {difficulty}")
+    world = generate_custom(LEVELS[difficulty], seed, f"difficulty {difficulty}")
+    return with_companion(world) if companion else world
+
+
+def with_companion(world: World) -> World:
+    """The generated ``world`` with Ada added beside the player, sharing every quest of theirs."""
+    data = copy.deepcopy(world.data)
+    player = data["actors"][0]
+    data["actors"].append({**copy.deepcopy(COMPANION), "location": player["location"]})
+    data["world"]["max_steps"] *= 2  # steps count both actors' commands
+    for quest in data["quests"]:
+        if player["id"] in quest["actors"]:
+            quest["actors"].append(COMPANION["id"])
+    return world_from_dict(data, world.source.replace(">", " with a companion>"))
 
 
 def generate_custom(config: GeneratorConfig, seed: int, label: str = "custom") -> World:

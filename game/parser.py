@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from game.commands import Command
+from game.commands import TALK_VERBS, Command
 from game.narration import capitalise, join_words, the
 from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, World
 
@@ -58,6 +58,19 @@ for _verb, _phrases in {
         VERB_PHRASES[tuple(_p.split())] = _verb
 
 MOVE_VERBS = frozenset({"go", "enter", "exit"})  # the verbs that walk the actor somewhere
+# Requests with no verb the parser knows, said to another actor ('Ada, follow me'; see
+# game/requests.py). Said to no one, a stop phrase goes to the only other actor there is.
+STOP_PHRASES = frozenset({("stop",), ("never", "mind"), ("nevermind",), ("cancel",), ("cancel", "that"),
+                          ("forget", "it"), ("forget", "that"), ("stop", "that"), ("stop", "it"), ("halt",)})
+COME_PHRASES = frozenset({("come",), ("come", "here"), ("come", "to", "me"), ("come", "back"),
+                          ("come", "over", "here"), ("over", "here"), ("join", "me")})
+FOLLOW_PHRASES = frozenset({("follow", "me"), ("follow",), ("come", "with", "me"), ("stay", "with", "me"),
+                            ("stick", "with", "me"), ("keep", "up")})
+WAIT_PHRASES = frozenset({("wait", "here"), ("stay",), ("stay", "here"), ("stay", "put"),
+                          ("hold", "on"), ("wait", "for", "me"), ("stay", "there"), ("wait", "there")})
+# First words of a request the parser has no verb for ('Ada, bring me the lamp').
+REQUEST_WORDS = frozenset(p[0] for p in STOP_PHRASES | COME_PHRASES | FOLLOW_PHRASES | WAIT_PHRASES) \
+    | {"bring", "fetch"}
 
 # Whole commands that mean something else when nothing follows the verb.
 ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter"}
@@ -292,7 +305,7 @@ class Parser:
         context.pending = result.pending
         if result.commands:
             context.last_commands = result.commands
-            objs = tuple(c.obj for c in result.commands if c.obj is not None and c.verb != "tell")
+            objs = tuple(c.obj for c in result.commands if c.obj is not None and c.verb not in TALK_VERBS)
             if objs:
                 context.last_objects = objs
         return result
@@ -355,11 +368,14 @@ class Parser:
             raise _Refusal(_too_long())
         verb, rest = self._verb(words)
         if verb == "tell":
-            return self._tell(rest, actor)
+            return self._tell(rest, actor, asking=words[0] == "ask")
         if verb is None:
             addressed = self._addressed(words, actor)
             if addressed is not None:
                 return addressed
+            others = [o for o in self.world.actors if o != actor]
+            if tuple(words) in STOP_PHRASES and len(others) == 1:  # 'never mind': to the only NPC
+                return self._tell_command(others[0], words)
         self._check_words(words)
         if verb is None:
             raise _Refusal(self._no_verb(words, actor))
@@ -750,8 +766,12 @@ class Parser:
 
     # -- talking to other actors --------------------------------------------------
 
-    def _tell(self, rest: list[str], actor: int) -> ParseResult:
-        """'tell ada to bring the lamp' (or 'tell ada bring the lamp') -> Command('tell', ...)."""
+    def _tell(self, rest: list[str], actor: int, asking: bool = False) -> ParseResult:
+        """'tell ada to bring the lamp' (or 'tell ada bring the lamp') -> Command('tell', ...);
+        'ask ada about the key' / 'ask ada where the key is' -> Command('ask', ...)."""
+        question = self._question(rest, actor) if asking else None
+        if question is not None:
+            return question
         if "to" in rest:
             cut = rest.index("to")
             said = rest[cut + 1:]
@@ -771,10 +791,23 @@ class Parser:
         if not cut:
             return None
         said = words[cut + 1:] if words[cut:cut + 1] == [","] else words[cut:]
-        if not said or self._verb(said)[0] is None:
+        if said[:1] == ["where"]:  # 'ada, where is the key?'
+            return self._question(words, actor)
+        if not said or self._verb(said)[0] is None and said[0] not in REQUEST_WORDS:
             return None
         target = self._noun(words[:cut], actor, ParserContext(), "tell")
         return self._tell_command(target, said)
+
+    def _question(self, words: list[str], actor: int) -> ParseResult | None:
+        """'ada about the key' / 'ada where the key is' -> Command('ask', ada, text=...), else None."""
+        cut = self._name_length(words, actor)
+        asked = words[cut + 1:] if words[cut:cut + 1] in ([","], [":"]) else words[cut:]
+        if not cut or asked[:1] not in (["about"], ["where"]):
+            return None
+        target = self._noun(words[:cut], actor, ParserContext(), "tell")
+        if len(asked) < 2:
+            raise _Refusal(f"What do you want to ask {the(self.world, target)} about?")
+        return ParseResult((Command("ask", target, text=_quoted(asked)),))
 
     def _name_length(self, words: list[str], actor: int) -> int:
         """How many leading words name another actor (0 if none)."""

@@ -301,6 +301,8 @@ def _do_info(world: World, actor: int, cmd: Command) -> Outcome:
         text = _taste(world, actor, cmd.obj)
     elif v == "tell":
         text = f"You tell {_name(world, cmd.obj)}: \u201c{cmd.text}\u201d"
+    elif v == "ask":
+        text = f"You ask {_name(world, cmd.obj)} {cmd.text}."
     else:
         text = "Time passes."
     return Outcome(True, text, False)
@@ -332,6 +334,7 @@ RULES: dict[str, Rule] = {
     "inventory": Rule(_no_check, _do_info, ()),
     "wait": Rule(_no_check, _do_info, ()),
     "tell": Rule(_no_check, _do_info, ()),
+    "ask": Rule(_no_check, _do_info, ()),
     "examine": Rule(_no_check, _do_info),
     "read": Rule(_check_read, _do_info),
     "taste": Rule(_no_check, _do_info),

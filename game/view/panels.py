@@ -195,9 +195,9 @@ def draw_npc(surface: pygame.Surface, rect: pygame.Rect, fonts, session: Session
     title = "The NPC's mind (playing you)" if name == "You" else f"{name}'s mind"
     inner = widgets.card(surface, fonts, rect, title, colour, note=note)
     y = inner.y
-    directive = session.info(actor)["directive"]
-    if directive:
-        told = widgets.ellipsize(fonts.ui, f"Told: “{directive}”", inner.w)
+    request = session.info(actor)["request"]
+    if request:
+        told = widgets.ellipsize(fonts.ui, f"Told: “{request['words']}” ({request['state']})", inner.w)
         y = widgets.text(surface, fonts.ui, told, colour, (inner.x, y)).bottom + 6
     decision = session.decision
     if decision is None:

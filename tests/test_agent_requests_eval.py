@@ -1,0 +1,56 @@
+"""eval --requests: per-kind figures, told vs. untold vs. random, on a tiny model."""
+
+import json
+import math
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import main  # noqa: E402
+from agent.requests_eval import CONDITIONS, MAX_MOVES, KindRow, format_request_table, play_request  # noqa: E402
+from game.env import LanternEnv  # noqa: E402
+from game.generator import generate  # noqa: E402
+from game.npc import Decision  # noqa: E402
+from game.request_gen import generate_requests  # noqa: E402
+from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+
+
+def test_eval_requests_prints_figures_per_kind(model_dir, capsys):
+    code = main.main(["eval", "--requests", "--model", str(model_dir), "--difficulty", "1",
+                      "--seeds", "1000000:1000001", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    report = json.loads(out)
+    rows = {r["kind"]: r for r in report["rows"]}
+    assert "with a companion" in report["worlds"] and "go" in rows and "overall" in rows
+    assert rows["overall"]["requests"] == sum(r["requests"] for k, r in rows.items() if k != "overall")
+    for row in rows.values():
+        for condition in CONDITIONS:
+            assert math.isnan(row[condition]) or 0.0 <= row[condition] <= 1.0
+    table = format_request_table([KindRow(**r) for r in report["rows"]])
+    assert "told:held-out" in table and table.splitlines()[-1].startswith("overall")
+
+
+def test_eval_requests_refuses_a_world_without_an_npc(model_dir, capsys):
+    code = main.main(["eval", "--requests", "--model", str(model_dir), "--world", "assets/worlds/tutorial.toml"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "no NPC to ask" in err
+
+
+class _Planner:
+    """An agent that follows the request's plan (the ideal listener)."""
+
+    def __init__(self, plan):
+        self.plan = list(plan)
+
+    def act(self, env, actor):
+        return Decision(self.plan.pop(0) if self.plan else "wait")
+
+
+def test_a_request_counts_as_fulfilled_in_the_move_its_goal_holds():
+    env = LanternEnv(generate(2, 1000001, companion=True))
+    env.reset(seed=0)
+    for req in generate_requests(env, "ada", 0):
+        assert play_request(env, 0, "ada", _Planner(req.plan), req) == len(req.plan)
+        assert play_request(env, 0, "ada", _Planner(["wait"] * MAX_MOVES), req, told=False) is None
