@@ -74,7 +74,8 @@ REQUEST_WORDS = frozenset(p[0] for p in STOP_PHRASES | COME_PHRASES | FOLLOW_PHR
     | {"bring", "fetch"}
 
 # Whole commands that mean something else when nothing follows the verb.
-ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter"}
+ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter", ("inside",): "enter",
+                                     ("outside",): "exit"}
 for _verb, _lines in {
     "look": ["where am i", "where am i now", "where are we", "take a look", "have a look",
              "look about", "look around me", "what is here", "what can i see", "describe room"],
@@ -194,12 +195,16 @@ class ParseResult:
     """Commands to run, or a reply (and maybe a question) when there are none.
 
     ``note`` is a short remark to show before the result, such as "(with the key)".
+    ``rest`` holds the words of the commands typed after this one on the same line
+    ('take the lamp. go north'): parse and run them once these have run, unless one
+    of these is refused.
     """
 
     commands: tuple[Command, ...] = ()
     reply: str = ""
     pending: Pending | None = None
     note: str = ""
+    rest: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -394,8 +399,13 @@ class Parser:
         self._check_words(words)
         if verb is None:
             raise _Refusal(self._no_verb(words, actor))
-        self._one_sentence(words)
-        return self._build(verb, rest, actor, context)
+        cut = self._sentence_break(words)
+        if cut is None:
+            return self._build(verb, rest, actor, context)
+        first = _trim(words[:cut])
+        result = self._build(verb, first[len(words) - len(rest):], actor, context)
+        result.rest = tuple(words[cut + 1:])
+        return result
 
     def _no_verb(self, words: list[str], actor: int) -> str:
         """The reply to words without a verb: ask what to do with the thing, or explain."""
@@ -434,18 +444,23 @@ class Parser:
             return False
         return self._verb(words)[0] not in MOVE_VERBS and not any(w in DIRECTION_WORDS for w in words)
 
-    def _one_sentence(self, words: list[str]) -> None:
-        """Refuse 'take lamp. go north' / 'take lamp and go north': one command at a time.
+    def _sentence_break(self, words: list[str]) -> int | None:
+        """Where the first of several commands ends ('take lamp. go north', 'take lamp then go
+        north', 'take the apple and eat it'), or None for one command.
 
         A break is a full stop or 'then' before a verb, or 'and' or a comma before a
         verb that is not also a name ('take lamp and light' may mean a light), so
-        names such as 'Mr. Smith' or 'salt and pepper' are not breaks.
+        names such as 'Mr. Smith' or 'salt and pepper' are not breaks, and 'take the
+        lamp and the key' stays one command with a list.
         """
         for i in range(1, len(words) - 1):
-            w, after = words[i], words[i + 1:]
+            w, after = words[i], _trim(words[i + 1:])
+            if not after:
+                continue
             if w in SENTENCE_BREAKS and self._verb(after)[0] is not None \
                     or w in LIST_WORDS and self._begins_command(after):
-                raise _Refusal(f"One command at a time, please. Start with '{_quoted(words[:i])}'.")
+                return i
+        return None
 
     def _begins_command(self, words: list[str]) -> bool:
         """Do the words start a new command (a verb that is not also a name here)?"""
