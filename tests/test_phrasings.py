@@ -169,11 +169,16 @@ def _case_id(case) -> str:
     return repr(" / ".join(case[0][-1:] + [case[1]]))
 
 
-def parse_after(setup: list[str], text: str):
+def tutorial_env(setup=()) -> LanternEnv:
     env = LanternEnv(TUTORIAL)
     env.reset(seed=0)
     for command in setup:
         env.step(command)
+    return env
+
+
+def parse_after(setup: list[str], text: str):
+    env = tutorial_env(setup)
     context = ParserContext(last_objects=env.contexts[env.world.player].last_objects)
     return env, env.parser.parse(text, env.world.player, context)
 
@@ -195,8 +200,7 @@ def test_phrasing(setup, text, expected):
 
 @pytest.mark.parametrize("text, action", META_CASES)
 def test_meta_phrasing(text, action, tmp_path):
-    env = LanternEnv(TUTORIAL)
-    env.reset(seed=0)
+    env = tutorial_env()
     meta = Meta(env, 0, saves=tmp_path)
     for command in ["n", "e", "take appel"]:
         meta.before_player(command)
@@ -219,8 +223,7 @@ def test_meta_phrasing(text, action, tmp_path):
     ("take lamp. n", ()),                                      # no lamp on the porch: nothing runs
 ])
 def test_several_commands_on_a_line_run_in_turn_and_stop_at_the_first_refused(line, ran):
-    env = LanternEnv(TUTORIAL)
-    env.reset(seed=0)
+    env = tutorial_env()
     env.step(line)
     assert env.last_step.commands == ran
 
@@ -236,10 +239,7 @@ LINES = st.one_of(st.text(max_size=60), st.lists(WORDS, max_size=10).map(" ".joi
 @settings(max_examples=300, deadline=None)
 @given(setup=st.sampled_from([[], PARLOUR, HOLDING, KITCHEN]), line=LINES)
 def test_any_text_never_raises_and_a_refused_line_changes_nothing(setup, line):
-    env = LanternEnv(TUTORIAL)
-    env.reset(seed=0)
-    for command in setup:
-        env.step(command)
+    env = tutorial_env(setup)
     before = env.world.state.copy()
     obs, reward, *_ = env.step(line)
     assert isinstance(obs, str) and obs
@@ -250,8 +250,7 @@ def test_any_text_never_raises_and_a_refused_line_changes_nothing(setup, line):
 @settings(max_examples=200, deadline=None)
 @given(line=LINES)
 def test_any_text_to_the_game_never_raises(line, tmp_path_factory):
-    env = LanternEnv(TUTORIAL)
-    env.reset(seed=0)
+    env = tutorial_env()
     meta = Meta(env, 0, saves=tmp_path_factory.mktemp("saves"))
     before = env.state_hash()
     reply = meta.handle(line)
