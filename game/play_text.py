@@ -33,9 +33,9 @@ GAME_WORDS = """'undo', 'oops WORD' (the last command with its unknown word fixe
 'restore [NAME]', 'score', 'goal', 'hint', 'verbose' / 'brief', 'admissible' (what would
 change something now), 'help', 'quit'"""
 HELP = COMMANDS_HELP + f"""
-Words to the game: {GAME_WORDS}, 'restart'."""
+Words to the game in this window: {GAME_WORDS}, 'restart'."""
 TEXT_HELP = COMMANDS_HELP + f"""
-Words to the game: {GAME_WORDS}, 'restart' (a new episode)."""
+Words to the game in the terminal: {GAME_WORDS}, 'restart' (a new episode)."""
 HELP_WORDS = ("help", "?")
 OVER = "The episode is over: type undo, restore NAME or restart to play again, or quit."
 NOT_TEXT = "That line is not valid text (it has bytes the terminal's encoding cannot read); nothing happened."

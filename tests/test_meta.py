@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from game.env import LanternEnv
 from game.meta import Meta
 from game.play_text import play_text
-from game.record import read_episode, replay
+from game.record import episode_text, read_episode, replay
 from game.view.app import Viewer
 from game.view.play import PlaySession
 from tests.test_view_fixtures import ScriptedNPC, type_line, workshop_env
@@ -73,8 +73,7 @@ def test_undo_takes_back_the_npc_moves_that_followed(tmp_path):
     type_line(viewer, "look")  # play goes on; the new episode file replays from the start
     session.close()
     files = list((tmp_path / "episodes").glob("*.jsonl"))
-    runs = [[(s["actor"], s["command"]) for s in map(json.loads, f.read_text().splitlines()[1:])]
-            for f in files]
+    runs = [[(s["actor"], s["command"]) for s in read_episode(f).steps] for f in files]
     assert sorted(runs) == [[("player", "look"), ("ada", "take key")],  # the script goes on
                             [("player", "open front door"), ("ada", "go east")]]
     for f in files:
@@ -109,7 +108,7 @@ def test_text_play_oops_again_restart_and_brief(tmp_path):
     out, code = text_play(["go north", "take appel", "oops apple", "i", "brief", "e", "w", "verbose",
                            "e", "score", "restart", "look", "oops lamp"], tmp_path)
     assert code == 0
-    assert reply_to(out, "oops apple").strip() == "You take the red apple."
+    assert reply_to(out, "oops apple").startswith("You take the red apple.")
     assert "red apple" in reply_to(out, "i")
     assert "Copper pans" in reply_to(out, "e")              # first visit: in full, even when brief
     assert "low-beamed" not in reply_to(out, "w")           # brief: the parlour was seen
@@ -143,10 +142,9 @@ def test_restore_checks_every_hash_and_changes_nothing_on_a_mismatch(tmp_path):
     env, meta = played_env(["go north", "take apple"])
     meta.saves = tmp_path
     assert "Saved" in meta.handle("save s1").text
-    lines = (tmp_path / "s1.jsonl").read_text().splitlines()
-    step = json.loads(lines[2])
-    step["hash"] = "0" * len(step["hash"])
-    (tmp_path / "s1.jsonl").write_text("\n".join(lines[:2] + [json.dumps(step)]) + "\n")
+    episode = read_episode(tmp_path / "s1.jsonl")  # a save of another engine: same chain, other hash
+    episode.steps[1]["hash"] = "0" * len(episode.steps[1]["hash"])
+    (tmp_path / "s1.jsonl").write_text(episode_text(episode.header, episode.steps))
     env.step("go east")
     before = env.state_hash()
     reply = meta.handle("restore s1")
