@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from game.reactions import REACTIONS
 from game.world import DIRECTIONS, World
 
 # Verbs that report on the world and change nothing in it.
-INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "taste", "wait", "tell", "ask"})
+INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "taste", "wait", "tell", "ask", "exits",
+                        *REACTIONS})
 # Verbs that speak to another actor (their text is what was said, not an entity).
 TALK_VERBS = frozenset({"tell", "ask"})
 
@@ -44,6 +46,7 @@ TEMPLATES = {
     "look": "look",
     "inventory": "inventory",
     "wait": "wait",
+    "exits": "exits",
     "examine": "examine {obj}",
     "read": "read {obj}",
     "taste": "taste {obj}",
@@ -67,6 +70,14 @@ TEMPLATES = {
 def canonical(world: World, cmd: Command) -> str:
     """The canonical, lower-case text of a command."""
     names = world.entities
+    reaction = REACTIONS.get(cmd.verb)
+    if reaction is not None:  # 'smell', 'smell brass lamp', 'cut rope with knife'
+        words = [reaction.word]
+        if cmd.obj is not None:
+            words.append(names[cmd.obj].lower_name)
+        if cmd.obj2 is not None:
+            words += [reaction.preps[0], names[cmd.obj2].lower_name]
+        return " ".join(words)
     return TEMPLATES[cmd.verb].format(
         obj=names[cmd.obj].lower_name if cmd.obj is not None else "",
         obj2=names[cmd.obj2].lower_name if cmd.obj2 is not None else "",

@@ -21,7 +21,7 @@ from game.errors import LanternError
 from game.journal import Journal
 from game.loader import load_world
 from game.narration import account, account_unparsed, describe_room
-from game.parser import Parser, ParserContext
+from game.parser import ParseResult, Parser, ParserContext
 from game.requests import PENDING, Request, RequestGoal, hand_over, settle, understand
 from game.rules import Outcome, execute
 from game.world import State, World
@@ -136,13 +136,7 @@ class LanternEnv:
                 context.last_objects = (cmd.obj,)
             reply, ran, deeds = self._run(a, (cmd,))
         else:
-            parsed = self.parser.parse(command, a, context)
-            if parsed.commands:
-                reply, ran, deeds = self._run(a, parsed.commands)
-                if parsed.note:
-                    reply = parsed.note + "\n" + reply
-            else:
-                reply, ran, deeds = parsed.reply, (), ()
+            reply, ran, deeds = self._run_line(a, self.parser.parse(command, a, context))
         if self.keep_journal:
             self.journals[a].observe(world, a)
         said = self._settle_requests() if self.requests else ()
@@ -162,6 +156,25 @@ class LanternEnv:
         truncated = not terminated and self.steps >= self.max_steps
         self.last_step = StepResult(self.world.entities[a].id, command, reply, reward, ran, own, deeds, said)
         return reply, reward, terminated, truncated, info
+
+    def _run_line(self, a: int, parsed: ParseResult
+                  ) -> tuple[str, tuple[str, ...], tuple[tuple[Command, Outcome], ...]]:
+        """Run a parsed line: its command(s), then each further command typed on the line
+        ('take the lamp. go north'), parsed only when its turn comes; stop at the first refused."""
+        replies: list[str] = []
+        ran: tuple[str, ...] = ()
+        deeds: tuple[tuple[Command, Outcome], ...] = ()
+        while True:
+            if not parsed.commands:
+                replies.append(parsed.reply)
+                break
+            reply, done, did = self._run(a, parsed.commands)
+            replies.append(parsed.note + "\n" + reply if parsed.note else reply)
+            ran, deeds = ran + done, deeds + did
+            if not parsed.rest or len(done) < len(parsed.commands):
+                break
+            parsed = self.parser.parse(" ".join(parsed.rest), a, self.contexts[a])
+        return "\n\n".join(replies), ran, deeds
 
     def _run(self, a: int, commands: tuple[Command, ...]
              ) -> tuple[str, tuple[str, ...], tuple[tuple[Command, Outcome], ...]]:

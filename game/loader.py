@@ -15,22 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from game.errors import WorldFileError
+from game.reactions import CUSTOM
 from game.quests import GOAL_TYPES, Goal, Quest, describe_goal
 from game.world import (
     ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, DOOR, ITEM, LIT, LOCKED, OPEN, ROOM,
-    Entity, Exit, State, World, words_of,
+    Entity, Exit, Scenery, State, World, words_of,
 )
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
-COMMON = {"id", "name", "description", "adjectives", "synonyms"}
+COMMON = {"id", "name", "description", "adjectives", "synonyms", *CUSTOM}
 FIELDS = {
     "world": {"title", "intro", "max_steps", "player"},
-    "rooms": {"id", "name", "description", "dark", "exits"},
+    "rooms": {"id", "name", "description", "dark", "exits", "scenery", *CUSTOM},
     "doors": COMMON | {"state", "key", "operated_from"},
     "items": COMMON | {"location", "portable", "food", "poisonous", "text", "light",
                        "container", "supporter"},
     "actors": COMMON | {"location"},
+    "scenery": {"name", "description", "synonyms"},
     "quests": {"id", "actors", "description", "goals", "lose"},
     "container": {"capacity", "state", "openable", "key"},
     "supporter": {"capacity"},
@@ -92,7 +94,7 @@ class _Builder:
                 close = difflib.get_close_matches(key, sorted(FIELDS[kind]), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else \
                     f"known fields: {', '.join(sorted(FIELDS[kind]))}"
-                raise self.fail(where, f"unknown field '{key}' ({hint})")
+                raise self.fail(where, f"unknown field {_shown(key)} ({hint})")
         return table
 
     def _get(self, table: dict, field: str, kind: type | tuple, where: str, default: Any = ...,
@@ -134,7 +136,7 @@ class _Builder:
             if key not in SECTIONS:
                 close = difflib.get_close_matches(key, SECTIONS, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"known sections: {', '.join(SECTIONS)}"
-                raise self.fail(f"section '{key}'", f"unknown section ({hint})")
+                raise self.fail(f"section {_shown(key)}", f"unknown section ({hint})")
         header = self._check_fields(self.data.get("world", {}), "world", "[world]")
         tables = {s: self._section(s) for s in SECTIONS[1:]}
         if not tables["rooms"]:
@@ -199,11 +201,38 @@ class _Builder:
                      description=self._get(table, "description", str, where, ""), **extra)
         if kind == ROOM:
             ent.dark = self._get(table, "dark", bool, where, False)
+            ent.scenery = self._scenery(table, where)
+        for verb in CUSTOM:
+            reply = self._get(table, verb, str, where, None)
+            if reply is not None and not reply.strip():
+                raise self.fail(where, f"field '{verb}' is empty; write the reply to '{verb}', or leave it out")
+            if reply is not None:
+                ent.reactions[verb] = reply
         ent.words = frozenset(words_of(name)) | frozenset(ent.adjectives) | frozenset(ent.synonyms)
         self.entities.append(ent)
         self.by_id[ident] = ent
         self.parent.append(-1)
         self.flags.append(0)
+
+    def _scenery(self, table: dict, where: str) -> tuple[Scenery, ...]:
+        """A room's scenery: things its description names, each with its own description."""
+        out = []
+        for i, spec in enumerate(self._get(table, "scenery", list, where, [])):
+            at = f"{where}: scenery[{i}]"
+            self._check_fields(spec, "scenery", at)
+            name = self._get(spec, "name", str, at).strip()
+            if not words_of(name):
+                raise self.fail(at, "field 'name' must contain a word")
+            description = self._get(spec, "description", str, at).strip()
+            if not description:
+                raise self.fail(at, "field 'description' is empty; say what the player sees")
+            synonyms = self._get(spec, "synonyms", list, at, [])
+            for w in synonyms:
+                if not isinstance(w, str) or len(words_of(w)) != 1:
+                    raise self.fail(at, f"field 'synonyms' must list single words, got {w!r}")
+            words = frozenset(words_of(name)) | frozenset(w.lower() for w in synonyms)
+            out.append(Scenery(name, words, description))
+        return tuple(out)
 
     def _check_unique_names(self) -> None:
         seen: dict[str, str] = {}
@@ -362,7 +391,7 @@ class _Builder:
         allowed = set(GOAL_TYPES[kind]) | {"type", "points", "text"}
         for key in table:
             if key not in allowed:
-                raise self.fail(where, f"unknown field '{key}' for a '{kind}' goal "
+                raise self.fail(where, f"unknown field {_shown(key)} for a '{kind}' goal "
                                        f"(fields: {', '.join(sorted(allowed))})")
         subject_field, *rest = GOAL_TYPES[kind]
         subject_kinds = {"item": (ITEM,), "actor": (ACTOR,), "thing": (ITEM, DOOR)}[subject_field]
@@ -468,6 +497,11 @@ def _entity_where(section: str, i: int, table: Any) -> str:
     """"rooms 'cellar'" when the table has a usable id, else "rooms[1]"."""
     ident = table.get("id") if isinstance(table, dict) else None
     return f"{section} '{ident}'" if isinstance(ident, str) and ident else f"{section}[{i}]"
+
+
+def _shown(key: str) -> str:
+    """A key as written in a one-line error: quoted, with odd characters escaped."""
+    return f"'{key}'" if key.isprintable() else repr(key)
 
 
 def _describe(value: Any) -> str:

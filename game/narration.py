@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.commands import TEMPLATES, Command
+from game.reactions import REACTIONS
 from game.world import ACTOR, DOOR, LIT, LOCKED, OPEN, ROOM, World
 
 if TYPE_CHECKING:
@@ -193,12 +194,32 @@ def _info_deed(world: World, actor: int, viewer: int, cmd: Command) -> str:
         return f"reads {the(world, obj)}"
     if verb == "tell":
         return f"tells {'you' if obj == viewer else the(world, obj)}: \u201c{cmd.text}\u201d"
+    if verb == "exits":
+        return "looks for the ways out"
+    if verb in REACTIONS:
+        first, _, rest = _attempt(world, viewer, cmd).partition(" ")
+        return " ".join(w for w in (_third_person_verb(first), rest) if w)
     return "waits"
+
+
+def _third_person_verb(word: str) -> str:
+    """'smell' -> 'smells', 'touch' -> 'touches', 'bury' -> 'buries'."""
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def _attempt(world: World, viewer: int, cmd: Command) -> str:
     """A command's words with articles, the viewer as 'you': 'give the letter to you'."""
     def ref(e: int | None) -> str:
         return "" if e is None else "you" if e == viewer else the(world, e)
+    reaction = REACTIONS.get(cmd.verb)
+    if reaction is not None or cmd.verb == "exits":
+        words = [reaction.word if reaction is not None else "look for the ways out", ref(cmd.obj)]
+        if cmd.obj2 is not None and reaction is not None:
+            words += [reaction.preps[0], ref(cmd.obj2)]
+        return " ".join(w for w in words if w)
     return TEMPLATES[cmd.verb].format(obj=ref(cmd.obj), obj2=ref(cmd.obj2), direction=cmd.direction or "",
                                       text=cmd.text)

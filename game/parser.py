@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from game.commands import TALK_VERBS, Command
+from game.reactions import REACTIONS
 from game.narration import capitalise, join_words, the
 from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, World
 
@@ -26,18 +27,17 @@ MAX_CHARS = 2000  # checked before tokenising, so huge pastes cost nothing
 # Verb phrases (first words of a command) -> verb. Longest match wins.
 VERB_PHRASES: dict[tuple[str, ...], str] = {}
 for _verb, _phrases in {
-    "go": ["go", "walk", "run", "head", "move", "travel", "climb", "go to the", "go to",
+    "go": ["go", "walk", "run", "head", "travel", "go to the", "go to",
            "go through", "walk through", "go into", "step"],
     "look": ["look", "l", "look around"],
     "inventory": ["inventory", "i", "inv", "take inventory"],
     "wait": ["wait", "z"],
     "again": ["again", "g", "repeat"],
     "examine": ["examine", "x", "look at", "inspect", "check", "describe", "look in",
-                "look inside", "search", "study", "view", "look on", "look under",
-                "look behind", "l at"],
+                "look inside", "study", "view", "look on", "l at", "look closely at", "watch"],
     "read": ["read", "peruse"],
     "take": ["take", "get", "pick up", "pick", "grab", "collect", "lift", "snatch", "carry", "remove"],
-    "drop": ["drop", "put down", "discard", "throw away", "throw", "leave", "set down"],
+    "drop": ["drop", "put down", "discard", "throw away", "leave", "set down"],
     "put": ["put", "place", "insert", "set", "stash", "stow", "store", "hang", "lay"],
     "open": ["open", "unclose"],
     "close": ["close", "shut", "slam"],
@@ -53,6 +53,7 @@ for _verb, _phrases in {
     "tell": ["tell", "ask", "order", "command"],
     "enter": ["enter"],
     "exit": ["exit", "leave the room", "get out", "go out"],
+    **{_verb: list(_r.phrases) for _verb, _r in REACTIONS.items()},
 }.items():
     for _p in _phrases:
         VERB_PHRASES[tuple(_p.split())] = _verb
@@ -73,7 +74,19 @@ REQUEST_WORDS = frozenset(p[0] for p in STOP_PHRASES | COME_PHRASES | FOLLOW_PHR
     | {"bring", "fetch"}
 
 # Whole commands that mean something else when nothing follows the verb.
-ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter"}
+ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter", ("inside",): "enter",
+                                     ("outside",): "exit"}
+for _verb, _lines in {
+    "look": ["where am i", "where am i now", "where are we", "take a look", "have a look",
+             "look about", "look around me", "what is here", "what can i see", "describe room"],
+    "inventory": ["what am i carrying", "what am i holding", "what do i have", "what have i got",
+                  "check inventory", "show inventory", "list inventory", "what do i carry",
+                  "check my inventory", "look at inventory", "my inventory", "invent"],
+    "exits": ["exits", "list exits", "show exits", "where can i go", "which way", "what exits",
+              "which exits", "ways out", "exit list"],
+}.items():
+    for _line in _lines:
+        ALONE[tuple(_line.split())] = _verb
 
 # Words that name a direction after 'go' (besides the directions and n/s/e/w/...).
 DIRECTION_WORDS = {**{d: d for d in DIRECTIONS}, **DIRECTION_ABBREVIATIONS,
@@ -115,7 +128,7 @@ FILLER = frozenset({"please", "now", "then", "and", "from", "for", "with", "usin
 MULTI_VERBS = frozenset({"take", "drop", "put_in", "put_on"})
 FLOOR_WORDS = frozenset({"floor", "ground"})  # "put the lamp on the floor" is dropping it
 HERE_WORDS = frozenset({"here", "surroundings", "room", "around"})  # "look at the room" is look
-KNOWN_WORDS = (frozenset(w for phrase in VERB_PHRASES for w in phrase) | ARTICLES | ALL_WORDS
+KNOWN_WORDS = (frozenset(w for phrase in [*VERB_PHRASES, *ALONE] for w in phrase) | ARTICLES | ALL_WORDS
                | EXCEPT_WORDS | LIST_WORDS | PRONOUNS | PERSON_PRONOUNS | SELF_WORDS | FILLER
                | LEADING | FLOOR_WORDS | HERE_WORDS | frozenset(DIRECTION_WORDS))
 # Known words worth offering for a typo (not grammar words like 'the' or 'ones').
@@ -182,12 +195,16 @@ class ParseResult:
     """Commands to run, or a reply (and maybe a question) when there are none.
 
     ``note`` is a short remark to show before the result, such as "(with the key)".
+    ``rest`` holds the words of the commands typed after this one on the same line
+    ('take the lamp. go north'): parse and run them once these have run, unless one
+    of these is refused.
     """
 
     commands: tuple[Command, ...] = ()
     reply: str = ""
     pending: Pending | None = None
     note: str = ""
+    rest: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -245,20 +262,22 @@ class Lexicon:
 
 
 @lru_cache(maxsize=64)
-def _lexicon(names: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]) -> Lexicon:
-    """The Lexicon for entities given as (name, adjectives, synonyms); cached, so clones are cheap."""
+def _lexicon(names: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...],
+             scenery: frozenset[str] = frozenset()) -> Lexicon:
+    """The Lexicon for entities given as (name, adjectives, synonyms) and the words of the rooms'
+    scenery; cached, so clones are cheap."""
     # Names go through the same tokeniser as commands, so any name round-trips.
     words = tuple(frozenset(_name_tokens(name)) | frozenset(adjectives) | frozenset(synonyms)
                   for name, adjectives, synonyms in names)
     entity_words = frozenset(w for ws in words for w in ws)
     singular = {plural_of(w): w for w in entity_words if plural_of(w) not in entity_words}
     near: dict[str, list[str]] = {}
-    for w in sorted(SUGGESTIBLE | entity_words):
+    for w in sorted(SUGGESTIBLE | entity_words | scenery):
         if len(w) >= 3:
             for key in {w, *_deletions(w)}:
                 near.setdefault(key, []).append(w)
     return Lexicon(words, tuple(_content(_name_tokens(name)) for name, _, _ in names), singular,
-                   entity_words, KNOWN_WORDS | entity_words | frozenset(singular),
+                   entity_words, KNOWN_WORDS | entity_words | frozenset(singular) | scenery,
                    {k: tuple(v) for k, v in near.items()})
 
 
@@ -271,7 +290,8 @@ class Parser:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        lexicon = _lexicon(tuple((e.name, e.adjectives, e.synonyms) for e in world.entities))
+        scenery = frozenset(w for e in world.entities for thing in e.scenery for w in thing.words)
+        lexicon = _lexicon(tuple((e.name, e.adjectives, e.synonyms) for e in world.entities), scenery)
         self.lexicon = lexicon
         self.words, self.name_words = lexicon.words, lexicon.name_words
         self.singular, self.vocabulary = lexicon.singular, lexicon.vocabulary
@@ -379,8 +399,13 @@ class Parser:
         self._check_words(words)
         if verb is None:
             raise _Refusal(self._no_verb(words, actor))
-        self._one_sentence(words)
-        return self._build(verb, rest, actor, context)
+        cut = self._sentence_break(words)
+        if cut is None:
+            return self._build(verb, rest, actor, context)
+        first = _trim(words[:cut])
+        result = self._build(verb, first[len(words) - len(rest):], actor, context)
+        result.rest = tuple(words[cut + 1:])
+        return result
 
     def _no_verb(self, words: list[str], actor: int) -> str:
         """The reply to words without a verb: ask what to do with the thing, or explain."""
@@ -419,18 +444,23 @@ class Parser:
             return False
         return self._verb(words)[0] not in MOVE_VERBS and not any(w in DIRECTION_WORDS for w in words)
 
-    def _one_sentence(self, words: list[str]) -> None:
-        """Refuse 'take lamp. go north' / 'take lamp and go north': one command at a time.
+    def _sentence_break(self, words: list[str]) -> int | None:
+        """Where the first of several commands ends ('take lamp. go north', 'take lamp then go
+        north', 'take the apple and eat it'), or None for one command.
 
         A break is a full stop or 'then' before a verb, or 'and' or a comma before a
         verb that is not also a name ('take lamp and light' may mean a light), so
-        names such as 'Mr. Smith' or 'salt and pepper' are not breaks.
+        names such as 'Mr. Smith' or 'salt and pepper' are not breaks, and 'take the
+        lamp and the key' stays one command with a list.
         """
         for i in range(1, len(words) - 1):
-            w, after = words[i], words[i + 1:]
+            w, after = words[i], _trim(words[i + 1:])
+            if not after:
+                continue
             if w in SENTENCE_BREAKS and self._verb(after)[0] is not None \
                     or w in LIST_WORDS and self._begins_command(after):
-                raise _Refusal(f"One command at a time, please. Start with '{_quoted(words[:i])}'.")
+                return i
+        return None
 
     def _begins_command(self, words: list[str]) -> bool:
         """Do the words start a new command (a verb that is not also a name here)?"""
@@ -457,8 +487,16 @@ class Parser:
             if not context.last_commands:
                 raise _Refusal("There is nothing to do again.")
             return ParseResult(context.last_commands)
+        if verb in ("push", "climb", "jump") and self._walks(rest, actor):
+            verb = "go"  # 'move north', 'climb up', 'climb the stairs' to the room above
+        if verb == "throw" and not self._split(rest, REACTIONS["throw"].preps)[1]:
+            verb = "drop"  # 'throw the apple': it lands on the floor
         if verb in ("go", "enter", "exit"):
             return ParseResult((self._go(verb, rest, actor),))
+        if verb in REACTIONS:
+            return self._react(verb, rest, actor, context)
+        if verb == "exits":
+            return ParseResult((Command("exits"),))
         if verb in ("look", "inventory", "wait", "examine") and self._no_object(rest, actor):
             if verb != "examine":
                 return ParseResult((Command(verb),))
@@ -477,6 +515,29 @@ class Parser:
         if verb in ("turn_on", "turn_off") and rest and rest[-1] in ("on", "off", "out"):
             rest = rest[:-1]
         return self._with_objects(verb, rest, actor, context)
+
+    def _walks(self, rest: list[str], actor: int) -> bool:
+        """Do the words after 'move' / 'climb' name a way to go rather than a thing?"""
+        words = [w for w in rest if w not in ARTICLES and w not in GO_FILLER]
+        if len(words) == 1 and words[0] in DIRECTION_WORDS:
+            return True
+        return bool(words) and self._way_to(set(words), actor) is not None
+
+    def _react(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """A verb that changes nothing ('smell', 'cut the rope with the knife'): its objects,
+        never merging a second one into the first."""
+        reaction = REACTIONS[verb]
+        first, prep, second = self._split(rest, reaction.preps)
+        if not _content(first) and not _has(first, PEOPLE_WORDS):
+            if reaction.alone is not None and not prep:
+                return ParseResult((Command(verb),))
+            raise _Missing(f"What do you want to {reaction.word}?", None)
+        obj = self._objects(first, verb, actor, context, None)[0]
+        if not prep or not _content(second) and not _has(second, PEOPLE_WORDS):
+            return ParseResult((Command(verb, obj),))
+        if len(_and_split(second)) > 1 and not self._names_something(second):
+            raise _Refusal(f"Name just one thing after '{prep}'.")
+        return ParseResult((Command(verb, obj, self._noun(second, actor, context, "examine")),))
 
     def _no_object(self, rest: list[str], actor: int) -> bool:
         """Do these words name no object ('', 'around', 'the room', the room's own name)?"""
@@ -524,6 +585,7 @@ class Parser:
     def _with_objects(self, verb: str, rest: list[str], actor: int,
                       context: ParserContext) -> ParseResult:
         """Commands for a verb that takes objects: split at the preposition, resolve both sides."""
+        self._no_tool(verb, rest, actor, context)
         first, prep, second = self._split(rest, PREPOSITIONS.get(verb, ()))
         if verb == "open" and prep:
             verb = "unlock"
@@ -553,6 +615,20 @@ class Parser:
         if len(objs) > 1:  # 'put everything in the box' leaves the box out
             objs = [o for o in objs if o != obj2]
         return ParseResult(tuple(Command(verb, o, obj2) for o in objs))
+
+    def _no_tool(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> None:
+        """'light the lamp with the match', 'eat the apple with a fork': the verb takes no second
+        object, so say so (never read the two names as one)."""
+        if verb in PREPOSITIONS or verb == "put":
+            return
+        first, prep, second = self._split(rest, ("with", "using"))
+        if prep is None or not _content(second) or not _content(first):
+            return
+        obj = self._objects(first, verb, actor, context, None)[0]
+        tool = self._noun(second, actor, context, "examine")
+        word = _verb_word(verb)
+        raise _Refusal(f"You need nothing to {word} {the(self.world, obj)} with, least of all "
+                       f"{the(self.world, tool)}: just say '{word} {self.world.entities[obj].lower_name}'.")
 
     def _put_where(self, first: list[str], actor: int, context: ParserContext,
                    prep: str | None = "in") -> ParseResult:
@@ -663,7 +739,7 @@ class Parser:
             scope = [e for e in scope if self.world.state.parent[e] == source]
         matches = self._matches(phrase, scope)
         if not matches:
-            raise _Refusal(self._not_here(words, actor, source))
+            raise _Refusal(self._scenery(words, actor, fit) or self._not_here(words, actor, source))
         if len(matches) == 1:
             return matches
         if any(w in self.singular for w in words):  # a plural: all that make sense
@@ -702,6 +778,28 @@ class Parser:
                 raise _Refusal(f"I'm not sure who you mean by '{w}'.")
             return others
         return None
+
+    def _scenery(self, words: list[str], actor: int, fit: str) -> str | None:
+        """The reply about a thing the room's description names (the rug, the window), if one fits."""
+        world = self.world
+        room = world.state.parent[actor]
+        wanted = {self.singular.get(w, w) for w in words}
+        if room < 0 or not world.is_lit(room):
+            return None
+        thing = next((t for t in world.entities[room].scenery if wanted <= t.words), None)
+        if thing is None:
+            return None
+        verb = fit.partition(":")[0]
+        if verb in ("examine", "read", "search", "look_under", "look_behind"):
+            return thing.description if verb == "examine" else "You find nothing of interest."
+        reaction = REACTIONS.get(verb)
+        if reaction is not None and "{the}" in reaction.reply and verb != "use":
+            return reaction.reply.format(the=f"the {thing.name}", The=f"The {thing.name}")
+        if reaction is not None and verb != "use":
+            return reaction.reply
+        if verb == "take":
+            return f"The {thing.name} is fixed in place."
+        return f"The {thing.name} is just part of the scenery."
 
     def _not_here(self, words: list[str], actor: int, source: int | None) -> str:
         """Why nothing in reach matches: darkness, a closed holder, or simply absent."""
@@ -906,4 +1004,6 @@ def _too_long() -> str:
 
 
 def _verb_word(verb: str) -> str:
+    if verb in REACTIONS:
+        return REACTIONS[verb].word
     return {"put_in": "put", "put_on": "put", "turn_on": "turn on", "turn_off": "turn off"}.get(verb, verb)

@@ -16,30 +16,34 @@ from typing import TextIO
 
 from game.env import LanternEnv
 from game.files import FileWriteError
+from game.meta import SAVES, Meta, MetaReply
 from game.npc import NPC, Decision
 from game.record import EpisodeRecorder
 from game.turns import finish_recording, first_npc, record_step, start_recording, viewer_of
 
 COMMANDS_HELP = """Commands are plain English: 'look' (l), 'inventory' (i), 'examine lamp' (x lamp),
-'go north' (n, s, e, w, ne, nw, se, sw, up, down, in, out), 'take the brass key',
-'take all', 'drop everything but the lamp', 'put the apple in the basket',
+'go north' (n, s, e, w, ne, nw, se, sw, up, down, in, out), 'go to the kitchen', 'go back',
+'take the brass key', 'take all', 'drop everything but the lamp', 'put the apple in the basket',
 'put the lamp on the hook', 'open the door', 'unlock the door with the key',
 'turn on the lamp', 'eat the apple', 'taste the apple' (only tastes), 'read the note',
-'give the key to Ada', 'tell Ada to bring the lamp', 'wait' (z), 'again' (g)."""
-HELP = COMMANDS_HELP + """
-Extra words for this window: 'score', 'goal', 'admissible' (what would change
-something now), 'help', 'quit'."""
-TEXT_HELP = COMMANDS_HELP + """
-Extra words in the terminal: 'score', 'goal', 'admissible' (what would change
-something now), 'restart' (a new episode), 'help', 'quit'."""
-HELP_WORDS = ("help", "?", "hint", "hints")
-OVER = "The episode is over: type restart to play again, or quit."
+'smell', 'listen', 'touch the wall', 'give the key to Ada', 'tell Ada to bring the lamp',
+'wait' (z), 'again' (g), 'exits'. Several at once: 'take the lamp. go north' or
+'take the apple and eat it'."""
+GAME_WORDS = """'undo', 'oops WORD' (the last command with its unknown word fixed), 'save [NAME]',
+'restore [NAME]', 'score', 'goal', 'hint', 'verbose' / 'brief', 'admissible' (what would
+change something now), 'help', 'quit'"""
+HELP = COMMANDS_HELP + f"""
+Words to the game in this window: {GAME_WORDS}, 'restart'."""
+TEXT_HELP = COMMANDS_HELP + f"""
+Words to the game in the terminal: {GAME_WORDS}, 'restart' (a new episode)."""
+HELP_WORDS = ("help", "?")
+OVER = "The episode is over: type undo, restore NAME or restart to play again, or quit."
 NOT_TEXT = "That line is not valid text (it has bytes the terminal's encoding cannot read); nothing happened."
 
 
 def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
               actor: str | None = None, npc: NPC | None = None, episodes: Path | None = None,
-              meta: dict | None = None, width: int | None = None) -> int:
+              meta: dict | None = None, width: int | None = None, saves: Path = SAVES) -> int:
     """Play episodes from typed lines until 'quit' or the end of the input.
 
     At a terminal it prompts with '> '; from a pipe it echoes each command, so the
@@ -53,11 +57,12 @@ def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin, stdo
         episodes: folder for the episode files (None: not recorded).
         meta: extra header fields for the episode files.
         width: wrap lines to this many columns (default: the terminal's width).
+        saves: the folder 'save' and 'restore' use.
 
     Returns:
         1 when the last episode that ended was lost, else 0.
     """
-    game = TextGame(env, stdout, actor, npc, episodes, meta, width)
+    game = TextGame(env, stdout, actor, npc, episodes, meta, width, saves)
     try:
         game.begin(seed)
         interactive = stdin.isatty()
@@ -89,7 +94,8 @@ class TextGame:
     """
 
     def __init__(self, env: LanternEnv, stdout: TextIO, actor: str | None = None, npc: NPC | None = None,
-                 episodes: Path | None = None, meta: dict | None = None, width: int | None = None) -> None:
+                 episodes: Path | None = None, meta: dict | None = None, width: int | None = None,
+                 saves: Path = SAVES) -> None:
         self.env = env
         self.out = stdout
         self.player = env.info(actor)["actor"]
@@ -105,6 +111,7 @@ class TextGame:
         self.over = False
         self.lost = False
         self.quit = False
+        self.words = Meta(env, None, self.player, saves)  # undo, save, restore ...
 
     # -- episodes ----------------------------------------------------------------------------
 
@@ -113,6 +120,8 @@ class TextGame:
         self.close()
         self.seed, self.over, self.recorded = seed, False, 0
         obs, info = self.env.reset(seed=seed, options={"actor": self.player})
+        self.words.seed = seed
+        self.words.reset()
         title = self.env.world.title
         self.say(f"{title}\n{'=' * len(title)}\n\n{obs}")
         self.say(f"Goal: {info['goal']}")
@@ -150,19 +159,44 @@ class TextGame:
             return
         if echo:
             self.say(f"\n> {line}")
-        lowered = line.lower()
-        if lowered == "restart":
-            self.begin((self.seed or 0) + 1)
-        elif lowered in HELP_WORDS:
+        if line.lower() in HELP_WORDS:
             self.say(self.help())
-        elif (extra := meta_command(lowered, self.env, self.env.info(self.player))) == "quit":
-            self.quit = True
-        elif extra is not None:
-            self.say(extra)
+        elif (reply := self.words.handle(line)) is not None:
+            self.game_word(reply)
         elif self.over:
             self.say(OVER)
         else:
             self.turn(line)
+
+    def game_word(self, reply: MetaReply) -> None:
+        """Carry out a word to the game: undo, restore, a walk, restart, quit ..."""
+        if reply.action == "restart":
+            self.begin((self.seed or 0) + 1)
+            return
+        if reply.text:
+            self.say(reply.text)
+        if reply.action == "quit":
+            self.quit = True
+        elif reply.action == "rewound":
+            self.rerecord()
+        for command in reply.commands:  # oops, or the steps of a walk: each a turn of its own
+            if self.over or not self.turn(command):
+                break
+
+    def rerecord(self) -> None:
+        """After an undo or a restore: play on, in a new episode file holding the kept history."""
+        self.close()
+        self.over = self.lost = False
+        self.seed = self.words.seed
+        if self.episodes is not None and self.recording_error is None:
+            try:
+                self.recorder = start_recording(self.env, self.seed, self.episodes,
+                                                {**self.meta, "after": "undo or restore"})
+                for record in self.words.history:
+                    self.recorder.write_record(record)
+                self.recorded = len(self.words.history)
+            except FileWriteError as exc:
+                self.stop_recording(exc)
 
     def refuse(self, line: str, reply: str, echo: bool = False) -> None:
         """A line that is not a command at all (not valid text): say why; nothing changes."""
@@ -170,15 +204,20 @@ class TextGame:
             self.say(f"\n> {line}")
         self.say(reply)
 
-    def turn(self, command: str) -> None:
-        """The person's command, then the NPC's, then the status line."""
+    def turn(self, command: str) -> bool:
+        """The person's command, then the NPC's, then the status line; True when the person's
+        command changed the world (a walk stops at the first step that does not)."""
+        self.words.before_player(command)
+        before = self.env.state_hash()
         self.step(self.player, command)
+        changed = self.env.state_hash() != before
         if self.npc_actor is not None and not self.over:
             decision = self.npc.act(self.env, self.npc_actor)
             self.say(f"\n{self.name(self.npc_actor)} > {decision.command}")
             self.step(self.npc_actor, decision.command, decision)
         if not self.over:
             self.say(self.status())
+        return changed
 
     def step(self, actor: str, command: str, decision: Decision | None = None) -> None:
         """One command by one actor: print it as the person sees it, record it, end if done."""
@@ -190,7 +229,8 @@ class TextGame:
                 self.recorded += 1
             except FileWriteError as exc:
                 self.stop_recording(exc)
-        self.say(self.env.narration(self.player))
+        self.say(self.words.after_step(actor, command, obs, reward, info, terminated or truncated,
+                                       self.env.narration(self.player)))
         mine = info if actor == self.player else self.env.info(self.player)
         gained = mine["score"] - score
         if gained:
@@ -265,21 +305,6 @@ def read_line(stdin: TextIO) -> tuple[str, bool] | None:
         return raw.decode(encoding), True
     except UnicodeDecodeError:
         return raw.decode(encoding, errors="replace"), False
-
-
-def meta_command(command: str, env: LanternEnv, info: dict) -> str | None:
-    """The reply to a word for the interface rather than the world ('score', 'quit' ...), or None."""
-    if command in ("quit", "q", "exit game"):
-        return "quit"
-    if command in HELP_WORDS:
-        return HELP
-    if command == "score":
-        return f"Score {info['score']} of {info['max_score']} in {info['moves']} moves."
-    if command in ("goal", "goals", "quest"):
-        return f"Goal: {info['goal']}"
-    if command in ("admissible", "commands", "options"):
-        return "Commands that would change something now: " + "; ".join(info["admissible_commands"])
-    return None
 
 
 def replay_text(episode, stdout: TextIO = sys.stdout) -> int:

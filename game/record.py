@@ -115,13 +115,7 @@ class EpisodeRecorder:
             self._file = open(self._tmp, "w", encoding="utf-8")
         except OSError as exc:
             raise write_error(self.path, exc) from None
-        header = {
-            "format": FORMAT, "version": VERSION, "world": self.env.world.data,
-            "world_source": self.env.world.source, "title": self.env.world.title,
-            "seed": self.seed, "max_steps": self.env.max_steps, "player": self.env.player_id,
-            "actors": self.env.actor_ids, **self.meta,
-        }
-        self._write(header)
+        self._write(episode_header(self.env, self.seed, self.meta))
 
     @property
     def closed(self) -> bool:
@@ -132,18 +126,22 @@ class EpisodeRecorder:
                candidates: list[dict] | None = None, value: float | None = None,
                notes: list[str] | None = None) -> dict:
         """Append one step (call right after ``env.step``); returns the line written."""
-        line = {"t": self._t, "actor": actor, "command": command, "reply": reply,
-                "reward": reward, "score": info["score"], "done": bool(done),
-                "hash": self.env.state_hash()}
+        line = step_record(self.env, self._t, actor, command, reply, reward, info, done)
         if candidates is not None:
             line["candidates"] = candidates
         if value is not None:
             line["value"] = value
         if notes:
             line["notes"] = notes
+        return self.write_record(line)
+
+    def write_record(self, line: dict) -> dict:
+        """Append a step record (one made earlier too: a history kept in memory, recorded
+        again after an undo); it is numbered and chained here. Returns the line written."""
+        line = {k: v for k, v in line.items() if k != CHAIN} | {"t": self._t}
         self._write(line)
         self._t += 1
-        self._finished = bool(done)
+        self._finished = bool(line["done"])
         return line
 
     def _write(self, line: dict) -> None:
@@ -191,6 +189,39 @@ class EpisodeRecorder:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def episode_header(env: LanternEnv, seed: int | None, meta: dict | None = None) -> dict:
+    """An episode file's first line (without its chain): the whole world, the seed, the step
+    limit, the actors, and ``meta``."""
+    return {
+        "format": FORMAT, "version": VERSION, "world": env.world.data,
+        "world_source": env.world.source, "title": env.world.title,
+        "seed": seed, "max_steps": env.max_steps, "player": env.player_id,
+        "actors": env.actor_ids, **(meta or {}),
+    }
+
+
+def step_record(env: LanternEnv, t: int, actor: str, command: str, reply: str, reward: float,
+                info: dict, done: bool) -> dict:
+    """One step's line without its chain (call right after ``env.step``: the state hash is ``env``'s)."""
+    return {"t": t, "actor": actor, "command": command, "reply": reply, "reward": reward,
+            "score": info["score"], "done": bool(done), "hash": env.state_hash()}
+
+
+def episode_text(header: dict, steps: list[dict]) -> str:
+    """A whole episode file's text, chained and with its end line (for files written at once,
+    such as saved games, through ``game.files``)."""
+    lines, chain = [], ""
+    ended = bool(steps) and bool(steps[-1]["done"])
+    end = {"end": FINISHED if ended else STOPPED, "steps": len(steps)}
+    for t, obj in enumerate([header, *steps, end]):
+        obj = {k: v for k, v in obj.items() if k != CHAIN}
+        if 0 < t <= len(steps):
+            obj["t"] = t - 1
+        obj[CHAIN] = chain = link(chain, obj)
+        lines.append(json.dumps(obj, ensure_ascii=False) + "\n")
+    return "".join(lines)
 
 
 def read_episode(path: str | Path) -> Episode:

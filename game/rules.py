@@ -13,8 +13,10 @@ from typing import NamedTuple
 
 from game.commands import Command
 from game.narration import (
-    a, capitalise, describe_entity, third_person, describe_inventory, describe_room, join_words, the,
+    a, capitalise, describe_entity, describe_exits, third_person, describe_inventory, describe_room,
+    join_words, the,
 )
+from game.reactions import FIXED_REPLY, PERSON_REPLY, REACTIONS
 from game.world import ACTOR, DOOR, EATEN, LIT, LOCKED, OPEN, ROOM, World
 
 
@@ -299,6 +301,9 @@ def _do_info(world: World, actor: int, cmd: Command) -> Outcome:
         text = f"{capitalise(the(world, cmd.obj))} reads: \u201c{world.entities[cmd.obj].text}\u201d"
     elif v == "taste":
         text = _taste(world, actor, cmd.obj)
+    elif v == "exits":
+        text = describe_exits(world, world.state.parent[actor]) if world.is_lit(world.state.parent[actor]) \
+            else "It is too dark to see the ways out."
     elif v == "tell":
         text = f"You tell {_name(world, cmd.obj)}: \u201c{cmd.text}\u201d"
     elif v == "ask":
@@ -317,6 +322,73 @@ def _taste(world: World, actor: int, e: int) -> str:
         return (f"You take a cautious taste of {the(world, e)}. It tastes much as it looks; "
                 f"you leave the rest uneaten.")
     return "You taste nothing unexpected."
+
+
+def _check_react(world: World, actor: int, cmd: Command) -> str | None:
+    """A verb that changes nothing still needs its objects in reach."""
+    for e in (cmd.obj, cmd.obj2):
+        if e is not None and e != actor and not can_reach(world, actor, e):
+            return _unreachable_reply(world, actor)
+    return None
+
+
+def _do_react(world: World, actor: int, cmd: Command) -> Outcome:
+    """The world's own reply for the verb (on the thing, else the room), or the standard one."""
+    reaction = REACTIONS[cmd.verb]
+    target = cmd.obj if cmd.obj is not None else world.state.parent[actor]
+    own = world.entities[target].reactions.get(cmd.verb) if target >= 0 else None
+    if own is not None and (cmd.obj2 is None or cmd.obj is None):
+        return Outcome(True, own)
+    if cmd.verb == "use":
+        return Outcome(True, use_reply(world, actor, cmd))
+    if cmd.obj is None:
+        return Outcome(True, reaction.alone or "")
+    ent = world.entities[cmd.obj]
+    if cmd.obj2 is not None and reaction.second:
+        template = reaction.second
+    elif ent.kind == ACTOR and cmd.obj != actor and cmd.verb in PERSON_REPLY:
+        template = PERSON_REPLY[cmd.verb]
+    elif not ent.portable and cmd.verb in FIXED_REPLY:
+        template = FIXED_REPLY[cmd.verb]
+    elif cmd.verb == "search" and (ent.container or ent.supporter or ent.kind == ACTOR):
+        return Outcome(True, describe_entity(world, cmd.obj))
+    else:
+        template = reaction.reply
+    return Outcome(True, template.format(
+        the=the(world, cmd.obj), The=capitalise(the(world, cmd.obj)),
+        the2=the(world, cmd.obj2) if cmd.obj2 is not None else ""))
+
+
+def use_reply(world: World, actor: int, cmd: Command) -> str:
+    """'use X (on Y)': name the commands that would do something with it."""
+    e, ent = cmd.obj, world.entities[cmd.obj]
+    name = ent.lower_name
+    ideas: list[str] = []
+    if cmd.obj2 is not None:
+        other = world.entities[cmd.obj2]
+        if other.key == e:
+            ideas.append(f"unlock {other.lower_name} with {name}")
+        if other.container:
+            ideas.append(f"put {name} in {other.lower_name}")
+        if other.supporter:
+            ideas.append(f"put {name} on {other.lower_name}")
+        if other.kind == ACTOR:
+            ideas.append(f"give {name} to {other.lower_name}")
+    ideas += [f"unlock {world.entities[d].lower_name} with {name}" for d in range(len(world.entities))
+              if cmd.obj2 is None and world.entities[d].key == e and can_reach(world, actor, d)]
+    if ent.light:
+        ideas.append(f"turn {'off' if world.state.flags[e] & LIT else 'on'} {name}")
+    if ent.openable:
+        ideas.append(f"{'close' if world.state.flags[e] & OPEN else 'open'} {name}")
+    if ent.food:
+        ideas.append(f"eat {name}")
+    if ent.text is not None:
+        ideas.append(f"read {name}")
+    if ent.portable and world.state.parent[e] != actor:
+        ideas.append(f"take {name}")
+    ideas.append(f"examine {name}")
+    tried = " or ".join(f"'{i}'" for i in ideas[:3])
+    return f"Say what to do with {the(world, e)}: for example {tried}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,6 +428,8 @@ RULES: dict[str, Rule] = {
     "turn_on": Rule(lambda w, ac, c: _check_switch(w, ac, c, True), lambda w, ac, c: _do_switch(w, ac, c, True)),
     "turn_off": Rule(lambda w, ac, c: _check_switch(w, ac, c, False), lambda w, ac, c: _do_switch(w, ac, c, False)),
     "give": Rule(_check_give, _do_give, ("obj", "obj2")),
+    "exits": Rule(_no_check, _do_info, ()),
+    **{verb: Rule(_check_react, _do_react, ()) for verb in REACTIONS},
 }
 
 

@@ -55,6 +55,15 @@ class Exit:
     door: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Scenery:
+    """Something a room's description names (the rug, the window): it can be examined only."""
+
+    name: str
+    words: frozenset[str]
+    description: str
+
+
 @dataclass(slots=True, eq=False)
 class Entity:
     """The static facts about one thing in the world.
@@ -87,6 +96,10 @@ class Entity:
     # Doors: the two rooms they join, and the one room they are worked from (if any).
     rooms: tuple[int, ...] = ()
     operated_from: int | None = None
+    # Replies of its own to verbs that change nothing ('smell' -> "It smells of brass.").
+    reactions: dict[str, str] = field(default_factory=dict)
+    # Rooms: things named in the description that can be examined but are no entities.
+    scenery: tuple[Scenery, ...] = ()
     # Set by the world for command text: lower-case display name.
     words: frozenset[str] = frozenset()
 

@@ -8,9 +8,11 @@ import pygame
 
 from game.env import LanternEnv
 from game.npc import NPC
-from game.play_text import HELP_WORDS, meta_command
+from game.files import FileWriteError
+from game.meta import SAVES, Meta, MetaReply
+from game.play_text import HELP_WORDS
 from game.record import Episode, EpisodeError
-from game.turns import first_npc
+from game.turns import first_npc, start_recording
 from game.view import theme
 from game.view.session import Session, decision_of
 from game.view.transcript import SYSTEM
@@ -30,6 +32,7 @@ class PlaySession(Session):
         threaded: let the NPC think in a thread.
         meta: extra header fields for the episode file.
         begin: reset now (False when the caller rebuilds a history first).
+        saves: the folder 'save' and 'restore' use.
     """
 
     mode = "play"
@@ -37,7 +40,7 @@ class PlaySession(Session):
 
     def __init__(self, env: LanternEnv, npc: NPC, seed: int | None = 0, player: str | None = None,
                  episodes: Path | None = None, threaded: bool = True, meta: dict | None = None,
-                 begin: bool = True) -> None:
+                 begin: bool = True, saves: Path = SAVES) -> None:
         player = player or env.player_id
         super().__init__(env, player, first_npc(env, player), npc, threaded)
         self.player = player
@@ -47,7 +50,10 @@ class PlaySession(Session):
         self.tell_mode = False
         self.waiting: list[str] = []  # the person's commands held until the NPC has had its turn
         self.composing = False  # the input line holds text (set by the window): the timer waits
+        self.walking: list[str] = []  # the rest of a walk ('go to the kitchen'), one step a turn
+        self._walk_from = ""  # the state hash before the walk's last step (unchanged: blocked)
         self._clock = 0.0
+        self.meta_commands = Meta(env, seed, player, saves)
         if begin:
             self.begin(seed, episodes, self.meta)
 
@@ -77,28 +83,83 @@ class PlaySession(Session):
 
     # -- the person's commands -----------------------------------------------------------------
 
+    def begin(self, seed: int | None, episodes: Path | None, meta: dict | None = None) -> None:
+        super().begin(seed, episodes, meta)
+        self.meta_commands.seed = seed
+        self.meta_commands.reset()
+        self.waiting.clear()
+        self.walking.clear()
+
+    def shown(self, actor: str, command: str, obs: str, reward: float, info: dict, done: bool) -> str:
+        return self.meta_commands.after_step(actor, command, obs, reward, info, done,
+                                             super().shown(actor, command, obs, reward, info, done))
+
     def submit(self, line: str) -> None:
         """Run what the person typed (or hold it until the NPC has had its turn)."""
-        if self.over is not None:
-            self.transcript.add(SYSTEM, "The episode is over. Ctrl+N starts a new one.")
-            return
         if self.tell_mode and self.npc_actor and not line.lower().startswith("tell "):
             line = f"tell {self.env.world.entity(self.npc_actor).name} to {line}"
-        lowered = line.lower()
-        if lowered in HELP_WORDS:
+        if line.lower() in HELP_WORDS:
             self.help_open = True
             return
-        extra = meta_command(lowered, self.env, self.info(self.player))
-        if extra == "quit":
-            self.quit = True
-        elif extra is not None:
-            self.transcript.add(SYSTEM, f"{line}: {extra}")
+        reply = self.meta_commands.handle(line)
+        if reply is not None:
+            self._game_word(line, reply)
+        elif self.over is not None:
+            self.transcript.add(SYSTEM, "The episode is over: 'undo', 'restore NAME' or Ctrl+N for a new one.")
         elif self.thinking and not self.timer_mode:
             self.waiting.append(line)
         else:
             self._person(line)
 
+    def _game_word(self, line: str, reply: MetaReply) -> None:
+        """Carry out a word to the game (undo, save, restore, restart, a walk ...)."""
+        if reply.action in ("rewound", "restart") and self.thinking:
+            name = self.actor_name(self.npc_actor) if self.npc_actor else "The NPC"
+            self.transcript.add(SYSTEM, f"{line}: wait a moment, {name} is still thinking.")
+            return
+        if reply.action == "rewound":
+            self._rerecord()
+        elif reply.action == "restart":
+            self.begin(self.seed, self.episodes, self.meta)
+        elif reply.action == "quit":
+            self.quit = True
+        if reply.text:
+            self.transcript.add(SYSTEM, f"{line}: {reply.text}")
+        if reply.action == "rerun" and self.over is None:
+            self.walking = list(reply.commands)
+            self._walk_from = ""
+            self._walk_on()
+
+    def _rerecord(self) -> None:
+        """After an undo or a restore: the shown state, and a new episode file from the kept history."""
+        self.over = None
+        self.seed = self.meta_commands.seed
+        self.waiting.clear()
+        self.walking.clear()
+        self.see()
+        self.close()
+        if self.episodes is not None and self.recording_error is None:
+            try:
+                self.recorder = start_recording(self.env, self.seed, self.episodes,
+                                                {"model": self.model_name or None, "mode": self.mode,
+                                                 "after": "undo or restore", **self.meta})
+                for record in self.meta_commands.history:
+                    self.recorder.write_record(record)
+                self.recorded = len(self.meta_commands.history)
+            except FileWriteError as exc:
+                self.stop_recording(exc)
+
+    def _walk_on(self) -> None:
+        """The next step of a walk, unless the last one was refused (the state did not change)."""
+        if self.over is not None or self._walk_from == self.env.state_hash():
+            self.walking.clear()
+            return
+        if self.walking and not self.thinking:
+            self._walk_from = self.env.state_hash()
+            self._person(self.walking.pop(0))
+
     def _person(self, line: str) -> None:
+        self.meta_commands.before_player(line)
         self.step(self.player, line)
         if self.npc_actor and not self.timer_mode:
             self.think(self.npc_actor)
@@ -129,6 +190,8 @@ class PlaySession(Session):
                 self.think(self.npc_actor)
         if self.waiting and not self.thinking:
             self._person(self.waiting.pop(0))
+        elif self.walking and not self.thinking:
+            self._walk_on()
 
     def handle_key(self, event: pygame.event.Event) -> bool:
         ctrl = event.mod & pygame.KMOD_CTRL

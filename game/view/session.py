@@ -175,7 +175,7 @@ class Session:
                 self.stop_recording(exc)
         # Told as the focus actor sees it, now: its own reply, or others' acts in the third person.
         self.transcript.extend(step_entries(actor, self.actor_name(actor), command,
-                                            self.env.narration(self.focus), reward, info))
+                                            self.shown(actor, command, obs, reward, info, done), reward, info))
         if decision is not None:
             self.decision = decision
         self.see()
@@ -184,6 +184,11 @@ class Session:
             self.transcript.extend([self.over])
             self.close()
         return info
+
+    def shown(self, actor: str, command: str, obs: str, reward: float, info: dict, done: bool) -> str:
+        """The step as the transcript tells it: as the focus actor sees it, now (play mode also
+        keeps the history for undo and saves, and may shorten room descriptions)."""
+        return self.env.narration(self.focus)
 
     # -- the NPC ---------------------------------------------------------------------------
 
