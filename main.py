@@ -16,7 +16,7 @@ from pathlib import Path
 from game.errors import LanternError
 
 # Modules that register single-package subcommands, in the order shown by --help.
-COMMAND_MODULES = ("game.cli", "agent.cli")
+COMMAND_MODULES = ("game.cli", "agent.cli", "agent.baseline_cli")
 BUNDLED_NPC = "assets/models/npc"
 
 

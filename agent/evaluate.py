@@ -144,3 +144,11 @@ def format_table(rows: list[Row]) -> str:
 
 def rows_as_dicts(rows: list[Row]) -> list[dict]:
     return [asdict(r) for r in rows]
+
+
+def evaluate_npc(npc: NPC, worlds: list, episodes: int, *, max_steps: int | None = None,
+                 label: str = "npc") -> Row:
+    """The row of any NPC (say, the bag-of-words baseline) on the same worlds and env seeds as ``evaluate``."""
+    optimal = [len(sol) if sol is not None else None for sol in map(_solve, worlds)]
+    return _row(label, [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, npc)
+                        for w, opt in zip(worlds, optimal) for s in range(episodes)])
