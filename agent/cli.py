@@ -104,13 +104,16 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
 def _register_eval(sub: argparse._SubParsersAction) -> None:
     e = sub.add_parser("eval", help="evaluate a model against the random agent and the solver",
                        description="Success rate, mean score, mean moves and moves/optimal on a world "
-                                   "file or on held-out generated worlds (seeds >= 1000000).")
+                                   "file, on each world file of a folder (per world and on average), or on "
+                                   "held-out generated worlds (seeds >= 1000000).")
     e.add_argument("--model", metavar="M", help="model folder, run folder or hub id (default: the bundled model)")
     e.add_argument("--world", metavar="PATH", help="a world file")
+    e.add_argument("--worlds", metavar="DIR", help="every *.toml world file in a folder, one row per world and "
+                                                  "their average (e.g. assets/heldout)")
     e.add_argument("--difficulty", type=difficulty, metavar="D", help="generated worlds of difficulty D")
     e.add_argument("--seeds", metavar="A:B", default=None, help=f"generated-world seeds (default {EVAL_SEEDS})")
     e.add_argument("--episodes", type=positive_int, metavar="K", help="episodes per world (default: 1 per "
-                                                                      "generated world, 10 for a world file)")
+                                                                      "generated world, 10 per world file)")
     e.add_argument("--max-steps", type=positive_int, metavar="N", help="episode step limit (default: the world's)")
     e.add_argument("--mode", choices=("choose", "generate"), help="how the model acts (default: as it was trained)")
     e.add_argument("--greedy", action="store_true",
@@ -337,6 +340,9 @@ def run_eval(args: argparse.Namespace) -> int:
         return _run_requests_eval(args, name, read_meta, resolve_model)
     worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model)
     policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
+    if args.worlds:
+        return _print_world_rows(args, name, policy, worlds, episodes)
+    worlds = [w for _, w in worlds]
     rows = evaluate(policy, worlds, episodes, greedy=args.greedy, seed=args.seed,
                     max_steps=args.max_steps, label=Path(name).name or "model")
     if args.json:
@@ -348,12 +354,29 @@ def run_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_world_rows(args, name: str, policy, worlds: list, episodes: int) -> int:
+    """eval --worlds: one line per world file and their average."""
+    from agent.evaluate import average_rows, evaluate_worlds, format_world_table, world_results_as_dict
+    results = evaluate_worlds(policy, worlds, episodes, greedy=args.greedy, seed=args.seed,
+                              max_steps=args.max_steps, label=Path(name).name or "model")
+    average = average_rows(results)
+    if args.json:
+        print(json.dumps({"model": name, "worlds": args.worlds, "episodes_per_world": episodes,
+                          **world_results_as_dict(results, average)}))
+    else:
+        print(f"{name} on {len(worlds)} worlds in {args.worlds}, {episodes} episode(s) per world "
+              f"(success rate; x opt: moves/optimal over won episodes)")
+        print(format_world_table(results, average))
+    return 0
+
+
 def _run_requests_eval(args, name, read_meta, resolve_model) -> int:
     """eval --requests: requests fulfilled per kind, told vs. untold vs. random."""
     from agent.checkpoint import load_policy
     from agent.requests_eval import evaluate_requests, format_request_table, request_rows_as_dicts
     worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model, companion=True,
                                                seeds=REQUEST_EVAL_SEEDS, file_episodes=3)
+    worlds = [w for _, w in worlds]
     policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
     rows = evaluate_requests(policy, worlds, episodes, seed=args.seed, per_kind=args.per_kind,
                              greedy=args.greedy)
@@ -368,21 +391,24 @@ def _run_requests_eval(args, name, read_meta, resolve_model) -> int:
 
 def _eval_worlds(args, name, read_meta, resolve_model, *, companion: bool = False, seeds: str = EVAL_SEEDS,
                  file_episodes: int = 10) -> tuple[list, int, str]:
-    """The worlds to evaluate on, episodes per world, and a description."""
+    """The (name, World) pairs to evaluate on, episodes per world, and a description."""
     from agent.worlds import check_eval_seeds, parse_range
-    if bool(args.world) == bool(args.difficulty):
-        raise LanternError("give either --world PATH or --difficulty D (with --seeds A:B)")
-    if args.world:
+    if sum(bool(x) for x in (args.world, args.worlds, args.difficulty)) != 1:
+        raise LanternError("give one of --world PATH, --worlds DIR or --difficulty D (with --seeds A:B)")
+    if args.world or args.worlds:
         if args.seeds:
-            raise LanternError("--seeds goes with --difficulty; a world file is one world (use --episodes)")
+            raise LanternError("--seeds goes with --difficulty; world files are fixed worlds (use --episodes)")
         from game.cli import resolve_asset
-        from game.loader import load_world
-        return [load_world(resolve_asset(args.world))], args.episodes or file_episodes, args.world
+        from game.loader import load_world, load_world_folder
+        if args.worlds:
+            return load_world_folder(resolve_asset(args.worlds)), args.episodes or file_episodes, args.worlds
+        path = resolve_asset(args.world)
+        return [(path.stem, load_world(path))], args.episodes or file_episodes, args.world
     from game.generator import generate
     seeds = parse_range(args.seeds or seeds, "--seeds")
     where = resolve_model(name)
     trained = read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
     check_eval_seeds(seeds, tuple(trained["seeds"]) if "seeds" in trained else None)
-    worlds = [generate(args.difficulty, s, companion=companion) for s in range(*seeds)]
+    worlds = [(f"d{args.difficulty}-s{s}", generate(args.difficulty, s, companion=companion)) for s in range(*seeds)]
     return worlds, args.episodes or 1, (f"difficulty {args.difficulty}{' with a companion' if companion else ''} "
                                         f"seeds {seeds[0]}:{seeds[1]}")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.prompt import View, prompt_text
-from agent.worlds import EVAL_SEED_START
+from agent.worlds import EVAL_SEED_START, refuse_heldout
 from game.admissible import admissible_commands
 from game.env import LanternEnv
 from game.errors import LanternError
@@ -82,6 +82,8 @@ class CorpusConfig:
                 raise LanternError(f"corpus {name} must be >= 1, got {getattr(self, name)}")
         if self.bundled_episodes < 0:
             raise LanternError(f"corpus bundled_episodes must be >= 0, got {self.bundled_episodes}")
+        if self.worlds_dir is not None:
+            refuse_heldout(self.worlds_dir, "corpus worlds_dir")
         if len(self.level_weights) != MAX_DIFFICULTY or min(self.level_weights) < 0 or not sum(self.level_weights) > 0:
             raise LanternError(f"corpus level_weights needs {MAX_DIFFICULTY} non-negative shares, "
                                f"got {self.level_weights}")

@@ -91,6 +91,77 @@ def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = Fa
     return [_row(label, model), _row("random", rand), _row("guide", guide), _row("solver", solver)]
 
 
+@dataclass
+class WorldResult:
+    """One world's rows in a per-world evaluation (``eval --worlds``)."""
+
+    world: str
+    optimal: int | None
+    rows: list[Row]
+
+
+def evaluate_worlds(policy: LMPolicy, worlds: list[tuple[str, object]], episodes: int,
+                    **kwargs) -> list[WorldResult]:
+    """``evaluate`` on each named world apart: one WorldResult per world, in order.
+
+    Args:
+        policy: the LM policy.
+        worlds: (name, World) pairs.
+        episodes: episodes per world.
+        **kwargs: passed on to ``evaluate`` (greedy, seed, max_steps, batch, label).
+    """
+    results = []
+    for name, world in worlds:
+        rows = evaluate(policy, [world], episodes, **kwargs)
+        solver = rows[-1]
+        results.append(WorldResult(name, round(solver.mean_moves) if solver.success_rate else None, rows))
+    return results
+
+
+def average_rows(results: list[WorldResult]) -> list[Row]:
+    """Each agent's row averaged over worlds, every world weighing the same; moves/optimal over
+    the worlds where that agent won at least once."""
+    averaged = []
+    for i, agent in enumerate(r.agent for r in results[0].rows):
+        rows = [res.rows[i] for res in results]
+        ratios = [r.moves_over_optimal for r in rows if r.moves_over_optimal is not None]
+        averaged.append(Row(agent, sum(r.episodes for r in rows), _mean([r.success_rate for r in rows]),
+                            _mean([r.mean_score for r in rows]), _mean([r.mean_max_score for r in rows]),
+                            _mean([r.mean_moves for r in rows]), _mean(ratios) if ratios else None))
+    return averaged
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def format_world_table(results: list[WorldResult], average: list[Row]) -> str:
+    """Per-world lines (each agent's success rate and moves/optimal) and the average line."""
+    agents = [r.agent[:12] for r in average]
+    head = f"{'world':<14} {'optimal':>7}" + "".join(f" {a:>12} {'x opt':>5}" for a in agents)
+    lines = [head, "-" * len(head)]
+    for res in results:
+        optimal = str(res.optimal) if res.optimal is not None else "-"
+        lines.append(f"{res.world[:14]:<14} {optimal:>7}" + _world_cells(res.rows))
+    known = [r.optimal for r in results if r.optimal is not None]
+    optimal = f"{_mean(known):.1f}" if known else "-"
+    lines += ["-" * len(head), f"{'average':<14} {optimal:>7}" + _world_cells(average)]
+    return "\n".join(lines)
+
+
+def _world_cells(rows: list[Row]) -> str:
+    cells = ""
+    for r in rows:
+        ratio = f"{r.moves_over_optimal:.2f}" if r.moves_over_optimal is not None else "-"
+        cells += f" {r.success_rate:>12.1%} {ratio:>5}"
+    return cells
+
+
+def world_results_as_dict(results: list[WorldResult], average: list[Row]) -> dict:
+    return {"per_world": [{"world": r.world, "optimal": r.optimal, "rows": rows_as_dicts(r.rows)} for r in results],
+            "average": rows_as_dicts(average)}
+
+
 def _guided(env: LanternEnv, env_seed: int, optimal: int) -> Outcome:
     from game.guide import guided_walkthrough
     env.reset(seed=env_seed)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 
 from agent.kernels import check_kernels
 from agent.policy import PolicyConfig
-from agent.worlds import check_train_seeds
+from agent.worlds import check_train_seeds, refuse_heldout
 from game.errors import LanternError
 
 def check_device(device: str) -> None:
@@ -144,6 +144,9 @@ class TrainConfig:
         self.train_seeds = tuple(self.train_seeds)
         if (self.world is None) == (self.difficulty is None):
             raise LanternError("give either --world PATH or --difficulty D")
+        if self.world is not None:
+            from game.cli import resolve_asset
+            refuse_heldout(resolve_asset(self.world), "--world")
         if self.algo not in ALGOS:
             raise LanternError(f"--algo must be one of {', '.join(ALGOS)}, got {self.algo!r}")
         if self.baseline not in BASELINES:

@@ -3,17 +3,36 @@
 Generated worlds are identified by (difficulty, seed). Training seeds are below
 ``EVAL_SEED_START`` and evaluation seeds at or above it, so a model is never
 evaluated on a world it trained on; both commands refuse seeds on the wrong side.
+
+The hand-written worlds in ``assets/heldout/`` are for evaluation only: training and
+pretraining read bundled worlds from ``assets/worlds/`` and refuse any path in the
+held-out folder (``refuse_heldout``).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 from game.env import LanternEnv
 from game.errors import LanternError
 
 EVAL_SEED_START = 1_000_000
+HELDOUT_DIR = Path(__file__).resolve().parent.parent / "assets" / "heldout"
+
+
+def refuse_heldout(path: str | Path, what: str) -> None:
+    """Raise LanternError when ``path`` is (or lies in) the held-out worlds' folder.
+
+    Args:
+        path: a world file or folder that training would read.
+        what: the flag or field that named it, for the message.
+    """
+    resolved = Path(path).resolve()
+    if resolved == HELDOUT_DIR or HELDOUT_DIR in resolved.parents:
+        raise LanternError(f"{what} {path}: the worlds in assets/heldout/ are for evaluation only "
+                           f"(eval --worlds assets/heldout); train on assets/worlds/ or generated worlds")
 
 
 def parse_range(text: str, what: str) -> tuple[int, int]:

@@ -64,6 +64,23 @@ def load_world(path: str | Path) -> World:
     return world_from_dict(data, str(p))
 
 
+def load_world_folder(folder: str | Path) -> list[tuple[str, World]]:
+    """Every ``*.toml`` world directly in ``folder``, by file name: [(stem, World)].
+
+    Raises WorldFileError when the folder is missing or holds no world file, or when
+    any of its worlds does not load (naming that file).
+    """
+    p = Path(folder)
+    if not p.is_dir():
+        what = "is a file, not a folder" if p.is_file() else "no such folder"
+        raise WorldFileError(f"{p}: {what}; give a folder of .toml world files, e.g. assets/heldout")
+    paths = sorted(f for f in p.glob("*.toml") if f.is_file())
+    if not paths:
+        raise WorldFileError(f"{p}: no .toml world files in this folder; give a folder of world files, "
+                             f"e.g. assets/heldout")
+    return [(f.stem, load_world(f)) for f in paths]
+
+
 def world_from_dict(data: dict[str, Any], source: str = "<world>") -> World:
     """Build and validate a World from the schema's dict form."""
     return _Builder(data, source).build()

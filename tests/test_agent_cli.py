@@ -54,7 +54,7 @@ def test_eval_table_on_a_world_file(model_dir, capsys):
     (["train", "--difficulty", 1, "--train-seeds", "5:2", "--model", "x"], "need 0 <= A < B"),
     (["train", "--world", "missing.toml", "--model", "MODEL", "--out", "OUT"], "no such world file"),
     (["eval", "--model", "MODEL", "--difficulty", 1, "--seeds", "10:20"], "evaluation seeds start at 1000000"),
-    (["eval", "--model", "MODEL"], "give either --world PATH or --difficulty D"),
+    (["eval", "--model", "MODEL"], "give one of --world PATH, --worlds DIR or --difficulty D"),
     (["train", "--resume", "--out", "OUT"], "no checkpoint to resume from"),
 ])
 def test_bad_input_is_one_line_and_exit_2(model_dir, tmp_path, capsys, argv, message):
