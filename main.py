@@ -42,6 +42,8 @@ def check_first(args: argparse.Namespace, window: bool = True) -> None:
     """Before anything slow loads: stop with one line when no window could be seen, or
     the episodes could not be saved."""
     from game.files import check_output_folder
+    if getattr(args, "commands", None) and not getattr(args, "screenshot", None):
+        raise LanternError("--commands goes with --screenshot: when you play, type the commands yourself")
     if window:
         from game.view.display import check_display
         check_display(bool(getattr(args, "screenshot", None)))
@@ -146,6 +148,9 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
         if name == "play":
             p.add_argument("--text", action="store_true", help="play in the terminal (reads stdin)")
             p.add_argument("--actor", metavar="ID", help="play as this actor (default: the world's player)")
+            p.add_argument("--commands", metavar="'C1; C2'",
+                           help="with --screenshot: play these commands (separated by ';') as the person, the "
+                                "NPC taking its turn after each, before the picture is taken")
         p.set_defaults(run=run)
     r = sub.add_parser("replay", help="replay a saved episode (window, or --text)",
                        description="Re-simulate a saved episode, checking every state hash.")

@@ -156,7 +156,8 @@ class Meta:
         if text in ("restart", "restart game", "start again", "start over"):
             return MetaReply("Starting again from the beginning.", "restart")
         if text in ("score", "full score", "fullscore"):
-            return MetaReply(f"Score {info['score']} of {info['max_score']} in {info['moves']} moves.")
+            return MetaReply(f"Score {info['score']} of {info['max_score']} · turn {self.env.steps} / "
+                             f"{self.env.max_steps}.")
         if text in BREVITY:
             self.brevity = BREVITY[text]
             return MetaReply(_BREVITY_TEXT[self.brevity])

@@ -19,7 +19,8 @@ from game.files import FileWriteError
 from game.meta import SAVES, Meta, MetaReply
 from game.npc import NPC, Decision
 from game.record import EpisodeRecorder
-from game.turns import finish_recording, first_npc, record_step, start_recording, viewer_of
+from game.turns import (finish_recording, first_npc, record_step, start_recording, turn_count, turns_of,
+                        viewer_of)
 
 COMMANDS_HELP = """Commands are plain English: 'look' (l), 'inventory' (i), 'examine lamp' (x lamp),
 'go north' (n, s, e, w, ne, nw, se, sw, up, down, in, out), 'go to the kitchen', 'go back',
@@ -83,7 +84,7 @@ def play_text(env: LanternEnv, seed: int | None, stdin: TextIO = sys.stdin, stdo
     if not game.over:
         info = env.info(game.player)
         saved = f" The episode is saved in {path}." if path is not None else ""
-        game.say(f"\n[Score {info['score']} of {info['max_score']} in {info['moves']} moves.{saved}]")
+        game.say(f"\n[Score {info['score']} of {info['max_score']} · {game.count()}.{saved}]")
     return 1 if game.lost else 0
 
 
@@ -107,6 +108,7 @@ class TextGame:
         self.seed: int | None = None
         self.recorder: EpisodeRecorder | None = None
         self.recorded = 0
+        self.turns: dict[str, int] = {}  # commands issued this episode, per actor (they add up to env.steps)
         self.recording_error: str | None = None  # why recording stopped for good (a full disk ...)
         self.over = False
         self.lost = False
@@ -118,7 +120,7 @@ class TextGame:
     def begin(self, seed: int | None) -> None:
         """Reset the world, greet the person and start a new episode file."""
         self.close()
-        self.seed, self.over, self.recorded = seed, False, 0
+        self.seed, self.over, self.recorded, self.turns = seed, False, 0, {}
         obs, info = self.env.reset(seed=seed, options={"actor": self.player})
         self.words.seed = seed
         self.words.reset()
@@ -188,6 +190,7 @@ class TextGame:
         self.close()
         self.over = self.lost = False
         self.seed = self.words.seed
+        self.turns = turns_of(self.words.history)
         if self.episodes is not None and self.recording_error is None:
             try:
                 self.recorder = start_recording(self.env, self.seed, self.episodes,
@@ -223,6 +226,7 @@ class TextGame:
         """One command by one actor: print it as the person sees it, record it, end if done."""
         score = self.env.info(self.player)["score"]
         obs, reward, terminated, truncated, info = self.env.step(command, actor)
+        self.turns[actor] = self.turns.get(actor, 0) + 1
         if self.recorder is not None:
             try:
                 record_step(self.recorder, actor, command, obs, reward, info, terminated or truncated, decision)
@@ -252,7 +256,7 @@ class TextGame:
             head = f"*** {self.name(actor)} has finished: the episode is over ***"
         path = self.close()
         saved = f" The episode is saved in {path}." if path is not None else ""
-        self.say(f"\n{head}\nScore {mine['score']} of {mine['max_score']} in {mine['moves']} moves.{saved}")
+        self.say(f"\n{head}\nScore {mine['score']} of {mine['max_score']} · {self.count()}.{saved}")
         self.say(OVER)
 
     # -- what is printed ---------------------------------------------------------------------
@@ -260,14 +264,14 @@ class TextGame:
     def name(self, actor: str) -> str:
         return self.env.world.entity(actor).name
 
+    def count(self) -> str:
+        """The turns as the window's top bar counts them: 'Wren 3 · Ada 3 · turn 6 / 50'."""
+        return turn_count(self.env, self.turns, lambda a: self.name(a)[:1].upper() + self.name(a)[1:])
+
     def status(self) -> str:
-        """'[Lighthouse Yard | score 1 of 6 | moves: you 3, Ada 2 | steps 6 of 50]'."""
-        info, env = self.env.info(self.player), self.env
-        moves = f"moves {info['moves']}"
-        if self.npc_actor is not None:
-            moves = f"moves: you {info['moves']}, {self.name(self.npc_actor)} {env.info(self.npc_actor)['moves']}"
-        return (f"[{info['location']} | score {info['score']} of {info['max_score']} | {moves} | "
-                f"steps {env.steps} of {env.max_steps}]")
+        """'[Lighthouse Yard | score 1 of 6 | Wren 3 · Ada 3 · turn 6 / 50]'."""
+        info = self.env.info(self.player)
+        return f"[{info['location']} | score {info['score']} of {info['max_score']} | {self.count()}]"
 
     def help(self) -> str:
         text = TEXT_HELP

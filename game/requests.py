@@ -278,6 +278,24 @@ def _before(words: list[str], stops: tuple[str, ...]) -> list[str]:
     return words
 
 
+def examples(parser: Parser, npc: int, by: int, most: int = 2) -> list[str]:
+    """Requests that fit what ``by`` sees now, for the request line's hint.
+
+    A room next to ``by``'s (not the one ``npc`` is in), then a thing ``by`` can see and
+    nobody holds, each kept only if the grammar understands it; 'come here' when
+    nothing fits (a dark room, a closet with nothing in it).
+    """
+    world = parser.world
+    here, there = world.state.parent[by], world.state.parent[npc]
+    rooms = [ex.to for ex in world.entities[here].exits.values() if ex.to not in (here, there)] if here >= 0 else []
+    things = [e for e in world.in_reach(by) if world.entities[e].portable
+              and world.entities[world.state.parent[e]].kind != ACTOR]
+    tries = [f"go to the {world.entities[r].name.lower()}" for r in dict.fromkeys(rooms)]
+    tries = tries[:1] + [f"take the {world.entities[e].name}" for e in things]
+    out = [words for words in tries if understand(parser, words, npc, by) is not None]
+    return out[:most] or ["come here"]
+
+
 # -- the request's life ------------------------------------------------------------------------
 
 

@@ -17,6 +17,32 @@ from game.npc import Decision
 from game.record import EpisodeRecorder
 
 
+def turn_count(env: LanternEnv, turns: dict[str, int], name, sep: str = " · ") -> str:
+    """Each actor's turns (in a world with several) and the shared turn count out of the
+    limit, as the window's top bar and the terminal's status line both say it:
+    'Wren 14 · Ada 12 · turn 26 / 50' ('turn 9 / 60' alone).
+
+    Args:
+        env: the environment (its actors, steps and step limit).
+        turns: commands issued this episode per actor id (they add up to ``env.steps``).
+        name: how an actor id is written.
+        sep: between the parts.
+    """
+    shared = f"turn {env.steps} / {env.max_steps}"
+    if len(env.actor_ids) < 2:
+        return shared
+    return sep.join([f"{name(a)} {turns.get(a, 0)}" for a in env.actor_ids] + [shared])
+
+
+def turns_of(history: list[dict]) -> dict[str, int]:
+    """Commands issued per actor in an episode's step records (after an undo or a restore,
+    the turns kept)."""
+    turns: dict[str, int] = {}
+    for record in history:
+        turns[record["actor"]] = turns.get(record["actor"], 0) + 1
+    return turns
+
+
 def first_npc(env: LanternEnv, player: str) -> str | None:
     """The NPC's actor: the first actor that is not the person's, or None (solo world)."""
     return next((a for a in env.actor_ids if a != player), None)

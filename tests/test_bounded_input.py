@@ -64,17 +64,17 @@ def test_bench_refuses_seconds_that_never_end():
         assert "Traceback" not in stderr and len(stderr.strip().splitlines()) == 1
 
 
-def test_play_text_answers_bytes_that_are_not_text_under_a_strict_utf8_locale():
-    result = run("play", "--text", "--world", "assets/worlds/tutorial.toml", stdin=b"look\n\xff\xfe go\nn\n",
-                 env={"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"})
+def test_play_text_answers_bytes_that_are_not_text_under_a_strict_utf8_locale(tmp_path):
+    result = run("play", "--text", "--difficulty", "1", "--episodes", str(tmp_path),  # solo: no model loads
+                 stdin=b"look\n\xff\xfe go\ngo north\n", env={"LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8:strict"})
     out, err = result.stdout.decode(), result.stderr.decode()
     assert result.returncode == 0 and "Traceback" not in err, err
-    assert "That line is not valid text" in out and "-= Parlour =-" in out  # the game went on
-    assert "in 2 moves" in out  # the bad line changed nothing, not even the move count
+    assert "That line is not valid text" in out and "-= Kitchen =-" in out  # the game went on
+    assert "· turn 2 / " in out  # the bad line changed nothing, not even the turn count
 
 
 def test_play_text_in_memory_streams_treat_undecodable_bytes_the_same():
     env = LanternEnv(load_world(WORLDS / "tutorial.toml"))
     out = io.StringIO()
     assert play_text(env, 0, io.StringIO(b"\xff go\nscore\n".decode("utf-8", "surrogateescape")), out) == 0
-    assert "That line is not valid text" in out.getvalue() and "Score 0 of 3 in 0 moves." in out.getvalue()
+    assert "That line is not valid text" in out.getvalue() and "Score 0 of 3 · turn 0 / 120." in out.getvalue()

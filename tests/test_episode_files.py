@@ -32,12 +32,13 @@ from tests.test_view_fixtures import ScriptedNPC, key, type_line, workshop_env
 
 
 def record_tutorial(path: Path, steps: int | None = None) -> Path:
-    """The tutorial's walkthrough (or its first ``steps`` commands), recorded with candidates."""
+    """The tutorial's walkthrough by the player alone (or its first ``steps`` commands), recorded with
+    candidates."""
     world = load_world(WORLDS / "tutorial.toml")
     env = LanternEnv(world)
     env.reset(seed=4)
     with EpisodeRecorder(path, env, 4, meta={"model": "solver"}) as rec:
-        for actor, command in solve(world).steps[:steps]:
+        for actor, command in solve(world, actors=["player"]).steps[:steps]:
             obs, reward, terminated, truncated, info = env.step(command, actor)
             rec.record(actor, command, obs, reward, info, terminated or truncated,
                        candidates=[{"command": command, "prob": 0.75}, {"command": "look", "prob": 0.25}],

@@ -134,10 +134,10 @@ def test_the_guide_wins_generated_worlds_close_to_the_optimum(difficulty):
 def test_ties_are_the_other_commands_that_start_an_optimal_walkthrough():
     env = LanternEnv("assets/worlds/tutorial.toml")
     env.reset(seed=0)
-    env.step("go north")  # the lamp and the apple are both here: the solver takes the lamp first
+    env.step("go north")  # the lamp and the apple are both here: the solver lights the lamp first
     before = env.state_hash()
     candidates = env.info()["admissible_commands"]
-    assert solve(env.world, from_current=True).commands[0] == "take brass lamp"
+    assert solve(env.world, from_current=True).commands[0] == "turn on brass lamp"
     # eating the apple loses a goal; walking is the guide's call, never a tie
     assert optimal_alternatives(env, "player", "take brass lamp", candidates) == ["take red apple",
                                                                                   "turn on brass lamp"]

@@ -9,6 +9,7 @@ import pytest
 
 import main
 from game.env import LanternEnv
+from game.generator import generate
 from game.play_text import OVER, play_text
 from game.record import read_episode, replay
 from tests.conftest import ROOT, WORLDS
@@ -47,9 +48,10 @@ def test_the_lighthouse_is_won_in_the_terminal_with_adas_help(tmp_path):
     assert "> give letter to ada\nYou give the letter to Ada.\n" in out
     assert "Ada > go up\nAda arrives.\n" in out
     # a status line after every turn until the end
-    assert "[Landing Stage | score 0 of 6 | moves: you 1, Ada 1 | steps 2 of 50]" in out
+    # counted as the window counts: each actor's commands and the shared turn out of the limit
+    assert "[Landing Stage | score 0 of 6 | Wren 1 · Ada 1 · turn 2 / 50]" in out
     assert out.count("\n[Landing Stage |") + out.count("\n[Lighthouse Yard |") >= 4
-    assert "*** You have won ***\nScore 6 of 6 in 10 moves." in out and out.rstrip().endswith(OVER)
+    assert "*** You have won ***\nScore 6 of 6 · Wren 11 · Ada 11 · turn 22 / 50." in out and out.rstrip().endswith(OVER)
     (path,) = files
     assert f"The episode is saved in {path}." in " ".join(out.split())
     steps = list(replay(read_episode(path)))                 # the file replays, every hash checked
@@ -63,7 +65,8 @@ def test_without_ada_the_lighthouse_cannot_be_won(tmp_path):
     code, out, _ = play(WREN, ScriptedNPC(["wait"] * 20), tmp_path=tmp_path)
     assert "You have won" not in out and "The sea gate is closed." in out
     (path,) = (tmp_path / "episodes").glob("*.jsonl")
-    assert " ".join(out.split()).endswith(f"moves. The episode is saved in {path}.]") and code == 0
+    assert " ".join(out.split()).endswith(f"[Score 0 of 6 · Wren 11 · Ada 11 · turn 22 / 50. The episode is saved "
+                                          f"in {path}.]") and code == 0
 
 
 def test_after_the_end_it_says_what_to_do_and_restart_plays_again(tmp_path):
@@ -71,7 +74,7 @@ def test_after_the_end_it_says_what_to_do_and_restart_plays_again(tmp_path):
                             tmp_path=tmp_path)
     ending = out.index("*** You have won ***")
     assert out[ending:].count(OVER) == 2                    # after the win, and for 'look' after it
-    assert "\n> score\nScore 6 of 6 in 10 moves." in out
+    assert "\n> score\nScore 6 of 6 · turn 22 / 50." in out
     restarted = out.index("> restart")
     assert "The Light at Skerry Point\n=========================" in out[restarted:]
     assert out.count("\n> look") == 3                       # the line after 'quit' is never read
@@ -101,7 +104,7 @@ def test_help_speaks_of_the_terminal_ada_and_the_episodes(tmp_path):
     assert "in the terminal" in text and "window" not in text
     assert "'restart'" in text and "Ada is played by the NPC" in text and "(shown as 'Ada > ...')" in text
     assert f"saved in {tmp_path / 'episodes'}/" in text
-    assert "\nAda > " not in text and "Score 0 of 6 in 0 moves" in text   # help is not a turn
+    assert "\nAda > " not in text and "Score 0 of 6 · Wren 0 · Ada 0 · turn 0 / 50" in text  # help is not a turn
 
 
 def test_at_a_terminal_it_prompts_instead_of_echoing(tmp_path):
@@ -110,9 +113,9 @@ def test_at_a_terminal_it_prompts_instead_of_echoing(tmp_path):
 
 
 def test_a_solo_world_plays_alone_without_status_names(tmp_path):
-    env = LanternEnv(WORLDS / "tutorial.toml")
-    code, out, _ = play(["n"], None, env=env, tmp_path=tmp_path)
-    assert "Ada" not in out and "[Parlour | score 0 of 3 | moves 1 | steps 1 of" in out
+    env = LanternEnv(generate(1, 0))
+    code, out, _ = play(["look"], None, env=env, tmp_path=tmp_path)
+    assert "Ada" not in out and f"| turn 1 / {env.max_steps}]" in out and "You 1" not in out
 
 
 # -- main.py: the default world, the NPC's loading line, the first run without a display --------
@@ -127,8 +130,8 @@ def test_play_text_opens_the_lighthouse_and_loads_the_npc_for_ada(tmp_path, monk
     assert loaded == [None] and err.splitlines() == [
         "Loading the NPC that plays Ada (assets/models/npc) ..."]
     assert len(list(tmp_path.glob("*.jsonl"))) == 1
-    monkeypatch.setattr(sys, "stdin", io.StringIO("n\n"))
-    assert main.main(["play", "--text", "--world", "assets/worlds/tutorial.toml", "--episodes", str(tmp_path)]) == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO("look\n"))
+    assert main.main(["play", "--text", "--difficulty", "1", "--episodes", str(tmp_path)]) == 0
     assert loaded == [None] and capsys.readouterr().err == ""  # nobody to play: no model loaded
 
 

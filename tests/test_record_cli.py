@@ -73,15 +73,16 @@ def test_tampered_or_malformed_episodes_name_the_line(tmp_path):
         read_episode(tmp_path / "missing.jsonl")
 
 
-def test_play_text_is_scriptable_and_wins_the_tutorial(tmp_path):
-    walkthrough = "\n".join(solve(__import__("game.loader", fromlist=["x"]).load_world(
-        WORLDS / "tutorial.toml")).commands)
-    result = run("play", "--text", "--world", "assets/worlds/tutorial.toml", "--seed", "3",
-                 "--episodes", str(tmp_path), stdin="xyzzy\n" + walkthrough + "\n")
+def test_play_text_is_scriptable_and_wins_a_solo_world(tmp_path):
+    world = generate(2, 5)                                # no companion: no NPC turns in between
+    solution = solve(world)
+    result = run("play", "--text", "--difficulty", "2", "--world-seed", "5", "--seed", "3",
+                 "--episodes", str(tmp_path), stdin="xyzzy\n" + "\n".join(solution.commands) + "\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "> xyzzy\nI don't know the word 'xyzzy'." in out
-    assert "*** You have won ***" in out and "Score 3 of 3" in out
+    assert "*** You have won ***" in out
+    assert f"Score {solution.max_score} of {solution.max_score} · turn {len(solution) + 1} / " in out
 
 
 def test_generate_solve_and_replay_text_from_the_cli(tmp_path):

@@ -9,8 +9,8 @@ from game.generator import generate, world_to_toml
 from game.loader import world_from_dict
 from game.parser import Parser
 from game.request_gen import GENERATED_KINDS, HELD_OUT, MAX_PLAN, TEMPLATES, TRAIN, generate_requests
-from game.requests import (CANCELLED, DONE, IMPOSSIBLE, PENDING, REPLACED, Request, RequestGoal, hand_over,
-                           understand)
+from game.requests import (CANCELLED, DONE, IMPOSSIBLE, PENDING, REPLACED, Request, RequestGoal, examples,
+                           hand_over, understand)
 
 HOUSE = {
     "world": {"title": "House", "max_steps": 60, "player": "wren"},
@@ -104,6 +104,17 @@ def test_understanding_never_raises_and_never_changes_the_world(words):
     goal = understand(env.parser, words, idx(env, "ada"), idx(env, "wren"))
     assert goal is None or goal.kind in TEMPLATES or goal.kind in ("wait", "stop")
     assert env.state_hash() == before
+
+
+def test_examples_are_requests_about_what_the_asker_sees(env):
+    ada, wren = idx(env, "ada"), idx(env, "wren")
+    assert examples(env.parser, ada, wren) == ["go to the kitchen", "take the brass lamp"]
+    env.step("go east", "ada")                       # no use sending her where she is
+    assert examples(env.parser, ada, wren) == ["take the brass lamp"]
+    env.step("take lamp", "wren")                    # what someone holds is not there to take
+    assert examples(env.parser, ada, wren) == ["come here"]
+    for words in ("go to the kitchen", "take the brass lamp", "come here"):
+        assert understand(env.parser, words, ada, wren) is not None
 
 
 def test_tell_and_addressing_reach_the_request_and_ask_is_a_question():

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from game.cli import window_size
 from game.env import LanternEnv
+from game.generator import generate
 from game.loader import load_world
 from game.npc import Decision, RandomNPC
 from game.record import read_episode
@@ -221,9 +222,9 @@ def test_one_turn_count_in_the_top_bar_and_the_ending(tmp_path):
     assert viewer.session.turn_text() == "Wren 1 · Ada 1 · turn 2 / 4"
     type_line(viewer, "look")
     assert viewer.session.over.text.endswith("Wren 2, Ada 2, turn 4 / 4")
-    solo = PlaySession(LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml")), RandomNPC(0), threaded=False)
+    solo = PlaySession(LanternEnv(generate(1, 0)), RandomNPC(0), threaded=False)
     solo.step(solo.player, "look")
-    assert solo.turn_text() == "turn 1 / 60"
+    assert solo.turn_text() == f"turn 1 / {solo.env.max_steps}"
 
 
 def test_quitting_says_where_the_episode_was_saved(tmp_path, capsys):

@@ -6,6 +6,7 @@ import pygame
 
 from game.loader import load_world
 from game.env import LanternEnv
+from game.generator import generate
 from game.npc import Decision
 from game.record import read_episode, replay
 from game.view import theme
@@ -50,7 +51,7 @@ def test_npc_acts_after_each_person_command_and_its_mind_is_shown(tmp_path):
 
 
 def test_bad_command_gets_an_in_game_reply_and_changes_nothing():
-    env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"))
+    env = LanternEnv(generate(1, 0))                           # solo: nobody else acts after it
     viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
     before = env.state_hash()
     type_line(viewer, "frobnicate the moon")
@@ -204,14 +205,26 @@ def test_undoing_a_goal_shows_a_minus_one_and_the_score_going_down(tmp_path):
     assert count_colour(viewer.screen, viewer.layout.top, theme.ROSE) > 0  # the '−1' in rose
 
 
+def test_the_tell_fields_example_is_made_of_what_the_person_sees():
+    env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"))   # Ada waits in the kitchen
+    viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
+    viewer.handle_event(key(pygame.K_F3))
+    assert viewer.session.prompt()[2] == "in your words, e.g. go to the parlour"   # only a hook on the porch
+    viewer.handle_event(key(pygame.K_F3))
+    type_line(viewer, "go north")
+    viewer.handle_event(key(pygame.K_F3))
+    assert viewer.session.prompt()[2] == "in your words, e.g. go to the porch or take the brass lamp"
+    viewer.draw(None)
+
+
 def test_solo_world_lists_the_commands_that_work_now():
-    env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"))
+    env = LanternEnv(generate(1, 0))
     viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
     assert viewer.session.npc_actor is None
-    type_line(viewer, "go north")
+    type_line(viewer, "take die")                                         # generated: no companion
     viewer.draw(None)
-    assert viewer.session.transcript.texts()[-2] == "You › go north"      # the NPC did not act
-    assert "take brass lamp" in viewer.session.info("player")["admissible_commands"]
+    assert viewer.session.transcript.texts()[-2] == "You › take die"      # the NPC did not act
+    assert "drop cedar die" in viewer.session.info("player")["admissible_commands"]
     assert count_colour(viewer.screen, viewer.layout.npc, theme.MUTED) > 200  # the list is drawn
 
 

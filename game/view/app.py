@@ -379,7 +379,18 @@ def run_play_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
     session = PlaySession(env, npc, args.seed, getattr(args, "actor", None),
                           episodes=None if shot else episodes_folder(args), threaded=not shot,
                           meta={"model_arg": getattr(args, "model", None)})
-    return _open(session, args, lambda n: session.autoplay(n, session.npc_actor or session.player))
+    script = script_lines(getattr(args, "commands", None))
+
+    def advance(n: int) -> None:
+        session.autoplay(n, session.npc_actor or session.player)
+        session.play_script(script)
+
+    return _open(session, args, advance)
+
+
+def script_lines(commands: str | None) -> list[str]:
+    """The person's commands of ``--commands "cmd1; cmd2"`` (empty parts dropped)."""
+    return [part.strip() for part in (commands or "").split(";") if part.strip()]
 
 
 def run_watch_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:

@@ -12,7 +12,8 @@ from game.files import FileWriteError
 from game.meta import SAVES, Meta, MetaReply
 from game.play_text import HELP_WORDS
 from game.record import Episode, EpisodeError
-from game.turns import first_npc, start_recording
+from game.requests import examples
+from game.turns import first_npc, start_recording, turns_of
 from game.view import theme
 from game.view.session import Session, decision_of
 from game.view.transcript import SYSTEM
@@ -134,6 +135,7 @@ class PlaySession(Session):
         """After an undo or a restore: the shown state, and a new episode file from the kept history."""
         self.over = None
         self.seed = self.meta_commands.seed
+        self.turns = turns_of(self.meta_commands.history)
         self.waiting.clear()
         self.walking.clear()
         self.see()
@@ -157,6 +159,15 @@ class PlaySession(Session):
         if self.walking and not self.thinking:
             self._walk_from = self.env.state_hash()
             self._person(self.walking.pop(0))
+
+    def play_script(self, lines: list[str]) -> None:
+        """Submit the person's ``lines`` in order, each followed by the NPC's turn (screenshots,
+        tests; the session must not think in a thread)."""
+        for line in lines:
+            if self.over is not None:
+                return
+            self.submit(line)
+            self.collect()
 
     def _person(self, line: str) -> None:
         self.meta_commands.before_player(line)
@@ -228,6 +239,11 @@ class PlaySession(Session):
                     ("F3", f"tell {name}" if not self.tell_mode else "type commands")]
         return out + [("Ctrl+N", "new episode"), ("F1", "help"), ("Esc", "quit")]
 
+    def request_examples(self) -> list[str]:
+        """Requests that fit what the person sees now (a room next door, a thing in view)."""
+        world = self.env.world
+        return examples(self.env.parser, world.entity(self.npc_actor).index, world.entity(self.player).index)
+
     def prompt(self) -> tuple[str, theme.Colour, str]:
         """The input line's prompt, its colour and the placeholder text."""
         if self.over is not None:
@@ -235,7 +251,7 @@ class PlaySession(Session):
         if self.tell_mode and self.npc_actor:
             name = self.actor_name(self.npc_actor)
             return f"tell {name} to ›", theme.actor_colour(self.env.actor_ids, self.npc_actor), \
-                f"give {name} a goal in words, e.g. bring the lamp to the kitchen"
+                f"in your words, e.g. {' or '.join(self.request_examples())}"
         waiting = f"  ({len(self.waiting)} waiting for the NPC)" if self.waiting else ""
         return "›", theme.actor_colour(self.env.actor_ids, self.player), \
             "type a command: look, take the lamp, go north… (Tab completes)" + waiting

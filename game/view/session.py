@@ -15,7 +15,7 @@ from game.env import LanternEnv
 from game.files import FileWriteError
 from game.npc import NPC, Decision
 from game.record import EpisodeRecorder
-from game.turns import finish_recording, record_step, start_recording
+from game.turns import finish_recording, record_step, start_recording, turn_count
 from game.view import theme
 from game.view.npcworker import NpcWorker
 from game.view.transcript import ENDING, SYSTEM, Entry, Transcript, step_entries
@@ -98,7 +98,7 @@ class Session:
 
     def turn_text(self, sep: str = " · ") -> str:
         """Whose turns so far and the shared count, e.g. 'Wren 14 · Ada 12 · turn 26 / 50'."""
-        return turn_text(self, self.turns, self.env.steps, sep)
+        return turn_count(self.env, self.turns, self.actor_name, sep)
 
     def status(self) -> str:
         """A few words on what the mode is doing now (shown beside the mode badge)."""
@@ -236,18 +236,10 @@ class Session:
         self.collect()
 
 
-def turn_text(session: Session, turns: dict[str, int], steps: int, sep: str = " · ") -> str:
-    """Each actor's turns (in a world with several) and the shared turn count out of the limit."""
-    shared = f"turn {steps} / {session.env.max_steps}"
-    if len(session.env.actor_ids) < 2:
-        return shared
-    return sep.join([f"{session.actor_name(a)} {turns.get(a, 0)}" for a in session.env.actor_ids] + [shared])
-
-
 def ending(session: Session, actor: str, info: dict, truncated: bool, turns: dict[str, int]) -> Entry:
     """The ending line for an episode that just finished, counting turns as the top bar does."""
     who = session.actor_name(actor)
-    count = turn_text(session, turns, session.env.steps, ", ")
+    count = turn_count(session.env, turns, session.actor_name, ", ")
     score = f"score {info['score']} of {info['max_score']} · {count}"
     if info["won"]:
         return Entry(ENDING, f"★ {who} won: {score}", actor, True)
