@@ -295,3 +295,29 @@ def test_the_npcs_acts_are_told_in_the_third_person_when_they_happen(tmp_path):
     replayed = [e.text for block in ReplaySession(read_episode(path)).blocks for e in block]
     # a replay tells it the same way, and says the recording stopped before the episode ended
     assert replayed == texts[2:] + ["The recording stops here: it was stopped before the episode ended."]
+
+
+def test_screenshot_commands_play_the_persons_turns_with_the_npcs_between(tmp_path, monkeypatch, capsys):
+    import main
+    npc = ScriptedNPC(["go west", "take red apple"])
+    monkeypatch.setattr(main, "make_npc", lambda model, seed: npc)
+    seen = {}
+    save = Viewer.save
+
+    def keep_and_save(viewer, path):
+        seen["texts"], seen["ada"] = viewer.session.transcript.texts(), viewer.session.env.info("ada")
+        return save(viewer, path)
+
+    monkeypatch.setattr(Viewer, "save", keep_and_save)
+    shot = tmp_path / "shot.png"
+    assert main.main(["play", "--world", "assets/worlds/tutorial.toml", "--screenshot", str(shot),
+                      "--commands", "go north; tell ada to bring me the apple;"]) == 0
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    texts = seen["texts"]
+    assert texts.index("You › go north") < texts.index("Ada › go west") \
+        < texts.index("You › tell ada to bring me the apple") < texts.index("Ada › take red apple")
+    assert npc.calls == 2 and seen["ada"]["inventory"] == ["red apple"]
+    capsys.readouterr()
+    assert main.main(["play", "--commands", "look"]) == 2   # only for a screenshot: in play, you type
+    assert capsys.readouterr().err.strip() == \
+        "error: --commands goes with --screenshot: when you play, type the commands yourself"
