@@ -190,3 +190,10 @@ def test_a_folder_that_cannot_take_episodes_is_refused_first(tmp_path):
     result = cli("play", "--text", "--episodes", str(blocker))
     assert result.returncode == 2 and "--episodes" in result.stderr and "is a file" in result.stderr
     assert json.dumps(result.stdout) == '""'
+
+
+def test_an_undo_takes_back_the_turns_it_took_back(tmp_path):
+    _, out, _ = play(["look", "look", "undo", "look"], ScriptedNPC([]), tmp_path=tmp_path)
+    counts = [line.split(" | ")[-1] for line in out.splitlines() if line.startswith("[Landing Stage |")]
+    assert counts == ["Wren 1 · Ada 1 · turn 2 / 50]", "Wren 2 · Ada 2 · turn 4 / 50]",
+                      "Wren 2 · Ada 2 · turn 4 / 50]"]   # not 'Wren 3 · Ada 3 · turn 4'
