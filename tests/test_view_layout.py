@@ -96,6 +96,14 @@ def test_every_goal_is_shown_whole_with_its_box(viewer):
         assert all(font.size(line)[0] <= inner.w - panels.TICK for line in lines)
 
 
+def test_every_actor_has_its_name_and_a_line_in_the_inventory(viewer):
+    session, fonts = viewer.session, viewer.fonts
+    inner = inner_of(fonts, viewer.layout.inventory)
+    line_h = fonts.small.get_linesize()
+    actors = len(session.env.actor_ids)       # the drawing's rows: name, one line, a gap between actors
+    assert actors * (2 * line_h + 2) + (actors - 1) * 6 <= inner.h, (actors, inner)
+
+
 def test_the_mind_panel_rows_stay_above_the_value_row(viewer):
     session, fonts = viewer.session, viewer.fonts
     if session.npc_actor is None:

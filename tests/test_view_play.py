@@ -209,12 +209,19 @@ def test_the_tell_fields_example_is_made_of_what_the_person_sees():
     env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"))   # Ada waits in the kitchen
     viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
     viewer.handle_event(key(pygame.K_F3))
-    assert viewer.session.prompt()[2] == "in your words, e.g. go to the parlour"   # only a hook on the porch
+    assert viewer.session.prompt()[2][0] == "in your words, e.g. go to the parlour"   # only a hook on the porch
     viewer.handle_event(key(pygame.K_F3))
     type_line(viewer, "go north")
     viewer.handle_event(key(pygame.K_F3))
-    assert viewer.session.prompt()[2] == "in your words, e.g. go to the porch or take the brass lamp"
-    viewer.draw(None)
+    assert viewer.session.prompt()[2] == ("in your words, e.g. go to the porch or take the brass lamp",
+                                          "e.g. go to the porch or take the brass lamp", "e.g. go to the porch")
+    for size, shown in (((1280, 800), 0), ((1024, 700), 1)):          # the longest that fits is drawn
+        small = Viewer(viewer.session, size)
+        small.draw(None)
+        box = small.layout.input
+        room = box.right - 14 - (box.x + 14 + small.fonts.mono_bold.size("tell Ada to ›")[0] + 10)
+        fits = [small.fonts.ui.size(text)[0] <= room for text in viewer.session.prompt()[2]]
+        assert fits.index(True) == shown, (size, fits)
 
 
 def test_solo_world_lists_the_commands_that_work_now():

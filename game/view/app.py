@@ -88,7 +88,7 @@ class Viewer:
         modes = isinstance(self.session, PlaySession), isinstance(self.session, ReplaySession)
         first = compute_layout(self.screen.get_size(), *modes)
         self.layout = compute_layout(self.screen.get_size(), *modes,
-                                     status_h=panels.goals_height(self.fonts, self.session, first.goals.w))
+                                     status_h=panels.status_height(self.fonts, self.session, first.goals.w))
 
     # -- events ------------------------------------------------------------------------
 
@@ -214,8 +214,8 @@ class Viewer:
             self.seek_track = panels.draw_seek(s, lay.seek, fonts, session)
         panels.draw_footer(s, lay.footer, fonts, session)
         if isinstance(session, PlaySession):
-            prompt, colour, placeholder = session.prompt()
-            draw_input(s, lay.input, self.input, fonts, prompt, colour, placeholder,
+            prompt, colour, placeholders = session.prompt()
+            draw_input(s, lay.input, self.input, fonts, prompt, colour, placeholders,
                        caret_on=dt is None or int(self.time * 2) % 2 == 0, enabled=session.over is None)
         age = self._toast_age()
         if age is not None:

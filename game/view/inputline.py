@@ -158,8 +158,9 @@ class InputLine:
 
 
 def draw_input(surface: pygame.Surface, rect: pygame.Rect, line: InputLine, fonts, prompt: str,
-               colour: theme.Colour, placeholder: str, caret_on: bool, enabled: bool = True) -> None:
-    """The input box: prompt, text with caret, placeholder when empty, matches above it."""
+               colour: theme.Colour, placeholders: tuple[str, ...], caret_on: bool, enabled: bool = True) -> None:
+    """The input box: prompt, text with caret, placeholder when empty (the first of
+    ``placeholders`` that fits, else the last cut short), matches above it."""
     edge = theme.mix(theme.EDGE, colour, 0.55) if enabled else theme.EDGE
     pygame.draw.rect(surface, theme.PANEL_RAISED, rect, border_radius=10)
     pygame.draw.rect(surface, edge, rect, width=2, border_radius=10)
@@ -167,7 +168,9 @@ def draw_input(surface: pygame.Surface, rect: pygame.Rect, line: InputLine, font
                          (rect.x + 14, rect.centery), "midleft")
     x = label.right + 10
     if not line.text:
-        widgets.text(surface, fonts.ui, widgets.ellipsize(fonts.ui, placeholder, rect.right - x - 14), theme.FAINT,
+        room = rect.right - x - 14
+        placeholder = next((p for p in placeholders if fonts.ui.size(p)[0] <= room), placeholders[-1])
+        widgets.text(surface, fonts.ui, widgets.ellipsize(fonts.ui, placeholder, room), theme.FAINT,
                      (x, rect.centery), "midleft")
     else:
         shown = widgets.ellipsize(fonts.mono, line.text, rect.right - x - 14)

@@ -100,6 +100,15 @@ def goals_height(fonts, session: Session, width: int) -> int:
     return _blocks_height(fonts.small, _goal_blocks(fonts.small, goals, width - 28)) + widgets.card_chrome(fonts)
 
 
+def status_height(fonts, session: Session, goals_width: int) -> int:
+    """The goals and inventory row's height: every goal whole, and each actor's name with at
+    least one line under it (two actors in the tutorial's three-goal row need more than its goals)."""
+    line_h = fonts.small.get_linesize()
+    actors = len(session.env.actor_ids)
+    inventory = actors * (2 * line_h + 2) + (actors - 1) * 6 + widgets.card_chrome(fonts)
+    return max(goals_height(fonts, session, goals_width), inventory)
+
+
 def fit_goals(fonts, goals: list[tuple[str, bool]], inner: pygame.Rect,
               scroll: int = 0) -> tuple[pygame.font.Font, list[tuple[int, list[str], int]], int]:
     """Where each goal goes in ``inner``: the small font when all fit, else a finer one, else

@@ -244,14 +244,16 @@ class PlaySession(Session):
         world = self.env.world
         return examples(self.env.parser, world.entity(self.npc_actor).index, world.entity(self.player).index)
 
-    def prompt(self) -> tuple[str, theme.Colour, str]:
-        """The input line's prompt, its colour and the placeholder text."""
+    def prompt(self) -> tuple[str, theme.Colour, tuple[str, ...]]:
+        """The input line's prompt, its colour and the placeholder texts, longest first (the
+        window shows the first that fits)."""
         if self.over is not None:
-            return "›", theme.FAINT, "The episode is over: Ctrl+N for a new one, Esc to quit"
+            return "›", theme.FAINT, ("The episode is over: Ctrl+N for a new one, Esc to quit",)
         if self.tell_mode and self.npc_actor:
             name = self.actor_name(self.npc_actor)
+            said = self.request_examples()
             return f"tell {name} to ›", theme.actor_colour(self.env.actor_ids, self.npc_actor), \
-                f"in your words, e.g. {' or '.join(self.request_examples())}"
+                (f"in your words, e.g. {' or '.join(said)}", f"e.g. {' or '.join(said)}", f"e.g. {said[0]}")
         waiting = f"  ({len(self.waiting)} waiting for the NPC)" if self.waiting else ""
         return "›", theme.actor_colour(self.env.actor_ids, self.player), \
-            "type a command: look, take the lamp, go north… (Tab completes)" + waiting
+            ("type a command: look, take the lamp, go north… (Tab completes)" + waiting,)
