@@ -32,8 +32,11 @@ def test_eval_requests_prints_figures_per_kind(model_dir, capsys):
     assert "told:held-out" in table and table.splitlines()[-1].startswith("overall")
 
 
-def test_eval_requests_refuses_a_world_without_an_npc(model_dir, capsys):
-    code = main.main(["eval", "--requests", "--model", str(model_dir), "--world", "assets/worlds/tutorial.toml"])
+def test_eval_requests_refuses_a_world_without_an_npc(model_dir, capsys, tmp_path):
+    from game.generator import generate, world_to_toml
+    alone = tmp_path / "alone.toml"                      # every bundled world has Ada: a generated one has not
+    alone.write_text(world_to_toml(generate(1, 0)), encoding="utf-8")
+    code = main.main(["eval", "--requests", "--model", str(model_dir), "--world", str(alone)])
     _, err = capsys.readouterr()
     assert code == 2 and "no NPC to ask" in err
 
