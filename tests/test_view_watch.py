@@ -2,13 +2,13 @@
 
 import pygame
 
-from game.loader import load_world
 from game.env import LanternEnv
+from game.generator import generate
 from game.npc import RandomNPC
 from game.record import read_episode
 from game.view.app import Viewer
 from game.view.watch import NEXT_EPISODE_AFTER, SPEEDS, WatchSession
-from tests.test_view_fixtures import ROOT_WORLDS, ScriptedNPC, key, workshop_env
+from tests.test_view_fixtures import ScriptedNPC, key, workshop_env
 
 
 def watch_viewer(tmp_path, npc=None, env=None):
@@ -55,7 +55,7 @@ def test_pause_single_step_and_speed(tmp_path):
 
 
 def test_next_episode_by_key_and_after_an_ending(tmp_path):
-    env = LanternEnv(load_world(ROOT_WORLDS / "tutorial.toml"), max_steps=3)
+    env = LanternEnv(generate(3, 0), max_steps=3)             # no win in 3 steps
     viewer = watch_viewer(tmp_path, RandomNPC(0), env)
     session = viewer.session
     assert session.focus == "player"                          # solo world: the NPC drives the player
