@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from game.commands import TEMPLATES, Command
+from game.commands import TEMPLATES, Command, switch_verb
 from game.reactions import REACTIONS
-from game.world import ACTOR, DOOR, LIT, LOCKED, OPEN, ROOM, World
+from game.world import ACTOR, DOOR, LIT, LOCKED, OPEN, ROOM, SLOT_SHIFT, WORN, World
 
 if TYPE_CHECKING:
     from game.rules import Outcome
@@ -53,6 +53,8 @@ def state_words(world: World, e: int) -> str:
         return " (locked)" if flags & LOCKED else (" (open)" if flags & OPEN else " (closed)")
     if ent.light and flags & LIT:
         return " (lit)"
+    if flags & WORN:
+        return " (worn)"
     return ""
 
 
@@ -84,6 +86,9 @@ def describe_room(world: World, actor: int) -> str:
             listed = join_words([a(world, t) + state_words(world, t) for t in things])
             nested = "".join(_contents_phrase(world, t) for t in things)
             lines.append(f"You see {listed}.{nested}")
+        seat = world.position(actor)
+        if seat is not None:
+            lines.append(f"You are {world.entities[seat].enterable} {the(world, seat)}.")
         for other in world.actors_in(room):
             if other != actor:
                 lines.append(f"{third_person(world, other)} is here.")
@@ -120,6 +125,10 @@ def describe_entity(world: World, e: int) -> str:
         text += f" It is {status}."
     elif ent.light:
         text += " It is lit." if world.state.flags[e] & LIT else " It is dark."
+    elif ent.container and not world.state.flags[e] & OPEN:
+        text += " It is shut."
+    if ent.dial:
+        text += f" It is set to {ent.dial[world.state.flags[e] >> SLOT_SHIFT]}."
     if ent.kind == DOOR:
         a_room, b_room = ent.rooms
         text += f" It joins the {world.name(a_room)} and the {world.name(b_room)}."
@@ -196,6 +205,8 @@ def _info_deed(world: World, actor: int, viewer: int, cmd: Command) -> str:
         return f"tells {'you' if obj == viewer else the(world, obj)}: \u201c{cmd.text}\u201d"
     if verb == "exits":
         return "looks for the ways out"
+    if verb == "consult":
+        return f"looks something up in {the(world, obj)}"
     if verb in REACTIONS:
         first, _, rest = _attempt(world, viewer, cmd).partition(" ")
         return " ".join(w for w in (_third_person_verb(first), rest) if w)
@@ -222,4 +233,4 @@ def _attempt(world: World, viewer: int, cmd: Command) -> str:
             words += [reaction.preps[0], ref(cmd.obj2)]
         return " ".join(w for w in words if w)
     return TEMPLATES[cmd.verb].format(obj=ref(cmd.obj), obj2=ref(cmd.obj2), direction=cmd.direction or "",
-                                      text=cmd.text)
+                                      text=cmd.text, verb=switch_verb(world, cmd))

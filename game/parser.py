@@ -19,7 +19,7 @@ from functools import lru_cache
 from game.commands import TALK_VERBS, Command
 from game.reactions import REACTIONS
 from game.narration import capitalise, join_words, the
-from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, World
+from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, WORN, World
 
 MAX_WORDS = 60
 MAX_CHARS = 2000  # checked before tokenising, so huge pastes cost nothing
@@ -36,9 +36,9 @@ for _verb, _phrases in {
     "examine": ["examine", "x", "look at", "inspect", "check", "describe", "look in",
                 "look inside", "study", "view", "look on", "l at", "look closely at", "watch"],
     "read": ["read", "peruse"],
-    "take": ["take", "get", "pick up", "pick", "grab", "collect", "lift", "snatch", "carry", "remove"],
+    "take": ["take", "get", "pick up", "pick", "grab", "collect", "lift", "snatch", "carry"],
     "drop": ["drop", "put down", "discard", "throw away", "leave", "set down"],
-    "put": ["put", "place", "insert", "set", "stash", "stow", "store", "hang", "lay"],
+    "put": ["put", "place", "insert", "set", "stash", "stow", "store", "hang", "lay", "hide"],
     "open": ["open", "unclose"],
     "close": ["close", "shut", "slam"],
     "lock": ["lock"],
@@ -48,7 +48,17 @@ for _verb, _phrases in {
     "turn_on": ["turn on", "switch on", "light", "ignite", "activate", "power on", "kindle"],
     "turn_off": ["turn off", "switch off", "extinguish", "douse", "deactivate", "power off",
                  "snuff", "blow out", "put out"],
-    "turn": ["turn", "switch", "flip", "power"],
+    "turn": ["turn", "switch", "flip", "power", "rotate", "adjust", "spin", "twist", "tune"],
+    "wear": ["wear", "don", "put on", "try on", "slip on", "dress in", "pull on"],
+    "take_off": ["take off", "doff", "remove", "slip off", "strip off"],
+    "board": ["get in", "get into", "get on", "get onto", "get inside", "sit on", "sit in", "sit",
+              "sit down on", "sit down in", "lie on", "lie in", "lie down on", "lie down in",
+              "stand on", "board", "mount", "climb in", "climb into", "hop in", "hop on", "hop into",
+              "step on", "step onto", "step into", "ride", "get aboard", "embark"],
+    "unboard": ["get off", "get up", "stand up", "stand", "get out of", "climb out", "climb out of",
+                "climb off", "dismount", "disembark", "get down from", "step off", "step out of",
+                "hop off", "hop out", "jump off", "get up from"],
+    "consult": ["look up", "consult", "read about", "look it up"],
     "give": ["give", "hand", "offer", "pass", "present"],
     "tell": ["tell", "ask", "order", "command"],
     "enter": ["enter"],
@@ -98,7 +108,8 @@ ARTICLES = frozenset({"the", "a", "an", "some", "my", "your", "his", "her", "its
                       "that", "these", "those", "any"})
 INDEFINITE = frozenset({"a", "an", "any", "some"})  # "take a key": any key will do
 PREPOSITIONS = {
-    "put": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to"),
+    "put": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to", "under", "underneath",
+            "beneath", "behind", "below", "next to", "beside", "near", "against"),
     "drop": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to"),
     "take": ("from", "off", "out of", "out"),
     "unlock": ("with", "using"), "lock": ("with", "using"), "open": ("with", "using"),
@@ -106,6 +117,13 @@ PREPOSITIONS = {
 }
 PREP_WORDS = frozenset(w for preps in PREPOSITIONS.values() for p in preps for w in p.split())
 ON_SIDE = frozenset({"on", "onto", "upon", "on to"})
+# 'put X under Y': a place the game has no room for (only in and on hold things).
+ASIDE = frozenset({"under", "underneath", "beneath", "behind", "below", "next to", "beside", "near", "against"})
+# Verbs for switches, dials, clothes, enterables and reference books (see _device).
+SET_WORDS = frozenset({"to", "at"})
+DEVICE_VERBS = frozenset({"wear", "take_off", "board", "unboard", "consult"})
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
 ALL_WORDS = frozenset({"all", "everything", "every", "each", "both"})
 EXCEPT_WORDS = frozenset({"but", "except", "apart", "excluding", "besides", "other", "than"})
 LIST_WORDS = frozenset({"and", "or", ","})
@@ -133,6 +151,8 @@ KNOWN_WORDS = (frozenset(w for phrase in [*VERB_PHRASES, *ALONE] for w in phrase
                | LEADING | FLOOR_WORDS | HERE_WORDS | frozenset(DIRECTION_WORDS))
 # Known words worth offering for a typo (not grammar words like 'the' or 'ones').
 SUGGESTIBLE = KNOWN_WORDS - ARTICLES - FILLER - LEADING - EXCEPT_WORDS
+# Numbers a dial may be set to ('twelve', '12'): known words, but never offered for a typo.
+KNOWN_WORDS |= frozenset(NUMBER_WORDS) | frozenset(NUMBER_WORDS.values())
 IRREGULAR_PLURALS = {"knife": "knives", "leaf": "leaves", "loaf": "loaves", "shelf": "shelves",
                      "scarf": "scarves", "wolf": "wolves", "half": "halves",
                      "die": "dice", "mouse": "mice", "tooth": "teeth", "foot": "feet",
@@ -290,7 +310,8 @@ class Parser:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        scenery = frozenset(w for e in world.entities for thing in e.scenery for w in thing.words)
+        scenery = frozenset(w for e in world.entities for thing in e.scenery for w in thing.words) \
+            | frozenset(w for e in world.entities for value in e.dial for w in value.split())
         lexicon = _lexicon(tuple((e.name, e.adjectives, e.synonyms) for e in world.entities), scenery)
         self.lexicon = lexicon
         self.words, self.name_words = lexicon.words, lexicon.name_words
@@ -396,7 +417,8 @@ class Parser:
             others = [o for o in self.world.actors if o != actor]
             if tuple(words) in STOP_PHRASES and len(others) == 1:  # 'never mind': to the only NPC
                 return self._tell_command(others[0], words)
-        self._check_words(words)
+        if verb != "consult":  # what is looked up may be any word ('look up roses in the book')
+            self._check_words(words)
         if verb is None:
             raise _Refusal(self._no_verb(words, actor))
         cut = self._sentence_break(words)
@@ -489,6 +511,15 @@ class Parser:
             return ParseResult(context.last_commands)
         if verb in ("push", "climb", "jump") and self._walks(rest, actor):
             verb = "go"  # 'move north', 'climb up', 'climb the stairs' to the room above
+        if verb == "enter" and self._enterable(rest, actor) or verb == "exit" and \
+                self.world.position(actor) is not None and not self._walks(rest, actor):
+            verb = "board" if verb == "enter" else "unboard"
+        if verb in DEVICE_VERBS:
+            return self._device(verb, rest, actor, context)
+        if verb in ("turn", "put") and _has(rest, SET_WORDS):
+            dial = self._set_dial(rest, actor, context, verb == "turn")
+            if dial is not None:
+                return dial
         if verb == "throw" and not self._split(rest, REACTIONS["throw"].preps)[1]:
             verb = "drop"  # 'throw the apple': it lands on the floor
         if verb in ("go", "enter", "exit"):
@@ -506,6 +537,8 @@ class Parser:
             raise _Refusal(f"'{verb}' needs nothing more; just say '{verb}'.")
         if verb == "look":
             verb = "examine"  # "look lamp"
+        if verb == "turn" and not _has(rest[:1] + rest[-1:], frozenset({"on", "off"})):
+            return self._turn(rest, actor, context)
         if verb == "turn":
             verb, rest = _particle_switch(rest)
         if verb in ("take", "drop", "put") and rest and rest[-1] in ("up", "down"):
@@ -533,6 +566,13 @@ class Parser:
                 return ParseResult((Command(verb),))
             raise _Missing(f"What do you want to {reaction.word}?", None)
         obj = self._objects(first, verb, actor, context, None)[0]
+        ent = self.world.entities[obj]
+        if verb == "push" and ent.dial and prep in SET_WORDS and _content(second):
+            return self._set_dial(rest, actor, context, True)  # 'move the dial to 5'
+        if verb == "push" and ent.switch is not None and not _content(second):
+            return ParseResult((Command("operate", obj),))
+        if verb in ("climb", "jump") and ent.enterable and not _content(second):
+            return self._board(obj)
         if not prep or not _content(second) and not _has(second, PEOPLE_WORDS):
             return ParseResult((Command(verb, obj),))
         if len(_and_split(second)) > 1 and not self._names_something(second):
@@ -589,8 +629,18 @@ class Parser:
         first, prep, second = self._split(rest, PREPOSITIONS.get(verb, ()))
         if verb == "open" and prep:
             verb = "unlock"
+        if verb in ("put", "take") and prep in ("on", "off") and not _content(second) and _content(first) \
+                and len(_and_split(first)) == 1 and not _has(first, ALL_WORDS):
+            obj = self._noun(first, actor, context, "wear")
+            if self.world.entities[obj].wearable:  # 'put the hat on', 'take the hat off'
+                return ParseResult((Command("wear" if prep == "on" else "take_off", obj),))
         if verb in ("put", "drop") and prep and not _content(second):
             return self._put_where(first, actor, context, None)  # 'put lamp in': ask where, drop nothing
+        if verb == "put" and prep in ASIDE:
+            obj = self._noun(first, actor, context, "put_in")
+            place = self._noun(second, actor, context, "examine")
+            raise _Refusal(f"You can't put {the(self.world, obj)} {prep} {the(self.world, place)}: "
+                           f"things go only in or on other things.")
         if verb in ("put", "drop") and prep and set(_content(second)) <= FLOOR_WORDS:
             verb, prep, second = "drop", None, []
         if verb in ("put", "drop") and prep:
@@ -859,8 +909,101 @@ class Parser:
             "unlock": bool(flags & LOCKED), "lock": ent.key is not None and not flags & LOCKED,
             "unlock:2": held, "lock:2": held,
             "eat": ent.food, "read": ent.text is not None,
+            "wear": ent.wearable, "take_off": bool(flags & WORN), "board": bool(ent.enterable),
+            "unboard": bool(ent.enterable), "set": bool(ent.dial),
+            "turn": ent.switch is not None or bool(ent.dial) or ent.light,
             "turn_on": ent.light and not flags & LIT, "turn_off": ent.light and bool(flags & LIT),
         }.get(fit, True)
+
+    # -- switches, dials, clothes, enterables, books ----------------------------------
+
+    def _device(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """wear / take off / get in or on / get out or off / look up X in Y."""
+        if verb == "consult":
+            return self._consult(rest, actor, context)
+        if verb == "unboard":
+            return self._unboard(rest, actor, context)
+        if verb == "take_off" and _has(rest, frozenset({"from", "out"})):
+            return self._with_objects("take", rest, actor, context)  # 'remove the coin from the box'
+        if not _content(rest) and not _has(rest, PEOPLE_WORDS):
+            word = {"wear": "wear", "take_off": "take off", "board": "get in or on"}[verb]
+            raise _Missing(f"What do you want to {word}?", None)
+        obj = self._noun(rest, actor, context, verb)
+        if verb == "board":
+            return self._board(obj)
+        if verb == "take_off" and not self.world.state.flags[obj] & WORN \
+                and self.world.state.parent[obj] != actor:
+            verb = "take"  # 'remove the key': take it
+        return ParseResult((Command(verb, obj),))
+
+    def _board(self, obj: int) -> ParseResult:
+        """Get in or on a thing, as the thing is entered (the rules refuse a thing that is not)."""
+        ent = self.world.entities[obj]
+        side = ent.enterable or ("on" if ent.supporter else "in")
+        return ParseResult((Command("get_in" if side == "in" else "get_on", obj),))
+
+    def _unboard(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """'get out', 'stand up', 'get off the chair': out of or off what the actor is in or on."""
+        seat = self.world.position(actor)
+        if _content(rest) and not set(_content(rest)) <= HERE_WORDS:
+            seat = self._noun(rest, actor, context, "unboard")
+        elif seat is None:
+            raise _Refusal("You are standing on your own two feet already.")
+        side = self.world.entities[seat].enterable or "on"
+        return ParseResult((Command("get_out" if side == "in" else "get_off", seat),))
+
+    def _enterable(self, rest: list[str], actor: int) -> bool:
+        """Do the words after 'enter' name a thing to get in or on (rather than a way to go)?"""
+        found = self._matches(rest, self.world.in_reach(actor)) if _content(rest) else []
+        return len(found) == 1 and bool(self.world.entities[found[0]].enterable)
+
+    def _consult(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """'look up the tides in the almanac', 'consult the almanac about the tides'."""
+        if not rest:
+            return ParseResult((Command("look"),))  # 'look up': a look around
+        if rest[0] == "at":
+            return self._with_objects("examine", rest[1:], actor, context)  # 'look up at the sky'
+        book, prep, topic = self._split(rest, ("about", "on", "for", "regarding"))
+        if not prep or not self._names_something(book):
+            topic, prep, book = self._split(rest, ("in", "inside", "from"))
+        if not prep or not _content(book):
+            raise _Missing(f"What do you want to look up '{_quoted(rest)}' in?", "in")
+        if not _quoted(topic):
+            raise _Missing("What do you want to look up?", None)
+        obj = self._noun(book, actor, context, "read")
+        return ParseResult((Command("consult", obj, text=_quoted(topic)),))
+
+    def _set_dial(self, rest: list[str], actor: int, context: ParserContext,
+                  required: bool) -> ParseResult | None:
+        """'turn the dial to 5', 'set the clock to twelve' -> Command('set', dial, text='5'); None
+        when the thing is no dial and not ``required`` ('put the lamp at the door' is a put)."""
+        first, _, second = self._split(rest, ("to", "at"))
+        if not _content(first):
+            raise _Missing("What do you want to set?", None)
+        obj = self._noun(first, actor, context, "set")
+        values = self.world.entities[obj].dial
+        if not values:
+            if not required:
+                return None
+            raise _Refusal(f"{capitalise(the(self.world, obj))} has nothing to set.")
+        value = _dial_value(values, second)
+        if not value:
+            raise _Missing(f"What do you want to set {the(self.world, obj)} to?", "to")
+        return ParseResult((Command("set", obj, text=value),))
+
+    def _turn(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """'turn the lever' works a switch; 'turn the dial' asks to what; else on or off?"""
+        if not _content(rest):
+            raise _Missing("What do you want to turn?", None)
+        obj = self._noun(rest, actor, context, "turn")
+        ent = self.world.entities[obj]
+        if ent.switch is not None:
+            return ParseResult((Command("operate", obj),))
+        if ent.dial:
+            raise _Missing(f"What do you want to turn {the(self.world, obj)} to?", "to")
+        if ent.light:
+            raise _Refusal("Do you want to turn it on or off?")
+        return ParseResult((Command("push", obj),))  # 'turn the statue': nothing obvious happens
 
     # -- talking to other actors --------------------------------------------------
 
@@ -993,6 +1136,21 @@ def _particle_switch(rest: list[str]) -> tuple[str, list[str]]:
     raise _Refusal("Do you want to turn it on or off?")
 
 
+def _dial_value(values: tuple[str, ...], words: list[str]) -> str:
+    """The value typed after 'to', as the dial spells it ('twelve' or '12', 'the 3' -> '3')."""
+    said = [w for w in words if w not in ARTICLES and w not in PUNCTUATION
+            and w not in ("position", "setting", "number", "o", "clock", "oclock")]
+    text = " ".join(said)
+    if text in values or len(said) != 1:
+        return text
+    word = said[0]
+    digits = NUMBER_WORDS.get(word)
+    if digits in values:
+        return digits
+    spelled = next((w for w, d in NUMBER_WORDS.items() if d == word), None)
+    return spelled if spelled in values else text
+
+
 def _nothing_for(verb: str) -> str:
     if verb == "take":
         return "There is nothing to take."
@@ -1006,4 +1164,5 @@ def _too_long() -> str:
 def _verb_word(verb: str) -> str:
     if verb in REACTIONS:
         return REACTIONS[verb].word
-    return {"put_in": "put", "put_on": "put", "turn_on": "turn on", "turn_off": "turn off"}.get(verb, verb)
+    return {"put_in": "put", "put_on": "put", "turn_on": "turn on", "turn_off": "turn off", "take_off": "take off",
+            "board": "get in or on", "unboard": "get out of", "consult": "look that up in"}.get(verb, verb)
