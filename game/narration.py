@@ -182,7 +182,7 @@ def account(world: World, actor: int, viewer: int, cmd: Command, outcome: Outcom
     place = "" if room == here else f" in the {world.name(room)}"
     if outcome.ok:
         return f"{name} {_info_deed(world, actor, viewer, cmd)}{place}."
-    return f"{name} tries to {_attempt(world, viewer, cmd)}{place}, but cannot."
+    return f"{name} tries to {_attempt(world, actor, viewer, cmd)}{place}, but cannot."
 
 
 def account_unparsed(world: World, actor: int, words: str) -> str:
@@ -208,7 +208,7 @@ def _info_deed(world: World, actor: int, viewer: int, cmd: Command) -> str:
     if verb == "consult":
         return f"looks something up in {the(world, obj)}"
     if verb in REACTIONS:
-        first, _, rest = _attempt(world, viewer, cmd).partition(" ")
+        first, _, rest = _attempt(world, actor, viewer, cmd).partition(" ")
         return " ".join(w for w in (_third_person_verb(first), rest) if w)
     return "waits"
 
@@ -222,10 +222,13 @@ def _third_person_verb(word: str) -> str:
     return word + "s"
 
 
-def _attempt(world: World, viewer: int, cmd: Command) -> str:
-    """A command's words with articles, the viewer as 'you': 'give the letter to you'."""
+def _attempt(world: World, actor: int, viewer: int, cmd: Command) -> str:
+    """A command's words with articles, the viewer as 'you' and the actor itself as
+    'themselves' (the world format gives actors no pronoun): 'give the letter to you'."""
     def ref(e: int | None) -> str:
-        return "" if e is None else "you" if e == viewer else the(world, e)
+        if e is None:
+            return ""
+        return "you" if e == viewer else "themselves" if e == actor else the(world, e)
     reaction = REACTIONS.get(cmd.verb)
     if reaction is not None or cmd.verb == "exits":
         words = [reaction.word if reaction is not None else "look for the ways out", ref(cmd.obj)]

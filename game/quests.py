@@ -150,6 +150,14 @@ def is_won(world: World, qi: int) -> bool:
     return world.state.met[qi] == world.quests[qi].all_mask and not world.state.lost[qi]
 
 
+def ends_now(world: World, qi: int) -> bool:
+    """Would quest ``qi`` be won or lost if scored now? (Reads the state; records nothing, so a
+    line of several commands can stop as soon as one ends the game.)"""
+    quest = world.quests[qi]
+    return world.state.lost[qi] or all(g.met(world) for g in quest.goals) \
+        or any(c.met(world) for c in quest.lose)
+
+
 def quests_of(world: World, actor: int) -> list[int]:
     """Indices of the quests an actor takes part in."""
     return [qi for qi, q in enumerate(world.quests) if actor in q.actors]

@@ -228,6 +228,12 @@ def test_several_commands_on_a_line_run_in_turn_and_stop_at_the_first_refused(li
     assert env.last_step.commands == ran
 
 
+def test_a_line_stops_once_a_command_ends_the_game():
+    env = tutorial_env(["n", "take lamp", "turn on lamp", "take apple", "s", "put lamp on hook", "n", "e"])
+    obs, reward, terminated, *_ = env.step("put apple in basket. take apple. w")
+    assert terminated and env.last_step.commands == ("put red apple in wicker basket",)
+
+
 # -- properties over any text ------------------------------------------------------------------------
 
 WORDS = st.sampled_from(["take", "lamp", "apple", "and", "then", ".", ",", "it", "the", "n", "e", "smell",
