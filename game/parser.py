@@ -151,6 +151,7 @@ KNOWN_WORDS = (frozenset(w for phrase in [*VERB_PHRASES, *ALONE] for w in phrase
                | LEADING | FLOOR_WORDS | HERE_WORDS | frozenset(DIRECTION_WORDS))
 # Known words worth offering for a typo (not grammar words like 'the' or 'ones').
 SUGGESTIBLE = KNOWN_WORDS - ARTICLES - FILLER - LEADING - EXCEPT_WORDS
+KNOWN_WORDS |= PREP_WORDS  # 'put the apple beside the basket' (never offered for a typo)
 # Numbers a dial may be set to ('twelve', '12'): known words, but never offered for a typo.
 KNOWN_WORDS |= frozenset(NUMBER_WORDS) | frozenset(NUMBER_WORDS.values())
 IRREGULAR_PLURALS = {"knife": "knives", "leaf": "leaves", "loaf": "loaves", "shelf": "shelves",

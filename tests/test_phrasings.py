@@ -129,6 +129,15 @@ CASES += [
     (KITCHEN, "move the table", ["push pine table"]),
     (KITCHEN, "pull the table", ["push pine table"]),
     (KITCHEN, "sit on the table", ["get on pine table"]),  # the rules say it is no seat
+    # second objects: a topic looked up, a place the game has no room for
+    (KITCHEN, "look up apples in the note", ["look up apples in folded note"]),
+    (KITCHEN, "consult the note about the orchard", ["look up the orchard in folded note"]),
+    (KITCHEN, "read about apples in the note", ["look up apples in folded note"]),
+    (KITCHEN, "look up apples", "What do you want to look up 'apples' in?"),
+    (KITCHEN, "look up", ["look"]),
+    (KITCHEN, "put the apple under the table", "You can't put the red apple under the pine table: "),
+    (KITCHEN, "hide the lamp behind the basket", "You can't put the brass lamp behind the wicker basket: "),
+    (KITCHEN, "put the apple beside the basket", "You can't put the red apple beside the wicker basket: "),
     # scenery named in the rooms' prose
     (PARLOUR, "examine the rug", "A rug worn thin"),
     (PARLOUR, "x carpet", "A rug worn thin"),
