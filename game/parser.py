@@ -59,6 +59,9 @@ for _verb, _phrases in {
                 "climb off", "dismount", "disembark", "get down from", "step off", "step out of",
                 "hop off", "hop out", "jump off", "get up from"],
     "consult": ["look up", "consult", "read about", "look it up"],
+    "talk": ["talk to", "talk with", "speak to", "speak with", "chat with", "converse with", "greet",
+             "say hello to", "say hi to", "say", "answer", "reply", "shout", "yell", "talk", "speak",
+             "hello", "hi", "yes", "no"],
     "give": ["give", "hand", "offer", "pass", "present"],
     "tell": ["tell", "ask", "order", "command"],
     "enter": ["enter"],
@@ -153,7 +156,8 @@ KNOWN_WORDS = (frozenset(w for phrase in [*VERB_PHRASES, *ALONE] for w in phrase
 SUGGESTIBLE = KNOWN_WORDS - ARTICLES - FILLER - LEADING - EXCEPT_WORDS
 KNOWN_WORDS |= PREP_WORDS  # 'put the apple beside the basket' (never offered for a typo)
 # Numbers a dial may be set to ('twelve', '12'): known words, but never offered for a typo.
-KNOWN_WORDS |= frozenset(NUMBER_WORDS) | frozenset(NUMBER_WORDS.values())
+DIAL_FILLER = frozenset({"position", "setting", "number", "o", "clock", "oclock", "notch", "mark"})
+KNOWN_WORDS |= frozenset(NUMBER_WORDS) | frozenset(NUMBER_WORDS.values()) | DIAL_FILLER
 IRREGULAR_PLURALS = {"knife": "knives", "leaf": "leaves", "loaf": "loaves", "shelf": "shelves",
                      "scarf": "scarves", "wolf": "wolves", "half": "halves",
                      "die": "dice", "mouse": "mice", "tooth": "teeth", "foot": "feet",
@@ -408,6 +412,8 @@ class Parser:
             raise _Refusal("I beg your pardon?")
         if len(words) > MAX_WORDS:
             raise _Refusal(_too_long())
+        if len(words) > 2 and words[-1] == "again":
+            words = words[:-1]  # 'push the button again' is pushing it
         verb, rest = self._verb(words)
         if verb == "tell":
             return self._tell(rest, actor, asking=words[0] == "ask")
@@ -512,11 +518,15 @@ class Parser:
             return ParseResult(context.last_commands)
         if verb in ("push", "climb", "jump") and self._walks(rest, actor):
             verb = "go"  # 'move north', 'climb up', 'climb the stairs' to the room above
+        if verb == "go" and rest in (["out"], ["outside"]) and self.world.position(actor) is not None:
+            verb, rest = "exit", []  # 'out' from a seat gets up
         if verb == "enter" and self._enterable(rest, actor) or verb == "exit" and \
                 self.world.position(actor) is not None and not self._walks(rest, actor):
             verb = "board" if verb == "enter" else "unboard"
         if verb in DEVICE_VERBS:
             return self._device(verb, rest, actor, context)
+        if verb == "talk":
+            raise _Refusal(self._talk(rest, actor))
         if verb in ("turn", "put") and _has(rest, SET_WORDS):
             dial = self._set_dial(rest, actor, context, verb == "turn")
             if dial is not None:
@@ -534,6 +544,8 @@ class Parser:
                 return ParseResult((Command(verb),))
             if rest:  # "examine the room"
                 return ParseResult((Command("look"),))
+        if verb == "wait" and rest[:1] in (["for"], ["until"], ["a"]) or verb == "wait" and rest[:1] and rest[0].isdigit():
+            return ParseResult((Command("wait"),))  # 'wait for ada', 'wait 5', 'wait a while'
         if verb in ("inventory", "wait") and rest:
             raise _Refusal(f"'{verb}' needs nothing more; just say '{verb}'.")
         if verb == "look":
@@ -561,8 +573,22 @@ class Parser:
         """A verb that changes nothing ('smell', 'cut the rope with the knife'): its objects,
         never merging a second one into the first."""
         reaction = REACTIONS[verb]
+        if verb == "push" and len(rest) > 1 and rest[-1] in DIRECTION_WORDS:
+            rest = rest[:-1]  # 'push the statue north': things are not pushed from room to room
+        named = {w for w in rest if w not in ARTICLES}
+        if named and named <= HERE_WORDS:
+            if reaction.alone is not None:  # 'smell the room', 'search around'
+                return ParseResult((Command(verb),))
+            raise _Refusal(reaction.reply.format(the="the room", The="The room", the2=""))
         first, prep, second = self._split(rest, reaction.preps)
+        if rest and rest[0] in reaction.preps and len(rest) > 1:
+            first, prep, second = [], rest[0], rest[1:]  # 'dig with the spade': a tool, no object
+        if verb == "show" and not prep and first:
+            first, second = self._split_give(first, actor)  # 'show ada the sword'
+            prep = "to" if second else None
         if not _content(first) and not _has(first, PEOPLE_WORDS):
+            if reaction.alone is not None and prep and _content(second):  # 'dig with the spade'
+                return ParseResult((Command(verb, None, self._noun(second, actor, context, "examine")),))
             if reaction.alone is not None and not prep:
                 return ParseResult((Command(verb),))
             raise _Missing(f"What do you want to {reaction.word}?", None)
@@ -626,7 +652,9 @@ class Parser:
     def _with_objects(self, verb: str, rest: list[str], actor: int,
                       context: ParserContext) -> ParseResult:
         """Commands for a verb that takes objects: split at the preposition, resolve both sides."""
-        self._no_tool(verb, rest, actor, context)
+        burn = self._no_tool(verb, rest, actor, context)
+        if burn is not None:
+            return burn
         first, prep, second = self._split(rest, PREPOSITIONS.get(verb, ()))
         if verb == "open" and prep:
             verb = "unlock"
@@ -667,16 +695,19 @@ class Parser:
             objs = [o for o in objs if o != obj2]
         return ParseResult(tuple(Command(verb, o, obj2) for o in objs))
 
-    def _no_tool(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> None:
+    def _no_tool(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> ParseResult | None:
         """'light the lamp with the match', 'eat the apple with a fork': the verb takes no second
-        object, so say so (never read the two names as one)."""
+        object, so say so (never read the two names as one); lighting a thing that is no light
+        with another is burning it."""
         if verb in PREPOSITIONS or verb == "put":
-            return
+            return None
         first, prep, second = self._split(rest, ("with", "using"))
         if prep is None or not _content(second) or not _content(first):
-            return
+            return None
         obj = self._objects(first, verb, actor, context, None)[0]
         tool = self._noun(second, actor, context, "examine")
+        if verb == "turn_on" and not self.world.entities[obj].light:
+            return ParseResult((Command("burn", obj, tool),))  # 'light the book with the lamp': fire
         word = _verb_word(verb)
         raise _Refusal(f"You need nothing to {word} {the(self.world, obj)} with, least of all "
                        f"{the(self.world, tool)}: just say '{word} {self.world.entities[obj].lower_name}'.")
@@ -992,6 +1023,18 @@ class Parser:
             raise _Missing(f"What do you want to set {the(self.world, obj)} to?", "to")
         return ParseResult((Command("set", obj, text=value),))
 
+    def _talk(self, rest: list[str], actor: int) -> str:
+        """'talk to ada', 'say hello', 'yes': how to talk with the people here."""
+        others = [o for o in self.world.actors_in(self.world.state.parent[actor]) if o != actor]
+        named = [o for o in others if set(_content(rest)) & self.words[o]]
+        if not others:
+            return "There is no one here to hear you."
+        who = (named or others)[0]
+        name = self.world.entities[who].name
+        word = name.lower()
+        return (f"{name} waits to hear more. To talk with {name}, ask about something ('ask {word} "
+                f"about the key') or say what to do ('{word}, follow me').")
+
     def _turn(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
         """'turn the lever' works a switch; 'turn the dial' asks to what; else on or off?"""
         if not _content(rest):
@@ -1011,9 +1054,13 @@ class Parser:
     def _tell(self, rest: list[str], actor: int, asking: bool = False) -> ParseResult:
         """'tell ada to bring the lamp' (or 'tell ada bring the lamp') -> Command('tell', ...);
         'ask ada about the key' / 'ask ada where the key is' -> Command('ask', ...)."""
-        question = self._question(rest, actor) if asking else None
+        question = self._question(rest, actor)  # 'ask ada about the key', 'tell ada about the statue'
         if question is not None:
             return question
+        cut = self._name_length(rest, actor)
+        if asking and cut and rest[cut:cut + 1] == ["for"] and len(rest) > cut + 1:
+            target = self._noun(rest[:cut], actor, ParserContext(), "tell")  # 'ask ada for the key'
+            return self._tell_command(target, ["bring", "me"] + rest[cut + 1:])
         if "to" in rest:
             cut = rest.index("to")
             said = rest[cut + 1:]
@@ -1035,6 +1082,8 @@ class Parser:
         said = words[cut + 1:] if words[cut:cut + 1] == [","] else words[cut:]
         if said[:1] == ["where"]:  # 'ada, where is the key?'
             return self._question(words, actor)
+        if said and self._verb(said)[0] == "talk":  # 'ada, hello'
+            raise _Refusal(self._talk(words[:cut], actor))
         if not said or self._verb(said)[0] is None and said[0] not in REQUEST_WORDS:
             return None
         target = self._noun(words[:cut], actor, ParserContext(), "tell")
@@ -1139,8 +1188,7 @@ def _particle_switch(rest: list[str]) -> tuple[str, list[str]]:
 
 def _dial_value(values: tuple[str, ...], words: list[str]) -> str:
     """The value typed after 'to', as the dial spells it ('twelve' or '12', 'the 3' -> '3')."""
-    said = [w for w in words if w not in ARTICLES and w not in PUNCTUATION
-            and w not in ("position", "setting", "number", "o", "clock", "oclock")]
+    said = [w for w in words if w not in ARTICLES and w not in PUNCTUATION and w not in DIAL_FILLER]
     text = " ".join(said)
     if text in values or len(said) != 1:
         return text

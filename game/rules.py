@@ -369,7 +369,8 @@ def _do_react(world: World, actor: int, cmd: Command) -> Outcome:
         template = reaction.reply
     return Outcome(True, template.format(
         the=the(world, cmd.obj), The=capitalise(the(world, cmd.obj)),
-        the2=the(world, cmd.obj2) if cmd.obj2 is not None else ""))
+        the2=the(world, cmd.obj2) if cmd.obj2 is not None else "",
+        The2=capitalise(the(world, cmd.obj2)) if cmd.obj2 is not None else ""))
 
 
 def use_reply(world: World, actor: int, cmd: Command) -> str:

@@ -103,3 +103,12 @@ def play_checking_undo(env: LanternEnv, lines: list[str]) -> None:
         meta.after_step(meta.player, line, obs, reward, info, term or trunc)
         if not env.last_step.commands:
             assert env.world.state.digest() == before, line
+
+
+def step_checking_refusal(env: LanternEnv, line: str) -> None:
+    """Step ``line``: it must be answered, and change nothing (no reward) when no command ran."""
+    before = env.world.state.digest()
+    obs, reward, *_ = env.step(line)
+    assert isinstance(obs, str) and obs
+    if not env.last_step.commands:
+        assert env.world.state.digest() == before and reward == 0

@@ -18,7 +18,8 @@ from game.solver import solve
 from tests.conftest import WORLDS
 from tests.devices_world import DEVICES_TOML
 from tests.engine_helpers import (
-    bfs_optimum, every_command, play_checking_undo, random_walk_states, succeeding_commands,
+    bfs_optimum, every_command, play_checking_undo, random_walk_states, step_checking_refusal,
+    succeeding_commands,
 )
 
 DATA = tomllib.loads(DEVICES_TOML)
@@ -196,3 +197,16 @@ LINES = st.lists(st.sampled_from([
 @given(LINES)
 def test_refused_commands_change_nothing_and_undo_restores_the_exact_hash(lines):
     play_checking_undo(env_after(), lines)
+
+
+WORDS = st.sampled_from(["push", "pull", "button", "lever", "turn", "set", "radio", "to", "2", "off", "wear",
+                         "coat", "put", "on", "take", "remove", "sit", "bench", "get", "in", "out", "of",
+                         "barrel", "stand", "up", "exit", "look", "under", "behind", "again", "it", "and",
+                         "then", ".", "with", "the", "consult", "about", "for", "ask", "me", "n", "s"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(setup=st.sampled_from([[], SHED, DRESSED, SHED + ["sit on bench"], ["get in barrel"]]),
+       line=st.one_of(st.text(max_size=40), st.lists(WORDS, max_size=9).map(" ".join)))
+def test_any_text_never_raises_and_a_refused_line_changes_nothing(setup, line):
+    step_checking_refusal(env_after(setup), line)
