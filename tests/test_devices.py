@@ -129,6 +129,17 @@ def test_solver_finds_the_true_optimum_and_the_guide_wins():
     assert sum(rewards) == 2 and len(steps) == 6 and env.world.state.met == [3]
 
 
+def test_a_switch_that_unlocks_keeps_the_solver_optimal():
+    data = copy.deepcopy(DATA)
+    data["doors"][0].update(state="locked", key="brass_key")
+    data["items"][0]["switch"] = {"effect": "unlock", "target": "gate"}
+    data["items"].append({"id": "brass_key", "name": "brass key", "location": "bench"})
+    world = world_from_dict(data, "workshop.toml")
+    solution = solve(world)
+    assert len(solution) == bfs_optimum(world) == 7
+    assert solution.commands[:2] == ["push red button", "open iron gate"]
+
+
 def test_admissible_matches_the_rules_in_the_workshop_and_the_manor():
     for world in (world_from_dict(copy.deepcopy(DATA), "workshop.toml"), load_world(WORLDS / "manor.toml")):
         env = LanternEnv(world, max_steps=80)
