@@ -495,7 +495,8 @@ class _Builder:
     def _goal_value(self, table: dict, subject: Entity, where: str) -> int:
         """The index of a 'set' goal's value among its dial's values."""
         if not subject.dial:
-            raise self.fail(where, f"goal can never be met: '{subject.id}' is no dial (give it dial = {{ values = [...] }})")
+            raise self.fail(where, f"goal can never be met: '{subject.id}' is no dial "
+                                   f"(give it dial = {{ values = [...] }})")
         value = table.get("value")
         if value is None:
             raise self.fail(where, "missing required field 'value'")

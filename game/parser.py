@@ -544,7 +544,7 @@ class Parser:
                 return ParseResult((Command(verb),))
             if rest:  # "examine the room"
                 return ParseResult((Command("look"),))
-        if verb == "wait" and rest[:1] in (["for"], ["until"], ["a"]) or verb == "wait" and rest[:1] and rest[0].isdigit():
+        if verb == "wait" and rest and (rest[0] in ("for", "until", "a") or rest[0].isdigit()):
             return ParseResult((Command("wait"),))  # 'wait for ada', 'wait 5', 'wait a while'
         if verb in ("inventory", "wait") and rest:
             raise _Refusal(f"'{verb}' needs nothing more; just say '{verb}'.")
