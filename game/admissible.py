@@ -9,7 +9,8 @@ would carry it out and change the state.
 from __future__ import annotations
 
 from game.commands import Command, CommandTable
-from game.world import ACTOR, LIT, LOCKED, OPEN, World
+from game.rules import switch_change
+from game.world import ACTOR, LIT, LOCKED, OPEN, SLOT_SHIFT, WORN, World
 
 INFO_COMMANDS = ("look", "inventory")
 
@@ -60,6 +61,7 @@ def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool
     entities, parent, flags = world.entities, world.state.parent, world.state.flags
     held = world.held(actor)
     reach = world.in_reach(actor)
+    specials = world.specials
     containers = [c for c in reach if entities[c].container and flags[c] & OPEN]
     supporters = [s for s in reach if entities[s].supporter]
     for e in reach:
@@ -69,8 +71,7 @@ def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool
             if ent.text is not None:
                 out.append(("read", e, None, None, ""))
         if ent.kind == ACTOR:
-            for h in held:
-                out.append(("give", h, e, None, ""))
+            out.extend(("give", h, e, None, "") for h in held if not flags[h] & WORN)
             continue
         if ent.portable and parent[e] != actor:
             out.append(("take", e, None, None, ""))
@@ -80,7 +81,14 @@ def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool
             out.append(("eat", e, None, None, ""))
         if ent.light:
             out.append(("turn_off" if flags[e] & LIT else "turn_on", e, None, None, ""))
+        if e in specials:
+            _device(world, actor, e, ent, out)
+    seat = flags[actor] >> SLOT_SHIFT
+    if seat:
+        out.append(("get_out" if entities[seat - 1].enterable == "in" else "get_off", seat - 1, None, None, ""))
     for h in held:
+        if flags[h] & WORN:
+            continue  # taken off first
         out.append(("drop", h, None, None, ""))
         for c in containers:
             if c != h and not world.is_inside(c, h) and _has_room(world, c):
@@ -88,6 +96,20 @@ def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool
         for s in supporters:
             if s != h and not world.is_inside(s, h) and _has_room(world, s):
                 out.append(("put_on", h, s, None, ""))
+
+
+def _device(world: World, actor: int, e: int, ent, out: list[tuple]) -> None:
+    """Switches, dials, clothes and enterables (rules.py says what each does)."""
+    flags = world.state.flags
+    if ent.switch is not None and switch_change(world, ent.switch[1], ent.switch[0]) is not None:
+        out.append(("operate", e, None, None, ""))
+    if ent.dial:
+        now = flags[e] >> SLOT_SHIFT
+        out.extend(("set", e, None, None, v) for i, v in enumerate(ent.dial) if i != now)
+    if ent.wearable and world.state.parent[e] == actor:
+        out.append(("take_off" if flags[e] & WORN else "wear", e, None, None, ""))
+    if ent.enterable and (flags[actor] >> SLOT_SHIFT) != e + 1:
+        out.append(("get_in" if ent.enterable == "in" else "get_on", e, None, None, ""))
 
 
 def _lock_and_lid(ent, e: int, f: int, held: list[int], out: list[tuple]) -> None:

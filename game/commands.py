@@ -14,7 +14,7 @@ from game.reactions import REACTIONS
 from game.world import DIRECTIONS, World
 
 # Verbs that report on the world and change nothing in it.
-INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "taste", "wait", "tell", "ask", "exits",
+INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "taste", "wait", "tell", "ask", "exits", "consult",
                         *REACTIONS})
 # Verbs that speak to another actor (their text is what was said, not an entity).
 TALK_VERBS = frozenset({"tell", "ask"})
@@ -64,6 +64,15 @@ TEMPLATES = {
     "give": "give {obj} to {obj2}",
     "tell": "tell {obj} to {text}",
     "ask": "ask {obj} {text}",
+    "operate": "{verb} {obj}",
+    "set": "set {obj} to {text}",
+    "wear": "wear {obj}",
+    "take_off": "take off {obj}",
+    "get_in": "get in {obj}",
+    "get_on": "get on {obj}",
+    "get_out": "get out of {obj}",
+    "get_off": "get off {obj}",
+    "consult": "look up {text} in {obj}",
 }
 
 
@@ -83,7 +92,14 @@ def canonical(world: World, cmd: Command) -> str:
         obj2=names[cmd.obj2].lower_name if cmd.obj2 is not None else "",
         direction=cmd.direction or "",
         text=cmd.text,
+        verb=switch_verb(world, cmd),
     )
+
+
+def switch_verb(world: World, cmd: Command) -> str:
+    """How an 'operate' command reads: the switch's own verb ('pull' for a lever), else 'push'."""
+    switch = world.entities[cmd.obj].switch if cmd.obj is not None else None
+    return switch[2] if switch is not None else "push"
 
 
 class CommandTable:

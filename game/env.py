@@ -171,7 +171,7 @@ class LanternEnv:
             reply, done, did = self._run(a, parsed.commands)
             replies.append(parsed.note + "\n" + reply if parsed.note else reply)
             ran, deeds = ran + done, deeds + did
-            if not parsed.rest or len(done) < len(parsed.commands):
+            if not parsed.rest or len(done) < len(parsed.commands) or self._ends(a):
                 break
             parsed = self.parser.parse(" ".join(parsed.rest), a, self.contexts[a])
         return "\n\n".join(replies), ran, deeds
@@ -198,7 +198,13 @@ class LanternEnv:
                 replies.append(f"{world.name(cmd.obj)}: {message}")
             else:
                 replies.append(message)
+            if outcome.changed and len(commands) > 1 and self._ends(a):
+                break  # the game is over: the rest of the line is not run
         return "\n".join(replies), tuple(ran), tuple(deeds)
+
+    def _ends(self, a: int) -> bool:
+        """Has the last command won or lost one of ``a``'s quests?"""
+        return any(quests.ends_now(self.world, qi) for qi in self._quests[a])
 
     # -- requests and speech (game/requests.py, game/speech.py) ----------------------------
 

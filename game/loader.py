@@ -17,8 +17,9 @@ from typing import Any
 from game.errors import WorldFileError
 from game.reactions import CUSTOM
 from game.quests import GOAL_TYPES, Goal, Quest, describe_goal
+from game.rules import SWITCH_EFFECTS
 from game.world import (
-    ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, DOOR, ITEM, LIT, LOCKED, OPEN, ROOM,
+    ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, DOOR, ITEM, LIT, LOCKED, OPEN, ROOM, SLOT_SHIFT,
     Entity, Exit, Scenery, State, World, words_of,
 )
 
@@ -30,12 +31,14 @@ FIELDS = {
     "rooms": {"id", "name", "description", "dark", "exits", "scenery", *CUSTOM},
     "doors": COMMON | {"state", "key", "operated_from"},
     "items": COMMON | {"location", "portable", "food", "poisonous", "text", "light",
-                       "container", "supporter"},
+                       "container", "supporter", "switch", "dial", "wearable", "enterable"},
     "actors": COMMON | {"location"},
     "scenery": {"name", "description", "synonyms"},
     "quests": {"id", "actors", "description", "goals", "lose"},
     "container": {"capacity", "state", "openable", "key"},
     "supporter": {"capacity"},
+    "switch": {"effect", "target", "verb"},
+    "dial": {"values", "value"},
     "exit": {"to", "door"},
 }
 SECTIONS = ("world", "rooms", "doors", "items", "actors", "quests")
@@ -172,6 +175,7 @@ class _Builder:
             self._item(table)
         for table in tables["items"]:  # after all capabilities are known
             self._place(table, f"items '{table['id']}'", (ROOM, ITEM, ACTOR))
+            self._devices(table)
         for table in tables["actors"]:
             self._place(table, f"actors '{table['id']}'", (ROOM,))
         self._check_placement()
@@ -341,12 +345,75 @@ class _Builder:
             self.flags[item.index] |= self._lid(spec, item, f"{where}: container", default="open")
             item.openable = self._get(spec, "openable", bool, f"{where}: container",
                                       spec.get("state", "open") != "open" or "key" in spec)
-            if not item.openable and self.flags[item.index] != OPEN:
+            if not item.openable and self.flags[item.index] != OPEN and not self._switched(item.id):
                 raise self.fail(f"{where}: container", "a container that cannot be opened must be open")
         if "supporter" in table:
             spec = self._check_fields(table["supporter"], "supporter", f"{where}: supporter")
             item.supporter = True
             item.capacity = self._capacity(spec, f"{where}: supporter")
+
+    def _switched(self, ident: str) -> bool:
+        """Does some item's switch work this thing (so it may be shut with no way to open it by hand)?"""
+        return any(isinstance(t, dict) and isinstance(t.get("switch"), dict) and t["switch"].get("target") == ident
+                   for t in self.data.get("items", []))
+
+    def _devices(self, table: dict) -> None:
+        """Switches, dials, clothes and enterables (after every item's capabilities are known)."""
+        item = self.by_id[table["id"]]
+        where = f"items '{item.id}'"
+        if "switch" in table:
+            self._switch(table["switch"], item, f"{where}: switch")
+        if "dial" in table:
+            self._dial(table["dial"], item, f"{where}: dial")
+        item.wearable = self._get(table, "wearable", bool, where, False)
+        if item.wearable and not item.portable:
+            raise self.fail(where, "field 'wearable' is true but 'portable' is false; clothes must be portable")
+        if item.wearable and item.food:
+            raise self.fail(where, "an item can be food or wearable, not both")
+        enterable = self._get(table, "enterable", str, where, "")
+        if "enterable" in table and enterable not in ("in", "on"):
+            raise self.fail(where, f"field 'enterable' is '{enterable}'; use \"in\" or \"on\"")
+        if enterable and item.portable:
+            raise self.fail(where, "field 'enterable' needs 'portable = false' (no one carries what they sit in)")
+        if enterable and self.entities[self.parent[item.index]].kind != ROOM:
+            raise self.fail(where, "an enterable must stand in a room: its 'location' must name a room")
+        item.enterable = enterable
+
+    def _switch(self, spec: Any, item: Entity, where: str) -> None:
+        self._check_fields(spec, "switch", where)
+        effect = self._get(spec, "effect", str, where)
+        if effect not in SWITCH_EFFECTS:
+            raise self.fail(where, f"field 'effect' is '{effect}'; use one of {', '.join(SWITCH_EFFECTS)}")
+        target = self._ref(spec.get("target"), (DOOR, ITEM), where, "target")
+        if target is item:
+            raise self.fail(where, "field 'target' names the switch itself; name the door, container or light it works")
+        works = target.openable or target.container or effect == "toggle" and target.light
+        if not works:
+            what = "a door, a container or a light" if effect == "toggle" else "a door or a container"
+            raise self.fail(where, f"field 'target' names '{target.id}', which is not {what} (effect '{effect}')")
+        verb = self._get(spec, "verb", str, where, "push")
+        if verb not in ("push", "pull"):
+            raise self.fail(where, f"field 'verb' is '{verb}'; use \"push\" (a button) or \"pull\" (a lever)")
+        item.switch = (effect, target.index, verb)
+
+    def _dial(self, spec: Any, item: Entity, where: str) -> None:
+        self._check_fields(spec, "dial", where)
+        values = self._get(spec, "values", list, where)
+        if not values:
+            raise self.fail(where, "field 'values' is empty; list what it can be set to, e.g. [\"1\", \"2\", \"3\"]")
+        shown = []
+        for v in values:
+            if not isinstance(v, (str, int)) or isinstance(v, bool) or not words_of(str(v)):
+                raise self.fail(where, f"field 'values' must list words or numbers, got {_describe(v)}")
+            shown.append(" ".join(words_of(str(v))))
+        if len(set(shown)) != len(shown):
+            raise self.fail(where, "field 'values' lists a value twice; list each once")
+        value = spec.get("value", values[0])
+        key = " ".join(words_of(str(value))) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if key not in shown:
+            raise self.fail(where, f"field 'value' is {_describe(value)}, which is not one of 'values'")
+        item.dial = tuple(shown)
+        self.flags[item.index] |= shown.index(key) << SLOT_SHIFT
 
     def _capacity(self, spec: dict, where: str) -> int | None:
         cap = self._get(spec, "capacity", int, where, None)
@@ -414,7 +481,8 @@ class _Builder:
         subject_kinds = {"item": (ITEM,), "actor": (ACTOR,), "thing": (ITEM, DOOR)}[subject_field]
         subject = self._ref(table.get(subject_field), subject_kinds, where, subject_field)
         place = None
-        if rest:
+        value = self._goal_value(table, subject, where) if kind == "set" else 0
+        if rest and kind != "set":
             place_kinds = (ROOM,) if rest[0] == "room" else (ROOM, ITEM, ACTOR)
             place = self._ref(table.get(rest[0]), place_kinds, where, rest[0])
         points = self._get(table, "points", int, where, 1)
@@ -422,7 +490,21 @@ class _Builder:
             raise self.fail(where, f"field 'points' is {points}; points cannot be negative")
         self._check_achievable(kind, subject, place, where)
         return Goal(kind, subject.index, place.index if place else None, points,
-                    self._get(table, "text", str, where, ""))
+                    self._get(table, "text", str, where, ""), value)
+
+    def _goal_value(self, table: dict, subject: Entity, where: str) -> int:
+        """The index of a 'set' goal's value among its dial's values."""
+        if not subject.dial:
+            raise self.fail(where, f"goal can never be met: '{subject.id}' is no dial "
+                                   f"(give it dial = {{ values = [...] }})")
+        value = table.get("value")
+        if value is None:
+            raise self.fail(where, "missing required field 'value'")
+        key = " ".join(words_of(str(value))) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if key not in subject.dial:
+            raise self.fail(where, f"field 'value' is {_describe(value)}; '{subject.id}' can be set to "
+                                   f"{', '.join(subject.dial)}")
+        return subject.dial.index(key)
 
     def _check_achievable(self, kind: str, subject: Entity, place: Entity | None, where: str) -> None:
         """Catch goals that no sequence of commands could ever meet."""
@@ -440,6 +522,8 @@ class _Builder:
             raise no(f"'{subject.id}' is not food")
         if kind == "lit" and not subject.light:
             raise no(f"'{subject.id}' is not a light source")
+        if kind == "worn" and not subject.wearable:
+            raise no(f"'{subject.id}' is not wearable (add wearable = true)")
         if kind in ("open", "closed", "locked") and not subject.openable:
             raise no(f"'{subject.id}' cannot be opened or closed")
         if kind == "locked" and subject.key is None:

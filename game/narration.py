@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from game.commands import TEMPLATES, Command
+from game.commands import TEMPLATES, Command, switch_verb
 from game.reactions import REACTIONS
-from game.world import ACTOR, DOOR, LIT, LOCKED, OPEN, ROOM, World
+from game.world import ACTOR, DOOR, LIT, LOCKED, OPEN, ROOM, SLOT_SHIFT, WORN, World
 
 if TYPE_CHECKING:
     from game.rules import Outcome
@@ -53,6 +53,8 @@ def state_words(world: World, e: int) -> str:
         return " (locked)" if flags & LOCKED else (" (open)" if flags & OPEN else " (closed)")
     if ent.light and flags & LIT:
         return " (lit)"
+    if flags & WORN:
+        return " (worn)"
     return ""
 
 
@@ -84,6 +86,9 @@ def describe_room(world: World, actor: int) -> str:
             listed = join_words([a(world, t) + state_words(world, t) for t in things])
             nested = "".join(_contents_phrase(world, t) for t in things)
             lines.append(f"You see {listed}.{nested}")
+        seat = world.position(actor)
+        if seat is not None:
+            lines.append(f"You are {world.entities[seat].enterable} {the(world, seat)}.")
         for other in world.actors_in(room):
             if other != actor:
                 lines.append(f"{third_person(world, other)} is here.")
@@ -120,6 +125,10 @@ def describe_entity(world: World, e: int) -> str:
         text += f" It is {status}."
     elif ent.light:
         text += " It is lit." if world.state.flags[e] & LIT else " It is dark."
+    elif ent.container and not world.state.flags[e] & OPEN:
+        text += " It is shut."
+    if ent.dial:
+        text += f" It is set to {ent.dial[world.state.flags[e] >> SLOT_SHIFT]}."
     if ent.kind == DOOR:
         a_room, b_room = ent.rooms
         text += f" It joins the {world.name(a_room)} and the {world.name(b_room)}."
@@ -173,7 +182,7 @@ def account(world: World, actor: int, viewer: int, cmd: Command, outcome: Outcom
     place = "" if room == here else f" in the {world.name(room)}"
     if outcome.ok:
         return f"{name} {_info_deed(world, actor, viewer, cmd)}{place}."
-    return f"{name} tries to {_attempt(world, viewer, cmd)}{place}, but cannot."
+    return f"{name} tries to {_attempt(world, actor, viewer, cmd)}{place}, but cannot."
 
 
 def account_unparsed(world: World, actor: int, words: str) -> str:
@@ -196,8 +205,10 @@ def _info_deed(world: World, actor: int, viewer: int, cmd: Command) -> str:
         return f"tells {'you' if obj == viewer else the(world, obj)}: \u201c{cmd.text}\u201d"
     if verb == "exits":
         return "looks for the ways out"
+    if verb == "consult":
+        return f"looks something up in {the(world, obj)}"
     if verb in REACTIONS:
-        first, _, rest = _attempt(world, viewer, cmd).partition(" ")
+        first, _, rest = _attempt(world, actor, viewer, cmd).partition(" ")
         return " ".join(w for w in (_third_person_verb(first), rest) if w)
     return "waits"
 
@@ -211,10 +222,13 @@ def _third_person_verb(word: str) -> str:
     return word + "s"
 
 
-def _attempt(world: World, viewer: int, cmd: Command) -> str:
-    """A command's words with articles, the viewer as 'you': 'give the letter to you'."""
+def _attempt(world: World, actor: int, viewer: int, cmd: Command) -> str:
+    """A command's words with articles, the viewer as 'you' and the actor itself as
+    'themselves' (the world format gives actors no pronoun): 'give the letter to you'."""
     def ref(e: int | None) -> str:
-        return "" if e is None else "you" if e == viewer else the(world, e)
+        if e is None:
+            return ""
+        return "you" if e == viewer else "themselves" if e == actor else the(world, e)
     reaction = REACTIONS.get(cmd.verb)
     if reaction is not None or cmd.verb == "exits":
         words = [reaction.word if reaction is not None else "look for the ways out", ref(cmd.obj)]
@@ -222,4 +236,4 @@ def _attempt(world: World, viewer: int, cmd: Command) -> str:
             words += [reaction.preps[0], ref(cmd.obj2)]
         return " ".join(w for w in words if w)
     return TEMPLATES[cmd.verb].format(obj=ref(cmd.obj), obj2=ref(cmd.obj2), direction=cmd.direction or "",
-                                      text=cmd.text)
+                                      text=cmd.text, verb=switch_verb(world, cmd))

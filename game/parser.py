@@ -19,7 +19,7 @@ from functools import lru_cache
 from game.commands import TALK_VERBS, Command
 from game.reactions import REACTIONS
 from game.narration import capitalise, join_words, the
-from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, World
+from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, WORN, World
 
 MAX_WORDS = 60
 MAX_CHARS = 2000  # checked before tokenising, so huge pastes cost nothing
@@ -36,9 +36,9 @@ for _verb, _phrases in {
     "examine": ["examine", "x", "look at", "inspect", "check", "describe", "look in",
                 "look inside", "study", "view", "look on", "l at", "look closely at", "watch"],
     "read": ["read", "peruse"],
-    "take": ["take", "get", "pick up", "pick", "grab", "collect", "lift", "snatch", "carry", "remove"],
+    "take": ["take", "get", "pick up", "pick", "grab", "collect", "lift", "snatch", "carry"],
     "drop": ["drop", "put down", "discard", "throw away", "leave", "set down"],
-    "put": ["put", "place", "insert", "set", "stash", "stow", "store", "hang", "lay"],
+    "put": ["put", "place", "insert", "set", "stash", "stow", "store", "hang", "lay", "hide"],
     "open": ["open", "unclose"],
     "close": ["close", "shut", "slam"],
     "lock": ["lock"],
@@ -48,7 +48,20 @@ for _verb, _phrases in {
     "turn_on": ["turn on", "switch on", "light", "ignite", "activate", "power on", "kindle"],
     "turn_off": ["turn off", "switch off", "extinguish", "douse", "deactivate", "power off",
                  "snuff", "blow out", "put out"],
-    "turn": ["turn", "switch", "flip", "power"],
+    "turn": ["turn", "switch", "flip", "power", "rotate", "adjust", "spin", "twist", "tune"],
+    "wear": ["wear", "don", "put on", "try on", "slip on", "dress in", "pull on"],
+    "take_off": ["take off", "doff", "remove", "slip off", "strip off"],
+    "board": ["get in", "get into", "get on", "get onto", "get inside", "sit on", "sit in", "sit",
+              "sit down on", "sit down in", "lie on", "lie in", "lie down on", "lie down in",
+              "stand on", "board", "mount", "climb in", "climb into", "hop in", "hop on", "hop into",
+              "step on", "step onto", "step into", "ride", "get aboard", "embark"],
+    "unboard": ["get off", "get up", "stand up", "stand", "get out of", "climb out", "climb out of",
+                "climb off", "dismount", "disembark", "get down from", "step off", "step out of",
+                "hop off", "hop out", "jump off", "get up from"],
+    "consult": ["look up", "consult", "read about", "look it up"],
+    "talk": ["talk to", "talk with", "speak to", "speak with", "chat with", "converse with", "greet",
+             "say hello to", "say hi to", "say", "answer", "reply", "shout", "yell", "talk", "speak",
+             "hello", "hi", "yes", "no"],
     "give": ["give", "hand", "offer", "pass", "present"],
     "tell": ["tell", "ask", "order", "command"],
     "enter": ["enter"],
@@ -98,7 +111,8 @@ ARTICLES = frozenset({"the", "a", "an", "some", "my", "your", "his", "her", "its
                       "that", "these", "those", "any"})
 INDEFINITE = frozenset({"a", "an", "any", "some"})  # "take a key": any key will do
 PREPOSITIONS = {
-    "put": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to"),
+    "put": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to", "under", "underneath",
+            "beneath", "behind", "below", "next to", "beside", "near", "against"),
     "drop": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to"),
     "take": ("from", "off", "out of", "out"),
     "unlock": ("with", "using"), "lock": ("with", "using"), "open": ("with", "using"),
@@ -106,6 +120,13 @@ PREPOSITIONS = {
 }
 PREP_WORDS = frozenset(w for preps in PREPOSITIONS.values() for p in preps for w in p.split())
 ON_SIDE = frozenset({"on", "onto", "upon", "on to"})
+# 'put X under Y': a place the game has no room for (only in and on hold things).
+ASIDE = frozenset({"under", "underneath", "beneath", "behind", "below", "next to", "beside", "near", "against"})
+# Verbs for switches, dials, clothes, enterables and reference books (see _device).
+SET_WORDS = frozenset({"to", "at"})
+DEVICE_VERBS = frozenset({"wear", "take_off", "board", "unboard", "consult"})
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
 ALL_WORDS = frozenset({"all", "everything", "every", "each", "both"})
 EXCEPT_WORDS = frozenset({"but", "except", "apart", "excluding", "besides", "other", "than"})
 LIST_WORDS = frozenset({"and", "or", ","})
@@ -133,6 +154,10 @@ KNOWN_WORDS = (frozenset(w for phrase in [*VERB_PHRASES, *ALONE] for w in phrase
                | LEADING | FLOOR_WORDS | HERE_WORDS | frozenset(DIRECTION_WORDS))
 # Known words worth offering for a typo (not grammar words like 'the' or 'ones').
 SUGGESTIBLE = KNOWN_WORDS - ARTICLES - FILLER - LEADING - EXCEPT_WORDS
+KNOWN_WORDS |= PREP_WORDS  # 'put the apple beside the basket' (never offered for a typo)
+# Numbers a dial may be set to ('twelve', '12'): known words, but never offered for a typo.
+DIAL_FILLER = frozenset({"position", "setting", "number", "o", "clock", "oclock", "notch", "mark"})
+KNOWN_WORDS |= frozenset(NUMBER_WORDS) | frozenset(NUMBER_WORDS.values()) | DIAL_FILLER
 IRREGULAR_PLURALS = {"knife": "knives", "leaf": "leaves", "loaf": "loaves", "shelf": "shelves",
                      "scarf": "scarves", "wolf": "wolves", "half": "halves",
                      "die": "dice", "mouse": "mice", "tooth": "teeth", "foot": "feet",
@@ -290,7 +315,8 @@ class Parser:
 
     def __init__(self, world: World) -> None:
         self.world = world
-        scenery = frozenset(w for e in world.entities for thing in e.scenery for w in thing.words)
+        scenery = frozenset(w for e in world.entities for thing in e.scenery for w in thing.words) \
+            | frozenset(w for e in world.entities for value in e.dial for w in value.split())
         lexicon = _lexicon(tuple((e.name, e.adjectives, e.synonyms) for e in world.entities), scenery)
         self.lexicon = lexicon
         self.words, self.name_words = lexicon.words, lexicon.name_words
@@ -386,6 +412,8 @@ class Parser:
             raise _Refusal("I beg your pardon?")
         if len(words) > MAX_WORDS:
             raise _Refusal(_too_long())
+        if len(words) > 2 and words[-1] == "again":
+            words = words[:-1]  # 'push the button again' is pushing it
         verb, rest = self._verb(words)
         if verb == "tell":
             return self._tell(rest, actor, asking=words[0] == "ask")
@@ -396,7 +424,8 @@ class Parser:
             others = [o for o in self.world.actors if o != actor]
             if tuple(words) in STOP_PHRASES and len(others) == 1:  # 'never mind': to the only NPC
                 return self._tell_command(others[0], words)
-        self._check_words(words)
+        if verb != "consult":  # what is looked up may be any word ('look up roses in the book')
+            self._check_words(words)
         if verb is None:
             raise _Refusal(self._no_verb(words, actor))
         cut = self._sentence_break(words)
@@ -489,6 +518,19 @@ class Parser:
             return ParseResult(context.last_commands)
         if verb in ("push", "climb", "jump") and self._walks(rest, actor):
             verb = "go"  # 'move north', 'climb up', 'climb the stairs' to the room above
+        if verb == "go" and rest in (["out"], ["outside"]) and self.world.position(actor) is not None:
+            verb, rest = "exit", []  # 'out' from a seat gets up
+        if verb == "enter" and self._enterable(rest, actor) or verb == "exit" and \
+                self.world.position(actor) is not None and not self._walks(rest, actor):
+            verb = "board" if verb == "enter" else "unboard"
+        if verb in DEVICE_VERBS:
+            return self._device(verb, rest, actor, context)
+        if verb == "talk":
+            raise _Refusal(self._talk(rest, actor))
+        if verb in ("turn", "put") and _has(rest, SET_WORDS):
+            dial = self._set_dial(rest, actor, context, verb == "turn")
+            if dial is not None:
+                return dial
         if verb == "throw" and not self._split(rest, REACTIONS["throw"].preps)[1]:
             verb = "drop"  # 'throw the apple': it lands on the floor
         if verb in ("go", "enter", "exit"):
@@ -502,10 +544,14 @@ class Parser:
                 return ParseResult((Command(verb),))
             if rest:  # "examine the room"
                 return ParseResult((Command("look"),))
+        if verb == "wait" and rest and (rest[0] in ("for", "until", "a") or rest[0].isdigit()):
+            return ParseResult((Command("wait"),))  # 'wait for ada', 'wait 5', 'wait a while'
         if verb in ("inventory", "wait") and rest:
             raise _Refusal(f"'{verb}' needs nothing more; just say '{verb}'.")
         if verb == "look":
             verb = "examine"  # "look lamp"
+        if verb == "turn" and not _has(rest[:1] + rest[-1:], frozenset({"on", "off"})):
+            return self._turn(rest, actor, context)
         if verb == "turn":
             verb, rest = _particle_switch(rest)
         if verb in ("take", "drop", "put") and rest and rest[-1] in ("up", "down"):
@@ -527,12 +573,33 @@ class Parser:
         """A verb that changes nothing ('smell', 'cut the rope with the knife'): its objects,
         never merging a second one into the first."""
         reaction = REACTIONS[verb]
+        if verb == "push" and len(rest) > 1 and rest[-1] in DIRECTION_WORDS:
+            rest = rest[:-1]  # 'push the statue north': things are not pushed from room to room
+        named = {w for w in rest if w not in ARTICLES}
+        if named and named <= HERE_WORDS:
+            if reaction.alone is not None:  # 'smell the room', 'search around'
+                return ParseResult((Command(verb),))
+            raise _Refusal(reaction.reply.format(the="the room", The="The room", the2=""))
         first, prep, second = self._split(rest, reaction.preps)
+        if rest and rest[0] in reaction.preps and len(rest) > 1:
+            first, prep, second = [], rest[0], rest[1:]  # 'dig with the spade': a tool, no object
+        if verb == "show" and not prep and first:
+            first, second = self._split_give(first, actor)  # 'show ada the sword'
+            prep = "to" if second else None
         if not _content(first) and not _has(first, PEOPLE_WORDS):
+            if reaction.alone is not None and prep and _content(second):  # 'dig with the spade'
+                return ParseResult((Command(verb, None, self._noun(second, actor, context, "examine")),))
             if reaction.alone is not None and not prep:
                 return ParseResult((Command(verb),))
             raise _Missing(f"What do you want to {reaction.word}?", None)
         obj = self._objects(first, verb, actor, context, None)[0]
+        ent = self.world.entities[obj]
+        if verb == "push" and ent.dial and prep in SET_WORDS and _content(second):
+            return self._set_dial(rest, actor, context, True)  # 'move the dial to 5'
+        if verb == "push" and ent.switch is not None and not _content(second):
+            return ParseResult((Command("operate", obj),))
+        if verb in ("climb", "jump") and ent.enterable and not _content(second):
+            return self._board(obj)
         if not prep or not _content(second) and not _has(second, PEOPLE_WORDS):
             return ParseResult((Command(verb, obj),))
         if len(_and_split(second)) > 1 and not self._names_something(second):
@@ -585,12 +652,24 @@ class Parser:
     def _with_objects(self, verb: str, rest: list[str], actor: int,
                       context: ParserContext) -> ParseResult:
         """Commands for a verb that takes objects: split at the preposition, resolve both sides."""
-        self._no_tool(verb, rest, actor, context)
+        burn = self._no_tool(verb, rest, actor, context)
+        if burn is not None:
+            return burn
         first, prep, second = self._split(rest, PREPOSITIONS.get(verb, ()))
         if verb == "open" and prep:
             verb = "unlock"
+        if verb in ("put", "take") and prep in ("on", "off") and not _content(second) and _content(first) \
+                and len(_and_split(first)) == 1 and not _has(first, ALL_WORDS):
+            obj = self._noun(first, actor, context, "wear")
+            if self.world.entities[obj].wearable:  # 'put the hat on', 'take the hat off'
+                return ParseResult((Command("wear" if prep == "on" else "take_off", obj),))
         if verb in ("put", "drop") and prep and not _content(second):
             return self._put_where(first, actor, context, None)  # 'put lamp in': ask where, drop nothing
+        if verb == "put" and prep in ASIDE:
+            obj = self._noun(first, actor, context, "put_in")
+            place = self._noun(second, actor, context, "examine")
+            raise _Refusal(f"You can't put {the(self.world, obj)} {prep} {the(self.world, place)}: "
+                           f"things go only in or on other things.")
         if verb in ("put", "drop") and prep and set(_content(second)) <= FLOOR_WORDS:
             verb, prep, second = "drop", None, []
         if verb in ("put", "drop") and prep:
@@ -616,16 +695,19 @@ class Parser:
             objs = [o for o in objs if o != obj2]
         return ParseResult(tuple(Command(verb, o, obj2) for o in objs))
 
-    def _no_tool(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> None:
+    def _no_tool(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> ParseResult | None:
         """'light the lamp with the match', 'eat the apple with a fork': the verb takes no second
-        object, so say so (never read the two names as one)."""
+        object, so say so (never read the two names as one); lighting a thing that is no light
+        with another is burning it."""
         if verb in PREPOSITIONS or verb == "put":
-            return
+            return None
         first, prep, second = self._split(rest, ("with", "using"))
         if prep is None or not _content(second) or not _content(first):
-            return
+            return None
         obj = self._objects(first, verb, actor, context, None)[0]
         tool = self._noun(second, actor, context, "examine")
+        if verb == "turn_on" and not self.world.entities[obj].light:
+            return ParseResult((Command("burn", obj, tool),))  # 'light the book with the lamp': fire
         word = _verb_word(verb)
         raise _Refusal(f"You need nothing to {word} {the(self.world, obj)} with, least of all "
                        f"{the(self.world, tool)}: just say '{word} {self.world.entities[obj].lower_name}'.")
@@ -859,17 +941,126 @@ class Parser:
             "unlock": bool(flags & LOCKED), "lock": ent.key is not None and not flags & LOCKED,
             "unlock:2": held, "lock:2": held,
             "eat": ent.food, "read": ent.text is not None,
+            "wear": ent.wearable, "take_off": bool(flags & WORN), "board": bool(ent.enterable),
+            "unboard": bool(ent.enterable), "set": bool(ent.dial),
+            "turn": ent.switch is not None or bool(ent.dial) or ent.light,
             "turn_on": ent.light and not flags & LIT, "turn_off": ent.light and bool(flags & LIT),
         }.get(fit, True)
+
+    # -- switches, dials, clothes, enterables, books ----------------------------------
+
+    def _device(self, verb: str, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """wear / take off / get in or on / get out or off / look up X in Y."""
+        if verb == "consult":
+            return self._consult(rest, actor, context)
+        if verb == "unboard":
+            return self._unboard(rest, actor, context)
+        if verb == "take_off" and _has(rest, frozenset({"from", "out"})):
+            return self._with_objects("take", rest, actor, context)  # 'remove the coin from the box'
+        if not _content(rest) and not _has(rest, PEOPLE_WORDS):
+            word = {"wear": "wear", "take_off": "take off", "board": "get in or on"}[verb]
+            raise _Missing(f"What do you want to {word}?", None)
+        obj = self._noun(rest, actor, context, verb)
+        if verb == "board":
+            return self._board(obj)
+        if verb == "take_off" and not self.world.state.flags[obj] & WORN \
+                and self.world.state.parent[obj] != actor:
+            verb = "take"  # 'remove the key': take it
+        return ParseResult((Command(verb, obj),))
+
+    def _board(self, obj: int) -> ParseResult:
+        """Get in or on a thing, as the thing is entered (the rules refuse a thing that is not)."""
+        ent = self.world.entities[obj]
+        side = ent.enterable or ("on" if ent.supporter else "in")
+        return ParseResult((Command("get_in" if side == "in" else "get_on", obj),))
+
+    def _unboard(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """'get out', 'stand up', 'get off the chair': out of or off what the actor is in or on."""
+        seat = self.world.position(actor)
+        if _content(rest) and not set(_content(rest)) <= HERE_WORDS:
+            seat = self._noun(rest, actor, context, "unboard")
+        elif seat is None:
+            raise _Refusal("You are standing on your own two feet already.")
+        side = self.world.entities[seat].enterable or "on"
+        return ParseResult((Command("get_out" if side == "in" else "get_off", seat),))
+
+    def _enterable(self, rest: list[str], actor: int) -> bool:
+        """Do the words after 'enter' name a thing to get in or on (rather than a way to go)?"""
+        found = self._matches(rest, self.world.in_reach(actor)) if _content(rest) else []
+        return len(found) == 1 and bool(self.world.entities[found[0]].enterable)
+
+    def _consult(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """'look up the tides in the almanac', 'consult the almanac about the tides'."""
+        if not rest:
+            return ParseResult((Command("look"),))  # 'look up': a look around
+        if rest[0] == "at":
+            return self._with_objects("examine", rest[1:], actor, context)  # 'look up at the sky'
+        book, prep, topic = self._split(rest, ("about", "on", "for", "regarding"))
+        if not prep or not self._names_something(book):
+            topic, prep, book = self._split(rest, ("in", "inside", "from"))
+        if not prep or not _content(book):
+            raise _Missing(f"What do you want to look up '{_quoted(rest)}' in?", "in")
+        if not _quoted(topic):
+            raise _Missing("What do you want to look up?", None)
+        obj = self._noun(book, actor, context, "read")
+        return ParseResult((Command("consult", obj, text=_quoted(topic)),))
+
+    def _set_dial(self, rest: list[str], actor: int, context: ParserContext,
+                  required: bool) -> ParseResult | None:
+        """'turn the dial to 5', 'set the clock to twelve' -> Command('set', dial, text='5'); None
+        when the thing is no dial and not ``required`` ('put the lamp at the door' is a put)."""
+        first, _, second = self._split(rest, ("to", "at"))
+        if not _content(first):
+            raise _Missing("What do you want to set?", None)
+        obj = self._noun(first, actor, context, "set")
+        values = self.world.entities[obj].dial
+        if not values:
+            if not required:
+                return None
+            raise _Refusal(f"{capitalise(the(self.world, obj))} has nothing to set.")
+        value = _dial_value(values, second)
+        if not value:
+            raise _Missing(f"What do you want to set {the(self.world, obj)} to?", "to")
+        return ParseResult((Command("set", obj, text=value),))
+
+    def _talk(self, rest: list[str], actor: int) -> str:
+        """'talk to ada', 'say hello', 'yes': how to talk with the people here."""
+        others = [o for o in self.world.actors_in(self.world.state.parent[actor]) if o != actor]
+        named = [o for o in others if set(_content(rest)) & self.words[o]]
+        if not others:
+            return "There is no one here to hear you."
+        who = (named or others)[0]
+        name = self.world.entities[who].name
+        word = name.lower()
+        return (f"{name} waits to hear more. To talk with {name}, ask about something ('ask {word} "
+                f"about the key') or say what to do ('{word}, follow me').")
+
+    def _turn(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
+        """'turn the lever' works a switch; 'turn the dial' asks to what; else on or off?"""
+        if not _content(rest):
+            raise _Missing("What do you want to turn?", None)
+        obj = self._noun(rest, actor, context, "turn")
+        ent = self.world.entities[obj]
+        if ent.switch is not None:
+            return ParseResult((Command("operate", obj),))
+        if ent.dial:
+            raise _Missing(f"What do you want to turn {the(self.world, obj)} to?", "to")
+        if ent.light:
+            raise _Refusal("Do you want to turn it on or off?")
+        return ParseResult((Command("push", obj),))  # 'turn the statue': nothing obvious happens
 
     # -- talking to other actors --------------------------------------------------
 
     def _tell(self, rest: list[str], actor: int, asking: bool = False) -> ParseResult:
         """'tell ada to bring the lamp' (or 'tell ada bring the lamp') -> Command('tell', ...);
         'ask ada about the key' / 'ask ada where the key is' -> Command('ask', ...)."""
-        question = self._question(rest, actor) if asking else None
+        question = self._question(rest, actor)  # 'ask ada about the key', 'tell ada about the statue'
         if question is not None:
             return question
+        cut = self._name_length(rest, actor)
+        if asking and cut and rest[cut:cut + 1] == ["for"] and len(rest) > cut + 1:
+            target = self._noun(rest[:cut], actor, ParserContext(), "tell")  # 'ask ada for the key'
+            return self._tell_command(target, ["bring", "me"] + rest[cut + 1:])
         if "to" in rest:
             cut = rest.index("to")
             said = rest[cut + 1:]
@@ -891,6 +1082,8 @@ class Parser:
         said = words[cut + 1:] if words[cut:cut + 1] == [","] else words[cut:]
         if said[:1] == ["where"]:  # 'ada, where is the key?'
             return self._question(words, actor)
+        if said and self._verb(said)[0] == "talk":  # 'ada, hello'
+            raise _Refusal(self._talk(words[:cut], actor))
         if not said or self._verb(said)[0] is None and said[0] not in REQUEST_WORDS:
             return None
         target = self._noun(words[:cut], actor, ParserContext(), "tell")
@@ -993,6 +1186,20 @@ def _particle_switch(rest: list[str]) -> tuple[str, list[str]]:
     raise _Refusal("Do you want to turn it on or off?")
 
 
+def _dial_value(values: tuple[str, ...], words: list[str]) -> str:
+    """The value typed after 'to', as the dial spells it ('twelve' or '12', 'the 3' -> '3')."""
+    said = [w for w in words if w not in ARTICLES and w not in PUNCTUATION and w not in DIAL_FILLER]
+    text = " ".join(said)
+    if text in values or len(said) != 1:
+        return text
+    word = said[0]
+    digits = NUMBER_WORDS.get(word)
+    if digits in values:
+        return digits
+    spelled = next((w for w, d in NUMBER_WORDS.items() if d == word), None)
+    return spelled if spelled in values else text
+
+
 def _nothing_for(verb: str) -> str:
     if verb == "take":
         return "There is nothing to take."
@@ -1006,4 +1213,5 @@ def _too_long() -> str:
 def _verb_word(verb: str) -> str:
     if verb in REACTIONS:
         return REACTIONS[verb].word
-    return {"put_in": "put", "put_on": "put", "turn_on": "turn on", "turn_off": "turn off"}.get(verb, verb)
+    return {"put_in": "put", "put_on": "put", "turn_on": "turn on", "turn_off": "turn off", "take_off": "take off",
+            "board": "get in or on", "unboard": "get out of", "consult": "look that up in"}.get(verb, verb)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from game.narration import the
-from game.world import EATEN, LIT, LOCKED, OPEN, World
+from game.world import EATEN, LIT, LOCKED, OPEN, SLOT_SHIFT, WORN, World
 
 GOAL_TYPES = {
     "in": ("item", "place"),      # item directly in/on a place (room floor, container, supporter, actor)
@@ -25,18 +25,22 @@ GOAL_TYPES = {
     "locked": ("thing",),         # door or container is locked
     "eaten": ("item",),           # food has been eaten
     "lit": ("item",),             # light source is switched on
+    "worn": ("item",),            # wearable is worn (by whoever carries it)
+    "set": ("item", "value"),     # dial is set to value (one of its values)
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Goal:
-    """One condition: ``type`` over ``subject`` (and ``place`` for in/at)."""
+    """One condition: ``type`` over ``subject`` (and ``place`` for in/at; ``value`` for set:
+    the index of the value among the dial's values)."""
 
     type: str
     subject: int
     place: int | None = None
     points: int = 1
     text: str = ""
+    value: int = 0
 
     def met(self, world: World) -> bool:
         state = world.state
@@ -53,6 +57,10 @@ class Goal:
             return state.parent[self.subject] == EATEN
         if t == "lit":
             return bool(state.flags[self.subject] & LIT)
+        if t == "worn":
+            return bool(state.flags[self.subject] & WORN)
+        if t == "set":
+            return state.flags[self.subject] >> SLOT_SHIFT == self.value
         raise ValueError(f"unknown goal type {t!r}")
 
 
@@ -96,6 +104,10 @@ def describe_goal(world: World, goal: Goal) -> str:
         return f"Eat {subject}."
     if t == "lit":
         return f"Light {subject}."
+    if t == "worn":
+        return f"Wear {subject}."
+    if t == "set":
+        return f"Set {subject} to {world.entities[goal.subject].dial[goal.value]}."
     verb = {"open": "Open", "closed": "Close", "locked": "Lock"}[t]
     return f"{verb} {subject}."
 
@@ -136,6 +148,14 @@ def points_of(points: tuple[int, ...], mask: int) -> int:
 def is_won(world: World, qi: int) -> bool:
     """Do all of quest ``qi``'s goals hold now (and has it not been lost)?"""
     return world.state.met[qi] == world.quests[qi].all_mask and not world.state.lost[qi]
+
+
+def ends_now(world: World, qi: int) -> bool:
+    """Would quest ``qi`` be won or lost if scored now? (Reads the state; records nothing, so a
+    line of several commands can stop as soon as one ends the game.)"""
+    quest = world.quests[qi]
+    return world.state.lost[qi] or all(g.met(world) for g in quest.goals) \
+        or any(c.met(world) for c in quest.lose)
 
 
 def quests_of(world: World, actor: int) -> list[int]:

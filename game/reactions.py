@@ -96,6 +96,10 @@ REACTIONS: dict[str, Reaction] = {
     "push": Reaction(("push", "press", "pull", "shove", "shift", "drag", "tug", "yank", "move", "nudge",
                       "push on", "pull on", "lift up", "depress"), "push", None,
                      "Nothing obvious happens.", "Nothing obvious happens.", ("to", "towards", "toward", "into", "in")),
+    "drink": Reaction(("drink", "sip", "quaff", "swig", "drink from", "sip from"), "drink", None,
+                      "There's nothing suitable to drink in {the}."),
+    "show": Reaction(("show", "display"), "show", None, "You hold up {the}. Nothing comes of it.",
+                     "{The2} glances at {the}, unimpressed.", ("to",)),
     "use": Reaction(("use", "utilise", "utilize", "apply", "operate"), "use", None, "",
                     "", ("on", "with", "in", "to", "at")),
 }

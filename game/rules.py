@@ -17,7 +17,7 @@ from game.narration import (
     join_words, the,
 )
 from game.reactions import FIXED_REPLY, PERSON_REPLY, REACTIONS
-from game.world import ACTOR, DOOR, EATEN, LIT, LOCKED, OPEN, ROOM, World
+from game.world import ACTOR, DOOR, EATEN, LIT, LOCKED, OPEN, ROOM, WORN, World
 
 
 class Outcome(NamedTuple):
@@ -93,8 +93,16 @@ def _check_held(world: World, actor: int, item: int) -> str | None:
     return None
 
 
+def _check_loose(world: World, actor: int, item: int) -> str | None:
+    """Held and not worn: what can be dropped, put somewhere or given."""
+    refusal = _check_held(world, actor, item)
+    if refusal is None and world.state.flags[item] & WORN:
+        return f"You'd have to take off {the(world, item)} first."
+    return refusal
+
+
 def _check_put(world: World, actor: int, cmd: Command, inside: bool) -> str | None:
-    refusal = _check_held(world, actor, cmd.obj)
+    refusal = _check_loose(world, actor, cmd.obj)
     if refusal:
         return refusal
     target = world.entities[cmd.obj2]
@@ -180,7 +188,7 @@ def _check_give(world: World, actor: int, cmd: Command) -> str | None:
         return f"You can't give things to {the(world, cmd.obj2)}."
     if cmd.obj2 == actor:
         return f"You already have {the(world, cmd.obj)}."
-    return _check_held(world, actor, cmd.obj)
+    return _check_loose(world, actor, cmd.obj)
 
 
 def _check_read(world: World, actor: int, cmd: Command) -> str | None:
@@ -213,9 +221,14 @@ def _name(world: World, actor: int) -> str:
 def _do_go(world: World, actor: int, cmd: Command) -> Outcome:
     old = world.state.parent[actor]
     new = world.entities[old].exits[cmd.direction].to
+    seat = world.position(actor)
+    first = ""
+    if seat is not None:  # walking away gets the actor up first
+        world.set_slot(actor, 0)
+        first = f"(first getting {_out_word(world, seat)} {the(world, seat)})\n"
     world.move(actor, new)
     name = _name(world, actor)
-    return Outcome(True, describe_room(world, actor), True,
+    return Outcome(True, first + describe_room(world, actor), True,
                    ((old, f"{name} goes {cmd.direction}."), (new, f"{name} arrives.")))
 
 
@@ -356,7 +369,8 @@ def _do_react(world: World, actor: int, cmd: Command) -> Outcome:
         template = reaction.reply
     return Outcome(True, template.format(
         the=the(world, cmd.obj), The=capitalise(the(world, cmd.obj)),
-        the2=the(world, cmd.obj2) if cmd.obj2 is not None else ""))
+        the2=the(world, cmd.obj2) if cmd.obj2 is not None else "",
+        The2=capitalise(the(world, cmd.obj2)) if cmd.obj2 is not None else ""))
 
 
 def use_reply(world: World, actor: int, cmd: Command) -> str:
@@ -391,6 +405,140 @@ def use_reply(world: World, actor: int, cmd: Command) -> str:
     return f"Say what to do with {the(world, e)}: for example {tried}."
 
 
+# -- switches, dials, clothes and things to get in or on ------------------------------------
+
+SWITCH_EFFECTS = ("open", "close", "lock", "unlock", "toggle")
+_SWITCH_TOLD = {(OPEN, True): "opens", (OPEN, False): "closes", (LOCKED, True): "locks",
+                (LOCKED, False): "unlocks", (LIT, True): "switches on", (LIT, False): "switches off"}
+
+
+def switch_change(world: World, target: int, effect: str) -> tuple[int, bool] | None:
+    """The (flag, on) a switch's effect would set on its target now, or None when it would
+    change nothing (a mechanism neither opens a locked thing nor locks an open one)."""
+    flags = world.state.flags[target]
+    if effect == "toggle" and world.entities[target].light:
+        return LIT, not flags & LIT
+    if effect == "toggle":
+        effect = "close" if flags & OPEN else "open"
+    if effect == "open":
+        return None if flags & (OPEN | LOCKED) else (OPEN, True)
+    if effect == "close":
+        return (OPEN, False) if flags & OPEN else None
+    if effect == "lock":
+        return None if flags & (OPEN | LOCKED) else (LOCKED, True)
+    return (LOCKED, False) if flags & LOCKED else None
+
+
+def _check_operate(world: World, actor: int, cmd: Command) -> str | None:
+    switch = world.entities[cmd.obj].switch
+    if switch is None:
+        return "Nothing obvious happens."
+    if switch_change(world, switch[1], switch[0]) is None:
+        return f"You {switch[2]} {the(world, cmd.obj)}, but nothing happens."
+    return None
+
+
+def _do_operate(world: World, actor: int, cmd: Command) -> Outcome:
+    effect, target, verb = world.entities[cmd.obj].switch
+    room = world.state.parent[actor]
+    was_lit = world.is_lit(room)
+    flag, on = switch_change(world, target, effect)
+    world.set_flag(target, flag, on)
+    told = f"{capitalise(the(world, target))} {_SWITCH_TOLD[flag, on]}."
+    message = f"You {verb} {the(world, cmd.obj)}. {told}"
+    if world.is_lit(room) and not was_lit:
+        message += "\n\n" + describe_room(world, actor)
+    return Outcome(True, message, True,
+                   ((room, f"{_name(world, actor)} {verb}s {the(world, cmd.obj)}. {told}"),))
+
+
+def _check_set(world: World, actor: int, cmd: Command) -> str | None:
+    values = world.entities[cmd.obj].dial
+    if not values:
+        return f"{capitalise(the(world, cmd.obj))} has nothing to set."
+    if cmd.text not in values:
+        return f"{capitalise(the(world, cmd.obj))} can be set to {join_words(list(values))}."
+    if values[world.slot(cmd.obj)] == cmd.text:
+        return f"{capitalise(the(world, cmd.obj))} is already at {cmd.text}."
+    return None
+
+
+def _do_set(world: World, actor: int, cmd: Command) -> Outcome:
+    world.set_slot(cmd.obj, world.entities[cmd.obj].dial.index(cmd.text))
+    what = f"{the(world, cmd.obj)} to {cmd.text}"
+    return Outcome(True, f"You set {what}.", True,
+                   ((world.state.parent[actor], f"{_name(world, actor)} sets {what}."),))
+
+
+def _check_wear(world: World, actor: int, cmd: Command) -> str | None:
+    if not world.entities[cmd.obj].wearable:
+        return f"You can't wear {the(world, cmd.obj)}."
+    if world.state.flags[cmd.obj] & WORN:
+        return f"You're already wearing {the(world, cmd.obj)}."
+    if world.state.parent[cmd.obj] != actor:
+        return f"You need to be holding {the(world, cmd.obj)} first."
+    return None
+
+
+def _check_take_off(world: World, actor: int, cmd: Command) -> str | None:
+    if world.state.parent[cmd.obj] != actor or not world.state.flags[cmd.obj] & WORN:
+        return f"You aren't wearing {the(world, cmd.obj)}."
+    return None
+
+
+def _do_wear(world: World, actor: int, cmd: Command, on: bool) -> Outcome:
+    world.set_flag(cmd.obj, WORN, on)
+    verb, verbs = ("put on", "puts on") if on else ("take off", "takes off")
+    return Outcome(True, f"You {verb} {the(world, cmd.obj)}.", True,
+                   ((world.state.parent[actor], f"{_name(world, actor)} {verbs} {the(world, cmd.obj)}."),))
+
+
+def _out_word(world: World, seat: int) -> str:
+    return "out of" if world.entities[seat].enterable == "in" else "off"
+
+
+def _check_get_in(world: World, actor: int, cmd: Command, side: str) -> str | None:
+    ent = world.entities[cmd.obj]
+    if cmd.obj == actor or ent.kind == ACTOR:
+        return f"{_name(world, cmd.obj)} would not thank you for that." if cmd.obj != actor else \
+            "You can't get in or on yourself."
+    if not ent.enterable:
+        return f"{capitalise(the(world, cmd.obj))} is not something you can get into or onto."
+    if ent.enterable != side:
+        return f"You can get {ent.enterable} {the(world, cmd.obj)}, not {side} it."
+    if world.position(actor) == cmd.obj:
+        return f"You are already {ent.enterable} {the(world, cmd.obj)}."
+    return None
+
+
+def _do_get_in(world: World, actor: int, cmd: Command) -> Outcome:
+    world.set_slot(actor, cmd.obj + 1)
+    where = f"{world.entities[cmd.obj].enterable} {the(world, cmd.obj)}"
+    return Outcome(True, f"You get {where}.", True,
+                   ((world.state.parent[actor], f"{_name(world, actor)} gets {where}."),))
+
+
+def _check_get_out(world: World, actor: int, cmd: Command, side: str) -> str | None:
+    if world.position(actor) != cmd.obj or world.entities[cmd.obj].enterable != side:
+        where = world.entities[cmd.obj].enterable or "on"
+        return f"You aren't {where} {the(world, cmd.obj)}."
+    return None
+
+
+def _do_get_out(world: World, actor: int, cmd: Command) -> Outcome:
+    world.set_slot(actor, 0)
+    where = f"{_out_word(world, cmd.obj)} {the(world, cmd.obj)}"
+    return Outcome(True, f"You get {where}.", True,
+                   ((world.state.parent[actor], f"{_name(world, actor)} gets {where}."),))
+
+
+def _do_consult(world: World, actor: int, cmd: Command) -> Outcome:
+    """'look up X in Y': a thing with writing is read for it; nothing else has pages."""
+    if not world.entities[cmd.obj].can_read:
+        return Outcome(True, f"There is nothing written in {the(world, cmd.obj)} to look things up in.")
+    return Outcome(True, f"You find nothing about {cmd.text} in {the(world, cmd.obj)}.")
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """A verb's precondition and effect, and which of its objects must be in reach."""
@@ -411,7 +559,7 @@ RULES: dict[str, Rule] = {
     "read": Rule(_check_read, _do_info),
     "taste": Rule(_no_check, _do_info),
     "take": Rule(_check_take, _do_take),
-    "drop": Rule(lambda w, ac, c: _check_held(w, ac, c.obj), _do_drop),
+    "drop": Rule(lambda w, ac, c: _check_loose(w, ac, c.obj), _do_drop),
     "put_in": Rule(lambda w, ac, c: _check_put(w, ac, c, True),
                    lambda w, ac, c: _do_put(w, ac, c, "in"), ("obj", "obj2")),
     "put_on": Rule(lambda w, ac, c: _check_put(w, ac, c, False),
@@ -429,6 +577,15 @@ RULES: dict[str, Rule] = {
     "turn_off": Rule(lambda w, ac, c: _check_switch(w, ac, c, False), lambda w, ac, c: _do_switch(w, ac, c, False)),
     "give": Rule(_check_give, _do_give, ("obj", "obj2")),
     "exits": Rule(_no_check, _do_info, ()),
+    "consult": Rule(_no_check, _do_consult),
+    "operate": Rule(_check_operate, _do_operate),
+    "set": Rule(_check_set, _do_set),
+    "wear": Rule(_check_wear, lambda w, ac, c: _do_wear(w, ac, c, True)),
+    "take_off": Rule(_check_take_off, lambda w, ac, c: _do_wear(w, ac, c, False)),
+    "get_in": Rule(lambda w, ac, c: _check_get_in(w, ac, c, "in"), _do_get_in),
+    "get_on": Rule(lambda w, ac, c: _check_get_in(w, ac, c, "on"), _do_get_in),
+    "get_out": Rule(lambda w, ac, c: _check_get_out(w, ac, c, "in"), _do_get_out),
+    "get_off": Rule(lambda w, ac, c: _check_get_out(w, ac, c, "on"), _do_get_out),
     **{verb: Rule(_check_react, _do_react, ()) for verb in REACTIONS},
 }
 

@@ -21,7 +21,7 @@ from game import quests
 from game.admissible import enumerate_commands
 from game.commands import Command, CommandTable
 from game.rules import execute
-from game.world import ACTOR, LIT, LOCKED, OPEN, ROOM, World
+from game.world import ACTOR, LIT, LOCKED, OPEN, ROOM, SLOT_SHIFT, World
 
 DEFAULT_MAX_NODES = 2_000_000
 
@@ -78,9 +78,14 @@ class _Relevance:
                 if p >= 0 and ents[p].kind not in (ROOM, ACTOR) and p not in relevant:
                     relevant.add(p)
                     changed = True
+        # Switches that work a door or a relevant thing (their rooms are worth walking to).
+        relevant |= {e.index for e in ents if e.switch is not None
+                     and (ents[e.switch[1]].kind == "door" or e.switch[1] in relevant)}
         self.relevant = relevant
+        self.dial_goal = {(g.subject, ents[g.subject].dial[g.value]) for g in goals if g.type == "set"}
         self.multi_actor = multi_actor
-        verbs = {"closed": "close", "locked": "lock", "eaten": "eat", "lit": "turn_on", "open": "open"}
+        verbs = {"closed": "close", "locked": "lock", "eaten": "eat", "lit": "turn_on", "open": "open",
+                 "worn": "wear"}
         self.wanted = {(verbs[t], s) for t, s in self.want if t in verbs}
         # Locking needs the thing closed first.
         self.wanted |= {("close", s) for t, s in self.want if t == "locked"}
@@ -94,6 +99,10 @@ class _Relevance:
             return v in ("open", "unlock") or (v, cmd.obj) in self.wanted
         if cmd.obj not in self.relevant:
             return False
+        if v == "operate":
+            return True
+        if v == "set":
+            return (cmd.obj, cmd.text) in self.dial_goal
         if v in ("take", "unlock"):
             return True
         if v == "open":
@@ -214,6 +223,9 @@ class _Heuristic:
         self.single = actors[0] if len(actors) == 1 else None
         self.dist = _Distances(world)
         self._necessary: dict = {}
+        # Things a switch unlocks need no key.
+        self.switch_unlocks = {e.switch[1] for e in world.entities
+                               if e.switch is not None and e.switch[0] == "unlock"}
 
     def __call__(self, state) -> int:
         effects, walk = self.analyse(state)
@@ -253,7 +265,7 @@ class _Heuristic:
             return self.dist.row(here)[g.place]
         effects.add((g.type, g.subject, g.place))
         subject_room = self._reach(state, actor, g.subject, effects, visit, search, here, False)
-        if g.type == "in" and g.place != actor and state.parent[g.subject] != actor:
+        if g.type in ("in", "worn") and g.place != actor and state.parent[g.subject] != actor:
             effects.add(("in", g.subject, actor))  # it has to be taken first
         if g.type != "in" or subject_room < 0:
             return self.dist.row(here)[subject_room] if subject_room >= 0 else 0
@@ -294,7 +306,9 @@ class _Heuristic:
         if flags & OPEN or not self.world.entities[e].openable:
             return
         effects.add(("open", e, None))
-        if flags & LOCKED:
+        if flags & LOCKED and (self.world.entities[e].key is None or e in self.switch_unlocks):
+            effects.add(("unlock", e, None))
+        elif flags & LOCKED:
             effects.add(("unlock", e, None))
             key = self.world.entities[e].key
             if state.parent[key] != actor:
@@ -502,6 +516,8 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
                 world.set_state(child)
                 if steps[0].verb == "go":  # a route through open exits: just walk it
                     world.move(a, dests[steps])
+                    if child.flags[a] >> SLOT_SHIFT:
+                        world.set_slot(a, 0)  # walking off gets the actor out first
                     child.moves[slot] += len(steps)
                 elif not execute(world, a, steps[0]).ok:
                     continue

@@ -41,7 +41,12 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 # Flag bits in State.flags.
-OPEN, LOCKED, LIT = 1, 2, 4
+OPEN, LOCKED, LIT, WORN = 1, 2, 4, 8
+# Bits from SLOT_SHIFT up hold one small number per entity: a dial's value index, or for an
+# actor 1 + the index of the enterable it is in or on (0: standing in the room). Worlds
+# without dials or enterables keep every flag below 16, so their state hashes are unchanged.
+SLOT_SHIFT = 4
+LOW_BITS = (1 << SLOT_SHIFT) - 1
 
 # Special parents: an item that was eaten is nowhere.
 EATEN = -2
@@ -90,6 +95,13 @@ class Entity:
     poisonous: bool = False
     text: str | None = None
     light: bool = False
+    # Push-buttons and levers: (effect, target index, verb: "push" or "pull"); see rules.SWITCH_EFFECTS.
+    switch: tuple[str, int, str] | None = None
+    # Dials: the values it can be set to (the state holds the index of the current one).
+    dial: tuple[str, ...] = ()
+    wearable: bool = False
+    # Enterables: "in" or "on" (the actor gets in or on it), or "" for none.
+    enterable: str = ""
     # Rooms.
     dark: bool = False
     exits: dict[str, Exit] = field(default_factory=dict)
@@ -138,6 +150,11 @@ class Entity:
     @property
     def can_light(self) -> bool:
         return self.light
+
+    @property
+    def special(self) -> bool:
+        """Is it a switch, dial, wearable or enterable (checked once per thing in reach)?"""
+        return self.switch is not None or bool(self.dial) or self.wearable or bool(self.enterable)
 
     @property
     def lower_name(self) -> str:
@@ -215,6 +232,7 @@ class World:
         self.player = self.actors[0] if player is None else player
         self.lights = [i for i in self.items if entities[i].light]
         self.has_dark_rooms = any(entities[r].dark for r in self.rooms)
+        self.specials = frozenset(e.index for e in entities if e.special)
         self._contents: list[list[int]] | None = None
 
     # -- identity -------------------------------------------------------------
@@ -254,6 +272,19 @@ class World:
             self.state.flags[e] |= flag
         else:
             self.state.flags[e] &= ~flag
+
+    def slot(self, e: int) -> int:
+        """The small number kept in ``e``'s high flag bits (see ``SLOT_SHIFT``)."""
+        return self.state.flags[e] >> SLOT_SHIFT
+
+    def set_slot(self, e: int, value: int) -> None:
+        flags = self.state.flags
+        flags[e] = (flags[e] & LOW_BITS) | (value << SLOT_SHIFT)
+
+    def position(self, actor: int) -> int | None:
+        """The enterable the actor is in or on, or None when standing in the room."""
+        slot = self.state.flags[actor] >> SLOT_SHIFT
+        return slot - 1 if slot else None
 
     # -- containment ------------------------------------------------------------
 

@@ -9,10 +9,12 @@ from game import quests
 from game.admissible import enumerate_commands
 from game.commands import Command
 from game.env import LanternEnv
+from game.meta import Meta
 from game.rules import execute
 from game.world import DIRECTIONS, World
 
-ALL_VERBS_1 = ("take", "drop", "open", "close", "eat", "turn_on", "turn_off")
+ALL_VERBS_1 = ("take", "drop", "open", "close", "eat", "turn_on", "turn_off", "operate", "wear", "take_off",
+               "get_in", "get_on", "get_out", "get_off")
 ALL_VERBS_2 = ("put_in", "put_on", "lock", "unlock", "give")
 
 
@@ -22,6 +24,8 @@ def every_command(world: World) -> list[Command]:
     out = [Command("go", direction=d) for d in DIRECTIONS]
     out += [Command(v, e) for v in ALL_VERBS_1 for e in things]
     out += [Command(v, e, f) for v in ALL_VERBS_2 for e in things for f in things]
+    values = sorted({v for e in world.entities for v in e.dial})
+    out += [Command("set", e, text=v) for e in things for v in values]
     return out
 
 
@@ -77,3 +81,34 @@ def bfs_optimum(world, limit=300_000) -> int:
                     queue.append((child, depth + 1))
         assert len(seen) < limit, "oracle search too large for a test"
     raise AssertionError("unsolvable")
+
+
+def play_checking_undo(env: LanternEnv, lines: list[str]) -> None:
+    """Play ``lines`` as the player through Meta; after each 'undo' the state hash must be
+    exactly the one before the command it took back, and a line that ran no command must
+    leave the state as it was."""
+    meta = Meta(env, 0)
+    hashes = []
+    for line in lines:
+        if line == "undo":
+            had = bool(meta.undo_stack)
+            meta.handle("undo")
+            if had:
+                assert env.state_hash() == hashes.pop()
+            continue
+        hashes.append(env.state_hash())
+        before = env.world.state.digest()
+        meta.before_player(line)
+        obs, reward, term, trunc, info = env.step(line)
+        meta.after_step(meta.player, line, obs, reward, info, term or trunc)
+        if not env.last_step.commands:
+            assert env.world.state.digest() == before, line
+
+
+def step_checking_refusal(env: LanternEnv, line: str) -> None:
+    """Step ``line``: it must be answered, and change nothing (no reward) when no command ran."""
+    before = env.world.state.digest()
+    obs, reward, *_ = env.step(line)
+    assert isinstance(obs, str) and obs
+    if not env.last_step.commands:
+        assert env.world.state.digest() == before and reward == 0

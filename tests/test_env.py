@@ -155,6 +155,10 @@ def test_others_acts_are_told_when_they_happen_in_the_third_person():
     assert obs.startswith("Ada gives the brass lamp to Wren.\nAda goes east.\n\n-= Hall =-")
     env.step("west", actor="ada")
     assert env.narration("wren") == "Ada arrives."
+    env.step("attack me", actor="ada")                          # acting on herself
+    assert env.narration("wren") == "Ada attacks themselves."
+    env.step("touch myself", actor="ada")
+    assert env.narration("wren") == "Ada touches themselves."
 
 
 def test_narration_changes_neither_the_state_nor_what_agents_observe():

@@ -12,6 +12,7 @@ from game.play_text import play_text
 from game.record import episode_text, read_episode, replay
 from game.view.app import Viewer
 from game.view.play import PlaySession
+from tests.engine_helpers import play_checking_undo
 from tests.test_view_fixtures import ScriptedNPC, type_line, workshop_env
 
 WORLDS = Path(__file__).resolve().parent.parent / "assets" / "worlds"
@@ -87,19 +88,7 @@ def test_undo_takes_back_the_npc_moves_that_followed(tmp_path):
 def test_every_undo_restores_the_exact_state_hash(commands):
     env = LanternEnv(TUTORIAL)
     env.reset(seed=0)
-    meta = Meta(env, 0)
-    hashes = []
-    for command in commands:
-        if command == "undo":
-            had = bool(meta.undo_stack)
-            meta.handle("undo")
-            if had:
-                assert env.state_hash() == hashes.pop()
-            continue
-        hashes.append(env.state_hash())
-        meta.before_player(command)
-        obs, reward, term, trunc, info = env.step(command)
-        meta.after_step("player", command, obs, reward, info, term or trunc)
+    play_checking_undo(env, commands)
 
 
 # -- oops, again, restart, brief, score --------------------------------------------------------
