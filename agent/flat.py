@@ -36,16 +36,18 @@ class Group:
     Attributes:
         width: P, the longest prompt of the group.
         cand_width: C, the most candidate tokens a state of the group feeds.
-        prompt_rows: ``[n * P]`` flat index of each prompt slot (``T``: padding).
-        cand_rows: ``[n * C]`` flat index of each candidate slot (``T``: padding).
+        rows: ``[n * (P + C)]`` flat index of each state's P prompt slots, then its C candidate
+            slots; padding repeats token 0, which no real token attends to (causality and
+            ``cand_mask`` keep it out), so it adds nothing to any output or gradient.
+        real: how many of ``rows`` are real tokens.
         cand_mask: ``[n, 1, C, P + C]`` True where a candidate slot may attend.
     """
 
     n: int
     width: int
     cand_width: int
-    prompt_rows: Tensor
-    cand_rows: Tensor
+    rows: Tensor
+    real: int
     cand_mask: Tensor
 
 
@@ -99,19 +101,19 @@ def layout(prompts: list[list[int]], seqs: list[list[int]], owner: list[int]) ->
     groups, offset = [], 0
     for members in _groups([len(p) for p in prompts]):
         width, c = max(len(prompts[i]) for i in members), max(len(slots[i]) for i in members)
-        prompt_rows, cand_rows, seg = [], [], []
+        rows, seg = [], []
         for r, i in enumerate(members):
             span = range(first[i], first[i] + len(prompts[i]))
-            prompt_rows += [*span, *[t] * (width - len(span))]
+            rows += [*span, *[0] * (width - len(span)), *slots[i], *[0] * (c - len(slots[i]))]
             for j, flat in enumerate(span):
                 back[flat] = offset + r * width + j
-            cand_rows += slots[i] + [t] * (c - len(slots[i]))
             seg.append(segs[i] + [-1] * (c - len(segs[i])))
             for s, flat in enumerate(slots[i]):
                 back[flat] = offset + len(members) * width + r * c + s
         offset += len(members) * (width + c)
         plen = torch.tensor([len(prompts[i]) for i in members])
-        groups.append(Group(len(members), width, c, torch.tensor(prompt_rows), torch.tensor(cand_rows, dtype=torch.long),
+        real = sum(len(prompts[i]) + len(slots[i]) for i in members)
+        groups.append(Group(len(members), width, c, torch.tensor(rows), real,
                             _cand_mask(plen, width, torch.tensor(seg, dtype=torch.long).view(len(members), c))))
     longest = max(map(len, seqs))
     pick_t = torch.tensor([r + [0] * (longest - len(r)) for r in pick], dtype=torch.long)      # [M, L]
@@ -179,8 +181,7 @@ class _OnDevice:
 
     def __init__(self, g: Group, dev) -> None:
         self.n, self.width, self.cand_width = g.n, g.width, g.cand_width
-        self.prompt_rows = g.prompt_rows.to(dev)
-        self.cand_rows = g.cand_rows.to(dev)
+        self.rows = g.rows.to(dev)
         self.cand_mask = g.cand_mask.to(dev)
 
 
@@ -189,23 +190,18 @@ def _attention(attn, h: Tensor, groups: list[_OnDevice], back: Tensor) -> Tensor
     hidden = h.shape[-1]
     heads = attn.num_heads
     qkv = attn.c_attn(h)                                                              # [T, 3H]
-    qkv = torch.cat([qkv, qkv.new_zeros(1, qkv.shape[1])])                            # row T: padding
     scale = getattr(attn, "scaling", (hidden // heads) ** -0.5)
-
-    def split(index: Tensor, n: int, width: int) -> list[Tensor]:
-        grid = qkv.index_select(0, index).view(n, width, 3, heads, hidden // heads)
-        return [grid[:, :, j].transpose(1, 2) for j in range(3)]                     # 3 x [n, heads, width, D]
-
     parts = []
     for g in groups:
-        q, k, v = split(g.prompt_rows, g.n, g.width)
-        out = F.scaled_dot_product_attention(q, k, v, is_causal=True, scale=scale)   # [n, heads, P, D]
+        grid = qkv.index_select(0, g.rows).view(g.n, g.width + g.cand_width, 3, heads, hidden // heads)
+        q, k, v = (grid[:, :, j].transpose(1, 2) for j in range(3))                  # [n, heads, P + C, D]
+        p = g.width
+        out = F.scaled_dot_product_attention(q[:, :, :p], k[:, :, :p], v[:, :, :p], is_causal=True,
+                                             scale=scale)                           # [n, heads, P, D]
         parts.append(out.transpose(1, 2).reshape(-1, hidden))
-        if g.cand_width:
-            qc, kc, vc = split(g.cand_rows, g.n, g.cand_width)
-            out = F.scaled_dot_product_attention(qc, torch.cat([k, kc], 2), torch.cat([v, vc], 2),
-                                                 attn_mask=g.cand_mask, scale=scale)  # [n, heads, C, D]
-            parts.append(out.transpose(1, 2).reshape(-1, hidden))
+        if g.cand_width:  # candidates see their prompt's keys and values and their own
+            out = F.scaled_dot_product_attention(q[:, :, p:], k, v, attn_mask=g.cand_mask, scale=scale)
+            parts.append(out.transpose(1, 2).reshape(-1, hidden))                    # [n * C, H]
     return attn.c_proj(torch.cat(parts).index_select(0, back))                       # [T, H]
 
 

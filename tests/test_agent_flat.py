@@ -83,20 +83,30 @@ def test_layout_places_every_token_once_and_masks_other_candidates():
     lay = flat.layout(prompts, seqs, owner)
     t = len(lay.ids)
     assert t == sum(map(len, prompts)) + sum(len(s) - 1 for s in seqs)
-    assert sorted(i for g in lay.groups for i in g.prompt_rows.tolist() + g.cand_rows.tolist() if i < t) \
-        == list(range(t))
+    real = [i for g in lay.groups for i, m in zip(g.rows.tolist(), _real_slots(g)) if m]
+    assert sorted(real) == list(range(t)) and sum(g.real for g in lay.groups) == t
     assert len(lay.groups) == 2  # the two long prompts apart from the two short ones: little padding
     slots = sum(g.n * (g.width + g.cand_width) for g in lay.groups)
     assert sorted(lay.back.tolist()) == sorted(set(lay.back.tolist())) and max(lay.back.tolist()) < slots
     long = next(g for g in lay.groups if g.width == 300)
     # state 2 feeds [9, 9, 9] then [3]: the second candidate's token sees the prompt and itself only
-    row = 1 if long.prompt_rows[0] == 0 else 0
+    row = 1 if long.rows[0] == 0 else 0
     mask = long.cand_mask[row, 0]
     assert mask[3, :290].all() and not mask[3, 290:300].any()
     assert mask[3, 300:].tolist() == [False, False, False, True]
     assert mask[2, 300:].tolist() == [True, True, True, False]
     with pytest.raises(ValueError, match="non-empty"):
         flat.layout([[]], [[1]], [0])
+
+
+def _real_slots(g) -> list[bool]:
+    """Which of a group's slots hold real tokens (every prompt slot a candidate may see, and every
+    candidate slot that sees itself)."""
+    assert g.cand_width  # the tests' groups all have candidate tokens
+    mask = g.cand_mask[:, 0]                                                   # [n, C, P + C]
+    prompt = mask[:, 0, :g.width]
+    cand = mask[:, :, g.width:].diagonal(dim1=1, dim2=2)
+    return torch.cat([prompt, cand], 1).reshape(-1).tolist()
 
 
 def test_a_training_model_with_dropout_falls_back(model_dir):  # noqa: F811
