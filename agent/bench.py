@@ -4,7 +4,8 @@
 
 Prints JSON with: rollout steps/s (acting in N envs), update steps/s (one REINFORCE
 gradient pass over the rollout's transitions), the model's achieved FLOP/s in both, a plain
-``torch`` matrix multiply's FLOP/s measured in the same run, and the whole loop's time per
+``torch`` matrix multiply's FLOP/s measured in the same run (before, between and after the
+two phases; each phase's ratio is over the mean of the two beside it), and the whole loop's time per
 transition (act + learn) over a bare forward+backward of the same (prompt + command) tokens.
 
 The model's FLOPs are those scoring a state needs, whatever path computes them: the prompt
@@ -42,10 +43,14 @@ def bench_train(args) -> int:
         trainer = Trainer(cfg)
         n_params = sum(p.numel() for p in trainer.policy.model.parameters())
         shape = model_shape(trainer.policy.model)
+        # the matmul is timed before, between and after the phases, and each phase is set against
+        # the mean of the two beside it: on a shared machine the load moves while a bench runs
+        matmul = [_matmul_flops(seconds / 2)]
         rollout = _time_rollouts(trainer, seconds, shape)
+        matmul.append(_matmul_flops(seconds / 2))
         update = _time_updates(trainer, rollout.pop("batch"), seconds, shape)
+        matmul.append(_matmul_flops(seconds / 2))
         compute = _time_compute(trainer, update.pop("rows"), seconds) / (update["steps"] / update["passes"])
-    matmul = _matmul_flops(seconds)
     rollout_flops = rollout["flops"] / rollout["seconds"]
     update_flops = update["flops"] / update["seconds"]
     result = {
@@ -56,9 +61,9 @@ def bench_train(args) -> int:
         "update_steps_per_s": round(update["steps"] / update["seconds"], 1),
         "rollout_model_flops_per_s": round(rollout_flops),
         "update_model_flops_per_s": round(update_flops),
-        "matmul_flops_per_s": round(matmul),
-        "rollout_flops_over_matmul": round(rollout_flops / matmul, 4),
-        "update_flops_over_matmul": round(update_flops / matmul, 4),
+        "matmul_flops_per_s": round(sum(matmul) / len(matmul)),
+        "rollout_flops_over_matmul": round(2 * rollout_flops / (matmul[0] + matmul[1]), 4),
+        "update_flops_over_matmul": round(2 * update_flops / (matmul[1] + matmul[2]), 4),
         # seconds per transition of the whole loop (act + learn) over a bare forward+backward
         # of the same (prompt + command) tokens: the goal is at most 2
         "loop_over_bare_forward_backward": round(

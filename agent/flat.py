@@ -168,39 +168,40 @@ def forward(model, lay: Layout) -> tuple[Tensor, Tensor]:
     dev = body.wte.weight.device
     x = body.wte(lay.ids.to(dev)) + body.wpe(lay.positions.to(dev))                  # [T, H]
     groups = [_OnDevice(g, dev) for g in lay.groups]
-    back = lay.back.to(dev)
+    rows, back = torch.cat([g.rows for g in lay.groups]).to(dev), lay.back.to(dev)
     for block in body.h:
-        x = x + _attention(block.attn, block.ln_1(x), groups, back)
+        x = x + _attention(block.attn, block.ln_1(x), groups, rows, back)
         x = x + _mlp(block.mlp, block.ln_2(x))
     out = body.ln_f(x.index_select(0, lay.heads.to(dev)))                            # [N + T_c, H]
     return model.lm_head(out), out[:lay.n]
 
 
 class _OnDevice:
-    """A group's index tensors on the model's device."""
+    """A group's shape and candidate mask on the model's device."""
 
     def __init__(self, g: Group, dev) -> None:
         self.n, self.width, self.cand_width = g.n, g.width, g.cand_width
-        self.rows = g.rows.to(dev)
         self.cand_mask = g.cand_mask.to(dev)
 
 
-def _attention(attn, h: Tensor, groups: list[_OnDevice], back: Tensor) -> Tensor:
+def _attention(attn, h: Tensor, groups: list[_OnDevice], rows: Tensor, back: Tensor) -> Tensor:
     """Self-attention of one block over the flat batch ``h`` ``[T, H]``."""
     hidden = h.shape[-1]
     heads = attn.num_heads
     qkv = attn.c_attn(h)                                                              # [T, 3H]
     scale = getattr(attn, "scaling", (hidden // heads) ** -0.5)
+    # one index_select for all groups, split into them (split's and unbind's backwards fill one
+    # buffer each, where a pick per group or per q/k/v would fill a whole-size one each)
+    grids = qkv.index_select(0, rows).split([g.n * (g.width + g.cand_width) for g in groups])
     parts = []
-    for g in groups:
-        grid = qkv.index_select(0, g.rows).view(g.n, g.width + g.cand_width, 3, heads, hidden // heads)
-        q, k, v = (grid[:, :, j].transpose(1, 2) for j in range(3))                  # [n, heads, P + C, D]
-        p = g.width
-        out = F.scaled_dot_product_attention(q[:, :, :p], k[:, :, :p], v[:, :, :p], is_causal=True,
-                                             scale=scale)                           # [n, heads, P, D]
+    for g, grid in zip(groups, grids):
+        p, c = g.width, g.cand_width
+        q, k, v = (t.transpose(1, 2) for t in grid.view(g.n, p + c, 3, heads, -1).unbind(2))  # [n, heads, P + C, D]
+        (qp, qc), (kp, _), (vp, _) = (t.split([p, c], 2) for t in (q, k, v))
+        out = F.scaled_dot_product_attention(qp, kp, vp, is_causal=True, scale=scale)  # [n, heads, P, D]
         parts.append(out.transpose(1, 2).reshape(-1, hidden))
-        if g.cand_width:  # candidates see their prompt's keys and values and their own
-            out = F.scaled_dot_product_attention(q[:, :, p:], k, v, attn_mask=g.cand_mask, scale=scale)
+        if c:  # candidates see their prompt's keys and values and their own
+            out = F.scaled_dot_product_attention(qc, k, v, attn_mask=g.cand_mask, scale=scale)
             parts.append(out.transpose(1, 2).reshape(-1, hidden))                    # [n * C, H]
     return attn.c_proj(torch.cat(parts).index_select(0, back))                       # [T, H]
 
