@@ -167,7 +167,7 @@ def forward(model, lay: Layout) -> tuple[Tensor, Tensor]:
     body = model.transformer
     dev = body.wte.weight.device
     x = body.wte(lay.ids.to(dev)) + body.wpe(lay.positions.to(dev))                  # [T, H]
-    groups = [_OnDevice(g, dev) for g in lay.groups]
+    groups = [_OnDevice(g, dev, x.dtype) for g in lay.groups]
     rows, back = torch.cat([g.rows for g in lay.groups]).to(dev), lay.back.to(dev)
     for block in body.h:
         x = x + _attention(block.attn, block.ln_1(x), groups, rows, back)
@@ -179,9 +179,10 @@ def forward(model, lay: Layout) -> tuple[Tensor, Tensor]:
 class _OnDevice:
     """A group's shape and candidate mask on the model's device."""
 
-    def __init__(self, g: Group, dev) -> None:
+    def __init__(self, g: Group, dev, dtype) -> None:
         self.n, self.width, self.cand_width = g.n, g.width, g.cand_width
-        self.cand_mask = g.cand_mask.to(dev)
+        # additive, made once: attention would turn a boolean mask into this at every layer
+        self.cand_mask = torch.zeros(g.cand_mask.shape, dtype=dtype).masked_fill_(~g.cand_mask, float("-inf")).to(dev)
 
 
 def _attention(attn, h: Tensor, groups: list[_OnDevice], rows: Tensor, back: Tensor) -> Tensor:
