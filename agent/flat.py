@@ -169,9 +169,12 @@ def forward(model, lay: Layout) -> tuple[Tensor, Tensor]:
     x = body.wte(lay.ids.to(dev)) + body.wpe(lay.positions.to(dev))                  # [T, H]
     groups = [_OnDevice(g, dev, x.dtype) for g in lay.groups]
     rows, back = torch.cat([g.rows for g in lay.groups]).to(dev), lay.back.to(dev)
+    keep = torch.is_grad_enabled()  # acting: work in place (fresh big tensors cost page faults)
     for block in body.h:
-        x = x + _attention(block.attn, block.ln_1(x), groups, rows, back)
-        x = x + _mlp(block.mlp, block.ln_2(x))
+        a = _attention(block.attn, block.ln_1(x), groups, rows, back)
+        x = x + a if keep else x.add_(a)
+        m = _mlp(block.mlp, block.ln_2(x), keep)
+        x = x + m if keep else x.add_(m)
     out = body.ln_f(x.index_select(0, lay.heads.to(dev)))                            # [N + T_c, H]
     return model.lm_head(out), out[:lay.n]
 
@@ -207,8 +210,10 @@ def _attention(attn, h: Tensor, groups: list[_OnDevice], rows: Tensor, back: Ten
     return attn.c_proj(torch.cat(parts).index_select(0, back))                       # [T, H]
 
 
-def _mlp(mlp, h: Tensor) -> Tensor:
+def _mlp(mlp, h: Tensor, keep: bool) -> Tensor:
     h = mlp.c_fc(h)
-    # GPT-2's gelu_new is the tanh approximation; torch's fused kernel computes it in one pass
-    h = F.gelu(h, approximate="tanh") if type(mlp.act).__name__ == "NewGELUActivation" else mlp.act(h)
+    if type(mlp.act).__name__ == "NewGELUActivation":  # gelu_new is torch's tanh-approximate gelu
+        h = F.gelu(h, approximate="tanh") if keep else torch.ops.aten.gelu_(h, approximate="tanh")
+    else:
+        h = mlp.act(h)
     return mlp.c_proj(h)
