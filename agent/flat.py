@@ -5,7 +5,7 @@ it. Here every real token sits once in one flat ``[T, hidden]`` batch, so the li
 (most of the work) see no padding and no copy of a prompt. Only attention needs rows:
 
 - prompts: ``[n, P]`` right-padded, causal (a real token never sees the padding after it),
-  in groups of similar length so that little of the grid is padding;
+  in groups of similar length so that little of the grid is padding (``Group``);
 - candidates: each state's candidate tokens side by side in ``[n, C]``, attending to their
   prompt's keys and values (computed once, shared as a KV cache would be) and to the earlier
   tokens of their own candidate.
