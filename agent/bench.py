@@ -3,11 +3,19 @@
 ``python main.py bench imitate``: imitation-training states/s at each prompt history length.
 
 Prints JSON with: rollout steps/s (acting in N envs), update steps/s (one REINFORCE
-gradient pass over the rollout's transitions), the model's achieved FLOP/s in both
-(estimated as 2 x parameters per token forward, 6 x per token forward+backward,
-plus attention), a plain ``torch`` matrix multiply's FLOP/s measured in the same run,
-and the whole loop's time per transition (act + learn) over a bare forward+backward
-of the same (prompt + command) tokens.
+gradient pass over the rollout's transitions), the model's achieved FLOP/s in both, a plain
+``torch`` matrix multiply's FLOP/s measured in the same run (before, between and after the
+two phases; each phase's ratio is over the mean of the two beside it), and the whole loop's time per
+transition (act + learn) over a bare forward+backward of the same (prompt + command) tokens.
+
+The model's FLOPs are those scoring a state needs, whatever path computes them: the prompt
+once, and each candidate's tokens but the last once after it (``state_flops``): 2 per weight
+of the blocks' matrices per token, 4 x hidden x layers per (query, key) pair that causal
+attention really has (no padding, no candidate seeing another), and 2 per LM-head weight only
+where logits are read (the prompt's last token and each candidate token but the last).
+Embedding look-ups, norms and activations count nothing. A backward pass counts twice its
+forward; the update counts a forward and backward of every state plus the forward of the
+states it scores again after the step (the logged approx_kl).
 """
 
 from __future__ import annotations
@@ -34,22 +42,28 @@ def bench_train(args) -> int:
                           max_episode_steps=8, minibatch=max(args.envs * 4, 32))
         trainer = Trainer(cfg)
         n_params = sum(p.numel() for p in trainer.policy.model.parameters())
-        rollout = _time_rollouts(trainer, seconds)
-        update = _time_updates(trainer, rollout.pop("batch"), seconds)
+        shape = model_shape(trainer.policy.model)
+        # the matmul is timed before, between and after the phases, and each phase is set against
+        # the mean of the two beside it: on a shared machine the load moves while a bench runs
+        matmul = [_matmul_flops(seconds / 2)]
+        rollout = _time_rollouts(trainer, seconds, shape)
+        matmul.append(_matmul_flops(seconds / 2))
+        update = _time_updates(trainer, rollout.pop("batch"), seconds, shape)
+        matmul.append(_matmul_flops(seconds / 2))
         compute = _time_compute(trainer, update.pop("rows"), seconds) / (update["steps"] / update["passes"])
-    matmul = _matmul_flops(seconds)
-    shape = trainer.policy.model.config
-    flops_per_token = 2 * n_params + 4 * getattr(shape, "n_layer", 0) * getattr(shape, "n_embd", 0) * rollout["context"]
+    rollout_flops = rollout["flops"] / rollout["seconds"]
+    update_flops = update["flops"] / update["seconds"]
     result = {
         "model": args.model or "tiny GPT-2 (built locally)", "parameters": n_params, "envs": args.envs,
         "difficulty": difficulty, "threads": torch.get_num_threads(),
         "rollout_steps_per_s": round(rollout["steps"] / rollout["seconds"], 1),
         "rollout_tokens_per_s": round(rollout["tokens"] / rollout["seconds"]),
         "update_steps_per_s": round(update["steps"] / update["seconds"], 1),
-        "rollout_model_flops_per_s": round(flops_per_token * rollout["tokens"] / rollout["seconds"]),
-        "update_model_flops_per_s": round(3 * flops_per_token * update["tokens"] / update["seconds"]),
-        "matmul_flops_per_s": round(matmul),
-        "update_flops_over_matmul": round(3 * flops_per_token * update["tokens"] / update["seconds"] / matmul, 4),
+        "rollout_model_flops_per_s": round(rollout_flops),
+        "update_model_flops_per_s": round(update_flops),
+        "matmul_flops_per_s": round(sum(matmul) / len(matmul)),
+        "rollout_flops_over_matmul": round(2 * rollout_flops / (matmul[0] + matmul[1]), 4),
+        "update_flops_over_matmul": round(2 * update_flops / (matmul[1] + matmul[2]), 4),
         # seconds per transition of the whole loop (act + learn) over a bare forward+backward
         # of the same (prompt + command) tokens: the goal is at most 2
         "loop_over_bare_forward_backward": round(
@@ -149,10 +163,35 @@ def _tiny(path: Path, seed: int) -> str:
     return str(build_tiny_model(path, n_layer=4, n_embd=128, seed=seed))
 
 
-def _time_rollouts(trainer, seconds: float) -> dict:
-    """Act in N envs for about ``seconds``; count steps and tokens the model read."""
-    steps = tokens = 0
-    contexts = []
+def model_shape(model) -> tuple[int, int, int, int]:
+    """``(block weights, LM-head weights, layers, hidden size)`` of a causal LM: the block weights
+    are its matrices other than embeddings and the LM head."""
+    from torch import nn
+    out = model.get_output_embeddings()
+    skip = {id(m.weight) for m in model.modules() if isinstance(m, nn.Embedding)}
+    skip.add(id(out.weight) if out is not None else None)
+    body = sum(p.numel() for p in model.parameters() if p.dim() >= 2 and id(p) not in skip)
+    text = model.config.get_text_config()
+    return body, out.weight.numel() if out is not None else 0, text.num_hidden_layers, text.hidden_size
+
+
+def state_flops(prompt: int, candidates: list[int], shape: tuple[int, int, int, int]) -> int:
+    """Forward FLOPs of scoring one state: a ``prompt``-token prompt and candidates of these token
+    lengths (see the module docstring)."""
+    body, head, layers, hidden = shape
+    fed = [n - 1 for n in candidates]                     # a candidate's last token is read, never fed
+    tokens = prompt + sum(fed)
+    pairs = prompt * (prompt + 1) // 2 + sum(k * prompt + k * (k + 1) // 2 for k in fed)
+    return 2 * body * tokens + 2 * head * (1 + sum(fed)) + 4 * layers * hidden * pairs
+
+
+def _transition_flops(t, shape) -> int:
+    return state_flops(len(t.prompt), [len(c) for c in t.candidates], shape)
+
+
+def _time_rollouts(trainer, seconds: float, shape) -> dict:
+    """Act in N envs for about ``seconds``; count steps, tokens the model read and their FLOPs."""
+    steps = tokens = flops = 0
     start = time.perf_counter()
     while True:
         episodes = trainer._rollout()
@@ -160,25 +199,26 @@ def _time_rollouts(trainer, seconds: float) -> dict:
         for t in (t for e in episodes for t in e.steps):
             steps += 1
             tokens += len(t.prompt) + sum(len(c) - 1 for c in t.candidates)
-            contexts.append(len(t.prompt))
+            flops += _transition_flops(t, shape)
         if time.perf_counter() - start >= seconds:
             break
     batch = trainer._batch(episodes)
-    return {"steps": steps, "tokens": tokens, "seconds": time.perf_counter() - start,
-            "context": sum(contexts) / len(contexts), "batch": batch}
+    return {"steps": steps, "tokens": tokens, "flops": flops, "seconds": time.perf_counter() - start,
+            "batch": batch}
 
 
-def _time_updates(trainer, batch, seconds: float) -> dict:
+def _time_updates(trainer, batch, seconds: float, shape) -> dict:
     """Repeat the REINFORCE update on one rollout for about ``seconds``."""
     advantages, returns = trainer._advantages(batch)
-    per_pass = sum(len(t.prompt) + sum(len(c) - 1 for c in t.candidates) for t in batch.steps)
+    each = [_transition_flops(t, shape) for t in batch.steps]
+    per_pass = 3 * sum(each) + sum(each[:trainer.config.minibatch])  # + the approx_kl forward
     passes = 0
     start = time.perf_counter()
     while passes == 0 or time.perf_counter() - start < seconds:
         trainer._update_policy(batch, advantages, returns)
         passes += 1
     rows = [t.prompt + t.candidates[t.action] for t in batch.steps]
-    return {"steps": passes * len(batch.steps), "tokens": passes * per_pass, "seconds": time.perf_counter() - start,
+    return {"steps": passes * len(batch.steps), "flops": passes * per_pass, "seconds": time.perf_counter() - start,
             "passes": passes, "rows": rows}
 
 

@@ -7,15 +7,19 @@ generate: sample tokens until a newline or EOS; log pi(a|s) = sum of the token
           log-probabilities of the tempered distribution.
 V(s) is a linear head on the LM's last hidden state at the prompt's last token.
 
-All candidates of all environments are scored together, three ways with the same
-numbers (``method``):
-  cached: encode each prompt once, then run every candidate on a copy of its
-          prompt's KV cache (used when acting);
+All candidates of all environments are scored together, several ways with the same
+numbers up to float rounding (``method``):
+  flat:   every real token once in one unpadded batch; each prompt's keys and values are
+          shared by its candidates inside the forward (``agent/flat.py``; GPT-2 models;
+          used for acting and updates where the model allows it);
   packed: one row per state, ``prompt + cand_1 + cand_2 + ...``, with a 4-D attention
           mask that lets each candidate see the prompt and itself only, and position
           ids that restart after the prompt for each candidate: a single forward, no
-          cache copies (used for updates when the model accepts 4-D masks);
+          cache copies (the update's fallback when the model accepts 4-D masks);
+  cached: encode each prompt once, then run every candidate on a copy of its
+          prompt's KV cache (the acting fallback);
   full:   every (prompt + candidate) row in full (the plain reference).
+'auto' takes the first of flat, packed and cached that the model allows.
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
+from agent import flat
 from agent.prompt import PromptBuilder, View
 from game.errors import LanternError
 
 MODES = ("choose", "generate")
-METHODS = ("cached", "packed", "full")
+METHODS = ("auto", "flat", "packed", "cached", "full")
 LENGTH_NORMS = ("none", "token", "word")
 
 
@@ -140,6 +145,7 @@ class LMPolicy(nn.Module):
         self._cache_kw = "cache" if "cache" in params else "past_key_values"
         self._keep_kw = "logits_to_keep" if "logits_to_keep" in params else None
         self._packed_ok: bool | None = None  # does the model honour 4-D attention masks?
+        self._flat_ok: bool | None = None    # does agent.flat compute what the model does?
 
     def _prompt_forward(self, prompts: list[list[int]], use_cache: bool):
         """Run right-padded prompts; return (ids mask [N, P], lengths [N], logits and hidden state
@@ -172,14 +178,14 @@ class LMPolicy(nn.Module):
     # -- scoring ------------------------------------------------------------------------------
 
     def token_logprobs(self, prompts: list[list[int]], seqs: list[list[int]], owner: list[int],
-                       method: str = "cached", with_entropy: bool = False) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+                       method: str = "auto", with_entropy: bool = False) -> tuple[Tensor, Tensor, Tensor, Tensor]:
         """Log-probabilities of continuation tokens after their prompts, in one batch.
 
         Args:
             prompts: N prompt token lists.
             seqs: M continuation token lists (each non-empty).
             owner: M indices into ``prompts``: the prompt each continuation follows.
-            method: 'cached', 'packed' or 'full' (see the module docstring).
+            method: 'auto', 'flat', 'packed', 'cached' or 'full' (see the module docstring).
             with_entropy: also return each position's vocabulary entropy.
 
         Returns:
@@ -194,21 +200,44 @@ class LMPolicy(nn.Module):
         seq_ids, seq_mask = _pad(seqs, self.tokenizer.pad_token_id, dev)   # [M, C]
         owner_t = torch.tensor(owner, dtype=torch.long, device=dev)
         plen = torch.tensor([len(p) for p in prompts], device=dev)        # [N]
-        if method == "packed" and self._packs():
-            logits, last_hidden = self._packed_logits(prompts, seqs, owner_t, plen)
-        elif method == "full":
-            logits, last_hidden = self._full_logits(prompts, seqs, owner_t, plen)
+        method = self._method(method)
+        if method == "flat":
+            lay = flat.layout(prompts, seqs, owner)
+            rows, last_hidden = flat.forward(self.model, lay)               # [R, V], [N, H]
+            pick = lay.pick.to(dev)                                         # [M, C] rows of `rows`
         else:
-            logits, last_hidden = self._cached_logits(prompts, seq_ids, seq_mask, owner_t, plen)
-        logits = logits.float() / self._token_temperature()                 # [M, C, V]
-        log_z = torch.logsumexp(logits, -1)
-        token_logp = (logits.gather(-1, seq_ids[..., None])[..., 0] - log_z) * seq_mask
+            if method == "packed":
+                logits, last_hidden = self._packed_logits(prompts, seqs, owner_t, plen)
+            elif method == "full":
+                logits, last_hidden = self._full_logits(prompts, seqs, owner_t, plen)
+            else:
+                logits, last_hidden = self._cached_logits(prompts, seq_ids, seq_mask, owner_t, plen)
+            rows = logits.reshape(-1, logits.shape[-1])                     # [M * C, V]
+            pick = torch.arange(rows.shape[0], device=dev).view(seq_ids.shape)
+        rows = rows.float() / self._token_temperature()
+        log_z = torch.logsumexp(rows, -1)                                   # [R]
+        # each token's logit and normaliser by index_select (thread-order-free backward, see steady.py)
+        at = (pick * rows.shape[-1] + seq_ids).view(-1)
+        token_logp = (rows.reshape(-1).index_select(0, at).view(pick.shape)
+                      - log_z.index_select(0, pick.view(-1)).view(pick.shape)) * seq_mask
         entropy = torch.zeros_like(token_logp)
         if with_entropy:
-            logp_all = logits - log_z[..., None]
-            entropy = -(logp_all.exp() * logp_all).sum(-1) * seq_mask
+            logp_all = rows - log_z[:, None]
+            per_row = -(logp_all.exp() * logp_all).sum(-1)                  # [R]
+            entropy = per_row.index_select(0, pick.view(-1)).view(pick.shape) * seq_mask
         values = self.value_head(last_hidden).squeeze(-1).float()             # [N]
         return token_logp, seq_mask, values, entropy
+
+    def _method(self, method: str) -> str:
+        """The scoring path to take: 'auto' is 'flat' where the model allows it, else 'packed'
+        where it honours 4-D masks, else 'cached'; 'flat' and 'packed' fall back the same way."""
+        if method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+        if method in ("auto", "flat") and self._flattens():
+            return "flat"
+        if method in ("auto", "flat", "packed") and self._packs():
+            return "packed"
+        return "full" if method == "full" else "cached"
 
     def _token_temperature(self) -> float:
         return self.config.temperature if self.config.mode == "generate" else 1.0
@@ -295,6 +324,25 @@ class LMPolicy(nn.Module):
         hidden = out.hidden_states[-1][torch.arange(len(prompts), device=dev), last.to(dev)]
         return logits, hidden
 
+    def _flattens(self) -> bool:
+        """Whether ``agent.flat`` runs this model (a GPT-2, checked once against 'full')."""
+        if not flat.supports(self.model):
+            return False
+        if self._flat_ok is None:
+            prompts, seqs, owner = [[1, 2, 3], [4]], [[4, 5], [6, 7, 8], [9]], [0, 0, 1]
+            real = torch.tensor([[1, 1, 0], [1, 1, 1], [1, 0, 0]], dtype=torch.bool, device=self.device)
+            try:
+                with torch.no_grad():
+                    lay = flat.layout(prompts, seqs, owner)
+                    rows, _ = flat.forward(self.model, lay)
+                    a = rows[lay.pick.to(self.device)]                                  # [M, C, V]
+                    b, _ = self._full_logits(prompts, seqs, torch.tensor(owner, device=self.device),
+                                             torch.tensor([3, 1], device=self.device))
+                self._flat_ok = bool(torch.allclose(a[real], b[real], atol=1e-4))
+            except (RuntimeError, ValueError, TypeError, AttributeError):
+                self._flat_ok = False
+        return self._flat_ok
+
     def _packs(self) -> bool:
         """Whether this model honours a 4-D attention mask (checked once against 'full')."""
         if self._packed_ok is None:
@@ -312,7 +360,7 @@ class LMPolicy(nn.Module):
         return self._packed_ok
 
     def score(self, prompts: list[list[int]], candidates: list[list[list[int]]],
-              words: list[list[int]] | None = None, method: str = "cached") -> Scored:
+              words: list[list[int]] | None = None, method: str = "auto") -> Scored:
         """Log pi over candidates (choose) or of the given commands (generate).
 
         Args:
@@ -320,13 +368,13 @@ class LMPolicy(nn.Module):
             candidates: per prompt, its candidate commands as token lists (generate:
                 exactly one, the sampled command's tokens).
             words: per prompt, each candidate's word count (for 'word' normalisation).
-            method: 'cached', 'packed' or 'full' (see the module docstring).
+            method: 'auto', 'flat', 'packed', 'cached' or 'full' (see the module docstring).
         """
         owner = [i for i, cands in enumerate(candidates) for _ in cands]
-        flat = [c for cands in candidates for c in cands]
+        seqs = [c for cands in candidates for c in cands]
         generate = self.config.mode == "generate"
         tok_logp, tok_mask, values, tok_ent = self.token_logprobs(
-            prompts, flat, owner, method=method, with_entropy=generate)
+            prompts, seqs, owner, method=method, with_entropy=generate)
         seq_logp = tok_logp.sum(1)                                              # [M]
         counts = [len(c) for c in candidates]
         n, a = len(prompts), max(counts)
@@ -390,9 +438,10 @@ class LMPolicy(nn.Module):
         if self.config.mode == "generate":
             return self._generate(prompts, generator, greedy)
         cand_ids, words = self.encode_candidates(candidates)
-        # One state (an NPC's move): packing prompt and candidates in one row beats copying the
-        # prompt's KV cache per candidate (manor, one thread: median 24 ms vs 33-42 ms).
-        s = self.score(prompts, cand_ids, words, method="packed" if len(views) == 1 else "cached")
+        # Without the flat path: for one state (an NPC's move) packing prompt and candidates in one
+        # row beats copying the prompt's KV cache per candidate (manor, one thread: median 24 ms vs 33-42 ms).
+        method = "flat" if self._flattens() else "packed" if len(views) == 1 else "cached"
+        s = self.score(prompts, cand_ids, words, method=method)
         if greedy:
             choice = s.logp.masked_fill(s.valid == 0, float("-inf")).argmax(-1)
         else:

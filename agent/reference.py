@@ -32,7 +32,7 @@ def load_reference(model: str, overrides: dict, device: str) -> LMPolicy:
 def score(policy: LMPolicy, chunk: Chunk):
     """Score a chunk of transitions: ``(Scored, log pi of the chosen action [B])``."""
     prompts, candidates, words, actions = chunk
-    scored = policy.score(prompts, candidates, words, method="packed")
+    scored = policy.score(prompts, candidates, words)
     chosen = torch.tensor(actions, device=scored.logp.device)
     return scored, scored.logp.gather(1, chosen[:, None])[:, 0]
 

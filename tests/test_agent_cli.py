@@ -71,8 +71,19 @@ def test_bench_train_prints_json(model_dir, capsys):
     assert bench_train(argparse.Namespace(seconds=0.1, seed=0, difficulty=1, model=str(model_dir), envs=2)) == 0
     figures = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     for key in ("rollout_steps_per_s", "update_steps_per_s", "rollout_model_flops_per_s", "matmul_flops_per_s",
-                "update_flops_over_matmul", "loop_over_bare_forward_backward"):
+                "rollout_flops_over_matmul", "update_flops_over_matmul", "loop_over_bare_forward_backward"):
         assert figures[key] > 0, key
+
+
+def test_bench_counts_the_flops_a_state_needs(model_dir):
+    from agent.bench import model_shape, state_flops
+    from agent.lm import load_lm
+    # 3-token prompt, candidates of 1 and 3 tokens: 5 tokens fed (3 + 0 + 2), logits at 3 rows
+    # (prompt's last + 2), attention pairs 6 (prompt, causal) + 0 + (3 + 1) + (3 + 2)
+    assert state_flops(3, [1, 3], (10, 100, 2, 4)) == 2 * 10 * 5 + 2 * 100 * 3 + 4 * 2 * 4 * 15
+    model, _ = load_lm(str(model_dir))
+    d, layers, vocab = model.config.n_embd, model.config.n_layer, model.config.vocab_size
+    assert model_shape(model) == (12 * layers * d * d, vocab * d, layers, d)  # qkv, proj, 2 MLP matrices
 
 
 def test_bench_imitate_compares_history_lengths_on_the_same_states(model_dir, capsys):

@@ -47,7 +47,7 @@ def test_candidate_probabilities_sum_to_one_and_ignore_batch_and_padding(model_d
     for i in range(len(views)):
         k = len(ids[i])
         assert torch.allclose(reordered.logp[len(views) - 1 - i, :k], together.logp[i, :k], atol=1e-5)
-    for method in ("full", "packed"):  # no KV cache / one packed row per state: same numbers
+    for method in ("full", "packed", "cached"):  # auto is flat here; the other paths give the same numbers
         other = policy.score(prompts, ids, words, method=method)
         assert torch.allclose(other.logp, together.logp, atol=1e-5), method
         assert torch.allclose(other.values, together.values, atol=1e-5), method
@@ -85,7 +85,7 @@ def test_generate_mode_logprob_matches_rescoring_and_stops(model_dir):
     for tokens in acted.actions:
         assert 1 <= len(tokens) <= 6
         assert all(t not in policy.stop_ids.tolist() for t in tokens[:-1])  # stops at the first stop token
-    for method in ("cached", "packed"):
+    for method in ("flat", "cached", "packed"):
         rescored = policy.score(prompts, seqs, words, method=method)
         assert torch.allclose(rescored.logp[:, 0], acted.logp, atol=1e-4), method
     assert (rescored.entropy > 0).all()
