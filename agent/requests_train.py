@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import random
 
+from agent.requests_eval import npc_of
 from game.env import LanternEnv
 from game.errors import LanternError
 from game.request_gen import GENERATED_KINDS, TRAIN, GeneratedRequest, generate_requests, plan_for
@@ -50,15 +51,6 @@ def training_request(env: LanternEnv, npc: str, case: int, kinds: tuple[str, ...
     return random.Random(f"request-pick:{case}").choice(options) if options else None
 
 
-def companion_npc(env: LanternEnv) -> str:
-    """The id of the NPC asked in a companion world: the first actor that is not the player."""
-    world = env.world
-    others = [world.entities[a].id for a in world.actors if a != world.player]
-    if not others:
-        raise LanternError(f"{world.source}: no NPC to ask; request episodes need a world with a companion")
-    return others[0]
-
-
 class RequestEnv:
     """An env in which the NPC acts alone on one generated request (see the module doc).
 
@@ -78,7 +70,7 @@ class RequestEnv:
                  reward: float = REQUEST_REWARD, moves: int = REQUEST_MOVES) -> None:
         self.env, self.case, self.kinds = env, case, kinds
         self.told, self.reward, self.moves = told, reward, moves
-        self.npc = companion_npc(env)
+        self.npc = npc_of(env.world)
         self.request: GeneratedRequest | None = None
         self.fulfilled = False
         self.taken = 0
@@ -114,13 +106,17 @@ class RequestEnv:
         return self.env.info(self.npc)
 
     def step(self, command: str, actor: str | None = None) -> tuple[str, float, bool, bool, dict]:
-        """The NPC's command; the episode ends when the goal holds, it is ruled out, or at ``moves``."""
+        """The NPC's command; the episode ends when the goal holds, it is ruled out, or at ``moves``.
+
+        All three end the task (terminated): a request not met within ``moves`` has failed, as
+        ``eval --requests`` counts it, so its return is not bootstrapped as if it went on.
+        """
         obs, reward, terminated, truncated, info = self.env.step(command, actor=self.npc)
         self.taken += 1
         self.fulfilled = self.request.goal.met(self.env.world)
         ruled_out = self.told and (info["request"] or {}).get("state") == IMPOSSIBLE
-        terminated = terminated or self.fulfilled or ruled_out
-        truncated = not terminated and (truncated or self.taken >= self.moves)
+        terminated = terminated or self.fulfilled or ruled_out or self.taken >= self.moves
+        truncated = truncated and not terminated
         return obs, float(reward) + (self.reward if self.fulfilled else 0.0), terminated, truncated, info
 
     def admissible(self, actor: str | None = None) -> list[str]:

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
@@ -15,7 +17,7 @@ from agent.requests_train import (REQUEST_MOVES, parse_kinds, request_dagger_dem
 from agent.train import Trainer, TrainConfig  # noqa: E402
 from game import request_gen  # noqa: E402
 from game.errors import LanternError  # noqa: E402
-from game.request_gen import HELD_OUT, TEMPLATES, TRAIN, plan_for  # noqa: E402
+from game.request_gen import GENERATED_KINDS, HELD_OUT, TEMPLATES, TRAIN, plan_for  # noqa: E402
 from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
 
 
@@ -42,7 +44,7 @@ def test_an_episode_is_cut_after_its_moves_and_the_reset_starts_afresh():
     _, reward, terminated, truncated, _ = env.step(wrong[0])
     assert (reward, terminated, truncated) == (0.0, False, False)
     _, _, terminated, truncated, _ = env.step("wait")
-    assert truncated and not terminated and not env.fulfilled
+    assert terminated and not truncated and not env.fulfilled  # the request lapsed: a failure, not a cut
     env.reset(seed=0)
     assert env.taken == 0 and env.info()["directive"] == env.request.words
     assert REQUEST_MOVES == 10
@@ -152,6 +154,19 @@ def test_bad_request_settings_are_refused(model_dir, tmp_path, kw, message):
         TrainConfig(**{**base, **kw})
 
 
+@given(st.lists(st.sampled_from(GENERATED_KINDS), max_size=6), st.sampled_from(["", " ", "  "]))
+def test_request_kinds_parse_back_to_the_kinds_listed(kinds, pad):
+    assert parse_kinds(",".join(pad + k + pad for k in kinds)) == tuple(kinds)
+
+
+@given(st.text(min_size=1, max_size=12).filter(lambda w: w.strip() and "," not in w
+                                              and w.strip() not in GENERATED_KINDS))
+def test_an_unknown_request_kind_is_named_in_one_line(word):
+    with pytest.raises(LanternError) as exc:
+        parse_kinds(f"go,{word}")
+    assert repr(word.strip()) in str(exc.value) and "\n" not in str(exc.value)
+
+
 def test_request_flags_on_the_command_line(model_dir, tmp_path, capsys):
     assert parse_kinds("go, take") == ("go", "take")
     with pytest.raises(SystemExit) as exc:
@@ -179,3 +194,56 @@ def test_eval_with_a_companion_drives_the_team(model_dir, capsys):
 def _prompt_text(obs, info):
     from agent.prompt import prompt_text  # the text the prompt builder lays out
     return prompt_text(View.from_info(obs, info, []), [])
+
+
+# In this world (difficulty 3, seed 34, with a companion) Ada starts in the vault, whose three
+# exits (north, south, west) each lead to another room in one command and are her only
+# commands: a 'go to ROOM' request is met in one move exactly when she reads which room.
+GO_WORLD = (3, 34)
+
+
+def _go_envs(cases, told=True):
+    return [request_env(*GO_WORLD, case, ("go",), told=told, moves=1) for case in cases]
+
+
+def test_ppo_on_top_of_imitation_learns_to_follow_go_requests(model_dir, tmp_path):
+    """A tiny model learns to follow 'go to ROOM' requests in well under a minute of CPU:
+    a short imitation warm start on the requests' plans, then PPO on request episodes
+    (rewarded when the request is met), measured on 90 requests it never trained on.
+
+    Measured over seeds 0-3 (told after imitation / told after PPO / untold after PPO /
+    random): ... The asserted margins sit below the smallest gaps measured.
+    """
+    import random
+    import time
+
+    from agent.checkpoint import export_policy
+    from agent.imitate import encode, train_step
+    from agent.requests_train import follow_rate, random_follow_rate
+    start = time.process_time()
+    torch.manual_seed(0)
+    policy = load_policy(str(model_dir), length_norm="token", prompt_tokens=48)  # the prompt's end: Told, Carrying
+    demos = request_demos(_go_envs(range(256)), [GO_WORLD] * 256)
+    data, order = encode(policy, demos, 0.9), list(range(len(demos)))
+    optimizer, rng = torch.optim.Adam(policy.parameters(), lr=3e-3, eps=1e-5), random.Random(0)
+    for _ in range(3):  # imitation: the warm start
+        rng.shuffle(order)
+        for lo in range(0, len(order), 16):
+            train_step(policy, optimizer, data, order[lo:lo + 16])
+    export_policy(policy, tmp_path / "imitated", {}, {})
+    cfg = TrainConfig(model=str(tmp_path / "imitated"), out=str(tmp_path / "ppo"), difficulty=GO_WORLD[0],
+                      train_seeds=(GO_WORLD[1], GO_WORLD[1] + 1), request_share=1.0, request_kinds=("go",),
+                      request_moves=1, envs=32, updates=30, lr=3e-4, entropy_coef=0.0, minibatch=16,
+                      progress=False, record_every=0, checkpoint_every=100)
+    assert Trainer(cfg).train() == 0
+    cpu = time.process_time() - start
+    held = range(100_000, 100_090)  # request seeds neither stage drew
+    g = torch.Generator().manual_seed(0)
+    imitated, final = load_policy(str(tmp_path / "imitated")), load_policy(str(tmp_path / "ppo"))
+    told_imitated = follow_rate(imitated, _go_envs(held), g)
+    told, untold = follow_rate(final, _go_envs(held), g), follow_rate(final, _go_envs(held, told=False), g)
+    chance = random_follow_rate(_go_envs(held, told=False))
+    assert cpu < 60, cpu
+    assert abs(chance - 1 / 3) < 0.1 and untold < 0.5, (chance, untold)
+    assert told >= untold + 0.3 and told >= chance + 0.3, (told, untold, chance)
+    assert told >= told_imitated + 0.1, (told_imitated, told)  # what PPO adds on top of imitation
