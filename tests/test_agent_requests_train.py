@@ -211,8 +211,13 @@ def test_ppo_on_top_of_imitation_learns_to_follow_go_requests(model_dir, tmp_pat
     a short imitation warm start on the requests' plans, then PPO on request episodes
     (rewarded when the request is met), measured on 90 requests it never trained on.
 
-    Measured over seeds 0-3 (told after imitation / told after PPO / untold after PPO /
-    random): ... The asserted margins sit below the smallest gaps measured.
+    Measured with this recipe over seeds 0-3 (the run's seed, torch's and the demonstrations'),
+    shares of the 90 requests: told after imitation 0.32 / 0.58 / 0.67 / 0.61, told after PPO
+    0.96 / 0.99 / 0.99 / 1.00, untold after PPO 0.32 / 0.29 / 0.29 / 0.27, random 0.34; CPU
+    time 17-18 s (imitation 5.5 s). Shuffling one list across the imitation epochs instead
+    (other batches) gave 0.34 / 0.73 / 0.41 / 0.34: PPO's climb is sometimes slower. The
+    margins asserted sit below the smallest gaps measured over those five runs (told - untold
+    0.32, told - random 0.39, PPO - imitation 0.32).
     """
     import random
     import time
@@ -224,16 +229,17 @@ def test_ppo_on_top_of_imitation_learns_to_follow_go_requests(model_dir, tmp_pat
     torch.manual_seed(0)
     policy = load_policy(str(model_dir), length_norm="token", prompt_tokens=48)  # the prompt's end: Told, Carrying
     demos = request_demos(_go_envs(range(256)), [GO_WORLD] * 256)
-    data, order = encode(policy, demos, 0.9), list(range(len(demos)))
+    data = encode(policy, demos, 0.9)
     optimizer, rng = torch.optim.Adam(policy.parameters(), lr=3e-3, eps=1e-5), random.Random(0)
     for _ in range(3):  # imitation: the warm start
+        order = list(range(len(demos)))
         rng.shuffle(order)
         for lo in range(0, len(order), 16):
             train_step(policy, optimizer, data, order[lo:lo + 16])
     export_policy(policy, tmp_path / "imitated", {}, {})
     cfg = TrainConfig(model=str(tmp_path / "imitated"), out=str(tmp_path / "ppo"), difficulty=GO_WORLD[0],
                       train_seeds=(GO_WORLD[1], GO_WORLD[1] + 1), request_share=1.0, request_kinds=("go",),
-                      request_moves=1, envs=32, updates=30, lr=3e-4, entropy_coef=0.0, minibatch=16,
+                      request_moves=1, envs=32, updates=40, lr=3e-4, entropy_coef=0.0, minibatch=16,
                       progress=False, record_every=0, checkpoint_every=100)
     assert Trainer(cfg).train() == 0
     cpu = time.process_time() - start
@@ -245,5 +251,5 @@ def test_ppo_on_top_of_imitation_learns_to_follow_go_requests(model_dir, tmp_pat
     chance = random_follow_rate(_go_envs(held, told=False))
     assert cpu < 60, cpu
     assert abs(chance - 1 / 3) < 0.1 and untold < 0.5, (chance, untold)
-    assert told >= untold + 0.3 and told >= chance + 0.3, (told, untold, chance)
-    assert told >= told_imitated + 0.1, (told_imitated, told)  # what PPO adds on top of imitation
+    assert told >= 0.6 and told >= untold + 0.2 and told >= chance + 0.25, (told, untold, chance)
+    assert told >= told_imitated + 0.2, (told_imitated, told)  # what PPO adds on top of imitation
