@@ -47,6 +47,10 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
                             "(each world's whole team driven in turn; 0 = off)")
     where.add_argument("--train-seeds", metavar="A:B", help="generated-world seeds A <= s < B (default 0:1000; "
                                                              "eval seeds start at 1000000)")
+    where.add_argument("--companion", action="store_true", default=None,
+                       help="with --difficulty: generated worlds get a companion (Ada, sharing the quest); "
+                            "the policy drives the whole team in turn")
+    _add_request_flags(where)
     where.add_argument("--max-episode-steps", type=positive_int, metavar="N", help="cap on episode length")
     run = t.add_argument_group("run")
     run.add_argument("--model", metavar="M", help="starting model: folder or hub id (default: the bundled model)")
@@ -112,6 +116,9 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
                                                   "their average (e.g. assets/heldout)")
     e.add_argument("--difficulty", type=difficulty, metavar="D", help="generated worlds of difficulty D")
     e.add_argument("--seeds", metavar="A:B", default=None, help=f"generated-world seeds (default {EVAL_SEEDS})")
+    e.add_argument("--companion", action="store_true",
+                   help="with --difficulty: generated worlds get a companion (Ada, sharing the quest); each agent "
+                        "drives the whole team in turn (--requests always gives one)")
     e.add_argument("--episodes", type=positive_int, metavar="K", help="episodes per world (default: 1 per "
                                                                       "generated world, 10 per world file)")
     e.add_argument("--max-steps", type=positive_int, metavar="N", help="episode step limit (default: the world's)")
@@ -176,6 +183,14 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
                         "the learning rate falls linearly to zero: steadier weights (0)")
     i.add_argument("--bundled", type=int, default=0, metavar="N",
                    help="add each bundled world's walkthrough N times to the training states (0)")
+    i.add_argument("--request-worlds", type=int, default=0, metavar="N",
+                   help="companion worlds per difficulty whose NPC is shown the shortest plan of one generated "
+                        "request (training phrasings only, the words in its prompt); DAgger rounds then also "
+                        "label the request episodes the model plays (0)")
+    i.add_argument("--request-kinds", type=_kinds, default=(), metavar="K,K",
+                   help="request kinds to draw, e.g. go,take (default: every kind)")
+    i.add_argument("--request-moves", type=positive_int, default=10, metavar="N",
+                   help="NPC commands a DAgger request episode may take (10)")
     i.add_argument("--batch", type=positive_int, default=16, metavar="N", help="states per step (16)")
     i.add_argument("--lr", type=float, default=3e-4, metavar="X", help="Adam learning rate (3e-4)")
     i.add_argument("--length-norm", choices=("none", "token", "word"), default="token",
@@ -206,6 +221,27 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     _add_kernels(i, "native")
     i.set_defaults(run=run_imitate)
+
+
+def _add_request_flags(group) -> None:
+    """train's request-episode flags (agent/requests_train.py)."""
+    group.add_argument("--request-share", type=_fraction, metavar="F",
+                       help="with --difficulty: chance that a group of envs plays a request episode instead: a "
+                            "companion world whose NPC alone is given one generated request (training phrasings "
+                            "only) and rewarded when it is met (0 = off)")
+    group.add_argument("--request-reward", type=float, metavar="X", help="reward when a request is met (1)")
+    group.add_argument("--request-moves", type=positive_int, metavar="N",
+                       help="NPC commands a request episode may take (10)")
+    group.add_argument("--request-kinds", type=_kinds, metavar="K,K",
+                       help="request kinds to draw, e.g. go,take (default: every kind)")
+
+
+def _kinds(text: str) -> tuple[str, ...]:
+    from agent.requests_train import parse_kinds
+    try:
+        return parse_kinds(text)
+    except LanternError as exc:
+        raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
 
 
 def _add_kernels(parser: argparse.ArgumentParser, default: str | None) -> None:
@@ -312,7 +348,8 @@ def run_imitate(args: argparse.Namespace) -> int:
         raise LanternError("no --model given and no bundled base model (assets/models/npc-base); "
                            "make it with: python main.py pretrain")
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
-                                             "dagger_worlds", "settle_epochs", "bundled", "batch", "value_coef", "gamma",
+                                             "dagger_worlds", "settle_epochs", "bundled", "request_worlds",
+                                             "request_kinds", "request_moves", "batch", "value_coef", "gamma",
                                              "lr", "length_norm", "history", "journal", "expert", "alternatives",
                                              "seed", "threads", "device", "workers", "force", "progress")}
     if args.train_seeds:
@@ -335,10 +372,12 @@ def run_eval(args: argparse.Namespace) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     check_device(args.device)
+    if args.companion and args.world:
+        raise LanternError("--companion gives generated worlds a companion; use it with --difficulty, not --world")
     name = _model_or_default(args.model)
     if args.requests:
         return _run_requests_eval(args, name, read_meta, resolve_model)
-    worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model)
+    worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model, companion=args.companion)
     policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
     if args.worlds:
         return _print_world_rows(args, name, policy, worlds, episodes)

@@ -76,6 +76,13 @@ class ImitateConfig:
             falling linearly from ``lr`` to zero over them (0 = none).
         bundled: copies of each bundled world's walkthrough added to the training states
             (0 = none; the NPC plays those worlds in the window).
+        request_worlds: companion worlds per difficulty whose NPC is given one generated request
+            (training phrasings only) and shown its shortest plan, the request's words in its
+            prompt; each DAgger round also plays up to ``dagger_worlds`` such request episodes
+            per difficulty, labelled with the shortest plan from each state reached
+            (``agent/requests_train.py``; 0 = none).
+        request_kinds: the request kinds drawn (empty: every kind).
+        request_moves: NPC commands a DAgger request episode may take.
         batch: states per optimizer step.
         lr: Adam learning rate.
         seed: world choice, shuffling and initialisation.
@@ -108,6 +115,9 @@ class ImitateConfig:
     dagger_worlds: int = 50
     settle_epochs: int = 0
     bundled: int = 0
+    request_worlds: int = 0
+    request_kinds: tuple[str, ...] = ()
+    request_moves: int = 10
     batch: int = 16
     lr: float = 3e-4
     seed: int = 0
@@ -135,7 +145,11 @@ class ImitateConfig:
             raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
                                f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
         check_train_seeds(self.train_seeds)
-        for name in ("dagger_rounds", "settle_epochs", "bundled"):
+        from agent.requests_train import check_request_kinds
+        self.request_kinds = check_request_kinds(self.request_kinds)
+        if self.request_moves < 1:
+            raise LanternError(f"--request-moves must be at least 1, got {self.request_moves}")
+        for name in ("dagger_rounds", "settle_epochs", "bundled", "request_worlds"):
             if getattr(self, name) < 0:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
         if self.epochs < 0:
@@ -143,7 +157,7 @@ class ImitateConfig:
         for name in ("worlds", "batch", "dagger_worlds", "workers"):
             if getattr(self, name) < 1:
                 raise LanternError(f"--{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("worlds", "dagger_worlds") if self.dagger_rounds else ("worlds",):
+        for name in ("worlds", "request_worlds", "dagger_worlds") if self.dagger_rounds else ("worlds", "request_worlds"):
             if getattr(self, name) > self.train_seeds[1] - self.train_seeds[0]:
                 raise LanternError(f"--{name.replace('_', '-')} {getattr(self, name)} is more than the "
                                    f"{self.train_seeds[1] - self.train_seeds[0]} training seeds; lower it "
@@ -255,6 +269,29 @@ def solver_demos(config: ImitateConfig) -> list[Demo]:
             continue
         demos += walkthrough_demos(LanternEnv(world), steps, where=(level, seed), alternatives=config.alternatives)
     return demos
+
+
+def request_walkthroughs(config: ImitateConfig) -> list[Demo]:
+    """The shortest plans of ``config.request_worlds`` generated requests per level (none when 0)."""
+    from agent.requests_train import case_seed, request_demos, request_env
+    where = training_worlds(config, config.request_worlds, "requests") if config.request_worlds else []
+    envs = [request_env(level, seed, case_seed(config.seed, "requests", level, seed), config.request_kinds)
+            for level, seed in where]
+    return request_demos(envs, where)
+
+
+def request_dagger(policy: LMPolicy, config: ImitateConfig, round_: int,
+                   generator: torch.Generator) -> tuple[list[Demo], float]:
+    """DAgger round ``round_`` on requests: states the policy reaches, labelled from the request's
+    shortest plan, and the share it fulfilled (nothing when ``request_worlds`` is 0)."""
+    if not config.request_worlds:
+        return [], 0.0
+    from agent.requests_train import case_seed, request_dagger_demos, request_env
+    stage = f"dagger-requests/{round_}"
+    where = training_worlds(config, min(config.request_worlds, config.dagger_worlds), stage)
+    envs = [request_env(level, seed, case_seed(config.seed, stage, level, seed), config.request_kinds,
+                        moves=config.request_moves) for level, seed in where]
+    return request_dagger_demos(policy, envs, where, generator)
 
 
 def _ties(env: LanternEnv, actor: str, command: str, candidates: list[str]) -> tuple[int, ...]:
@@ -422,7 +459,7 @@ def imitate(config: ImitateConfig) -> dict:
                          prompt_tokens=config.prompt_tokens, journal=config.journal, mode="choose",
                          temperature=1.0).to(config.device)
     policy.model.eval()  # no dropout: the same function as when acting
-    demos = solver_demos(config)
+    demos = solver_demos(config) + request_walkthroughs(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
     train_demos += bundled_demos(config.bundled, config.expert)
     train, val = encode(policy, train_demos, config.gamma), encode(policy, val_demos, config.gamma)
@@ -441,12 +478,16 @@ def imitate(config: ImitateConfig) -> dict:
     for r in range(1, config.dagger_rounds + 1):
         new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"), generator,
                                 expert=config.expert, alternatives=config.alternatives)
+        asked, followed = request_dagger(policy, config, r, generator)
+        new += asked
         fresh = encode(policy, new, config.gamma)
         data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))
         train = train + fresh
         loss = _fit(policy, optimizer, data, config, rng, f"dagger {r}")
         validation.report(wait=False)
         line = {"round": r, "policy_success": round(won, 4), "new_states": len(new), "train_loss": round(loss, 4)}
+        if config.request_worlds:
+            line["request_success"] = round(followed, 4)
         rounds.append(validation.measure(policy, line, _dagger_message))
     settling = []
     per_epoch = math.ceil(len(train.actions) / config.batch)
@@ -467,6 +508,8 @@ def imitate(config: ImitateConfig) -> dict:
     meta = {"trained_on": {"difficulty": [config.difficulty, config.max_difficulty or config.difficulty],
                            "seeds": list(config.train_seeds)},
             "start_model": config.model, "imitation": {k: record[k] for k in ("walkthroughs", "train_states")}}
+    if config.request_worlds:
+        meta["trained_on"]["request_worlds"] = config.request_worlds  # companion worlds, training phrasings
     export_policy(policy.to("cpu"), out, meta, {RECORD: record})
     _say(f"imitate: wrote {out} in {record['seconds']:.0f} s")
     return record

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -81,7 +82,8 @@ class MetricLogger:
 
 
 def plot_learning_curve(run: Path) -> Path | None:
-    """learning_curve.png: return and success rate against environment steps."""
+    """learning_curve.png: return and success rate (quests, and requests when the run has them)
+    against environment steps."""
     rows, _ = read_metrics(run / "metrics.jsonl")
     if not rows:
         return None
@@ -91,13 +93,18 @@ def plot_learning_curve(run: Path) -> Path | None:
     x = [r["global_step"] for r in rows]
     segments = level_segments(rows)
     fig, ax = plt.subplots(1, 2, figsize=(9, 3.2))
-    for axis, key, title, color in ((ax[0], "charts/episodic_return", "episodic return", "tab:blue"),
-                                    (ax[1], "charts/success_rate", "success rate", "tab:green")):
-        y = [r[key] for r in rows]
+    curves = [(ax[0], "charts/episodic_return", "episodic return", "tab:blue"),
+              (ax[1], "charts/success_rate", "success rate", "tab:green")]
+    if any("charts/request_success_rate" in r for r in rows):
+        curves.append((ax[1], "charts/request_success_rate", "success rate (green: quests, red: requests)",
+                       "tab:red"))
+    for n_curve, (axis, key, title, color) in enumerate(curves):
+        y = [r.get(key, math.nan) for r in rows]  # an update may have no quest (or no request) episode
         axis.plot(x, y, color=color, alpha=0.35, linewidth=1)
         smooth = smoothed(rows, key, 10)
         for n, (start, end, _) in enumerate(segments):  # one line per level: the average restarts there
-            axis.plot(x[start:end], smooth[start:end], color=color, label=None if n else "mean of 10 updates")
+            axis.plot(x[start:end], smooth[start:end], color=color,
+                      label=None if n or n_curve > 1 else "mean of 10 updates")
         axis.set(title=title, xlabel="environment steps")
         for start, _, level in segments[1:]:  # a curriculum move: the curve's drop is the harder level
             axis.axvline(x[start], color="grey", linestyle="--", linewidth=0.8)
@@ -130,14 +137,14 @@ def smoothed(rows: list[dict], key: str, k: int) -> list[float]:
     """Moving average of ``key`` that restarts at each curriculum level (never mixes levels)."""
     out: list[float] = []
     for start, end, _ in level_segments(rows):
-        out += _moving_average([r[key] for r in rows[start:end]], k)
+        out += _moving_average([r.get(key, math.nan) for r in rows[start:end]], k)
     return out
 
 
 def _moving_average(y: list[float], k: int) -> list[float]:
-    """Mean of the last (up to) k values at each point."""
-    out, total = [], 0.0
-    for i, v in enumerate(y):
-        total += v - (y[i - k] if i >= k else 0.0)
-        out.append(total / min(i + 1, k))
+    """Mean of the last (up to) k values at each point, over those that are not NaN (NaN: none)."""
+    out = []
+    for i in range(len(y)):
+        window = [v for v in y[max(0, i - k + 1):i + 1] if not math.isnan(v)]
+        out.append(sum(window) / len(window) if window else math.nan)
     return out

@@ -62,7 +62,7 @@ def team(world) -> list[str]:
 
 def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], generator: torch.Generator,
                   *, greedy: bool = False, recorders: dict[int, EpisodeRecorder] | None = None,
-                  stop: Callable[[], bool] | None = None, progress: bool = False,
+                  stop: Callable[[], bool] | None = None, progress: bool | list[bool] = False,
                   teams: list[list[str]] | None = None) -> list[EpisodeResult] | None:
     """Run one episode in each env until every one has ended.
 
@@ -74,7 +74,8 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         greedy: always take the likeliest action.
         recorders: env index -> recorder for episodes to save.
         stop: polled every step; when it returns True the rollout is abandoned (None).
-        progress: give each step its ``progress`` (the solver searches from every state).
+        progress: give each step its ``progress`` (the solver searches from every state); a list
+            says it per env.
         teams: per env, the actors the policy drives in turn, each with its own view and
             history (``team(world)``; None: each env's player alone). One episode holds the
             whole team's steps in the order they were taken.
@@ -92,7 +93,8 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         obs.append(o)
         infos.append(i)
     live = list(range(len(envs)))
-    remaining = [remaining_moves(env.world) if progress else None for env in envs]
+    progress = progress if isinstance(progress, list) else [progress] * len(envs)
+    remaining = [remaining_moves(env.world) if shaped else None for env, shaped in zip(envs, progress)]
     turn = lambda i: teams[i][len(results[i].steps) % len(teams[i])]  # noqa: E731 - who acts next in env i
     while live:
         if stop is not None and stop():
@@ -111,7 +113,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
             o, reward, term, trunc, info = envs[i].step(command, actor=actor)
             action = acted.actions[k][0] if policy.config.mode == "choose" else 0
             gained = 0.0
-            if progress:
+            if progress[i]:
                 before, remaining[i] = remaining[i], remaining_moves(envs[i].world)
                 if before is not None and remaining[i] is not None:
                     gained = float(before - remaining[i])

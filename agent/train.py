@@ -24,6 +24,7 @@ from agent.checkpoint import latest_checkpoint, load_policy, load_training_state
 from agent.metrics import MetricLogger, plot_learning_curve, read_metrics, trim_metrics
 from agent.policy import LMPolicy
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
+from agent.requests_train import RequestEnv
 from agent.rollout import EpisodeResult, Transition, play_episodes, team
 from agent.train_config import TrainConfig
 from agent.worlds import WorldSource, pick_seed
@@ -89,9 +90,11 @@ class Trainer:
             self.recent_success = list(counters.get("recent_success", []))
             self.start_model = counters.get("start_model", config.model)
             self._saved = self.update
-        self.worlds = WorldSource(world, config.max_episode_steps)
+        self.worlds = WorldSource(world, config.max_episode_steps, companion=config.companion)
         self.bundled = _bundled_sources(config.max_episode_steps) if config.bundled_share > 0 else []
         self._bundled_envs: list[int] = []  # env indices of this rollout's bundled-world groups
+        self.request_worlds = WorldSource(companion=True)
+        self._request_envs: dict[int, RequestEnv] = {}  # env index -> this rollout's request episodes
         self._stop = False
 
     def _reference(self) -> ReferenceScorer:
@@ -150,12 +153,13 @@ class Trainer:
             self.global_step += n_steps
             self.episodes += len(episodes)
             metrics = self._metrics(episodes, losses, n_steps, rollout_time, time.perf_counter() - t0)
-            self._curriculum(metrics["charts/success_rate"])
+            if "charts/success_rate" in metrics:  # an update of request episodes only has none
+                self._curriculum(metrics["charts/success_rate"])
             logger.log(metrics)
             if bar is not None:
                 bar.update(n_steps)
                 bar.set_postfix(ret=f"{metrics['charts/episodic_return']:.2f}",
-                                success=f"{metrics['charts/success_rate']:.2f}",
+                                success=f"{metrics.get('charts/success_rate', float('nan')):.2f}",
                                 sps=f"{metrics['charts/steps_per_second']:.0f}")
             # ---- checkpoint ----
             if self.update % cfg.checkpoint_every == 0:
@@ -188,24 +192,44 @@ class Trainer:
     def _rollout(self) -> list[EpisodeResult] | None:
         cfg = self.config
         envs, seeds = [], []
-        self._bundled_envs = []
+        self._bundled_envs, self._request_envs = [], {}
         for g in range(cfg.envs // cfg.group_size):
             world_seed = pick_seed(cfg.seed, self.update, g, cfg.train_seeds)
             env_seed = random.Random(f"env/{cfg.seed}/{self.update}/{g}").randrange(2**31)
             bundled = self._bundled_pick(g)
+            case = None if bundled else self._request_pick(g)
             self._bundled_envs += [len(envs) + k for k in range(cfg.group_size)] if bundled else []
             for _ in range(cfg.group_size):
-                envs.append(bundled.env() if bundled else self.worlds.env(self.level, world_seed))
+                if case is not None:  # the group shares world, request and env seed (group baseline)
+                    self._request_envs[len(envs)] = RequestEnv(
+                        self.request_worlds.env(self.level, world_seed), case, cfg.request_kinds,
+                        reward=cfg.request_reward, moves=cfg.request_moves)
+                    envs.append(self._request_envs[len(envs)])
+                else:
+                    envs.append(bundled.env() if bundled else self.worlds.env(self.level, world_seed))
                 seeds.append(env_seed)
         recorders = {}
-        if cfg.record_every and self.update % cfg.record_every == 0:
+        quest = [i for i in range(len(envs)) if i not in self._request_envs]  # request episodes do not replay
+        if cfg.record_every and self.update % cfg.record_every == 0 and quest:
             path = self.run / "episodes" / f"update-{self.update:06d}.jsonl"
-            recorders[0] = EpisodeRecorder(path, envs[0], seeds[0],
-                                           meta={"model": self.start_model, "run": str(self.run),
-                                                 "update": self.update})
+            recorders[quest[0]] = EpisodeRecorder(path, envs[quest[0]], seeds[quest[0]],
+                                                  meta={"model": self.start_model, "run": str(self.run),
+                                                        "update": self.update})
+        shaped = cfg.progress_reward > 0
         return play_episodes(self.policy, envs, seeds, self.generator, recorders=recorders,
-                             stop=lambda: self._stop, progress=cfg.progress_reward > 0,
-                             teams=[team(env.world) for env in envs])
+                             stop=lambda: self._stop,
+                             progress=[shaped and i not in self._request_envs for i in range(len(envs))],
+                             teams=[[env.npc] if i in self._request_envs else team(env.world)
+                                    for i, env in enumerate(envs)])
+
+    def _request_pick(self, group: int) -> int | None:
+        """With chance ``request_share``, the request seed of this group's request episode at this
+        update (a pure function of counters, so a resumed run draws the same); else None."""
+        share = self.config.request_share
+        if not share:
+            return None
+        rng = random.Random(f"request/{self.config.seed}/{self.update}/{group}")
+        return rng.randrange(2**31) if rng.random() < share else None
 
     def _bundled_pick(self, group: int) -> WorldSource | None:
         """A bundled world for this group at this update, with chance ``bundled_share`` (a pure
@@ -357,13 +381,20 @@ class Trainer:
     def _metrics(self, episodes: list[EpisodeResult], losses: dict[str, float], n_steps: int,
                  rollout_time: float, total_time: float) -> dict[str, float]:
         k = len(episodes)
+        quests = [e for j, e in enumerate(episodes) if j not in self._request_envs]
         m = {"update": self.update, "global_step": self.global_step,
-             "charts/episodic_return": sum(e.total_reward for e in episodes) / k,
-             "charts/success_rate": sum(e.won for e in episodes) / k,
-             "charts/episode_length": sum(len(e.steps) for e in episodes) / k,
-             "charts/difficulty": self.level,
-             "charts/steps_per_second": n_steps / max(total_time, 1e-9),
-             "charts/rollout_steps_per_second": n_steps / max(rollout_time, 1e-9)}
+             "charts/episodic_return": sum(e.total_reward for e in episodes) / k}
+        if quests:
+            m["charts/success_rate"] = sum(e.won for e in quests) / len(quests)
+        m.update({"charts/episode_length": sum(len(e.steps) for e in episodes) / k,
+                  "charts/difficulty": self.level,
+                  "charts/steps_per_second": n_steps / max(total_time, 1e-9),
+                  "charts/rollout_steps_per_second": n_steps / max(rollout_time, 1e-9)})
+        if self.config.request_share:
+            asked = list(self._request_envs.values())
+            m["charts/request_episodes"] = len(asked)
+            if asked:
+                m["charts/request_success_rate"] = sum(env.fulfilled for env in asked) / len(asked)
         if self.bundled:
             played = [episodes[j] for j in self._bundled_envs]
             m["charts/bundled_episodes"] = len(played)
@@ -423,6 +454,10 @@ class Trainer:
         trained = {"difficulty": [cfg.difficulty, cfg.max_difficulty or cfg.difficulty], "seeds": list(cfg.train_seeds)}
         if cfg.bundled_share:
             trained["bundled_share"] = cfg.bundled_share  # the bundled worlds were played too
+        if cfg.companion:
+            trained["companion"] = True
+        if cfg.request_share:
+            trained["request_share"] = cfg.request_share
         return trained
 
 

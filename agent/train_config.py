@@ -44,6 +44,15 @@ class TrainConfig:
             bundled worlds instead (drawn per group and update; each world's whole team is
             driven by the policy in turn, and an episode may run to twice its optimum when
             that is more than ``max_episode_steps``), so RL keeps their play in its mix (0 = off).
+        companion: generated worlds get a companion (Ada, sharing the player's quest): quest
+            episodes drive the whole team in turn.
+        request_share: with generated worlds, the chance that a group of envs plays a request
+            episode instead (drawn per group and update): a companion world on a training seed
+            at the run's difficulty, its NPC alone given one generated request in a training
+            phrasing (``agent/requests_train.py``; 0 = off).
+        request_reward: reward in the step a request episode's goal comes to hold.
+        request_moves: NPC commands a request episode may take.
+        request_kinds: the request kinds drawn (empty: every kind ``game.request_gen`` makes).
         algo: 'reinforce' or 'ppo'.
         mode: 'choose' among admissible commands or 'generate' commands.
         envs: environments (episodes) per update.
@@ -101,6 +110,11 @@ class TrainConfig:
     promote_window: int = 3
     train_seeds: tuple[int, int] = (0, 1000)
     bundled_share: float = 0.0
+    companion: bool = False
+    request_share: float = 0.0
+    request_reward: float = 1.0
+    request_moves: int = 10
+    request_kinds: tuple[str, ...] = ()
     algo: str = "ppo"
     mode: str = "choose"
     envs: int = 8
@@ -174,6 +188,7 @@ class TrainConfig:
         if self.bundled_share and self.world is not None:
             raise LanternError("--bundled-share mixes the bundled worlds into generated ones; use it with "
                                "--difficulty, not --world")
+        self._check_requests()
         if self.progress_reward < 0:
             raise LanternError(f"--progress-reward must be at least 0, got {self.progress_reward}")
         if self.updates is not None and self.updates < 1:
@@ -183,6 +198,17 @@ class TrainConfig:
         check_kernels(self.kernels)
         self.policy_config()  # validates mode, length_norm, temperature, ...
         check_device(self.device)
+
+    def _check_requests(self) -> None:
+        from agent.requests_train import check_request_kinds
+        self.request_kinds = check_request_kinds(self.request_kinds)
+        if not 0.0 <= self.request_share <= 1.0:
+            raise LanternError(f"--request-share must be in [0, 1], got {self.request_share}")
+        if (self.request_share or self.companion) and self.world is not None:
+            raise LanternError("--request-share and --companion play generated worlds with a companion; use them "
+                               "with --difficulty, not --world")
+        if self.request_moves < 1:
+            raise LanternError(f"--request-moves must be at least 1, got {self.request_moves}")
 
     def policy_config(self) -> PolicyConfig:
         """These settings over PolicyConfig's defaults (validates them)."""
