@@ -37,6 +37,8 @@ _REASONS = {
     errno.EIO: "the disk reported an input/output error",
 }
 
+DANGLING = "a symbolic link that leads nowhere (a loop, or its target is gone)"
+
 
 class FileWriteError(LanternError):
     """A file or folder could not be written; the message names the path and the cause.
@@ -89,7 +91,7 @@ def _remove(path: Path) -> None:
 
 def write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically and durably; FileWriteError on failure."""
-    path = Path(path)
+    path = _through_link(Path(path))
     if path.exists() and not path.is_file():
         raise FileWriteError(f"cannot write {path}: it is not a regular file; choose a file name")
     tmp = temp_name(path)
@@ -103,6 +105,17 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         _remove(tmp)
         raise write_error(path, exc) from None
     fsync_folder(path.parent)
+
+
+def _through_link(path: Path) -> Path:
+    """The file a symbolic link ``path`` leads to (so the rename replaces the file, not the link)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop, or a link to nothing
+        raise FileWriteError(f"cannot write {path}: {DANGLING}; choose another path") from None
+
 
 
 def write_text(path: str | Path, text: str) -> None:
@@ -244,8 +257,10 @@ def check_output_folder(path: str | Path, what: str = "--out") -> Path:
     writable folder. Returns ``path`` as a Path.
     """
     path = Path(path)
+    _refuse_dangling(path, what)
     if path.exists() and not path.is_dir():
-        raise FileWriteError(f"{what} {path}: is a file, not a folder; choose another path")
+        kind = "a file" if path.is_file() else "a device or other special file"
+        raise FileWriteError(f"{what} {path}: is {kind}, not a folder; choose another path")
     _check_writable(path, path, what)
     return path
 
@@ -253,6 +268,7 @@ def check_output_folder(path: str | Path, what: str = "--out") -> Path:
 def check_output_file(path: str | Path, what: str = "--out") -> Path:
     """Refuse, before any work, an output file that could not be written whole."""
     path = Path(path)
+    _refuse_dangling(path, what)
     if path.is_dir():
         raise FileWriteError(f"{what} {path}: is a folder, not a file; choose a file name")
     if path.exists() and not path.is_file():
@@ -263,21 +279,51 @@ def check_output_file(path: str | Path, what: str = "--out") -> Path:
     return path
 
 
+def _refuse_dangling(path: Path, what: str) -> None:
+    """A symbolic link that leads nowhere would be replaced by the write: refuse it instead."""
+    if path.is_symlink() and not path.exists():
+        raise FileWriteError(f"{what} {path}: is {DANGLING}; choose another path")
+
+
 def _check_writable(path: Path, start: Path, what: str) -> None:
-    """Write (and remove) a small file in the nearest existing folder at or above ``start``."""
+    """Write one byte in the nearest existing folder at or above ``start``."""
     probe = start
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if not probe.is_dir():
         raise FileWriteError(f"{what} {path}: {probe} is not a folder; choose another path")
-    test = probe / f".lantern-write-test-{os.getpid()}"
+    try:
+        _probe_write(probe)
+    except OSError as exc:
+        cause = "it takes no new files" if exc.errno == errno.ENOENT else reason(exc)
+        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {cause}; choose another path") from None
+
+
+def _probe_write(folder: Path) -> None:
+    """Write and fsync one byte in ``folder``; OSError where that fails.
+
+    Where the kernel offers unnamed files (Linux O_TMPFILE) the byte never gets a name, so a
+    kill at any moment leaves nothing in the user's folder; elsewhere a hidden file is used.
+    """
+    unnamed = getattr(os, "O_TMPFILE", 0)
+    if unnamed:
+        try:
+            fd = os.open(folder, unnamed | os.O_WRONLY, 0o600)
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+                raise
+        else:
+            try:
+                os.write(fd, b"x")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            return
+    test = folder / f".lantern-write-test-{os.getpid()}"
     try:
         with open(test, "wb") as f:
             f.write(b"x")
             f.flush()
             os.fsync(f.fileno())
-    except OSError as exc:
-        cause = "it takes no new files" if exc.errno == errno.ENOENT else reason(exc)
-        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {cause}; choose another path") from None
     finally:
         _remove(test)
