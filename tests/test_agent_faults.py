@@ -237,6 +237,21 @@ def test_a_damaged_latest_pointer_is_one_line(finished_run, capsys, latest, mess
         pointer.write_bytes(before)
 
 
+def test_a_latest_that_is_a_folder_is_one_line_not_no_checkpoint(finished_run, capsys):
+    pointer = finished_run / "latest"
+    before = pointer.read_bytes()
+    pointer.unlink()
+    pointer.mkdir()
+    try:
+        for argv in (["eval", "--model", finished_run, "--difficulty", 1, "--seeds", "1000000:1000001"],
+                     ["train", "--resume", "--out", finished_run, "--updates", 2, "--no-progress"]):
+            code, err = run_cli(capsys, *argv)
+            assert "latest: is not a file (a folder, a device or a broken link)" in one_line_error(code, err)
+    finally:
+        pointer.rmdir()
+        pointer.write_bytes(before)
+
+
 @pytest.mark.parametrize("body, message", [
     ("{", "trainer.json: not valid JSON"),
     ("{}", "trainer.json: 'update' is None, not a count"),
