@@ -9,6 +9,7 @@ and work without them.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import io
 import sys
@@ -222,6 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a path argument the OS refuses to even look at
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        print(f"error: {exc.filename}: a name in this path is too long (at most 255 bytes each); "
+              f"choose a shorter one", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0
 

@@ -15,6 +15,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import hashlib
 import os
 import shutil
 import sys
@@ -37,6 +38,7 @@ _REASONS = {
     errno.EIO: "the disk reported an input/output error",
 }
 
+NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
 DANGLING = "a symbolic link that leads nowhere (a loop, or its target is gone)"
 
 
@@ -77,8 +79,16 @@ def fsync_folder(folder: str | Path) -> None:
 
 
 def temp_name(path: Path, tag: str = "tmp") -> Path:
-    """The hidden temporary name beside ``path`` used while it is being written."""
-    return path.with_name(f".{path.name}.{tag}")
+    """The hidden temporary name beside ``path`` used while it is being written.
+
+    A final name near the file system's limit (255 bytes) keeps a shortened temporary name,
+    made unique by a digest, so that every name a user may choose can be written.
+    """
+    name = f".{path.name}.{tag}"
+    if len(os.fsencode(name)) > NAME_MAX:
+        digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]
+        name = f".{os.fsencode(path.name)[:160].decode('utf-8', 'ignore')}-{digest}.{tag}"
+    return path.with_name(name)
 
 
 def _remove(path: Path) -> None:
@@ -257,17 +267,28 @@ def check_output_folder(path: str | Path, what: str = "--out") -> Path:
     writable folder. Returns ``path`` as a Path.
     """
     path = Path(path)
+    with _checking(path, what):
+        _check_folder(path, what)
+    return path
+
+
+def _check_folder(path: Path, what: str) -> None:
     _refuse_dangling(path, what)
     if path.exists() and not path.is_dir():
         kind = "a file" if path.is_file() else "a device or other special file"
         raise FileWriteError(f"{what} {path}: is {kind}, not a folder; choose another path")
     _check_writable(path, path, what)
-    return path
 
 
 def check_output_file(path: str | Path, what: str = "--out") -> Path:
     """Refuse, before any work, an output file that could not be written whole."""
     path = Path(path)
+    with _checking(path, what):
+        _check_file(path, what)
+    return path
+
+
+def _check_file(path: Path, what: str) -> None:
     _refuse_dangling(path, what)
     if path.is_dir():
         raise FileWriteError(f"{what} {path}: is a folder, not a file; choose a file name")
@@ -276,7 +297,16 @@ def check_output_file(path: str | Path, what: str = "--out") -> Path:
     if not path.parent.is_dir():
         raise FileWriteError(f"{what} {path}: no such folder {path.parent}")
     _check_writable(path, path.parent, what)
-    return path
+
+
+@contextlib.contextmanager
+def _checking(path: Path, what: str) -> Iterator[None]:
+    """An OS error while looking at ``path`` (a name too long, a folder that cannot be searched)
+    is one line too."""
+    try:
+        yield
+    except OSError as exc:
+        raise FileWriteError(f"{what} {path}: {reason(exc)}; choose another path") from None
 
 
 def _refuse_dangling(path: Path, what: str) -> None:

@@ -14,7 +14,7 @@ import pytest
 from game import files
 from game.errors import LanternError
 from game.files import (FileWriteError, append_line, check_output_file, check_output_folder, folder_writer,
-                        remove_temps, replace_folder, write_bytes, write_text)
+                        remove_temps, replace_folder, temp_name, write_bytes, write_text)
 
 
 def full_disk(*args, **kwargs):
@@ -303,3 +303,27 @@ def test_an_output_folder_that_is_a_device_says_so():
         check_output_folder("/dev/full")
     assert one_line(exc) == "--out /dev/full: is a device or other special file, not a folder; choose another path"
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_a_name_at_the_limit_is_written_whole_beside_a_shortened_temporary_name(tmp_path):
+    path = tmp_path / ("b" * 250 + ".toml")  # 255 bytes: legal, but ".NAME.tmp" would not be
+    assert len(temp_name(path).name.encode()) <= 255 and temp_name(path) != temp_name(tmp_path / ("b" * 251))
+    write_text(path, "x")
+    with folder_writer(tmp_path / ("c" * 255)) as tmp:
+        (tmp / "f").write_text("y")
+    assert path.read_text() == "x" and (tmp_path / ("c" * 255) / "f").read_text() == "y"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_name_over_the_limit_is_one_line_from_every_command(tmp_path, capsys):
+    import main
+    long = str(tmp_path / ("a" * 300))
+    for argv in (["generate", "--difficulty", "1", "--out", long], ["solve", long], ["replay", "--text", long],
+                 ["play", "--text", "--episodes", long], ["play", "--text", "--world", long]):
+        assert main.main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("error: ") and "too long" in err, err
+    with pytest.raises(FileWriteError) as exc:
+        check_output_file(long + ".png", "--screenshot")
+    assert one_line(exc) == f"--screenshot {long}.png: the name is too long; choose another path"
+    assert list(tmp_path.iterdir()) == []
