@@ -9,7 +9,9 @@ and work without them.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import io
 import sys
 from pathlib import Path
 
@@ -207,6 +209,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character shows "?", not a traceback
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -223,6 +228,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a path argument the OS refuses to even look at
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        print(f"error: {exc.filename}: a name in this path is too long (at most 255 bytes each); "
+              f"choose a shorter one", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         return 0
 

@@ -69,9 +69,11 @@ def read_latest(run: Path) -> Path | None:
         LanternError: the file is not one line of text naming a folder under ``run/checkpoints``.
     """
     pointer = run / LATEST
-    if not pointer.is_file():
-        return None
     fix = "write the name of a whole checkpoint in it (checkpoints/update-NNNNNN), or delete it to start over"
+    if not pointer.is_file():
+        if pointer.exists() or pointer.is_symlink():  # not "no checkpoint": the run's checkpoints are there
+            raise LanternError(f"{pointer}: is not a file (a folder, a device or a broken link); {fix}")
+        return None
     try:
         with open(pointer, "rb") as f:
             text = f.read(4097).decode("utf-8").strip()  # a name, not a file to read whole

@@ -15,6 +15,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import hashlib
 import os
 import shutil
 import sys
@@ -36,6 +37,9 @@ _REASONS = {
     errno.ENAMETOOLONG: "the name is too long",
     errno.EIO: "the disk reported an input/output error",
 }
+
+NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems
+DANGLING = "a symbolic link that leads nowhere (a loop, or its target is gone)"
 
 
 class FileWriteError(LanternError):
@@ -75,8 +79,16 @@ def fsync_folder(folder: str | Path) -> None:
 
 
 def temp_name(path: Path, tag: str = "tmp") -> Path:
-    """The hidden temporary name beside ``path`` used while it is being written."""
-    return path.with_name(f".{path.name}.{tag}")
+    """The hidden temporary name beside ``path`` used while it is being written.
+
+    A final name near the file system's limit (255 bytes) keeps a shortened temporary name,
+    made unique by a digest, so that every name a user may choose can be written.
+    """
+    name = f".{path.name}.{tag}"
+    if len(os.fsencode(name)) > NAME_MAX:
+        digest = hashlib.sha256(os.fsencode(path.name)).hexdigest()[:16]
+        name = f".{os.fsencode(path.name)[:160].decode('utf-8', 'ignore')}-{digest}.{tag}"
+    return path.with_name(name)
 
 
 def _remove(path: Path) -> None:
@@ -89,7 +101,7 @@ def _remove(path: Path) -> None:
 
 def write_bytes(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically and durably; FileWriteError on failure."""
-    path = Path(path)
+    path = _through_link(Path(path))
     if path.exists() and not path.is_file():
         raise FileWriteError(f"cannot write {path}: it is not a regular file; choose a file name")
     tmp = temp_name(path)
@@ -103,6 +115,17 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         _remove(tmp)
         raise write_error(path, exc) from None
     fsync_folder(path.parent)
+
+
+def _through_link(path: Path) -> Path:
+    """The file a symbolic link ``path`` leads to (so the rename replaces the file, not the link)."""
+    if not path.is_symlink():
+        return path
+    try:
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):  # a loop, or a link to nothing
+        raise FileWriteError(f"cannot write {path}: {DANGLING}; choose another path") from None
+
 
 
 def write_text(path: str | Path, text: str) -> None:
@@ -244,15 +267,29 @@ def check_output_folder(path: str | Path, what: str = "--out") -> Path:
     writable folder. Returns ``path`` as a Path.
     """
     path = Path(path)
-    if path.exists() and not path.is_dir():
-        raise FileWriteError(f"{what} {path}: is a file, not a folder; choose another path")
-    _check_writable(path, path, what)
+    with _checking(path, what):
+        _check_folder(path, what)
     return path
+
+
+def _check_folder(path: Path, what: str) -> None:
+    _refuse_dangling(path, what)
+    if path.exists() and not path.is_dir():
+        kind = "a file" if path.is_file() else "a device or other special file"
+        raise FileWriteError(f"{what} {path}: is {kind}, not a folder; choose another path")
+    _check_writable(path, path, what)
 
 
 def check_output_file(path: str | Path, what: str = "--out") -> Path:
     """Refuse, before any work, an output file that could not be written whole."""
     path = Path(path)
+    with _checking(path, what):
+        _check_file(path, what)
+    return path
+
+
+def _check_file(path: Path, what: str) -> None:
+    _refuse_dangling(path, what)
     if path.is_dir():
         raise FileWriteError(f"{what} {path}: is a folder, not a file; choose a file name")
     if path.exists() and not path.is_file():
@@ -260,24 +297,63 @@ def check_output_file(path: str | Path, what: str = "--out") -> Path:
     if not path.parent.is_dir():
         raise FileWriteError(f"{what} {path}: no such folder {path.parent}")
     _check_writable(path, path.parent, what)
-    return path
+
+
+@contextlib.contextmanager
+def _checking(path: Path, what: str) -> Iterator[None]:
+    """An OS error while looking at ``path`` (a name too long, a folder that cannot be searched)
+    is one line too."""
+    try:
+        yield
+    except OSError as exc:
+        raise FileWriteError(f"{what} {path}: {reason(exc)}; choose another path") from None
+
+
+def _refuse_dangling(path: Path, what: str) -> None:
+    """A symbolic link that leads nowhere would be replaced by the write: refuse it instead."""
+    if path.is_symlink() and not path.exists():
+        raise FileWriteError(f"{what} {path}: is {DANGLING}; choose another path")
 
 
 def _check_writable(path: Path, start: Path, what: str) -> None:
-    """Write (and remove) a small file in the nearest existing folder at or above ``start``."""
+    """Write one byte in the nearest existing folder at or above ``start``."""
     probe = start
     while not probe.exists() and probe.parent != probe:
         probe = probe.parent
     if not probe.is_dir():
         raise FileWriteError(f"{what} {path}: {probe} is not a folder; choose another path")
-    test = probe / f".lantern-write-test-{os.getpid()}"
+    try:
+        _probe_write(probe)
+    except OSError as exc:
+        cause = "it takes no new files" if exc.errno == errno.ENOENT else reason(exc)
+        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {cause}; choose another path") from None
+
+
+def _probe_write(folder: Path) -> None:
+    """Write and fsync one byte in ``folder``; OSError where that fails.
+
+    Where the kernel offers unnamed files (Linux O_TMPFILE) the byte never gets a name, so a
+    kill at any moment leaves nothing in the user's folder; elsewhere a hidden file is used.
+    """
+    unnamed = getattr(os, "O_TMPFILE", 0)
+    if unnamed:
+        try:
+            fd = os.open(folder, unnamed | os.O_WRONLY, 0o600)
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+                raise
+        else:
+            try:
+                os.write(fd, b"x")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            return
+    test = folder / f".lantern-write-test-{os.getpid()}"
     try:
         with open(test, "wb") as f:
             f.write(b"x")
             f.flush()
             os.fsync(f.fileno())
-    except OSError as exc:
-        cause = "it takes no new files" if exc.errno == errno.ENOENT else reason(exc)
-        raise FileWriteError(f"{what} {path}: cannot write in {probe}: {cause}; choose another path") from None
     finally:
         _remove(test)

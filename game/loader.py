@@ -53,7 +53,7 @@ def load_world(path: str | Path) -> World:
         raise WorldFileError(f"{p}: no such world file{hint}; give the path of a .toml world, "
                              f"e.g. assets/worlds/tutorial.toml")
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))  # a Windows editor's byte-order mark is fine
     except OSError as exc:
         raise WorldFileError(f"{p}: cannot read the world file ({exc.strerror}); check its "
                              f"permissions") from None

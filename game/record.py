@@ -230,7 +230,7 @@ def read_episode(path: str | Path) -> Episode:
     if not p.is_file():
         raise EpisodeError(_missing(p))
     try:
-        data = p.read_bytes()
+        data = p.read_bytes().removeprefix(b"\xef\xbb\xbf")  # an editor's byte-order mark is no content
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         n = data.count(b"\n", 0, exc.start) + 1

@@ -237,6 +237,21 @@ def test_a_damaged_latest_pointer_is_one_line(finished_run, capsys, latest, mess
         pointer.write_bytes(before)
 
 
+def test_a_latest_that_is_a_folder_is_one_line_not_no_checkpoint(finished_run, capsys):
+    pointer = finished_run / "latest"
+    before = pointer.read_bytes()
+    pointer.unlink()
+    pointer.mkdir()
+    try:
+        for argv in (["eval", "--model", finished_run, "--difficulty", 1, "--seeds", "1000000:1000001"],
+                     ["train", "--resume", "--out", finished_run, "--updates", 2, "--no-progress"]):
+            code, err = run_cli(capsys, *argv)
+            assert "latest: is not a file (a folder, a device or a broken link)" in one_line_error(code, err)
+    finally:
+        pointer.rmdir()
+        pointer.write_bytes(before)
+
+
 @pytest.mark.parametrize("body, message", [
     ("{", "trainer.json: not valid JSON"),
     ("{}", "trainer.json: 'update' is None, not a count"),
@@ -288,7 +303,14 @@ def read_only(monkeypatch, folder: Path):
         if any(m in mode for m in "wax") and Path(path).resolve().is_relative_to(folder.resolve()):
             raise OSError(errno.EROFS, "Read-only file system", str(path))
         return real(path, mode, *args, **kwargs)
+    real_os_open = os.open
+
+    def guarded_os(path, flags, *args, **kwargs):  # the probe's unnamed O_TMPFILE file
+        if flags & (os.O_WRONLY | os.O_RDWR) and Path(path).resolve().is_relative_to(folder.resolve()):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_os_open(path, flags, *args, **kwargs)
     monkeypatch.setattr("game.files.open", guarded, raising=False)
+    monkeypatch.setattr(os, "open", guarded_os)
 
 
 def test_train_refuses_an_unwritable_out_before_loading_anything(model_dir, tmp_path, capsys, monkeypatch):
@@ -302,7 +324,7 @@ def test_train_refuses_an_unwritable_out_before_loading_anything(model_dir, tmp_
         assert "cannot write in /proc: it takes no new files" in one_line_error(code, err)
     if Path("/dev/full").exists():
         code, err = run_cli(capsys, *train, "/dev/full")
-        assert "is a file, not a folder" in one_line_error(code, err)
+        assert "is a device or other special file, not a folder" in one_line_error(code, err)
     read_only(monkeypatch, tmp_path)
     code, err = run_cli(capsys, *train, tmp_path / "run")
     assert "the file system is read-only" in one_line_error(code, err)

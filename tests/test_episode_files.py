@@ -420,6 +420,15 @@ def mutate(data, original: bytes) -> bytes:
     return "".join(texts).encode("utf-8")
 
 
+def test_an_episode_saved_again_by_an_editor_with_a_bom_and_crlf_still_verifies(tmp_path):
+    original = record_tutorial(tmp_path / "e.jsonl").read_bytes()
+    resaved = tmp_path / "resaved.jsonl"
+    resaved.write_bytes(b"\xef\xbb\xbf" + original.replace(b"\n", b"\r\n"))
+    assert verify(resaved).steps == verify(tmp_path / "e.jsonl").steps != []
+    result = run("replay", "--text", str(resaved))
+    assert result.returncode == 0 and "Replay verified" in result.stdout and result.stderr == ""
+
+
 @settings(max_examples=100)
 @given(st.data())
 def test_no_single_edit_deletion_or_truncation_of_a_recording_verifies(data):

@@ -14,7 +14,7 @@ import pytest
 from game import files
 from game.errors import LanternError
 from game.files import (FileWriteError, append_line, check_output_file, check_output_folder, folder_writer,
-                        remove_temps, replace_folder, write_bytes, write_text)
+                        remove_temps, replace_folder, temp_name, write_bytes, write_text)
 
 
 def full_disk(*args, **kwargs):
@@ -23,6 +23,23 @@ def full_disk(*args, **kwargs):
 
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def read_only_file_system(monkeypatch) -> None:
+    """Every open for writing (by name, or of an unnamed O_TMPFILE) fails as on a read-only mount."""
+    real_open, real_os_open = open, os.open
+
+    def read_only(path, mode="r", *args, **kwargs):
+        if "w" in mode or "a" in mode:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, mode, *args, **kwargs)
+
+    def os_read_only(path, flags, *args, **kwargs):
+        if flags & (os.O_WRONLY | os.O_RDWR):
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_os_open(path, flags, *args, **kwargs)
+    monkeypatch.setattr(files, "open", read_only, raising=False)
+    monkeypatch.setattr(os, "open", os_read_only)
 
 
 def one_line(exc: pytest.ExceptionInfo) -> str:
@@ -172,13 +189,7 @@ def test_output_folders_are_checked_before_any_work(tmp_path, monkeypatch):
     assert one_line(exc) == f"--out {tmp_path / 'file'}: is a file, not a folder; choose another path"
     with pytest.raises(FileWriteError, match="is not a folder"):
         check_output_folder(tmp_path / "file" / "run")
-    real_open = open
-
-    def read_only(path, *args, **kwargs):
-        if ".lantern-write-test" in str(path):
-            raise OSError(errno.EROFS, "Read-only file system")
-        return real_open(path, *args, **kwargs)
-    monkeypatch.setattr(files, "open", read_only, raising=False)
+    read_only_file_system(monkeypatch)
     with pytest.raises(FileWriteError) as exc:
         check_output_folder(tmp_path / "run", "--export")
     assert one_line(exc) == (f"--export {tmp_path / 'run'}: cannot write in {tmp_path}: the file system is "
@@ -223,13 +234,7 @@ def test_generate_to_a_full_or_read_only_disk_is_one_line_and_leaves_nothing(tmp
     assert (code, err) == (2, f"error: cannot write {out}: the disk is full\n")
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
-    real_open = open
-
-    def read_only(path, mode="r", *args, **kwargs):
-        if "w" in mode:
-            raise OSError(errno.EROFS, "Read-only file system")
-        return real_open(path, mode, *args, **kwargs)
-    monkeypatch.setattr(files, "open", read_only, raising=False)
+    read_only_file_system(monkeypatch)
     code, err = generate(capsys, "--out", out)
     assert (code, err) == (2, f"error: --out {out}: cannot write in {tmp_path}: the file system is read-only; "
                               f"choose another path\n")
@@ -242,3 +247,83 @@ def test_generate_refuses_a_device_even_with_force(capsys):
     code, err = generate(capsys, "--out", "/dev/full", "--force")
     assert (code, err) == (2, "error: --out /dev/full: is not a regular file (a device?); choose a file name\n")
     assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+# -- hostile output paths found by a second probe -----------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "O_TMPFILE"), reason="needs Linux O_TMPFILE")
+def test_the_writability_probe_never_names_a_file_so_a_kill_leaves_nothing(tmp_path, monkeypatch):
+    seen = []
+    real_fsync = os.fsync
+    # what a SIGKILL at the probe's slowest moment (its fsync) would leave in the folder
+    monkeypatch.setattr(os, "fsync", lambda fd: (seen.append(sorted(os.listdir(tmp_path))), real_fsync(fd))[1])
+    check_output_folder(tmp_path / "run")
+    check_output_file(tmp_path / "w.toml")
+    assert seen == [[], []] and list(tmp_path.iterdir()) == []
+
+
+def test_a_symbolic_link_that_leads_nowhere_is_refused_and_kept(tmp_path):
+    loop, gone = tmp_path / "loop", tmp_path / "gone"
+    loop.symlink_to("loop")
+    gone.symlink_to(tmp_path / "missing")
+    for path in (loop, gone):
+        for check in (check_output_file, check_output_folder):
+            with pytest.raises(FileWriteError) as exc:
+                check(path, "--out")
+            assert one_line(exc) == (f"--out {path}: is a symbolic link that leads nowhere (a loop, or its "
+                                     f"target is gone); choose another path")
+        with pytest.raises(FileWriteError, match="leads nowhere"):
+            write_text(path, "x")
+        assert path.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gone", "loop"]
+
+
+def test_a_write_through_a_symbolic_link_replaces_its_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "shots").mkdir()
+    target, link = tmp_path / "shots" / "today.png", tmp_path / "latest.png"
+    target.write_bytes(b"old")
+    link.symlink_to(target)
+    write_bytes(link, b"new")
+    assert link.is_symlink() and target.read_bytes() == b"new"
+    assert leftovers(tmp_path) == [] and leftovers(tmp_path / "shots") == []
+
+
+def test_generate_into_a_symbolic_link_loop_is_one_line_and_keeps_the_link(tmp_path, capsys):
+    loop = tmp_path / "loop"
+    loop.symlink_to("loop")
+    code, err = generate(capsys, "--out", loop, "--force")
+    assert code == 2 and err.count("\n") == 1 and "leads nowhere" in err
+    assert loop.is_symlink() and [p.name for p in tmp_path.iterdir()] == ["loop"]
+
+
+def test_an_output_folder_that_is_a_device_says_so():
+    if not (Path("/dev/full").exists() and stat.S_ISCHR(os.stat("/dev/full").st_mode)):
+        pytest.skip("needs /dev/full")
+    with pytest.raises(FileWriteError) as exc:
+        check_output_folder("/dev/full")
+    assert one_line(exc) == "--out /dev/full: is a device or other special file, not a folder; choose another path"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_a_name_at_the_limit_is_written_whole_beside_a_shortened_temporary_name(tmp_path):
+    path = tmp_path / ("b" * 250 + ".toml")  # 255 bytes: legal, but ".NAME.tmp" would not be
+    assert len(temp_name(path).name.encode()) <= 255 and temp_name(path) != temp_name(tmp_path / ("b" * 251))
+    write_text(path, "x")
+    with folder_writer(tmp_path / ("c" * 255)) as tmp:
+        (tmp / "f").write_text("y")
+    assert path.read_text() == "x" and (tmp_path / ("c" * 255) / "f").read_text() == "y"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_name_over_the_limit_is_one_line_from_every_command(tmp_path, capsys):
+    import main
+    long = str(tmp_path / ("a" * 300))
+    for argv in (["generate", "--difficulty", "1", "--out", long], ["solve", long], ["replay", "--text", long],
+                 ["play", "--text", "--episodes", long], ["play", "--text", "--world", long]):
+        assert main.main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("error: ") and "too long" in err, err
+    with pytest.raises(FileWriteError) as exc:
+        check_output_file(long + ".png", "--screenshot")
+    assert one_line(exc) == f"--screenshot {long}.png: the name is too long; choose another path"
+    assert list(tmp_path.iterdir()) == []

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from game.env import LanternEnv
 from game.errors import WorldFileError
+from game.generator import world_to_toml
 from game.loader import load_world, world_from_dict
 from tests.conftest import ROOT, WORLDS
 
@@ -358,6 +359,14 @@ def test_an_unreachable_room_alone_is_no_error(tmp_path):
 def test_not_utf8(tmp_path):
     message = load_error(write(tmp_path, VALID.encode("utf-8").replace(b"A hall.", b"A h\xe4ll.")))
     assert "not a UTF-8 text file" in message
+
+
+def test_a_byte_order_mark_and_windows_line_endings_load_as_the_same_world(tmp_path):
+    plain = world_to_toml(load_world(write(tmp_path, VALID)))
+    assert world_to_toml(load_world(write(tmp_path, b"\xef\xbb\xbf" + VALID.encode("utf-8")))) == plain
+    crlf = b"\xef\xbb\xbf" + VALID.encode("utf-8").replace(b"\n", b"\r\n")
+    assert world_to_toml(load_world(write(tmp_path, crlf))).replace("\r", "") == plain
+    assert "not a UTF-8 text file" in load_error(write(tmp_path, b"\xef\xbb" + VALID.encode("utf-8")))
 
 
 def test_missing_file(tmp_path):
