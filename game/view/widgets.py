@@ -23,7 +23,7 @@ def _remember(cache: OrderedDict, key: tuple, value):
 
 def render(font: pygame.font.Font, text: str, colour: Colour) -> pygame.Surface:
     """``font.render`` with a cache, so redrawing 60 times a second stays cheap."""
-    key = (id(font), text, colour)
+    key = (font, text, colour)  # the font itself, not id(font): a freed font's id may be reused by another size
     surf = _RENDER_CACHE.get(key)
     if surf is None:
         surf = _remember(_RENDER_CACHE, key, font.render(text, True, colour))
@@ -57,7 +57,7 @@ def ellipsize(font: pygame.font.Font, content: str, width: int) -> str:
 
 def wrap(font: pygame.font.Font, content: str, width: int) -> list[str]:
     """Split text into lines that fit ``width`` pixels, keeping its paragraph breaks."""
-    key = (id(font), content, width)
+    key = (font, content, width)  # (see render: the key keeps the font alive)
     lines = _WRAP_CACHE.get(key)
     if lines is not None:
         return lines
