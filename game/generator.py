@@ -135,7 +135,13 @@ COMPANION = {"id": "ada", "name": "Ada", "adjectives": ["keeper"], "synonyms": [
              "description": "Ada, your companion: sharp-eyed, patient, and ready to lend a hand."}
 
 
-def generate(difficulty: int, seed: int, companion: bool = False) -> World:
+# Where names come from: 'plain' (the word pools above; the worlds training has always
+# used), 'wide' (game/vocabulary.py: hundreds of rooms and things, varied prose and goal
+# phrasings) or 'mixed' (wide for odd seeds, plain for even ones).
+VOCABULARIES = ("plain", "wide", "mixed")
+
+
+def generate(difficulty: int, seed: int, companion: bool = False, vocabulary: str = "plain") -> World:
     """A solvable world of the given difficulty (1 to MAX_DIFFICULTY), fixed by the seed.
 
     Args:
@@ -143,11 +149,25 @@ def generate(difficulty: int, seed: int, companion: bool = False) -> World:
         seed: the generator seed; the same seed gives the same world.
         companion: add Ada, an NPC sharing the player's quest, in the player's starting
             room. The rest of the world is the same as without her.
+        vocabulary: one of VOCABULARIES. A wide world has the plain world's map and
+            puzzle with every name, description and goal phrasing drawn anew.
     """
     if not 1 <= difficulty <= MAX_DIFFICULTY:
         raise ValueError(f"difficulty must be 1 to {MAX_DIFFICULTY}, got {difficulty}")
+    if vocabulary not in VOCABULARIES:
+        raise ValueError(f"vocabulary must be one of {', '.join(VOCABULARIES)}, got {vocabulary!r}")
     world = generate_custom(LEVELS[difficulty], seed, f"difficulty {difficulty}")
+    if vocabulary == "wide" or (vocabulary == "mixed" and seed % 2):
+        world = widened(world, seed)
     return with_companion(world) if companion else world
+
+
+def widened(world: World, seed: int) -> World:
+    """The generated ``world`` in the wide vocabulary; names are drawn from ``seed``."""
+    from game.wide import widen
+    label = world.source.removeprefix("<generated ").removesuffix(">")
+    data = widen(copy.deepcopy(world.data), random.Random(f"lantern:wide:{label}:{seed}"))
+    return world_from_dict(data, world.source.replace(">", ", wide vocabulary>"))
 
 
 def with_companion(world: World) -> World:

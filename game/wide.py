@@ -1,0 +1,226 @@
+"""Renaming a generated world's design with the wide vocabulary (``game/vocabulary.py``).
+
+``widen(data, rng)`` takes the schema dict the plain generator designed and gives every
+room, door and thing a new name, synonyms, adjectives and description drawn from the
+wide word lists, and every goal a phrasing of its own. The map, the puzzle and every
+state are untouched: a wide world is the plain world of the same seed in other
+words, so it is exactly as hard and exactly as solvable, and a policy that wins one
+but not the other is reading the generator's words rather than the task.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from game import vocabulary as V
+from game.vocabulary import Noun
+from game.world import words_of
+
+RESERVED_IDS = frozenset({"player", "ada"})  # the actors' ids (the companion's too)
+RESERVED_WORDS = frozenset({"you", "ada", "keeper", "companion"})  # words that name the actors
+_A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
+
+
+class Namer:
+    """Draws unique names (and ids) for one world from the wide word lists."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.names: set[str] = set()
+        self.ids: set[str] = set(RESERVED_IDS)
+
+    def _claim(self, make) -> str:
+        """A name from ``make()`` whose lower case and id are new in this world."""
+        for _ in range(500):
+            name = make()
+            ident = "_".join(words_of(name))
+            if name.lower() not in self.names and ident not in self.ids:
+                self.names.add(name.lower())
+                self.ids.add(ident)
+                return name
+        raise RuntimeError("the wide vocabulary ran out of names")  # not with lists this size
+
+    def room(self) -> tuple[str, str]:
+        """(id, name) of a new room."""
+        name = self._claim(lambda: self.rng.choice(V.ROOMS))
+        return "_".join(words_of(name)), name
+
+    def thing(self, nouns: tuple[Noun, ...], adjectives: tuple[str, ...] | None = None,
+              bare: float = 0.1) -> dict:
+        """A new thing's id, name, adjectives and synonyms.
+
+        Args:
+            nouns: the kinds it may be.
+            adjectives: the words it may be called by; None: the ones that suit its noun
+                (materials, colours, sizes, ages, conditions).
+            bare: the chance of a name with no adjective at all.
+        """
+        rng = self.rng
+        chosen: list[Noun] = []
+
+        def make() -> str:
+            noun = rng.choice(nouns)
+            chosen[:] = [noun]
+            roll = rng.random()
+            if roll < bare:
+                picked = []
+            elif adjectives:
+                picked = [rng.choice(adjectives)]
+            elif roll < bare + 0.35:  # a quality before a material or colour: 'worn leather satchel'
+                picked = [rng.choice(V.SIZES + V.AGES + V.CONDITIONS), rng.choice(self._kind(noun))]
+            else:
+                picked = [rng.choice(self._suits(noun))]
+            own = set(noun.phrase.split())
+            return " ".join([*dict.fromkeys(w for w in picked if w not in own), noun.phrase])
+
+        name = self._claim(make)
+        words = words_of(name)
+        return {"id": "_".join(words), "name": name, "adjectives": words[:-1],
+                "synonyms": list(chosen[0].synonyms)}
+
+    def _kind(self, noun: Noun) -> tuple[str, ...]:
+        """Material and colour words that suit ``noun`` (sizes and conditions when none do)."""
+        words: list[str] = []
+        for m in noun.materials:
+            words += V.MATERIALS[m]
+        if any(m in V.COLOURED for m in noun.materials):
+            words += V.COLOURS
+        return tuple(words) or V.CONDITIONS
+
+    def _suits(self, noun: Noun) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self._kind(noun) + V.SIZES + V.AGES + V.CONDITIONS))
+
+    def pick(self, options: tuple[str, ...], **slots: str) -> str:
+        """One template of ``options`` with its slots filled ('a' before a vowel made 'an')."""
+        return _A_BEFORE_VOWEL.sub(r"\1n ", self.rng.choice(options).format(**slots))
+
+
+def widen(data: dict, rng: random.Random) -> dict:
+    """The plain design ``data`` with every name, description and goal text drawn anew."""
+    namer = Namer(rng)
+    keys = {d["key"] for d in data["doors"] if "key" in d} | \
+           {i["container"]["key"] for i in data["items"] if "key" in i.get("container", {})}
+    new_id: dict[str, str] = {}
+    for room in data["rooms"]:
+        new_id[room["id"]], room["name"] = namer.room()
+        room["description"] = _room_prose(namer, room)
+    room_name = {r["id"]: r["name"] for r in data["rooms"]}
+    for door in data["doors"]:
+        _rename(door, namer.thing(V.DOORS, V.DOOR_ADJECTIVES, bare=0.0), new_id)
+        a, b = _door_sides(data["rooms"], door["id"])
+        door["description"] = namer.pick(V.DOOR_TEMPLATES, name=door["name"], a=room_name[a].lower(),
+                                         b=room_name[b].lower())
+    for item in data["items"]:
+        _rename(item, _item_name(namer, item, item["id"] in keys), new_id)
+        item["description"] = _item_prose(namer, item, item["id"] in keys)
+    _prune_synonyms(data)
+    return _relink(data, new_id, namer, room_name)
+
+
+def _item_name(namer: Namer, item: dict, is_key: bool) -> dict:
+    if is_key:
+        if namer.rng.random() < 0.2:
+            return namer.thing(V.CARDS, V.CARD_ADJECTIVES)
+        return namer.thing(V.KEYS, V.KEY_ADJECTIVES)
+    if "light" in item:
+        return namer.thing(V.LIGHTS, V.LIGHT_ADJECTIVES)
+    if item.get("food"):
+        return namer.thing(V.FOODS, V.FOOD_ADJECTIVES, bare=0.15)
+    if "container" in item:
+        return namer.thing(V.CONTAINERS)
+    if "supporter" in item:
+        return namer.thing(V.SUPPORTERS)
+    return namer.thing(V.TRINKETS)
+
+
+def _item_prose(namer: Namer, item: dict, is_key: bool) -> str:
+    detail = namer.rng.choice(V.THING_DETAILS)
+    if is_key:
+        templates = V.KEY_TEMPLATES
+    elif "light" in item:
+        templates = V.LIGHT_TEMPLATES
+    elif item.get("food"):
+        templates = V.FOOD_TEMPLATES
+    elif "container" in item or "supporter" in item:
+        templates = V.FIXTURE_TEMPLATES
+    else:
+        templates = V.THING_TEMPLATES
+    return namer.pick(templates, name=item["name"], detail=detail)
+
+
+def _room_prose(namer: Namer, room: dict) -> str:
+    rng = namer.rng
+    mood, mood2 = rng.sample(V.ROOM_MOODS, 2)
+    text = namer.pick(V.ROOM_TEMPLATES, room=room["name"].lower(), mood=mood, mood2=mood2,
+                      smell=rng.choice(V.ROOM_SMELLS), feature=rng.choice(V.ROOM_FEATURES),
+                      sound=rng.choice(V.ROOM_SOUNDS))
+    text = text[:1].upper() + text[1:]
+    return text + " " + rng.choice(V.DARK_NOTES) if room.get("dark") else text
+
+
+def _rename(entity: dict, named: dict, new_id: dict[str, str]) -> None:
+    """Give ``entity`` its new name; its id changes everywhere in ``_relink``."""
+    new_id[entity["id"]] = named["id"]
+    entity["name"] = named["name"]
+    entity["synonyms"] = named["synonyms"]
+    if named["adjectives"]:
+        entity["adjectives"] = named["adjectives"]
+
+
+def _door_sides(rooms: list[dict], door: str) -> tuple[str, str]:
+    sides = [r["id"] for r in rooms for ex in r["exits"].values()
+             if isinstance(ex, dict) and ex.get("door") == door]
+    return sides[0], sides[1]
+
+
+def _prune_synonyms(data: dict) -> None:
+    """Keep only synonyms no other thing answers to, so each one names its thing alone."""
+    things = data["doors"] + data["items"]
+    words = [set(words_of(t["name"])) | set(t.get("adjectives", ())) | set(t["synonyms"]) for t in things]
+    for i, thing in enumerate(things):
+        others = set().union(*(w for j, w in enumerate(words) if j != i)) | RESERVED_WORDS
+        thing["synonyms"] = [s for s in thing["synonyms"] if s not in others]
+
+
+def _relink(data: dict, new_id: dict[str, str], namer: Namer, room_name: dict[str, str]) -> dict:
+    """Replace every old id by its new one, and phrase each goal."""
+    for room in data["rooms"]:
+        room["id"] = new_id[room["id"]]
+        room["exits"] = {d: ({**ex, "to": new_id[ex["to"]], "door": new_id[ex["door"]]}
+                             if isinstance(ex, dict) else new_id[ex]) for d, ex in room["exits"].items()}
+    for door in data["doors"]:
+        door["id"] = new_id[door["id"]]
+        if "key" in door:
+            door["key"] = new_id[door["key"]]
+    for item in data["items"]:
+        item["id"], item["location"] = new_id[item["id"]], new_id[item["location"]]
+        if "key" in item.get("container", {}):
+            item["container"]["key"] = new_id[item["container"]["key"]]
+    for actor in data["actors"]:
+        actor["location"] = new_id[actor["location"]]
+    by_id = {e["id"]: e for e in data["rooms"] + data["doors"] + data["items"]}
+    for quest in data["quests"]:
+        for goal in quest["goals"]:
+            _phrase_goal(goal, new_id, namer, by_id)
+    rng = namer.rng
+    title = namer.pick(V.TITLES, a=rng.choice(V.TITLE_A), n=rng.choice(V.TITLE_N), b=rng.choice(V.TITLE_B))
+    data["world"]["title"] = title
+    data["world"]["intro"] = f"Welcome to {title}. Type 'help' if you need it."
+    return data
+
+
+def _phrase_goal(goal: dict, new_id: dict[str, str], namer: Namer, by_id: dict[str, dict]) -> None:
+    goal["item"] = new_id[goal["item"]]
+    item = "the " + by_id[goal["item"]]["name"]
+    slots = {"item": item, "Item": item[:1].upper() + item[1:]}
+    if goal["type"] == "eaten":
+        goal["text"] = namer.pick(V.GOALS_EAT, **slots)
+        return
+    goal["place"] = new_id[goal["place"]]
+    place = by_id[goal["place"]]
+    if "exits" in place:  # a room
+        goal["text"] = namer.pick(V.GOALS_ROOM, room=place["name"], **slots)
+    else:
+        options = V.GOALS_ON if "supporter" in place else V.GOALS_IN
+        goal["text"] = namer.pick(options, place="the " + place["name"], **slots)

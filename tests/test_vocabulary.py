@@ -1,0 +1,134 @@
+"""Wide-vocabulary generated worlds: same puzzles as the plain ones, names drawn from game/vocabulary.py.
+
+- Deterministic by seed; names vary with the seed; the plain output is unchanged.
+- The map and puzzle are the plain world's: solvable, with the same optimal length.
+- Every name is unique; the parser resolves every door and thing by its name and by
+  each of its synonyms; no name uses a word the parser reads as grammar or a verb.
+- Any wide world round-trips through a world file and loads (hypothesis).
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import tomllib
+from functools import lru_cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game import vocabulary as V
+from game.env import LanternEnv
+from game.generator import generate, world_to_toml
+from game.loader import world_from_dict
+from game.parser import KNOWN_WORDS, ParserContext
+from game.solver import solve
+from game.wide import RESERVED_WORDS, widen
+from game.world import ACTOR, ROOM, words_of
+
+
+@lru_cache(maxsize=None)
+def _world(difficulty: int, seed: int, vocabulary: str = "wide"):
+    return generate(difficulty, seed, vocabulary=vocabulary)
+
+
+def test_same_seed_same_wide_world_and_seeds_differ():
+    assert world_to_toml(_world(2, 5)) == world_to_toml(generate(2, 5, vocabulary="wide"))
+    names = {tuple(sorted(e.name for e in _world(2, s).entities)) for s in range(6)}
+    assert len(names) == 6
+    assert len({_world(2, s).title for s in range(6)}) > 2
+
+
+def test_plain_output_is_the_default_and_wide_differs_from_it():
+    for seed in range(3):
+        plain = world_to_toml(generate(1, seed))
+        assert plain == world_to_toml(_world(1, seed, "plain"))
+        assert plain != world_to_toml(_world(1, seed))
+
+
+def test_mixed_vocabulary_is_wide_on_odd_seeds_only():
+    assert world_to_toml(generate(1, 3, vocabulary="mixed")) == world_to_toml(_world(1, 3))
+    assert world_to_toml(generate(1, 4, vocabulary="mixed")) == world_to_toml(_world(1, 4, "plain"))
+    with pytest.raises(ValueError, match="vocabulary"):
+        generate(1, 0, vocabulary="huge")
+
+
+@pytest.mark.parametrize("difficulty,seeds", [(1, range(3)), (2, range(3)), (3, range(2)), (4, [0]), (5, [0])])
+def test_wide_worlds_are_the_plain_puzzles_and_are_won_by_their_walkthroughs(difficulty, seeds):
+    for seed in seeds:
+        wide, plain = _world(difficulty, seed), _world(difficulty, seed, "plain")
+        solution = solve(wide)
+        assert len(solution) == len(solve(plain))
+        assert wide.max_steps == plain.max_steps and len(wide.rooms) == len(plain.rooms)
+        env = LanternEnv(wide)
+        env.reset(seed=0)
+        for actor, command in solution.steps:
+            *_, info = env.step(command, actor)
+        assert info["won"], (difficulty, seed)
+
+
+@pytest.mark.parametrize("difficulty,seed", [(2, 1), (3, 2), (3, 39), (4, 3), (5, 1)])
+def test_names_are_unique_and_the_parser_resolves_each_by_name_and_synonym(difficulty, seed, monkeypatch):
+    env = LanternEnv(_world(difficulty, seed))
+    world = env.world
+    things = [e.index for e in world.entities if e.kind not in (ROOM, ACTOR)]
+    rooms = [e.name.lower() for e in world.entities if e.kind == ROOM]
+    assert len(rooms) == len(set(rooms))
+    assert len({world.entities[t].lower_name for t in things}) == len(things)
+    # Resolution, not reach, is under test: let every thing be in scope.
+    monkeypatch.setattr(world, "in_reach", lambda actor: things)
+    monkeypatch.setattr(env.parser, "_scope", lambda actor, fit: things)
+    for t in things:
+        ent = world.entities[t]
+        for said in [ent.lower_name, *ent.synonyms]:
+            result = env.parser.parse(f"examine the {said}", world.player, ParserContext())
+            assert [(c.verb, c.obj) for c in result.commands] == [("examine", t)], (said, result.reply)
+
+
+def test_goal_texts_name_their_things_and_vary():
+    texts = set()
+    for seed in range(6):
+        world = _world(2, seed)
+        for goal in world.quests[0].goals:
+            assert world.entities[goal.subject].name in goal.text
+            if goal.place is not None:
+                assert world.entities[goal.place].name in goal.text
+            texts.add(goal.text.replace(world.entities[goal.subject].name, "X"))
+    assert len(texts) >= 4
+
+
+def test_names_avoid_parser_words_and_the_lists_are_large():
+    thing_lists = [V.TRINKETS, V.FOODS, V.KEYS, V.CARDS, V.LIGHTS, V.CONTAINERS, V.SUPPORTERS, V.DOORS]
+    adjective_lists = [*V.MATERIALS.values(), V.COLOURS, V.SIZES, V.AGES, V.CONDITIONS, V.FOOD_ADJECTIVES,
+                       V.DOOR_ADJECTIVES, V.KEY_ADJECTIVES, V.CARD_ADJECTIVES, V.LIGHT_ADJECTIVES]
+    banned = KNOWN_WORDS | RESERVED_WORDS
+    for nouns in thing_lists:
+        for noun in nouns:
+            assert noun.phrase == noun.phrase.lower() and noun.synonyms[0] == noun.head
+            assert not set(words_of(noun.phrase)) & banned and not set(noun.synonyms) & banned, noun
+            assert all(len(words_of(s)) == 1 for s in noun.synonyms), noun
+    for words in adjective_lists:
+        assert not set(words) & banned and all(len(words_of(w)) == 1 for w in words)
+    portable = len(V.TRINKETS) + len(V.FOODS) + len(V.KEYS) + len(V.CARDS) + len(V.LIGHTS)
+    assert portable >= 500 and len(V.ROOMS) >= 300 and len(set(V.ROOMS)) == len(V.ROOMS)
+    assert sum(len(n.phrase.split()) > 1 for nouns in thing_lists for n in nouns) >= 150
+
+
+# -- any wide naming of a design round-trips through a world file ---------------------------------
+
+DESIGNS = [(1, 0), (2, 1), (3, 2), (4, 0), (6, 1)]
+
+
+@settings(max_examples=40)
+@given(design=st.sampled_from(DESIGNS), names=st.integers(0, 2**32))
+def test_any_wide_world_round_trips_through_toml_and_loads(design, names):
+    plain = _world(*design, "plain")
+    data = widen(copy.deepcopy(plain.data), random.Random(names))
+    world = world_from_dict(data, "<wide>")
+    text = world_to_toml(world)
+    again = world_from_dict(tomllib.loads(text), "<round trip>")
+    assert world_to_toml(again).split("\n", 3)[3] == text.split("\n", 3)[3]  # all but the source line
+    assert [e.kind for e in again.entities] == [e.kind for e in plain.entities]
+    assert again.initial_state.flags == plain.initial_state.flags
+    assert again.initial_state.parent == plain.initial_state.parent
