@@ -10,7 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-from game.cli import difficulty, positive_int
+from game.cli import add_vocabulary_argument, check_vocabulary, difficulty, positive_int
 from game.errors import LanternError
 
 EVAL_SEEDS = "1000000:1000020"
@@ -51,6 +51,7 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
                        help="with --difficulty: generated worlds get a companion (Ada, sharing the quest); "
                             "the policy drives the whole team in turn")
     _add_request_flags(where)
+    add_vocabulary_argument(where, None)
     where.add_argument("--max-episode-steps", type=positive_int, metavar="N", help="cap on episode length")
     run = t.add_argument_group("run")
     run.add_argument("--model", metavar="M", help="starting model: folder or hub id (default: the bundled model)")
@@ -119,6 +120,7 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--companion", action="store_true",
                    help="with --difficulty: generated worlds get a companion (Ada, sharing the quest); each agent "
                         "drives the whole team in turn (--requests always gives one)")
+    add_vocabulary_argument(e)
     e.add_argument("--episodes", type=positive_int, metavar="K", help="episodes per world (default: 1 per "
                                                                       "generated world, 10 per world file)")
     e.add_argument("--max-steps", type=positive_int, metavar="N", help="episode step limit (default: the world's)")
@@ -173,6 +175,7 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--max-difficulty", type=difficulty, metavar="D", help="highest difficulty (default --difficulty)")
     i.add_argument("--worlds", type=positive_int, default=200, metavar="N", help="walkthroughs per difficulty (200)")
     i.add_argument("--train-seeds", metavar="A:B", help="generated-world seeds A <= s < B (default 0:1000)")
+    add_vocabulary_argument(i)
     i.add_argument("--epochs", type=int, default=3, metavar="N", help="passes over the walkthrough states (3)")
     i.add_argument("--dagger-rounds", type=int, default=0, metavar="N",
                    help="rounds of playing, labelling by the solver and training after cloning (0)")
@@ -350,7 +353,7 @@ def run_imitate(args: argparse.Namespace) -> int:
     given = {k: getattr(args, k) for k in ("out", "difficulty", "max_difficulty", "worlds", "epochs", "dagger_rounds",
                                              "dagger_worlds", "settle_epochs", "bundled", "request_worlds",
                                              "request_kinds", "request_moves", "batch", "value_coef", "gamma",
-                                             "lr", "length_norm", "history", "journal", "expert", "alternatives",
+                                             "lr", "length_norm", "history", "journal", "expert", "alternatives", "vocabulary",
                                              "seed", "threads", "device", "workers", "force", "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")
@@ -432,6 +435,7 @@ def _eval_worlds(args, name, read_meta, resolve_model, *, companion: bool = Fals
                  file_episodes: int = 10) -> tuple[list, int, str]:
     """The (name, World) pairs to evaluate on, episodes per world, and a description."""
     from agent.worlds import check_eval_seeds, parse_range
+    check_vocabulary(args.vocabulary, args.world or args.worlds)
     if sum(bool(x) for x in (args.world, args.worlds, args.difficulty)) != 1:
         raise LanternError("give one of --world PATH, --worlds DIR or --difficulty D (with --seeds A:B)")
     if args.world or args.worlds:
@@ -448,6 +452,8 @@ def _eval_worlds(args, name, read_meta, resolve_model, *, companion: bool = Fals
     where = resolve_model(name)
     trained = read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
     check_eval_seeds(seeds, tuple(trained["seeds"]) if "seeds" in trained else None)
-    worlds = [(f"d{args.difficulty}-s{s}", generate(args.difficulty, s, companion=companion)) for s in range(*seeds)]
+    worlds = [(f"d{args.difficulty}-s{s}", generate(args.difficulty, s, companion=companion, vocabulary=args.vocabulary))
+              for s in range(*seeds)]
+    words = "" if args.vocabulary == "plain" else f", {args.vocabulary} vocabulary"
     return worlds, args.episodes or 1, (f"difficulty {args.difficulty}{' with a companion' if companion else ''} "
-                                        f"seeds {seeds[0]}:{seeds[1]}")
+                                        f"seeds {seeds[0]}:{seeds[1]}{words}")

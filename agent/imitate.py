@@ -49,6 +49,7 @@ from agent.checkpoint import export_policy, load_policy, machine
 from agent.policy import LMPolicy
 from agent.prompt import View
 from agent.worlds import check_train_seeds
+from game.cli import check_vocabulary
 from game.env import LanternEnv
 from game.errors import LanternError
 from game.files import check_output_folder
@@ -68,6 +69,7 @@ class ImitateConfig:
         max_difficulty: highest (None = only ``difficulty``).
         worlds: walkthroughs per difficulty.
         train_seeds: generated-world seeds, half-open range (below the eval seeds).
+        vocabulary: names of the generated worlds: 'plain', 'wide' or 'mixed' (game/generator.py).
         val_fraction: share of the worlds held out to measure accuracy.
         epochs: passes over the walkthrough states.
         dagger_rounds: rounds of playing, expert labelling and training after cloning.
@@ -109,6 +111,7 @@ class ImitateConfig:
     max_difficulty: int | None = None
     worlds: int = 200
     train_seeds: tuple[int, int] = (0, 1000)
+    vocabulary: str = "plain"
     val_fraction: float = 0.1
     epochs: int = 3
     dagger_rounds: int = 0
@@ -149,6 +152,7 @@ class ImitateConfig:
         self.request_kinds = check_request_kinds(self.request_kinds)
         if self.request_moves < 1:
             raise LanternError(f"--request-moves must be at least 1, got {self.request_moves}")
+        check_vocabulary(self.vocabulary)
         for name in ("dagger_rounds", "settle_epochs", "bundled", "request_worlds"):
             if getattr(self, name) < 0:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
@@ -262,7 +266,7 @@ def solver_demos(config: ImitateConfig) -> list[Demo]:
     from game.solver import Unsolvable
     demos: list[Demo] = []
     for level, seed in training_worlds(config, config.worlds, "imitate"):
-        world = generate(level, seed)
+        world = generate(level, seed, vocabulary=config.vocabulary)
         try:
             steps = expert_walkthrough(world, config.expert)
         except Unsolvable:
@@ -348,7 +352,8 @@ def expert_plan(env: LanternEnv, actor: str | None = None, expert: str = "solver
 
 @torch.no_grad()
 def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: torch.Generator, batch: int = 32,
-                 slack: float = 2.0, expert: str = "solver", alternatives: bool = False) -> tuple[list[Demo], float]:
+                 slack: float = 2.0, expert: str = "solver", alternatives: bool = False,
+                 vocabulary: str = "plain") -> tuple[list[Demo], float]:
     """DAgger: the policy plays ``worlds`` (sampling, as the NPC plays); every state it reaches is labelled with the
     solver's next command from there. Episodes stop at ``slack`` x optimal + 4 moves (after
     that a looping policy only repeats states).
@@ -364,7 +369,7 @@ def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: tor
         part = worlds[lo:lo + batch]
         envs = []
         for level, seed in part:
-            world = generate(level, seed)
+            world = generate(level, seed, vocabulary=vocabulary)
             envs.append(LanternEnv(world, max_steps=int(slack * len(solve(world))) + 4))
         obs, infos = map(list, zip(*(env.reset(seed=0) for env in envs)))
         history: list[list[tuple[str, str]]] = [[] for _ in envs]
@@ -477,7 +482,8 @@ def imitate(config: ImitateConfig) -> dict:
     generator = torch.Generator().manual_seed(config.seed)
     for r in range(1, config.dagger_rounds + 1):
         new, won = policy_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"), generator,
-                                expert=config.expert, alternatives=config.alternatives)
+                                expert=config.expert, alternatives=config.alternatives,
+                                vocabulary=config.vocabulary)
         asked, followed = request_dagger(policy, config, r, generator)
         new += asked
         fresh = encode(policy, new, config.gamma)
@@ -506,7 +512,8 @@ def imitate(config: ImitateConfig) -> dict:
               "seconds": round(time.time() - start, 1),
               "machine": machine()}
     meta = {"trained_on": {"difficulty": [config.difficulty, config.max_difficulty or config.difficulty],
-                           "seeds": list(config.train_seeds)},
+                           "seeds": list(config.train_seeds),
+                           **({"vocabulary": config.vocabulary} if config.vocabulary != "plain" else {})},
             "start_model": config.model, "imitation": {k: record[k] for k in ("walkthroughs", "train_states")}}
     if config.request_worlds:
         meta["trained_on"]["request_worlds"] = config.request_worlds  # companion worlds, training phrasings

@@ -90,7 +90,8 @@ class Trainer:
             self.recent_success = list(counters.get("recent_success", []))
             self.start_model = counters.get("start_model", config.model)
             self._saved = self.update
-        self.worlds = WorldSource(world, config.max_episode_steps, companion=config.companion)
+        self.worlds = WorldSource(world, config.max_episode_steps, companion=config.companion,
+                                  vocabulary=config.vocabulary)
         self.bundled = _bundled_sources(config.max_episode_steps) if config.bundled_share > 0 else []
         self._bundled_envs: list[int] = []  # env indices of this rollout's bundled-world groups
         self.request_worlds = WorldSource(companion=True)
@@ -452,6 +453,8 @@ class Trainer:
         if cfg.world is not None:
             return {"world": cfg.world}
         trained = {"difficulty": [cfg.difficulty, cfg.max_difficulty or cfg.difficulty], "seeds": list(cfg.train_seeds)}
+        if cfg.vocabulary != "plain":
+            trained["vocabulary"] = cfg.vocabulary
         if cfg.bundled_share:
             trained["bundled_share"] = cfg.bundled_share  # the bundled worlds were played too
         if cfg.companion:

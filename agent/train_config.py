@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from agent.kernels import check_kernels
 from agent.policy import PolicyConfig
 from agent.worlds import check_train_seeds, refuse_heldout
+from game.cli import check_vocabulary
 from game.errors import LanternError
 
 def check_device(device: str) -> None:
@@ -40,6 +41,8 @@ class TrainConfig:
         promote_window: curriculum: how many updates in a row that mean is taken over
             (one lucky update of a few episodes should not promote).
         train_seeds: generated-world seeds, half-open range (below the eval seeds).
+        vocabulary: names of generated worlds: 'plain', 'wide' (names, prose and goal phrasings
+            from a far larger vocabulary, the same maps and puzzles) or 'mixed' (wide on odd seeds).
         bundled_share: with generated worlds, the chance that a group of envs plays one of the
             bundled worlds instead (drawn per group and update; each world's whole team is
             driven by the policy in turn, and an episode may run to twice its optimum when
@@ -109,6 +112,7 @@ class TrainConfig:
     promote_at: float = 0.8
     promote_window: int = 3
     train_seeds: tuple[int, int] = (0, 1000)
+    vocabulary: str = "plain"
     bundled_share: float = 0.0
     companion: bool = False
     request_share: float = 0.0
@@ -171,6 +175,7 @@ class TrainConfig:
                 raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
                                    f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
             check_train_seeds(self.train_seeds)
+        check_vocabulary(self.vocabulary, self.world)
         for name in ("envs", "group_size", "steps", "ppo_epochs", "minibatch", "checkpoint_every",
                      "promote_window", "workers"):
             if getattr(self, name) < 1:

@@ -71,11 +71,13 @@ class WorldSource:
         world: a loaded World to always use, or None for generated worlds.
         max_steps: step limit per episode (None: the world's own).
         companion: generated worlds get a companion (Ada, sharing the player's quest).
+        vocabulary: names of generated worlds: 'plain', 'wide' or 'mixed' (game/generator.py).
     """
 
     world: object | None = None
     max_steps: int | None = None
     companion: bool = False
+    vocabulary: str = "plain"
 
     def __post_init__(self) -> None:
         self._proto: dict[tuple[int, int], LanternEnv] = {}
@@ -86,7 +88,8 @@ class WorldSource:
         proto = self._proto.get(key)
         if proto is None:
             from game.generator import generate
-            world = self.world if self.world is not None else generate(difficulty, seed, companion=self.companion)
+            world = self.world if self.world is not None else generate(difficulty, seed, companion=self.companion,
+                                                                        vocabulary=self.vocabulary)
             limit = min(self.max_steps, world.max_steps) if self.max_steps else None
             proto = self._proto[key] = LanternEnv(world, max_steps=limit)
             if len(self._proto) > 512:

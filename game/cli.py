@@ -72,11 +72,30 @@ def add_world_arguments(p: argparse.ArgumentParser, default: str | None = None) 
     p.add_argument("--world-seed", type=int, default=0, metavar="N",
                    help="seed of the generated world (with --difficulty; default 0)")
     add_companion_argument(p)
+    add_vocabulary_argument(p)
 
 
 def add_companion_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("--companion", action="store_true",
                    help="give a generated world (--difficulty) a companion, Ada, who shares your quest")
+
+
+def add_vocabulary_argument(p: argparse.ArgumentParser, default: str | None = "plain") -> None:
+    """--vocabulary plain|wide|mixed: where generated worlds' names come from."""
+    from game.generator import VOCABULARIES
+    p.add_argument("--vocabulary", choices=VOCABULARIES, default=default,
+                   help="names of generated worlds: plain (the generator's own few dozen words), wide "
+                        "(hundreds of rooms and things, varied prose and goal phrasings; the same maps and "
+                        "puzzles) or mixed (wide on odd seeds) (default plain)")
+
+
+def check_vocabulary(vocabulary: str, world: object | None = None) -> None:
+    """Refuse an unknown vocabulary, or a wide one for a world file (which names its own things)."""
+    from game.generator import VOCABULARIES
+    if vocabulary not in VOCABULARIES:
+        raise LanternError(f"--vocabulary {vocabulary!r}: use one of {', '.join(VOCABULARIES)}")
+    if world is not None and vocabulary != "plain":
+        raise LanternError(f"--vocabulary {vocabulary} goes with --difficulty: a world file names its own things")
 
 
 def world_from_args(args: argparse.Namespace, default: str | None = DEFAULT_WORLD) -> World:
@@ -85,10 +104,12 @@ def world_from_args(args: argparse.Namespace, default: str | None = DEFAULT_WORL
     if getattr(args, "world", None) and getattr(args, "difficulty", None):
         raise LanternError("give either --world or --difficulty, not both")
     companion = getattr(args, "companion", False)
+    vocabulary = getattr(args, "vocabulary", None) or "plain"
     if getattr(args, "difficulty", None):
-        return generate(args.difficulty, args.world_seed, companion=companion)
+        return generate(args.difficulty, args.world_seed, companion=companion, vocabulary=vocabulary)
     if companion:
         raise LanternError("--companion goes with --difficulty: a world file names its own actors")
+    check_vocabulary(vocabulary, getattr(args, "world", None) or default)
     path = getattr(args, "world", None) or default
     if path is None:
         raise LanternError("give --world PATH or --difficulty D")
@@ -113,6 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--out", metavar="PATH", help="file to write (default: print to stdout)")
     g.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     add_companion_argument(g)
+    add_vocabulary_argument(g)
     g.set_defaults(run=run_generate)
 
     s = sub.add_parser("solve", help="print an optimal walkthrough of a world",
@@ -135,7 +157,7 @@ def run_generate(args: argparse.Namespace) -> int:
         if out.exists() and not args.force:
             raise LanternError(f"{out}: already exists; choose another --out or add --force")
         check_output_file(out, "--out")
-    world = generate(args.difficulty, args.seed, companion=args.companion)
+    world = generate(args.difficulty, args.seed, companion=args.companion, vocabulary=args.vocabulary)
     text = world_to_toml(world)
     if out is None:
         sys.stdout.write(text)

@@ -39,6 +39,15 @@ def test_train_then_eval_on_held_out_seeds(model_dir, tmp_path, capsys):
     assert (out / "latest").read_text().strip() == "checkpoints/update-000003"
 
 
+def test_eval_on_wide_vocabulary_worlds(model_dir, capsys):
+    code, text, err = run(capsys, "eval", "--model", model_dir, "--difficulty", 1, "--seeds", "1000000:1000002",
+                          "--vocabulary", "wide", "--max-steps", 3, "--json")
+    assert code == 0, err
+    report = json.loads(text)
+    assert report["worlds"] == "difficulty 1 seeds 1000000:1000002, wide vocabulary"
+    assert report["rows"][-1]["success_rate"] == 1.0  # the solver wins the renamed worlds
+
+
 def test_eval_table_on_a_world_file(model_dir, capsys):
     code, text, err = run(capsys, "eval", "--model", model_dir, "--world", "assets/worlds/tutorial.toml",
                           "--episodes", 1, "--max-steps", 5)
@@ -56,6 +65,10 @@ def test_eval_table_on_a_world_file(model_dir, capsys):
     (["eval", "--model", "MODEL", "--difficulty", 1, "--seeds", "10:20"], "evaluation seeds start at 1000000"),
     (["eval", "--model", "MODEL"], "give one of --world PATH, --worlds DIR or --difficulty D"),
     (["train", "--resume", "--out", "OUT"], "no checkpoint to resume from"),
+    (["train", "--world", "assets/worlds/tutorial.toml", "--vocabulary", "wide", "--model", "MODEL", "--out", "OUT"],
+     "--vocabulary wide goes with --difficulty"),
+    (["eval", "--model", "MODEL", "--world", "assets/worlds/tutorial.toml", "--vocabulary", "mixed"],
+     "--vocabulary mixed goes with --difficulty"),
 ])
 def test_bad_input_is_one_line_and_exit_2(model_dir, tmp_path, capsys, argv, message):
     argv = [str(model_dir) if a == "MODEL" else str(tmp_path / "o") if a == "OUT" else a for a in argv]

@@ -15,13 +15,16 @@ import tomllib
 from functools import lru_cache
 
 import pytest
+
+import main
+from agent.worlds import WorldSource
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from game import vocabulary as V
 from game.env import LanternEnv
 from game.generator import generate, world_to_toml
-from game.loader import world_from_dict
+from game.loader import load_world, world_from_dict
 from game.parser import KNOWN_WORDS, ParserContext
 from game.solver import solve
 from game.wide import RESERVED_WORDS, widen
@@ -113,6 +116,20 @@ def test_names_avoid_parser_words_and_the_lists_are_large():
     portable = len(V.TRINKETS) + len(V.FOODS) + len(V.KEYS) + len(V.CARDS) + len(V.LIGHTS)
     assert portable >= 500 and len(V.ROOMS) >= 300 and len(set(V.ROOMS)) == len(V.ROOMS)
     assert sum(len(n.phrase.split()) > 1 for nouns in thing_lists for n in nouns) >= 150
+
+
+def test_generate_command_writes_a_wide_world_file(tmp_path, capsys):
+    out = tmp_path / "wide.toml"
+    assert main.main(["generate", "--difficulty", "3", "--seed", "2", "--vocabulary", "wide", "--out", str(out)]) == 0
+    assert world_to_toml(load_world(out)).split("\n", 3)[3] == world_to_toml(_world(3, 2)).split("\n", 3)[3]
+    assert main.main(["play", "--world", "assets/worlds/tutorial.toml", "--vocabulary", "wide", "--text"]) == 2
+    assert "--vocabulary wide goes with --difficulty" in capsys.readouterr().err
+
+
+def test_training_worlds_come_in_the_vocabulary_asked_for():
+    env = WorldSource(vocabulary="wide").env(2, 7)
+    assert world_to_toml(env.world) == world_to_toml(_world(2, 7))
+    assert world_to_toml(WorldSource().env(2, 7).world) == world_to_toml(_world(2, 7, "plain"))
 
 
 # -- any wide naming of a design round-trips through a world file ---------------------------------
