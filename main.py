@@ -106,6 +106,9 @@ def run_bench(args: argparse.Namespace) -> int:
         from game.bench import bench_engine
         return bench_engine(args)
     try:
+        if args.target == "vocabulary":
+            from agent.wordstats import bench_vocabulary
+            return bench_vocabulary(args)
         from agent.bench import bench_imitate, bench_npc, bench_train
     except ModuleNotFoundError as exc:
         raise LanternError(f"bench {args.target} needs the agent's packages ({exc.name} is missing); "
@@ -165,7 +168,9 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(run=run_replay)
     b = sub.add_parser("bench", help="measure speed: engine steps/s, training throughput, NPC choice time",
                        description="Print benchmark figures as JSON.")
-    b.add_argument("target", choices=("engine", "train", "npc", "imitate"), help="what to measure")
+    b.add_argument("target", choices=("engine", "train", "npc", "imitate", "vocabulary"),
+                   help="what to measure (vocabulary: distinct and multi-token words in plain vs. wide "
+                        "generated worlds, by the --model's tokenizer, default the bundled NPC)")
     b.add_argument("--seconds", type=positive_float, default=3.0, help="how long to measure each figure")
     b.add_argument("--seed", type=int, default=0, help="seed for worlds and agents")
     b.add_argument("--difficulty", type=difficulty, default=None,
@@ -176,6 +181,9 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--envs", type=positive_int, default=8, help="parallel environments (bench train)")
     b.add_argument("--threads", type=positive_int, metavar="N",
                    help="torch CPU threads (bench train; bench npc and bench imitate: 1)")
+    b.add_argument("--worlds", type=positive_int, default=1000, metavar="N",
+                   help="bench vocabulary: worlds of each vocabulary (default 1000; difficulties 1-5 in turn "
+                        "unless --difficulty)")
     b.add_argument("--history", type=int, nargs="+", default=[4, 1], metavar="N",
                    help="bench imitate: prompt history lengths to compare (default 4 1)")
     b.set_defaults(run=run_bench)
