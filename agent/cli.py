@@ -152,6 +152,7 @@ def _register_pretrain(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=positive_int, default=1200, metavar="N", help="optimizer steps (default 1200)")
     p.add_argument("--corpus-episodes", type=positive_int, default=1200, metavar="N",
                    help="exploratory episodes over generated worlds (default 1200)")
+    add_vocabulary_argument(p)
     p.add_argument("--n-layer", type=positive_int, default=4, metavar="N", help="transformer blocks (default 4)")
     p.add_argument("--n-embd", type=positive_int, default=128, metavar="N", help="hidden size (default 128)")
     p.add_argument("--n-head", type=positive_int, default=4, metavar="N", help="attention heads (default 4)")
@@ -333,6 +334,7 @@ def run_pretrain(args: argparse.Namespace) -> int:
     from agent.pretrain import PretrainConfig, pretrain
     use_kernels(args.kernels)
     pretrain(PretrainConfig(out=args.out, seed=args.seed, steps=args.steps, corpus_episodes=args.corpus_episodes,
+                            vocabulary=args.vocabulary,
                             n_layer=args.n_layer, n_embd=args.n_embd, n_head=args.n_head, threads=args.threads,
                             device=args.device, kernels=args.kernels, force=args.force, progress=args.progress))
     return 0

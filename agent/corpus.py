@@ -63,6 +63,7 @@ class CorpusConfig:
             history + the current one.
         seed: the one seed everything is drawn from.
         worlds_dir: folder of bundled ``*.toml`` worlds (None = none).
+        vocabulary: names of the generated worlds: 'plain', 'wide' or 'mixed' (game/generator.py).
     """
 
     episodes: int = 1200
@@ -75,6 +76,7 @@ class CorpusConfig:
     max_pairs: int = 5
     seed: int = 0
     worlds_dir: Path | None = field(default=WORLDS_DIR)
+    vocabulary: str = "plain"
 
     def __post_init__(self) -> None:
         for name in ("episodes", "steps", "max_pairs"):
@@ -130,7 +132,7 @@ def build_corpus(config: CorpusConfig) -> Corpus:
     for level, count in enumerate(_level_counts(config), start=1):
         for _ in range(count):
             seed = rng.randrange(EVAL_SEED_START)  # training seeds only
-            world = generate(level, seed)
+            world = generate(level, seed, vocabulary=config.vocabulary)
             worlds.append(_world_documents(world, config, rng, config.episodes_per_world[level - 1], [None]))
             names.append(f"d{level}-s{seed}")
     if config.worlds_dir is not None and config.bundled_episodes:

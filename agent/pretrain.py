@@ -24,6 +24,7 @@ from agent.checkpoint import machine, model_folder, write_json
 from agent.corpus import Corpus, CorpusConfig, build_corpus
 from agent.lm import BASE_MODEL
 from agent.tiny import build_tokenizer
+from game.cli import check_vocabulary
 from game.errors import LanternError
 from game.files import check_output_folder, write_text
 
@@ -41,6 +42,7 @@ class PretrainConfig:
         seed: seed of the corpus, the initialisation and the batch order.
         steps: optimizer steps.
         corpus_episodes: exploratory episodes over generated worlds in the corpus.
+        vocabulary: names of the corpus's generated worlds: 'plain', 'wide' or 'mixed'.
         vocab_size: BPE vocabulary (byte alphabet and EOS included).
         n_layer: transformer blocks.
         n_embd: hidden size.
@@ -67,6 +69,7 @@ class PretrainConfig:
     seed: int = 0
     steps: int = 1200
     corpus_episodes: int = 1200
+    vocabulary: str = "plain"
     vocab_size: int = 2048
     n_layer: int = 4
     n_embd: int = 128
@@ -90,6 +93,7 @@ class PretrainConfig:
     def __post_init__(self) -> None:
         from agent.train_config import check_device
         check_device(self.device)
+        check_vocabulary(self.vocabulary)
         for name in ("steps", "corpus_episodes", "n_layer", "n_embd", "n_head", "n_positions", "batch",
                      "eval_every", "eval_docs"):
             if getattr(self, name) < 1:
@@ -106,7 +110,7 @@ class PretrainConfig:
             raise LanternError(f"threads must be at least 1, got {self.threads}")
 
     def corpus_config(self) -> CorpusConfig:
-        return CorpusConfig(episodes=self.corpus_episodes, seed=self.seed)
+        return CorpusConfig(episodes=self.corpus_episodes, seed=self.seed, vocabulary=self.vocabulary)
 
     def command_line(self) -> str:
         """The ``main.py pretrain`` command that makes this model."""
@@ -114,7 +118,9 @@ class PretrainConfig:
         flags = "".join(f" --{k.replace('_', '-')} {getattr(self, k)}" for k in ("n_layer", "n_embd", "n_head")
                         if getattr(self, k) != size[k].default)
         return (f"python main.py pretrain --out {self.out} --seed {self.seed} --steps {self.steps} "
-                f"--corpus-episodes {self.corpus_episodes}{flags}" + (f" --threads {self.threads}" if self.threads else "")
+                f"--corpus-episodes {self.corpus_episodes}{flags}"
+                + (f" --vocabulary {self.vocabulary}" if self.vocabulary != "plain" else "")
+                + (f" --threads {self.threads}" if self.threads else "")
                 + (f" --device {self.device}" if self.device != "cpu" else "")
                 + (f" --kernels {self.kernels}" if self.kernels != "native" else ""))
 

@@ -141,6 +141,15 @@ def test_the_recorded_command_names_a_model_size_other_than_the_default():
     assert bigger.endswith("--n-layer 6 --n-embd 192 --n-head 6 --threads 1")
     assert "--kernels" not in bigger  # native: torch's own choice, the default
     assert PretrainConfig(out="m", threads=1, kernels="avx2").command_line().endswith("--threads 1 --kernels avx2")
+    assert "--corpus-episodes 1200 --vocabulary wide" in PretrainConfig(out="m", vocabulary="wide").command_line()
+    assert "--vocabulary" not in PretrainConfig(out="m").command_line()
+
+
+def test_a_wide_corpus_holds_the_wide_worlds_words():
+    plain = build_corpus(CorpusConfig(**{**SMALL, "worlds_dir": None}))
+    wide = build_corpus(CorpusConfig(**{**SMALL, "worlds_dir": None, "vocabulary": "wide"}))
+    words = [set(" ".join(c.documents).lower().split()) for c in (plain, wide)]
+    assert len(words[1] - words[0]) > 100
 
 
 @pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="this machine has a GPU")

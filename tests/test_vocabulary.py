@@ -149,3 +149,21 @@ def test_any_wide_world_round_trips_through_toml_and_loads(design, names):
     assert [e.kind for e in again.entities] == [e.kind for e in plain.entities]
     assert again.initial_state.flags == plain.initial_state.flags
     assert again.initial_state.parent == plain.initial_state.parent
+
+
+# -- the measurement -----------------------------------------------------------------------------
+
+
+def test_bench_vocabulary_counts_more_and_rarer_words_in_wide_worlds(capsys):
+    import json
+    pytest.importorskip("tokenizers")
+    from agent.wordstats import load_tokenizer, split_words, world_words
+    tokenizer, _ = load_tokenizer(None)
+    assert split_words({"key", "astrolabe"}, tokenizer) == {"astrolabe"}  # ' key' is one token, the other is not
+    words = world_words(_world(2, 1))
+    assert {w for t in ("names_of_things", "room_names") for w in words[t]} <= words["all_text"]
+    assert main.main(["bench", "vocabulary", "--worlds", "6"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    plain, wide = report["plain"]["names_of_things"], report["wide"]["names_of_things"]
+    assert wide["distinct_words"] > 1.5 * plain["distinct_words"]
+    assert wide["multi_token_share"] > plain["multi_token_share"]
