@@ -387,7 +387,7 @@ Utility Room; Plant Room; Lift Shaft; Stairwell; Landing; Corridor; Passage; Gal
 Loft; Garret; Box Room; Spare Room; Guest Room; Nursery Wing; Playroom; Schoolroom; Den; Snug; Study Nook;
 Inglenook; Hearth Room; Great Kitchen; Scullery Passage; Cold Larder; Ice Pit; Wellhouse; Cistern Room;
 Bathhouse; Steam Room; Plunge Pool; Changing Room; Gymnasium; Fencing Salle; Racquet Court; Boathouse Loft;
-Tower Room; Turret; Cupola; Widow Walk; Roof Leads; Observation Deck; Telescope Dome; Weather Station;
+Tower Room; Turret; Cupola; Widow Walk; Observation Deck; Telescope Dome; Weather Station;
 Radio Room; Cipher Room; Map Store; Drafting Office; Model Room; Testing Bay; Loading Bay; Warehouse;
 Stockroom; Back Office; Shop Floor; Showroom; Fitting Room; Pharmacy; Dispensary; Surgery; Waiting Hall;
 Ward; Sluice Room; Operating Theatre; Recovery Room; Morgue; Chapel of Rest; Mortuary; Boiler House;
