@@ -33,7 +33,7 @@ from gymnasium import spaces
 
 from game.env import LanternEnv
 from game.errors import LanternError
-from game.generator import MAX_DIFFICULTY, generate
+from game.generator import MAX_DIFFICULTY, VOCABULARIES, generate
 from game.world import World
 
 MAX_TEXT = 4096  # longest observation in characters; longer text is cut (the start is kept)
@@ -59,6 +59,7 @@ class LanternGymEnv(gymnasium.Env):
         world_seed: the generated world's seed; None draws one at each reset.
         companion: generated worlds get an NPC companion sharing the quest (it stands
             by unless another agent steps it through ``unwrapped.lantern``).
+        vocabulary: names of generated worlds: 'plain', 'wide' or 'mixed' (game/generator.py).
         actor: the actor this env's agent plays (default: the world's player).
         max_steps: step limit (default: the world's).
         max_commands: the size of the discrete action space.
@@ -68,16 +69,20 @@ class LanternGymEnv(gymnasium.Env):
     metadata = {"render_modes": ["ansi"], "render_fps": 4}
 
     def __init__(self, world: str | Path | World | None = None, difficulty: int | None = None,
-                 world_seed: int | None = None, companion: bool = False, actor: str | None = None,
+                 world_seed: int | None = None, companion: bool = False, vocabulary: str = "plain",
+                 actor: str | None = None,
                  max_steps: int | None = None, max_commands: int = MAX_COMMANDS,
                  render_mode: str | None = None) -> None:
         if world is not None and difficulty is not None:
             raise LanternError("give either world or difficulty, not both")
         if difficulty is not None and not 1 <= difficulty <= MAX_DIFFICULTY:
             raise LanternError(f"difficulty goes from 1 to {MAX_DIFFICULTY}, got {difficulty}")
+        if vocabulary not in VOCABULARIES:
+            raise LanternError(f"vocabulary {vocabulary!r}: use one of {', '.join(VOCABULARIES)}")
         if render_mode not in (None, "ansi"):
             raise LanternError(f"render_mode {render_mode!r}: use None or 'ansi'")
         self.difficulty, self.world_seed, self.companion = difficulty, world_seed, companion
+        self.vocabulary = vocabulary
         self.actor, self.max_steps, self.render_mode = actor, max_steps, render_mode
         self._file_world = None if difficulty is not None else (world or _DEFAULT_WORLD)
         self.observation_space = spaces.Text(max_length=MAX_TEXT, min_length=0, charset="".join(sorted(CHARSET)))
@@ -93,10 +98,10 @@ class LanternGymEnv(gymnasium.Env):
         if self._file_world is not None:
             return "file", self._file_world
         seed = self.world_seed if self.world_seed is not None else int(self.np_random.integers(TRAIN_SEEDS))
-        key = (self.difficulty, seed, self.companion)
+        key = (self.difficulty, seed, self.companion, self.vocabulary)
         if key == self._world_key:
             return key, None
-        return key, generate(self.difficulty, seed, companion=self.companion)
+        return key, generate(self.difficulty, seed, companion=self.companion, vocabulary=self.vocabulary)
 
     # -- Gymnasium API --------------------------------------------------------------------
 

@@ -70,6 +70,16 @@ def test_a_fixed_world_seed_keeps_the_world_and_a_companion_joins_it():
     assert env.lantern is first and len(first.actor_ids) == 2
 
 
+def test_wide_vocabulary_worlds_are_the_same_puzzles_in_other_words():
+    from game.generator import generate, world_to_toml
+    wide = LanternGymEnv(difficulty=2, world_seed=7, vocabulary="wide")
+    obs, _ = wide.reset(seed=0)
+    assert world_to_toml(wide.lantern.world) == world_to_toml(generate(2, 7, vocabulary="wide"))
+    assert wide.observation_space.contains(obs)
+    with pytest.raises(Exception, match="vocabulary 'huge'"):
+        LanternGymEnv(difficulty=2, vocabulary="huge")
+
+
 def test_observations_stay_in_the_text_space():
     assert text_observation("Ada: \u201cyes\u201d \u2603") == "Ada: \u201cyes\u201d ?"
 
