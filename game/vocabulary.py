@@ -13,7 +13,7 @@ Entries are written compactly and parsed once on import:
   ``MATERIALS`` (which material adjectives suit it), ``-`` for none.
 - Word lists are whitespace-separated; room names are separated by ``;``.
 
-No word in a name of a thing or door is one the parser reads as grammar or a verb
+No word in a name of a thing or door is one the parser reads as grammar
 (``tests/test_vocabulary.py`` checks this against the parser's own word sets).
 """
 
@@ -158,7 +158,7 @@ matchbox=matches:p; tinderbox=tinder:m; flint:-; whetstone=hone:-; penknife=knif
 dirk=dagger,knife:m; sword=blade:m; rapier=sword,blade:m; cutlass=sword:m; hatchet=axe:m;
 hammer=mallet:m; mallet:w; chisel:m; awl=bradawl:m; gimlet:m; screwdriver:m; spanner=wrench:m;
 wrench:m; pliers:m; trowel:m; hoe:m; sickle:m; scythe:m; pitchfork=fork:m; rake:m; spade=shovel:m;
-shovel:m; bucket=pail:mw; watering can=can:m; oilcan=can:m; paintbrush=brush:w; palette:w;
+shovel:m; bucket=pail:mw; sprinkler=rose:m; oilcan:m; paintbrush=brush:w; palette:w;
 easel:w; chalk:-; slate:-; ruler=rule:wm; protractor:mr; square rule=square:wr; plumb line=plumb:m;
 spirit level=level:wm; measuring tape=tape:c; tape measure=tape:m; sewing needle=needle:m;
 darning needle=needle:m; knitting needle=needle:bw; crochet hook=hook:b; bobbin=reel:w;
@@ -207,7 +207,7 @@ besom=broom:-; mop:-; scrubbing brush=brush:w; soap dish=dish:k; shaving brush=b
 strop=strap:l; vanity mirror=mirror:mw; compact mirror=compact,mirror:m; powder puff=puff:c;
 perfume bottle=bottle,scent:g; atomiser=spray:g; lipstick:m; hairnet=net:-; curling tongs=tongs:m;
 sponge bag=bag:c; toothbrush=brush:b; flannel=washcloth:c; loofah=sponge:-; pumice=stone:-;
-horn spoon=spoon:-; bottle opener=opener:m; tin opener=opener:m; can opener=opener:m; cheese grater=grater:m;
+horn spoon=spoon:-; bottle opener=opener:m; tin opener=opener:m; cheese grater=grater:m;
 grater:m; egg timer=timer:g; cookie cutter=cutter:m; piping bag=bag:c; meat cleaver=cleaver:m;
 cleaver:m; carving fork=fork:m; fish slice=slice:m; spatula:wm; butter churn=churn:w; milk pail=pail:m;
 milking stool=stool:w; cowbell=bell:m; sheep bell=bell:m; shepherd crook=crook:w; ear trumpet=trumpet:mb;
