@@ -151,7 +151,7 @@ pestle:sw; mortar=bowl:s; nutcracker=cracker:mw; corkscrew:m; bottle stopper=sto
 trivet:m; salt cellar=cellar:gk; pepper mill=grinder,mill:w; sugar tongs=tongs:m; tongs:m;
 thermometer:g; stethoscope:r; syringe:g; scalpel=blade:m; bandage=dressing:c; pill bottle=bottle:gr;
 microscope:m; test tube=tube:g; beaker=glass:g; crucible:ks; funnel:gm; pipette=dropper:g;
-calculator=adder:r; stopwatch=timer:m; alarm clock=clock:m; wristwatch=watch:m; cufflink:m;
+calculator=adder:r; stopwatch=timer:m; kitchen timer=timer:m; wristwatch=watch:m; cufflink:m;
 tiepin=pin:m; hatpin=pin:m; hairbrush=brush:wb; hairpin=pin:mb; fan:cbp; parasol=sunshade:c;
 umbrella=brolly:c; walking stick=cane,stick:w; pipe:wb; tobacco pouch=pouch:l; cigar box=box:w;
 matchbox=matches:p; tinderbox=tinder:m; flint:-; whetstone=hone:-; penknife=knife:mb; dagger=knife:m;
@@ -257,7 +257,7 @@ sausage roll=roll; bread roll=roll; hot cross bun=bun; rock cake=cake; eccles ca
 KEYS = _nouns("""
 key; skeleton key=key:m; latchkey=key:m; door key=key:m; mortice key=key:m; barrel key=key:m;
 warded key=key:m; cabinet key=key:m; padlock key=key:m; master key=key,passkey:m; passkey=key:m;
-clock key=key:m; tumbler key=key:m; cellar key=key:m; gate key=key:m; church key=key:m; strongroom key=key:m;
+winding key=key:m; tumbler key=key:m; cellar key=key:m; gate key=key:m; church key=key:m; strongroom key=key:m;
 cupboard key=key:m; chest key=key:m; bit key=key:m; pin key=key:m; lever key=key:m; rune key=key:m;
 bow key=key:m; trunk key=key:m; dungeon key=key:m; vault key=key:m; tower key=key:m; garden key=key:m
 """)
