@@ -150,8 +150,8 @@ CASES += [
     (KITCHEN, "light the note with the lamp", ["burn folded note with brass lamp"]),
     (KITCHEN, "drink from the basket", ["drink wicker basket"]),
     (KITCHEN, "show the apple", ["show red apple"]),
-    (KITCHEN, "hello", "There is no one here to hear you."),
-    (KITCHEN, "talk to me", "There is no one here to hear you."),
+    (KITCHEN, "hello", "Ada waits to hear more. To talk with Ada, ask about something"),
+    (KITCHEN, "talk to me", "Ada waits to hear more."),
     # scenery named in the rooms' prose
     (PARLOUR, "examine the rug", "A rug worn thin"),
     (PARLOUR, "x carpet", "A rug worn thin"),
