@@ -160,13 +160,13 @@ class Journal:
         """The actor's goals not holding now (an undone goal is wanted again) as the things (and
         rooms) they name, each with its whereabouts, for the 'Wanted' line: one clause per goal,
         a thing and the place it must go joined by 'to' ('ivory quill carried to oak shelf north
-        (Study)'; a goal on a thing another goal pairs, like lighting a lamp that must hang on a
+        (Study)', 'you to Roof Leads (unexplored)'; a goal on a thing another goal pairs, like lighting a lamp that must hang on a
         hook, adds no clause), so the policy reads which thing goes where next to where both
         are instead of matching names across the prompt. Memory only: it never says what to
         do."""
         state = world.state
         key = (state.parent[actor], tuple(state.met[qi] for qi in quests.quests_of(world, actor)),
-               tuple(world.held(actor)))
+               tuple(world.held(actor)), tuple(state.parent[a] for a in world.actors))  # others: 'here'
         if self._wanted is not None and self._wanted[0] == key:
             return self._wanted[1]
         pairs: dict[tuple[int, int | None], None] = {}
@@ -181,10 +181,22 @@ class Journal:
         return text
 
     def _where_named(self, world: World, actor: int, thing: int) -> str:
-        return f"{world.entities[thing].name} {self.whereabouts(world, actor, thing)}"
+        """One side of a Wanted clause: the acting actor is 'you'; another actor is named, with
+        'here' when in sight (where actors walk is not remembered); a room not entered yet is
+        '(unexplored)'; a thing is named as commands name it, then its whereabouts."""
+        if thing == actor:
+            return "you"
+        ent = world.entities[thing]
+        if ent.kind == ACTOR:
+            here = world.state.parent[thing] == world.state.parent[actor]
+            return f"{ent.name} here" if here else ent.name
+        where = self.whereabouts(world, actor, thing)
+        if ent.kind == ROOM:
+            return f"{ent.name} (unexplored)" if where == "unseen" else f"{ent.name} {where}"
+        return f"{ent.lower_name} {where}"
 
     def _names(self, world: World, room: int) -> str:
-        return ", ".join(world.entities[i].name for i in self._things.get(room, ()))
+        return ", ".join(world.entities[i].lower_name for i in self._things.get(room, ()))
 
     def _write_notes(self, world: World, room: int, lit: bool) -> list[str]:
         here = (self._names(world, room) or "nothing") if lit else "too dark to see"
