@@ -31,8 +31,9 @@ import torch
 from torch import Tensor, nn
 
 from agent import flat
-from agent.prompt import PromptBuilder, View
+from agent.prompt import FITS, PromptBuilder, View
 from game.errors import LanternError
+from game.journal import WORDINGS
 
 MODES = ("choose", "generate")
 METHODS = ("auto", "flat", "packed", "cached", "full")
@@ -55,6 +56,11 @@ class PolicyConfig:
         journal: the prompt carries the actor's journal (``info["notes"]``: what is
             here, unexplored exits, what it saw elsewhere and the first step there, and
             where the things its unmet goals name were last seen).
+        prompt_fit: how a prompt over ``prompt_tokens`` is cut: 'oldest' (oldest pairs, then
+            the start of the observation) or 'ordered' (least needed first; ``agent/prompt.py``).
+        read_commands: ``read X`` of each readable thing in reach is among the candidates.
+        journal_wording: how the journal names things (``game.journal.WORDINGS``; 1 is what
+            models trained before wording 2 read).
     """
 
     mode: str = "choose"
@@ -65,12 +71,20 @@ class PolicyConfig:
     prompt_tokens: int = 384
     history: int = 4
     journal: bool = False
+    prompt_fit: str = "oldest"
+    read_commands: bool = False
+    journal_wording: int = 1
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise LanternError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.length_norm not in LENGTH_NORMS:
             raise LanternError(f"length_norm must be one of {', '.join(LENGTH_NORMS)}, got {self.length_norm!r}")
+        if self.journal_wording not in WORDINGS:
+            raise LanternError(f"journal_wording must be one of {', '.join(map(str, WORDINGS))}, "
+                               f"got {self.journal_wording!r}")
+        if self.prompt_fit not in FITS:
+            raise LanternError(f"prompt_fit must be one of {', '.join(FITS)}, got {self.prompt_fit!r}")
         if not self.temperature > 0:
             raise LanternError(f"temperature must be > 0, got {self.temperature}")
         for name in ("top_k", "history"):
@@ -79,6 +93,10 @@ class PolicyConfig:
         for name in ("max_command_tokens", "prompt_tokens"):
             if getattr(self, name) < 1:
                 raise LanternError(f"{name} must be >= 1, got {getattr(self, name)}")
+
+    def env_settings(self) -> dict:
+        """What ``LanternEnv.for_agent`` needs to show the world as this policy reads it."""
+        return {"read_commands": self.read_commands, "journal_wording": self.journal_wording}
 
 
 @dataclass
@@ -138,7 +156,8 @@ class LMPolicy(nn.Module):
         budget = self.config.prompt_tokens
         if limit:
             budget = min(budget, limit - self.config.max_command_tokens)
-        self.prompts = PromptBuilder(tokenizer, budget, self.config.history, self.config.journal)
+        self.prompts = PromptBuilder(tokenizer, budget, self.config.history, self.config.journal,
+                                     self.config.prompt_fit)
         self.stop_ids = self._stop_ids()
         # transformers renamed past_key_values -> cache (5.x); speak whichever this model takes
         params = inspect.signature(model.forward).parameters

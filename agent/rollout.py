@@ -89,6 +89,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
     history: list[dict[str, list[tuple[str, str]]]] = [{actor: [] for actor in t} for t in teams]
     obs, infos = [], []
     for env, seed in zip(envs, seeds):
+        env.for_agent(**policy.config.env_settings())  # the candidates and notes the model reads
         o, i = env.reset(seed=seed)
         obs.append(o)
         infos.append(i)

@@ -146,3 +146,34 @@ def test_chat_template_is_used_when_the_tokenizer_has_one(model_dir):
     assert text.startswith("<system>") and text.endswith("<assistant>") and len(ids) <= 200
     assert "obs 9" in text and "obs 0" not in text
     assert builder.command_text("go north") == "go north\n"
+
+
+def test_ordered_fit_drops_what_matters_least_first_and_never_the_state():
+    text = lambda ids: "".join(map(chr, ids))  # noqa: E731
+    room = ("-= Hall =-\nA long hall. Old portraits line it. Dust lies thick. Rain beats on the glass.\n"
+            "You see a lamp. In the box is a key.\nExits: west.")
+    view = View("Meet the terms. Take the lamp. Open the box.", room, ["coin"], "fetch the key",
+                [("o1", "c1"), ("o2", "c2")], ["Take the lamp.", "Open the box."],
+                ["Here: lamp, box", "Elsewhere: Yard (west): cart; Barn (west): hay", "Wanted: lamp here; box here"])
+    whole = lambda fit, budget: text(PromptBuilder(WordTokenizer(), budget, 8, True, fit).build(view))  # noqa: E731
+    full = whole("oldest", 10_000)
+    assert whole("ordered", len(full)) == full  # within the budget: laid out whole, as the shipped NPC was trained
+    state = ("Here: lamp, box\nElsewhere: Yard (west): cart\nWanted: lamp here; box here\n"
+             "To do: Take the lamp. Open the box.\nTold: fetch the key\nCarrying: coin\n>")
+    steps = []
+    for budget in range(len(full) - 1, 0, -1):
+        fitted = whole("ordered", budget)
+        assert len(fitted) <= budget
+        steps.append(fitted)
+        if "Elsewhere: Yard (west): cart\n" in fitted and "Barn" not in fitted:
+            break
+    # the order: older pair, goal repeats, prose beyond two sentences, latest pair, prose beyond one, goal line
+    kept_pair = next(s for s in steps if "o1" not in s)
+    assert "o2\n> c2\n" in kept_pair and "Dust lies thick." in kept_pair
+    short_goal = next(s for s in steps if "Take the lamp. Open the box.\n\n" not in s)
+    assert short_goal.startswith("Goal: Meet the terms.\n\no2") and "Dust lies thick." in short_goal
+    two = next(s for s in steps if "Dust" not in s)
+    assert "A long hall. Old portraits line it.\nYou see a lamp. In the box is a key.\n" in two and "o2" in two
+    assert "o2" not in steps[-1] and "Goal:" not in steps[-1] and "portraits" not in steps[-1]
+    assert steps[-1] == "-= Hall =-\nA long hall.\nYou see a lamp. In the box is a key.\nExits: west.\n" + state
+    assert whole("oldest", len(steps[-1])).startswith("Goal: Meet")  # the old rule cuts the room's first lines

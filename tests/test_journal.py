@@ -103,6 +103,13 @@ def test_wanted_reads_a_reach_a_room_goal_as_you_to_the_room_and_names_things_as
     assert seen[3][-1] == "Wanted: you to Roof Leads up; Ada here to Roof Leads up"
     assert env.info("ada")["notes"][-1] == "Wanted: Wren here to Roof Leads (unexplored); you to Roof Leads (unexplored)"
     assert "turn on argand lamp" in env.reset(seed=0)[1]["admissible_commands"]  # the journal's spelling
+    # Wording 1, which the shipped NPC was trained on, stays as it was.
+    old = LanternEnv(world_from_dict(ROOF, "roof"), journal_wording=1)
+    assert old.reset(seed=0)[1]["notes"] == [
+        "Here: Argand lamp; unexplored: up",
+        "Wanted: Argand lamp here; Wren unseen to Roof Leads unseen; Ada unseen to Roof Leads unseen"]
+    old.for_agent(read_commands=False, journal_wording=2)  # a cached text is not reused in another wording
+    assert old.info()["notes"] == seen[0]
 
 
 def test_a_bad_command_leaves_the_notes_as_they_were():
