@@ -68,10 +68,11 @@ def unread(env: LanternEnv, actor_id: str, played: list[tuple[str, str]]) -> str
     return next((c for c in env.admissible(actor_id) if c.startswith("read ") and c not in done), None)
 
 
-def guided_game(world, env_seed: int = 0, max_steps: int | None = None) -> tuple[LanternEnv, list[tuple[str, str]],
-                                                                               list[float]]:
-    """The guide's game of ``world`` from its start: the env where it ended, the steps and rewards."""
-    env = LanternEnv(world, max_steps=max_steps)
+def guided_game(world, env_seed: int = 0, max_steps: int | None = None,
+                read_commands: bool = False) -> tuple[LanternEnv, list[tuple[str, str]], list[float]]:
+    """The guide's game of ``world`` from its start: the env where it ended, the steps and rewards
+    (reading each readable thing it finds when ``read_commands``)."""
+    env = LanternEnv(world, max_steps=max_steps, read_commands=read_commands)
     env.reset(seed=env_seed)
     steps, rewards = guided_walkthrough(env)
     return env, steps, rewards
