@@ -99,7 +99,7 @@ def test_generate_mode_writes_only_admissible_commands_with_the_trie_probability
         acted, prompts, cand_ids, words = policy.act(views, cands, torch.Generator().manual_seed(seed))
         assert all(c in options for c, options in zip(acted.commands, cands))  # written, and always admissible
         assert [options[a[0]] for a, options in zip(acted.actions, cands)] == acted.commands
-        for method in ("cached", "packed", "full"):
+        for method in ("flat", "cached", "packed", "full"):
             s = policy.score(prompts, cand_ids, words, method=method)
             assert torch.allclose((s.logp.exp() * s.valid).sum(-1), torch.ones(len(views)), atol=1e-5)
             picked = s.logp.gather(1, torch.tensor(acted.actions))[:, 0]

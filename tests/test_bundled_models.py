@@ -78,6 +78,6 @@ def test_the_bundled_npc_reads_the_prompts_it_was_trained_on():
             prompts.append(policy.prompts.build(View.from_info(obs, info, history[-1:])))
             history.append((obs, command))
             obs, _, _, _, info = env.step(command)
-    assert sum(map(len, prompts)) == 3941
+    assert sum(map(len, prompts)) == 4065
     assert hashlib.sha256(repr(prompts).encode()).hexdigest() == \
-        "c795f4f19adc5d2c0a4ac139bdb36eff94f22463f796f713a73a040f77644cf3"
+        "3480f7c5a8b7f02bba4f810fbea48fceb94b8b37be91943395da3b1a50911bee"
