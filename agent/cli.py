@@ -98,6 +98,7 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
     hp.add_argument("--journal", action=argparse.BooleanOptionalAction, default=None,
                     help="show the NPC its journal (rooms, exits, where it saw things) in the prompt "
                          "(default: as the starting model)")
+    _add_reading_flags(hp, None, None)
     hp.add_argument("--baseline", choices=("value", "group", "none"), help="REINFORCE baseline (value)")
     hp.add_argument("--length-norm", choices=("none", "token", "word"),
                     help="choose-mode score normalisation (default: as the starting model; none)")
@@ -139,6 +140,24 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
                    help="with --requests: requests of each kind per world and episode (default 1)")
     _add_kernels(e, "native")
     e.set_defaults(run=run_eval)
+
+
+def _add_reading_flags(parser: argparse.ArgumentParser, fit: str | None, wording: int | None) -> None:
+    """--prompt-fit, --read-commands and --journal-wording (None defaults: as the starting model)."""
+    from agent.prompt import FITS
+    from game.journal import WORDINGS
+    same = "as the starting model"
+    parser.add_argument("--prompt-fit", choices=FITS, default=fit,
+                        help="how a prompt over its budget is cut: 'oldest' pairs, then the start of the room's "
+                             "text, or 'ordered' (older pairs, repeated goals, long prose, the latest pair, ...; "
+                             f"never the journal's Wanted line or the state) (default: {fit or same})")
+    parser.add_argument("--read-commands", action=argparse.BooleanOptionalAction, default=False if fit else None,
+                        help="offer 'read X' for readable things among the candidates (the guide reads each "
+                             f"note it finds) (default: {'off' if fit else same})")
+    parser.add_argument("--journal-wording", type=int, choices=WORDINGS, default=wording,
+                        help="journal wording: 1 names things as written and a reach-a-room goal as 'you unseen "
+                             "to Roof Leads unseen'; 2 as commands name them and 'you to Roof Leads (unexplored)' "
+                             f"(default: {wording or same})")
 
 
 def _register_pretrain(sub: argparse._SubParsersAction) -> None:
@@ -203,6 +222,7 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--journal", action="store_true",
                    help="show the model its journal (rooms, exits, where it saw things) in the prompt; "
                         "saved with the model, so train, eval and play keep it")
+    _add_reading_flags(i, "oldest", 1)
     i.add_argument("--expert", choices=("solver", "guide"), default="solver",
                    help="who labels the states: the solver (optimal, sees the whole map) or the guide "
                         "(the solver's plan where the model could know it, else the journal's nearest "
@@ -356,6 +376,7 @@ def run_imitate(args: argparse.Namespace) -> int:
                                              "dagger_worlds", "settle_epochs", "bundled", "request_worlds",
                                              "request_kinds", "request_moves", "batch", "value_coef", "gamma",
                                              "lr", "length_norm", "history", "journal", "expert", "alternatives", "vocabulary",
+                                             "prompt_fit", "read_commands", "journal_wording",
                                              "seed", "threads", "device", "workers", "force", "progress")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")

@@ -46,7 +46,7 @@ from pathlib import Path
 import torch
 
 from agent.checkpoint import export_policy, load_policy, machine
-from agent.policy import LMPolicy
+from agent.policy import LMPolicy, PolicyConfig
 from agent.prompt import View
 from agent.worlds import check_train_seeds
 from game.cli import check_vocabulary
@@ -90,6 +90,9 @@ class ImitateConfig:
         seed: world choice, shuffling and initialisation.
         length_norm, history, prompt_tokens: the policy settings it is trained (and saved) with.
         journal: the prompt carries the actor's journal (saved with the model).
+        prompt_fit, read_commands, journal_wording: how an over-long prompt is cut, whether
+            ``read X`` is among the candidates (the guide then reads each note it finds), and
+            the journal's wording (``PolicyConfig``; saved with the model).
         alternatives: also teach every other non-walking command that starts an optimal
             walkthrough from a state (the solver's tie-breaks), on generated worlds.
         expert: who labels the states: ``solver`` (optimal, sees the whole map) or ``guide``
@@ -128,6 +131,9 @@ class ImitateConfig:
     history: int = 4
     prompt_tokens: int = 384
     journal: bool = False
+    prompt_fit: str = "oldest"
+    read_commands: bool = False
+    journal_wording: int = 1
     expert: str = "solver"
     alternatives: bool = False
     value_coef: float = 0.0
@@ -176,6 +182,11 @@ class ImitateConfig:
             raise LanternError(f"--value-coef must be at least 0, got {self.value_coef}")
         if not 0.0 <= self.gamma <= 1.0:
             raise LanternError(f"--gamma must be in [0, 1], got {self.gamma}")
+        PolicyConfig(prompt_fit=self.prompt_fit, journal_wording=self.journal_wording)  # validates them
+
+    def env_settings(self) -> dict:
+        """What ``LanternEnv.for_agent`` needs to show the worlds as the model will read them."""
+        return {"read_commands": self.read_commands, "journal_wording": self.journal_wording}
 
     @property
     def levels(self) -> range:
@@ -268,10 +279,11 @@ def solver_demos(config: ImitateConfig) -> list[Demo]:
     for level, seed in training_worlds(config, config.worlds, "imitate"):
         world = generate(level, seed, vocabulary=config.vocabulary)
         try:
-            steps = expert_walkthrough(world, config.expert)
+            steps = expert_walkthrough(world, config.expert, config.read_commands)
         except Unsolvable:
             continue
-        demos += walkthrough_demos(LanternEnv(world), steps, where=(level, seed), alternatives=config.alternatives)
+        demos += walkthrough_demos(LanternEnv(world, **config.env_settings()), steps, where=(level, seed),
+                                   alternatives=config.alternatives)
     return demos
 
 
@@ -303,18 +315,21 @@ def _ties(env: LanternEnv, actor: str, command: str, candidates: list[str]) -> t
     return tuple(candidates.index(c) for c in optimal_alternatives(env, actor, command, candidates))
 
 
-def expert_walkthrough(world, expert: str) -> list[tuple[str, str]]:
-    """The expert's (actor id, command) walkthrough of ``world`` from its start."""
+def expert_walkthrough(world, expert: str, read_commands: bool = False) -> list[tuple[str, str]]:
+    """The expert's (actor id, command) walkthrough of ``world`` from its start (the guide reads
+    each readable thing it finds when ``read_commands``)."""
     if expert == "guide":
         from game.guide import guided_game
-        return guided_game(world)[1]
+        return guided_game(world, read_commands=read_commands)[1]
     from game.solver import solve
     return list(solve(world).steps)
 
 
-def bundled_demos(copies: int, expert: str = "solver") -> list[Demo]:
+def bundled_demos(copies: int, expert: str = "solver", settings: dict | None = None) -> list[Demo]:
     """Each bundled world's walkthrough, ``copies`` times (level 0 marks them; never validation:
-    there is one walkthrough per world, so a held-out copy would only measure memory)."""
+    there is one walkthrough per world, so a held-out copy would only measure memory); ``settings``
+    are the env's ``for_agent`` settings."""
+    settings = settings or {}
     from agent.corpus import WORLDS_DIR
     from game.loader import load_world
     demos: list[Demo] = []
@@ -322,7 +337,8 @@ def bundled_demos(copies: int, expert: str = "solver") -> list[Demo]:
         return demos
     for index, path in enumerate(sorted(WORLDS_DIR.glob("*.toml"))):
         world = load_world(path)
-        demos += walkthrough_demos(LanternEnv(world), expert_walkthrough(world, expert), where=(0, index)) * copies
+        steps = expert_walkthrough(world, expert, settings.get("read_commands", False))
+        demos += walkthrough_demos(LanternEnv(world, **settings), steps, where=(0, index)) * copies
     return demos
 
 
@@ -370,7 +386,7 @@ def policy_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: tor
         envs = []
         for level, seed in part:
             world = generate(level, seed, vocabulary=vocabulary)
-            envs.append(LanternEnv(world, max_steps=int(slack * len(solve(world))) + 4))
+            envs.append(LanternEnv(world, max_steps=int(slack * len(solve(world))) + 4, **policy.config.env_settings()))
         obs, infos = map(list, zip(*(env.reset(seed=0) for env in envs)))
         history: list[list[tuple[str, str]]] = [[] for _ in envs]
         live = list(range(len(envs)))
@@ -462,11 +478,12 @@ def imitate(config: ImitateConfig) -> dict:
     start = time.time()
     policy = load_policy(config.model, length_norm=config.length_norm, history=config.history,
                          prompt_tokens=config.prompt_tokens, journal=config.journal, mode="choose",
-                         temperature=1.0).to(config.device)
+                         temperature=1.0, prompt_fit=config.prompt_fit, read_commands=config.read_commands,
+                         journal_wording=config.journal_wording).to(config.device)
     policy.model.eval()  # no dropout: the same function as when acting
     demos = solver_demos(config) + request_walkthroughs(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
-    train_demos += bundled_demos(config.bundled, config.expert)
+    train_demos += bundled_demos(config.bundled, config.expert, config.env_settings())
     train, val = encode(policy, train_demos, config.gamma), encode(policy, val_demos, config.gamma)
     _say(f"imitate: {len(train.actions)} training states, {len(val.actions)} validation states "
          f"from {len({d.world for d in demos})} walkthroughs")

@@ -39,7 +39,7 @@ class LMNPC:
         self._memory: dict[str, tuple[list[tuple[str, str]], str | None, str | None, int]] = {}
 
     def act(self, env: LanternEnv, actor: str) -> Decision:
-        info = env.info(actor)
+        info = self._info(env, actor)
         obs = env.observation(actor)
         history, last_obs, last_cmd, last_step = self._memory.get(actor, ([], None, None, -1))
         if env.steps < last_step or env.steps == 0:
@@ -60,6 +60,16 @@ class LMNPC:
         ranked = sorted(zip(acted.candidates[0], acted.probs[0]), key=lambda cp: -cp[1])
         notes = list(info["notes"]) if self.policy.config.journal else []
         return Decision(command, [(c, float(p)) for c, p in ranked], float(acted.values[0]), notes)
+
+    def _info(self, env: LanternEnv, actor: str) -> dict:
+        """``env.info(actor)`` as the policy was trained to read it (the env's own settings, which
+        the game shows its player by, are left as they were)."""
+        before = {"read_commands": env.read_commands, "journal_wording": env.journal_wording}
+        env.for_agent(**self.policy.config.env_settings())
+        try:
+            return env.info(actor)
+        finally:
+            env.for_agent(**before)
 
 
 def load_npc(model: str | None, seed: int | None = 0, greedy: bool = False) -> LMNPC | None:

@@ -3,8 +3,14 @@
 choose:   pi(a|s) = softmax_a( score(a) / temperature ), where score(a) is the LM's
           log-probability of the command's tokens after the prompt (summed; or divided
           by its token or word count), over the admissible commands.
-generate: sample tokens until a newline or EOS; log pi(a|s) = sum of the token
-          log-probabilities of the tempered distribution.
+generate: write the command token by token from the tempered distribution. Over
+          'admissible' commands (the default), only tokens that continue some admissible
+          command's tokens are allowed (a trie of the candidates): at each step the model's
+          probabilities are renormalised over the allowed tokens, so the command written is
+          always admissible and log pi(a|s) = sum_k [log p(a_k | s, a_<k) - log sum_{t allowed
+          after a_<k} p(t | s, a_<k)], a distribution over the admissible commands that the
+          candidates' own token log-probabilities give exactly (``trie_logp``). 'free': any
+          tokens until a newline or EOS; log pi(a|s) = the sum of their log-probabilities.
 V(s) is a linear head on the LM's last hidden state at the prompt's last token.
 
 All candidates of all environments are scored together, several ways with the same
@@ -31,10 +37,12 @@ import torch
 from torch import Tensor, nn
 
 from agent import flat
-from agent.prompt import PromptBuilder, View
+from agent.prompt import FITS, PromptBuilder, View
 from game.errors import LanternError
+from game.journal import WORDINGS
 
 MODES = ("choose", "generate")
+GENERATE_OVER = ("admissible", "free")
 METHODS = ("auto", "flat", "packed", "cached", "full")
 LENGTH_NORMS = ("none", "token", "word")
 
@@ -49,12 +57,20 @@ class PolicyConfig:
             (mean per token) or 'word' (sum divided by the command's word count).
         temperature: divides scores (choose) or token logits (generate).
         top_k: generate mode: sample among the k likeliest tokens (0 = all).
-        max_command_tokens: generate mode: most tokens per command.
+        max_command_tokens: generate mode: most tokens per command ('free'; an admissible
+            command is written whole).
+        generate_over: generate mode: write only 'admissible' commands (constrained to their
+            token trie) or 'free' text (the parser reads it).
         prompt_tokens: token budget of the prompt.
         history: most earlier (observation, command) pairs in the prompt.
         journal: the prompt carries the actor's journal (``info["notes"]``: what is
             here, unexplored exits, what it saw elsewhere and the first step there, and
             where the things its unmet goals name were last seen).
+        prompt_fit: how a prompt over ``prompt_tokens`` is cut: 'oldest' (oldest pairs, then
+            the start of the observation) or 'ordered' (least needed first; ``agent/prompt.py``).
+        read_commands: ``read X`` of each readable thing in reach is among the candidates.
+        journal_wording: how the journal names things (``game.journal.WORDINGS``; 1 is what
+            models trained before wording 2 read).
     """
 
     mode: str = "choose"
@@ -62,15 +78,26 @@ class PolicyConfig:
     temperature: float = 1.0
     top_k: int = 0
     max_command_tokens: int = 12
+    generate_over: str = "admissible"
     prompt_tokens: int = 384
     history: int = 4
     journal: bool = False
+    prompt_fit: str = "oldest"
+    read_commands: bool = False
+    journal_wording: int = 1
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise LanternError(f"mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.length_norm not in LENGTH_NORMS:
             raise LanternError(f"length_norm must be one of {', '.join(LENGTH_NORMS)}, got {self.length_norm!r}")
+        if self.journal_wording not in WORDINGS:
+            raise LanternError(f"journal_wording must be one of {', '.join(map(str, WORDINGS))}, "
+                               f"got {self.journal_wording!r}")
+        if self.generate_over not in GENERATE_OVER:
+            raise LanternError(f"generate_over must be one of {', '.join(GENERATE_OVER)}, got {self.generate_over!r}")
+        if self.prompt_fit not in FITS:
+            raise LanternError(f"prompt_fit must be one of {', '.join(FITS)}, got {self.prompt_fit!r}")
         if not self.temperature > 0:
             raise LanternError(f"temperature must be > 0, got {self.temperature}")
         for name in ("top_k", "history"):
@@ -79,6 +106,16 @@ class PolicyConfig:
         for name in ("max_command_tokens", "prompt_tokens"):
             if getattr(self, name) < 1:
                 raise LanternError(f"{name} must be >= 1, got {getattr(self, name)}")
+
+    @property
+    def picks_candidate(self) -> bool:
+        """Whether an action is an index into the admissible commands (choose, and generate over
+        admissible commands) rather than free text's tokens."""
+        return self.mode == "choose" or self.generate_over == "admissible"
+
+    def env_settings(self) -> dict:
+        """What ``LanternEnv.for_agent`` needs to show the world as this policy reads it."""
+        return {"read_commands": self.read_commands, "journal_wording": self.journal_wording}
 
 
 @dataclass
@@ -138,7 +175,8 @@ class LMPolicy(nn.Module):
         budget = self.config.prompt_tokens
         if limit:
             budget = min(budget, limit - self.config.max_command_tokens)
-        self.prompts = PromptBuilder(tokenizer, budget, self.config.history, self.config.journal)
+        self.prompts = PromptBuilder(tokenizer, budget, self.config.history, self.config.journal,
+                                     self.config.prompt_fit)
         self.stop_ids = self._stop_ids()
         # transformers renamed past_key_values -> cache (5.x); speak whichever this model takes
         params = inspect.signature(model.forward).parameters
@@ -373,8 +411,9 @@ class LMPolicy(nn.Module):
         owner = [i for i, cands in enumerate(candidates) for _ in cands]
         seqs = [c for cands in candidates for c in cands]
         generate = self.config.mode == "generate"
+        free = generate and not self.config.picks_candidate
         tok_logp, tok_mask, values, tok_ent = self.token_logprobs(
-            prompts, seqs, owner, method=method, with_entropy=generate)
+            prompts, seqs, owner, method=method, with_entropy=free)
         seq_logp = tok_logp.sum(1)                                              # [M]
         counts = [len(c) for c in candidates]
         n, a = len(prompts), max(counts)
@@ -382,14 +421,18 @@ class LMPolicy(nn.Module):
         index = torch.tensor([j for c in counts for j in range(c)], device=seq_logp.device)
         owner_t = torch.tensor(owner, device=seq_logp.device)
         valid[owner_t, index] = 1.0
-        if generate:
+        if free:
             logp = torch.zeros(n, a, device=seq_logp.device).index_put((owner_t, index), seq_logp)
             entropy = tok_ent.sum(1) / tok_mask.sum(1)
             return Scored(logp, valid, values, entropy)
-        scores = seq_logp / self._length(tok_mask, words)
-        scores = scores / self.config.temperature
-        grid = torch.full((n, a), float("-inf"), device=seq_logp.device).index_put((owner_t, index), scores)
-        logp = torch.log_softmax(grid, -1).masked_fill(valid == 0, 0.0)         # [N, A]
+        if generate:  # written over the candidates' trie: already a distribution over them
+            grid = torch.full((n, a), float("-inf"), device=seq_logp.device)
+            logp = grid.index_put((owner_t, index), trie_logp(tok_logp, seqs, owner)).masked_fill(valid == 0, 0.0)
+        else:
+            scores = seq_logp / self._length(tok_mask, words)
+            scores = scores / self.config.temperature
+            grid = torch.full((n, a), float("-inf"), device=seq_logp.device).index_put((owner_t, index), scores)
+            logp = torch.log_softmax(grid, -1).masked_fill(valid == 0, 0.0)     # [N, A]
         entropy = -(logp.exp() * logp * valid).sum(-1)
         return Scored(logp, valid, values, entropy)
 
@@ -425,8 +468,8 @@ class LMPolicy(nn.Module):
 
         Args:
             views: N states.
-            candidates: per state, its admissible commands (choose mode; each
-                non-empty). Ignored in generate mode.
+            candidates: per state, its admissible commands (each non-empty; generate
+                mode writes one of them, or ignores them when it writes free text).
             generator: source of sampling randomness (seeded by the caller).
             greedy: take the likeliest action instead of sampling.
 
@@ -436,6 +479,8 @@ class LMPolicy(nn.Module):
         """
         prompts = self.encode_views(views)
         if self.config.mode == "generate":
+            if self.config.picks_candidate:
+                return self._write_admissible(prompts, candidates, generator, greedy)
             return self._generate(prompts, generator, greedy)
         cand_ids, words = self.encode_candidates(candidates)
         # Without the flat path: for one state (an NPC's move) packing prompt and candidates in one
@@ -453,8 +498,48 @@ class LMPolicy(nn.Module):
                       [list(c) for c in candidates], picked, probs, s.values)
         return acted, prompts, cand_ids, words
 
+    def _write_admissible(self, prompts: list[list[int]], candidates: list[list[str]],
+                          generator: torch.Generator | None, greedy: bool):
+        """Write one admissible command per prompt, token by token (reusing the KV cache), each
+        token drawn from the model's tempered probabilities renormalised over the tokens that
+        continue some candidate's tokens."""
+        dev = self.device
+        cand_ids, words = self.encode_candidates(candidates)
+        tries = [_children(ids) for ids in cand_ids]
+        n = len(prompts)
+        mask, plen, logits, hidden, out = self._prompt_forward(prompts, use_cache=True)
+        values = self.value_head(hidden).squeeze(-1).float()
+        cache, written = self._cache_of(out), [() for _ in range(n)]
+        chosen: list[int | None] = [None] * n
+        logp = torch.zeros(n, device=dev)
+        step = 0
+        while True:
+            allowed = torch.zeros(logits.shape, dtype=torch.bool, device=dev)           # [N, V]
+            for i in range(n):
+                nxt_ok = list(tries[i].get(written[i], {})) if chosen[i] is None else [0]
+                allowed[i, nxt_ok] = True
+            lp = torch.log_softmax((logits.float() / self.config.temperature).masked_fill(~allowed, float("-inf")), -1)
+            nxt = self._sample(lp, generator, greedy)
+            for i, token in enumerate(nxt.tolist()):
+                if chosen[i] is None:
+                    logp[i] += lp[i, token]
+                    written[i] += (token,)
+                    if written[i] in tries[i][None]:
+                        chosen[i] = tries[i][None][written[i]]
+            if all(c is not None for c in chosen):
+                break
+            mask = torch.cat([mask, torch.ones_like(mask[:, :1])], 1)
+            out = self.model(input_ids=nxt[:, None], attention_mask=mask, position_ids=(plen + step)[:, None],
+                             use_cache=True, **{self._cache_kw: cache})
+            cache, logits = self._cache_of(out), out.logits[:, -1]
+            step += 1
+        commands = [candidates[i][k] for i, k in enumerate(chosen)]
+        acted = Acted(commands, [[k] for k in chosen], [[c] for c in commands], logp,
+                      [[float(p)] for p in logp.exp()], values)
+        return acted, prompts, cand_ids, words
+
     def _generate(self, prompts: list[list[int]], generator: torch.Generator | None, greedy: bool):
-        """Sample one command per prompt, token by token, reusing the KV cache."""
+        """Sample free text, one command per prompt, token by token, reusing the KV cache."""
         dev = self.device
         n = len(prompts)
         mask, plen, logits, hidden, out = self._prompt_forward(prompts, use_cache=True)
@@ -488,6 +573,57 @@ class LMPolicy(nn.Module):
             kth = logp.topk(min(self.config.top_k, logp.shape[-1]), -1).values[:, -1:]
             logp = logp.masked_fill(logp < kth, float("-inf"))
         return torch.multinomial(logp.exp().cpu(), 1, generator=generator)[:, 0].to(logp.device)
+
+
+def _children(seqs: list[list[int]]) -> dict:
+    """The token trie of one state's candidates: prefix (tuple) -> {next token: None}, in the
+    candidates' order; under the key None, each whole candidate -> its index."""
+    trie: dict = {None: {}}
+    for m, seq in enumerate(seqs):
+        for k, token in enumerate(seq):
+            trie.setdefault(tuple(seq[:k]), {})[token] = None
+        trie[None].setdefault(tuple(seq), m)
+    return trie
+
+
+def trie_logp(tok_logp: Tensor, seqs: list[list[int]], owner: list[int]) -> Tensor:
+    """Log-probability of each candidate written over its state's candidate trie, ``[M]``.
+
+    At each position the allowed tokens are those that continue some candidate of the same
+    state with the same prefix; every candidate through that prefix has the same context, so
+    the log-probability of each allowed token is that candidate's own token log-probability.
+    Numerator and normaliser are both read from one representative per (prefix, token), so the
+    candidates' probabilities sum to one exactly.
+
+    Args:
+        tok_logp: ``[M, C]`` each candidate's token log-probabilities (tempered), 0 past its end.
+        seqs: the M candidates' token ids.
+        owner: the state each candidate belongs to.
+    """
+    m_count, width = tok_logp.shape
+    rep: dict[tuple, int] = {}  # (state, prefix + token) -> representative candidate
+    for m, (i, seq) in enumerate(zip(owner, seqs)):
+        for k in range(len(seq)):
+            rep.setdefault((i, tuple(seq[:k + 1])), m)
+    siblings: dict[tuple, list[int]] = {}  # (state, prefix) -> representatives of its children
+    for (i, path), m in rep.items():
+        siblings.setdefault((i, path[:-1]), []).append(m)
+    fan = max(map(len, siblings.values()))
+    pick = torch.full((m_count, width, fan), -1, dtype=torch.long)                 # [M, C, F]
+    pick[..., 0] = torch.arange(m_count)[:, None]  # past its end a candidate reads its own 0 (finite norm)
+    for m, (i, seq) in enumerate(zip(owner, seqs)):
+        for k in range(len(seq)):
+            own = rep[(i, tuple(seq[:k + 1]))]
+            others = [r for r in siblings[(i, tuple(seq[:k]))] if r != own]
+            pick[m, k, :1 + len(others)] = torch.tensor([own, *others])
+    inside = torch.tensor([[k < len(s) for k in range(width)] for s in seqs])      # [M, C]
+    real = pick >= 0
+    pick = pick.clamp(min=0)
+    flat = (pick * width + torch.arange(width)[None, :, None]).reshape(-1).to(tok_logp.device)
+    read = tok_logp.reshape(-1).index_select(0, flat).view(m_count, width, fan)    # [M, C, F]
+    read = read.masked_fill(~real.to(read.device), float("-inf"))
+    norm = torch.logsumexp(read, -1)                                               # [M, C]
+    return ((read[..., 0] - norm) * inside.to(read.device)).sum(1)
 
 
 def _pad(rows: list[list[int]], pad_id: int, device) -> tuple[Tensor, Tensor]:

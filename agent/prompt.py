@@ -10,16 +10,39 @@ window ticks met goals for a person; the NPC is told the same), any order the
 player gave this NPC, and what it carries.
 What decides the next command sits next to it: a small model attends to nearby
 tokens far more reliably than to the top of a long prompt. Commands are scored or
-generated as the continuation ``" <command>\\n"``. When the budget is exceeded the
-oldest pairs are dropped first, then the start of the current observation; the
-present state is kept whole. A tokenizer with a chat template gets the same content
-as a system + user message instead.
+generated as the continuation ``" <command>\\n"``. A prompt within the budget is
+laid out whole, the same under either fitting rule (``FITS``). Over the budget:
+
+- ``oldest`` (the rule older models were trained with): the oldest pairs are dropped,
+  then the start of the current observation.
+- ``ordered``: what matters least goes first, one stage at a time until it fits
+  (``ORDERED_STAGES``): the pairs but the latest; the goals the to-do line repeats from
+  the goal line; room prose beyond ``PROSE_SENTENCES`` sentences a line; the latest pair;
+  prose beyond one sentence; the rest of the goal line when the to-do line lists what is left; the journal's farthest 'Elsewhere'
+  rooms; and only then, as ``oldest`` does, the start of the current observation. The
+  journal's 'Here' and 'Wanted' lines, the to-do, 'Told' and 'Carrying' lines (what the
+  commands are chosen from) are never cut.
+
+A tokenizer with a chat template gets the same content as a system + user message
+instead (fitted by the ``oldest`` rule on text).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
+from game.errors import LanternError
+
+FITS = ("oldest", "ordered")
+PROSE_SENTENCES = 2  # ordered fit: sentences kept per line of prose at its first trim
+ORDERED_STAGES = ("older pairs", "goal repeats", "prose", "latest pair", "prose to one sentence", "goal line",
+                  "elsewhere")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(A-Z])")
+# Lines the game writes that list what is here, not prose: never trimmed (game/narration.py).
+_LISTING = ("-= ", "You see ", "Exits: ")
+
+ELSEWHERE = "Elsewhere: "  # the journal line of other rooms, nearest first (game/journal.py)
 SYSTEM = "You play a text adventure. Reply with exactly one command, like 'take lamp' or 'go north'."
 
 
@@ -60,13 +83,17 @@ class PromptBuilder:
         budget: most prompt tokens.
         history: most (observation, command) pairs kept.
         journal: show the view's journal notes (models trained without them get none).
+        fit: how an over-long prompt is cut (``FITS``; see the module docstring).
     """
 
-    def __init__(self, tokenizer, budget: int, history: int, journal: bool = False) -> None:
+    def __init__(self, tokenizer, budget: int, history: int, journal: bool = False, fit: str = "oldest") -> None:
+        if fit not in FITS:
+            raise LanternError(f"prompt fit must be one of {', '.join(FITS)}, got {fit!r}")
         self.tokenizer = tokenizer
         self.budget = budget
         self.history = history
         self.journal = journal
+        self.fit = fit
         self.chat = bool(getattr(tokenizer, "chat_template", None))
         self._cache: dict[str, list[int]] = {}
 
@@ -93,6 +120,8 @@ class PromptBuilder:
             view = replace(view, notes=[])
         if self.chat:
             return self._build_chat(view, pairs)
+        if self.fit == "ordered":
+            view, pairs = self.ordered_fit(view, pairs)
         head, past_text, obs, state = layout(view, pairs)
         head, obs, state = self.encode(head), self.encode(obs), self.encode(state)
         past = [self.encode(text) for text in past_text]
@@ -103,6 +132,25 @@ class PromptBuilder:
             keep = self.budget - len(head) - len(state)
             ids = head + obs[len(obs) - keep:] + state if keep > 0 else (head + obs + state)[-self.budget:]
         return ids
+
+    def length(self, view: View, pairs: list[tuple[str, str]]) -> int:
+        """Tokens of the prompt laid out whole (pieces are encoded apart, as ``build`` joins them)."""
+        return sum(len(self.encode(piece)) for piece in _flat(layout(view, pairs)))
+
+    def ordered_fit(self, view: View, pairs: list[tuple[str, str]]) -> tuple[View, list[tuple[str, str]]]:
+        """The view and pairs after the fewest ``ORDERED_STAGES`` that bring the prompt within the
+        budget (all of them, and then the farthest 'Elsewhere' rooms one by one, when none does);
+        unchanged when it fits already."""
+        stage = 0
+        while self.length(view, pairs) > self.budget and stage < len(ORDERED_STAGES) - 1:
+            stage += 1
+            view, pairs = shortened(view, pairs, stage)
+        while self.length(view, pairs) > self.budget:
+            fewer = _drop_farthest(view)
+            if fewer is None:
+                break
+            view = fewer
+        return view, pairs
 
     def _build_chat(self, view: View, pairs: list[tuple[str, str]]) -> list[int]:
         obs = view.observation
@@ -122,6 +170,58 @@ class PromptBuilder:
                 return list(ids)[-self.budget:]
 
 
+def shortened(view: View, pairs: list[tuple[str, str]], stage: int) -> tuple[View, list[tuple[str, str]]]:
+    """What stage ``stage`` (1-based, ``ORDERED_STAGES``) of the ordered fit leaves, given what the
+    stages before it left."""
+    name = ORDERED_STAGES[stage - 1]
+    if name == "older pairs":
+        return view, pairs[-1:]
+    if name == "latest pair":
+        return view, []
+    if name.startswith("prose"):
+        keep = 1 if name == "prose to one sentence" else PROSE_SENTENCES
+        return (replace(view, observation=trim_prose(view.observation, keep)),
+                [(trim_prose(obs, keep), cmd) for obs, cmd in pairs])
+    if name == "goal repeats":  # the to-do line says them next to the commands
+        goal = view.goal
+        for todo in view.todo:
+            goal = goal.replace(todo, "")
+        return replace(view, goal=" ".join(goal.split())), pairs
+    if name == "goal line":
+        return (replace(view, goal="") if view.todo else view), pairs
+    return view, pairs
+
+
+def trim_prose(text: str, sentences: int) -> str:
+    """``text`` with each line of prose cut to its first ``sentences`` sentences (the lines that
+    list things and exits are kept whole)."""
+    lines = []
+    for line in text.split("\n"):
+        parts = [] if line.startswith(_LISTING) else _SENTENCE_END.split(line)
+        lines.append(" ".join(parts[:sentences]) if len(parts) > sentences else line)
+    return "\n".join(lines)
+
+
+def _drop_farthest(view: View) -> View | None:
+    """The view without the last (farthest) room of its journal's 'Elsewhere' line, or None when
+    it has none left."""
+    for k, line in enumerate(view.notes):
+        if line.startswith(ELSEWHERE):
+            rooms = line[len(ELSEWHERE):].split("; ")[:-1]
+            notes = list(view.notes)
+            if rooms:
+                notes[k] = ELSEWHERE + "; ".join(rooms)
+            else:
+                del notes[k]
+            return replace(view, notes=notes)
+    return None
+
+
+def _flat(pieces: tuple[str, list[str], str, str]) -> list[str]:
+    head, past, obs, state = pieces
+    return [head, *past, obs, state]
+
+
 def layout(view: View, pairs: list[tuple[str, str]]) -> tuple[str, list[str], str, str]:
     """The prompt's text in pieces: goal, earlier pairs, current observation, present state and ``>``.
 
@@ -131,7 +231,8 @@ def layout(view: View, pairs: list[tuple[str, str]]) -> tuple[str, list[str], st
     carrying = ", ".join(view.inventory) or "nothing"
     todo = " ".join(view.todo) or "nothing"
     notes = "".join(f"{line}\n" for line in view.notes)
-    return (f"Goal: {view.goal}\n\n", [f"{obs}\n> {cmd}\n" for obs, cmd in pairs], f"{view.observation}\n",
+    head = f"Goal: {view.goal}\n\n" if view.goal else ""  # the ordered fit may drop it
+    return (head, [f"{obs}\n> {cmd}\n" for obs, cmd in pairs], f"{view.observation}\n",
             f"{notes}To do: {todo}\n{told}Carrying: {carrying}\n>")
 
 

@@ -122,6 +122,10 @@ class RequestEnv:
     def admissible(self, actor: str | None = None) -> list[str]:
         return self.env.admissible(self.npc)
 
+    def for_agent(self, **settings) -> None:
+        """``LanternEnv.for_agent`` of the wrapped env: show it as the policy reads it."""
+        self.env.for_agent(**settings)
+
 
 # -- tasks -------------------------------------------------------------------------------------
 

@@ -89,6 +89,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
     history: list[dict[str, list[tuple[str, str]]]] = [{actor: [] for actor in t} for t in teams]
     obs, infos = [], []
     for env, seed in zip(envs, seeds):
+        env.for_agent(**policy.config.env_settings())  # the candidates and notes the model reads
         o, i = env.reset(seed=seed)
         obs.append(o)
         infos.append(i)
@@ -111,7 +112,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         for k, i in enumerate(live):
             command, actor = acted.commands[k], turn(i)
             o, reward, term, trunc, info = envs[i].step(command, actor=actor)
-            action = acted.actions[k][0] if policy.config.mode == "choose" else 0
+            action = acted.actions[k][0] if policy.config.picks_candidate else 0
             gained = 0.0
             if progress[i]:
                 before, remaining[i] = remaining[i], remaining_moves(envs[i].world)

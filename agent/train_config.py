@@ -93,6 +93,9 @@ class TrainConfig:
         prompt_tokens: prompt token budget.
         history: earlier (observation, command) pairs in the prompt.
         journal: the prompt carries the actor's journal.
+        prompt_fit, read_commands, journal_wording: how an over-long prompt is cut, ``read X``
+            among the candidates, the journal's wording (``PolicyConfig``; None: as the
+            starting model).
         progress: show a progress bar.
         device: torch device for the model ('cpu', 'cuda', 'cuda:1', 'mps').
         workers: CPU processes: 2 or more scores the KL penalty's reference model in a helper
@@ -151,6 +154,9 @@ class TrainConfig:
     prompt_tokens: int | None = None
     history: int | None = None
     journal: bool | None = None
+    prompt_fit: str | None = None
+    read_commands: bool | None = None
+    journal_wording: int | None = None
     progress: bool = True
     device: str = "cpu"
     workers: int = 1
@@ -224,7 +230,8 @@ class TrainConfig:
         the score's normalisation are the starting model's unless given (it was trained with
         them)."""
         given = dict(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature, top_k=self.top_k,
-                     prompt_tokens=self.prompt_tokens, history=self.history, journal=self.journal)
+                     prompt_tokens=self.prompt_tokens, history=self.history, journal=self.journal,
+                     prompt_fit=self.prompt_fit, read_commands=self.read_commands, journal_wording=self.journal_wording)
         return {k: v for k, v in given.items() if v is not None}
 
     @classmethod

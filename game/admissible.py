@@ -16,7 +16,7 @@ INFO_COMMANDS = ("look", "inventory")
 
 
 def admissible_commands(world: World, table: CommandTable, actor: int, *,
-                        include_info: bool = False) -> list[str]:
+                        include_info: bool = False, reading: bool = False) -> list[str]:
     """Sorted canonical texts of the state-changing commands open to ``actor``.
 
     Args:
@@ -25,9 +25,11 @@ def admissible_commands(world: World, table: CommandTable, actor: int, *,
         actor: the entity index of the acting actor.
         include_info: also list ``look``, ``inventory`` and ``examine``/``read``
             of everything in reach (they change nothing but are always valid).
+        reading: also list ``read`` of each readable thing in reach (implied by
+            ``include_info``).
     """
     texts, intern = table.texts, table.intern
-    out = [texts.get(key) or intern(key) for key in command_keys(world, actor, include_info)]
+    out = [texts.get(key) or intern(key) for key in command_keys(world, actor, include_info, reading)]
     out.sort()
     return out
 
@@ -37,13 +39,13 @@ def enumerate_commands(world: World, actor: int, *, include_info: bool = False) 
     return [Command(*key) for key in command_keys(world, actor, include_info)]
 
 
-def command_keys(world: World, actor: int, include_info: bool = False) -> list[tuple]:
+def command_keys(world: World, actor: int, include_info: bool = False, reading: bool = False) -> list[tuple]:
     """The admissible commands as plain tuples equal to their Commands (fast to build)."""
     if world.state.parent[actor] < 0:
         return []
     out: list[tuple] = []
     _movement(world, actor, out)
-    _manipulation(world, actor, out, include_info)
+    _manipulation(world, actor, out, include_info, reading or include_info)
     if include_info:
         out.extend((v, None, None, None, "") for v in INFO_COMMANDS)
     return out
@@ -57,7 +59,7 @@ def _movement(world: World, actor: int, out: list[tuple]) -> None:
             out.append(("go", None, None, direction, ""))
 
 
-def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool) -> None:
+def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool, reading: bool) -> None:
     entities, parent, flags = world.entities, world.state.parent, world.state.flags
     held = world.held(actor)
     reach = world.in_reach(actor)
@@ -68,8 +70,8 @@ def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool
         ent = entities[e]
         if include_info and ent.kind != ACTOR:
             out.append(("examine", e, None, None, ""))
-            if ent.text is not None:
-                out.append(("read", e, None, None, ""))
+        if reading and ent.text is not None:
+            out.append(("read", e, None, None, ""))
         if ent.kind == ACTOR:
             out.extend(("give", h, e, None, "") for h in held if not flags[h] & WORN)
             continue

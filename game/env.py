@@ -18,7 +18,7 @@ from game import quests, speech
 from game.admissible import admissible_commands
 from game.commands import TALK_VERBS, Command, CommandTable
 from game.errors import LanternError
-from game.journal import Journal
+from game.journal import WORDING, WORDINGS, Journal
 from game.loader import load_world
 from game.narration import account, account_unparsed, describe_room
 from game.parser import ParseResult, Parser, ParserContext
@@ -67,16 +67,23 @@ class LanternEnv:
             admissible commands (they never change the state).
         journal: keep each actor's journal (``info["notes"]``; empty when off). Off
             saves about a fifth of a random agent's step time when nothing reads it.
+        read_commands: also list ``read X`` for each readable thing in reach (reading
+            changes nothing, but what is written may say what to do).
+        journal_wording: how ``info["notes"]`` name things (``game.journal.WORDINGS``).
     """
 
     def __init__(self, world: World | str | Path, *, max_steps: int | None = None,
-                 include_info_commands: bool = False, journal: bool = True) -> None:
+                 include_info_commands: bool = False, journal: bool = True, read_commands: bool = False,
+                 journal_wording: int = WORDING) -> None:
         self.world = world if isinstance(world, World) else load_world(world)
         self.max_steps = max_steps if max_steps is not None else self.world.max_steps
         if self.max_steps < 1:
             raise LanternError(f"max_steps must be at least 1, got {self.max_steps}")
         self.include_info_commands = include_info_commands
         self.keep_journal = journal
+        self.read_commands = False
+        self.journal_wording = WORDING
+        self.for_agent(read_commands=read_commands, journal_wording=journal_wording)
         self.table = CommandTable(self.world)
         self.parser = Parser(self.world)
         self.actor_ids = [self.world.entities[a].id for a in self.world.actors]
@@ -91,6 +98,14 @@ class LanternEnv:
         self.steps = 0
         self.last_step: StepResult | None = None
         self._reset_actors()
+
+    def for_agent(self, *, read_commands: bool, journal_wording: int) -> None:
+        """Show the world as an agent's model was trained to read it (its ``info`` from now on)."""
+        if journal_wording not in WORDINGS:
+            raise LanternError(f"journal_wording must be one of {', '.join(map(str, WORDINGS))}, "
+                               f"got {journal_wording!r}")
+        self.read_commands = read_commands
+        self.journal_wording = journal_wording
 
     def _reset_actors(self) -> None:
         actors = self.world.actors
@@ -260,7 +275,7 @@ class LanternEnv:
         return {
             "actor": world.entities[a].id,
             "admissible_commands": admissible_commands(
-                world, self.table, a, include_info=self.include_info_commands),
+                world, self.table, a, include_info=self.include_info_commands, reading=self.read_commands),
             "score": self._score(a),
             "max_score": self._max_score[a],
             "won": won,
@@ -271,7 +286,7 @@ class LanternEnv:
             "request": self._request_info(a),
             "inventory": [world.entities[h].name for h in world.held(a)],
             "location": world.entities[room].name if room >= 0 else "",
-            "notes": self.journals[a].notes(world, a) if self.keep_journal else [],
+            "notes": self.journals[a].notes(world, a, self.journal_wording) if self.keep_journal else [],
             "moves": state.moves[world.actor_slot[a]],
             "steps": self.steps,
         }
@@ -293,7 +308,7 @@ class LanternEnv:
 
     def admissible(self, actor: str | int | None = None) -> list[str]:
         return admissible_commands(self.world, self.table, self._actor(actor),
-                                   include_info=self.include_info_commands)
+                                   include_info=self.include_info_commands, reading=self.read_commands)
 
     def observation(self, actor: str | int | None = None) -> str:
         """The latest text an actor was shown (its last reply, or the room on reset)."""

@@ -8,7 +8,9 @@ acting actor has been in, and otherwise explores the way its journal reads: the
 first unexplored exit here, else the first step towards the nearest remembered room
 with one (breadth first, exits in the world's order, as ``Journal.first_steps``).
 So its walking can be inferred from what the actor has seen (which of the things in sight to
-use first is still the solver's choice: see ``optimal_alternatives`` for the ties).
+use first is still the solver's choice: see ``optimal_alternatives`` for the ties). Where the
+env offers ``read`` commands, it reads each readable thing the first time it is in reach, as a
+player would: a note may be the only place a goal is spelled out.
 """
 
 from __future__ import annotations
@@ -37,6 +39,14 @@ def guided_walkthrough(env: LanternEnv, max_steps: int | None = None) -> tuple[l
             plan = list(solve(env.world, from_current=True).steps)
             if not plan:
                 break
+        note = unread(env, plan[0][0], played)
+        if note is not None:  # reading changes nothing: the plan still holds
+            played.append((plan[0][0], note))
+            _, reward, terminated, truncated, _ = env.step(note, actor=plan[0][0])
+            rewards.append(float(reward))
+            if terminated or truncated:
+                break
+            continue
         actor, command = guided_step(env, plan)
         if (actor, command) == plan[0]:
             plan.pop(0)  # the rest of an optimal plan stays optimal from where it leads
@@ -50,10 +60,19 @@ def guided_walkthrough(env: LanternEnv, max_steps: int | None = None) -> tuple[l
     return played, rewards
 
 
-def guided_game(world, env_seed: int = 0, max_steps: int | None = None) -> tuple[LanternEnv, list[tuple[str, str]],
-                                                                               list[float]]:
-    """The guide's game of ``world`` from its start: the env where it ended, the steps and rewards."""
-    env = LanternEnv(world, max_steps=max_steps)
+def unread(env: LanternEnv, actor_id: str, played: list[tuple[str, str]]) -> str | None:
+    """The first ``read`` command the env offers ``actor_id`` that it has not played yet, if any."""
+    if not env.read_commands:
+        return None
+    done = {command for who, command in played if who == actor_id}
+    return next((c for c in env.admissible(actor_id) if c.startswith("read ") and c not in done), None)
+
+
+def guided_game(world, env_seed: int = 0, max_steps: int | None = None,
+                read_commands: bool = False) -> tuple[LanternEnv, list[tuple[str, str]], list[float]]:
+    """The guide's game of ``world`` from its start: the env where it ended, the steps and rewards
+    (reading each readable thing it finds when ``read_commands``)."""
+    env = LanternEnv(world, max_steps=max_steps, read_commands=read_commands)
     env.reset(seed=env_seed)
     steps, rewards = guided_walkthrough(env)
     return env, steps, rewards

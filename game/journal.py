@@ -17,11 +17,19 @@ from collections import deque
 from game import quests
 from game.world import ACTOR, DOOR, ITEM, ROOM, World
 
+# How the notes name things. 1: as the world file writes them, and a goal on an actor or a room
+# as any thing's ('you unseen to Roof Leads unseen'); models trained on it read it so. 2: things
+# as commands name them (lower case), the acting actor 'you', another actor with 'here' when in
+# sight, a room not entered '(unexplored)'.
+WORDINGS = (1, 2)
+WORDING = 2
+
 
 class Journal:
     """One actor's memory of the world."""
 
-    __slots__ = ("visited", "seen_in", "_things", "_ways", "_beyond", "_summary", "_elsewhere", "_notes", "_wanted")
+    __slots__ = ("visited", "seen_in", "_things", "_ways", "_beyond", "_summary", "_elsewhere", "_notes", "_wanted",
+                 "_wording")
 
     def __init__(self) -> None:
         self.visited: dict[int, None] = {}  # rooms entered, in the order first entered
@@ -34,12 +42,14 @@ class Journal:
         self._elsewhere: dict[int, str] = {}  # start room -> its 'Elsewhere' line
         self._notes: tuple[tuple[int, bool], list[str]] | None = None  # last notes and what they were for
         self._wanted: tuple[tuple, str] | None = None  # last Wanted text and what it was for
+        self._wording = WORDING  # of the cached texts
 
     def copy(self) -> Journal:
         other = Journal()
         other.visited, other.seen_in, other._things = dict(self.visited), dict(self.seen_in), dict(self._things)
         other._ways, other._beyond, other._summary = dict(self._ways), dict(self._beyond), dict(self._summary)
         other._elsewhere, other._notes, other._wanted = dict(self._elsewhere), self._notes, self._wanted
+        other._wording = self._wording
         return other
 
     def observe(self, world: World, actor: int) -> None:
@@ -122,16 +132,17 @@ class Journal:
             self._beyond[room] = text
         return text
 
-    def notes(self, world: World, actor: int) -> list[str]:
+    def notes(self, world: World, actor: int, wording: int = WORDING) -> list[str]:
         """The journal as text lines: 'Here: ...' and, when there is any, 'Elsewhere: ...' and
-        'Wanted: ...'."""
+        'Wanted: ...', in ``wording`` (``WORDINGS``)."""
+        self._use(wording)
         room = world.state.parent[actor]
         if room < 0 or room not in self.visited:
             return []
         key = (room, world.is_lit(room))
         if self._notes is None or self._notes[0] != key:
             self._notes = (key, self._write_notes(world, room, key[1]))
-        wanted = self.wanted(world, actor)
+        wanted = self.wanted(world, actor, wording)
         return [*self._notes[1], f"Wanted: {wanted}"] if wanted else list(self._notes[1])
 
     def whereabouts(self, world: World, actor: int, thing: int) -> str:
@@ -156,17 +167,28 @@ class Journal:
             return "unseen"
         return way if ent.kind == ROOM else f"{way} ({world.entities[room].name})"
 
-    def wanted(self, world: World, actor: int) -> str:
+    def _use(self, wording: int) -> None:
+        """Write texts in ``wording`` from now on (forgetting those cached in another)."""
+        if wording != self._wording:
+            if wording not in WORDINGS:
+                raise ValueError(f"journal wording must be one of {WORDINGS}, got {wording!r}")
+            self._wording = wording
+            self._summary.clear()
+            self._elsewhere.clear()
+            self._notes = self._wanted = None
+
+    def wanted(self, world: World, actor: int, wording: int = WORDING) -> str:
         """The actor's goals not holding now (an undone goal is wanted again) as the things (and
         rooms) they name, each with its whereabouts, for the 'Wanted' line: one clause per goal,
         a thing and the place it must go joined by 'to' ('ivory quill carried to oak shelf north
-        (Study)'; a goal on a thing another goal pairs, like lighting a lamp that must hang on a
+        (Study)', 'you to Roof Leads (unexplored)'; a goal on a thing another goal pairs, like lighting a lamp that must hang on a
         hook, adds no clause), so the policy reads which thing goes where next to where both
         are instead of matching names across the prompt. Memory only: it never says what to
         do."""
+        self._use(wording)
         state = world.state
         key = (state.parent[actor], tuple(state.met[qi] for qi in quests.quests_of(world, actor)),
-               tuple(world.held(actor)))
+               tuple(world.held(actor)), tuple(state.parent[a] for a in world.actors))  # others: 'here'
         if self._wanted is not None and self._wanted[0] == key:
             return self._wanted[1]
         pairs: dict[tuple[int, int | None], None] = {}
@@ -181,10 +203,28 @@ class Journal:
         return text
 
     def _where_named(self, world: World, actor: int, thing: int) -> str:
-        return f"{world.entities[thing].name} {self.whereabouts(world, actor, thing)}"
+        """One side of a Wanted clause: the acting actor is 'you'; another actor is named, with
+        'here' when in sight (where actors walk is not remembered); a room not entered yet is
+        '(unexplored)'; a thing is named as commands name it, then its whereabouts (wording 1: any
+        of them named as written, then its whereabouts)."""
+        ent = world.entities[thing]
+        if self._wording == 1:
+            return f"{ent.name} {self.whereabouts(world, actor, thing)}"
+        if thing == actor:
+            return "you"
+        if ent.kind == ACTOR:
+            here = world.state.parent[thing] == world.state.parent[actor]
+            return f"{ent.name} here" if here else ent.name
+        where = self.whereabouts(world, actor, thing)
+        if ent.kind == ROOM:
+            return f"{ent.name} (unexplored)" if where == "unseen" else f"{ent.name} {where}"
+        return f"{ent.lower_name} {where}"
 
     def _names(self, world: World, room: int) -> str:
-        return ", ".join(world.entities[i].name for i in self._things.get(room, ()))
+        ents = world.entities
+        if self._wording == 1:
+            return ", ".join(ents[i].name for i in self._things.get(room, ()))
+        return ", ".join(ents[i].lower_name for i in self._things.get(room, ()))
 
     def _write_notes(self, world: World, room: int, lit: bool) -> list[str]:
         here = (self._names(world, room) or "nothing") if lit else "too dark to see"

@@ -77,8 +77,9 @@ def test_act_samples_admissible_commands_reproducibly(model_dir):
         assert command == options[max(range(len(probs)), key=probs.__getitem__)]
 
 
-def test_generate_mode_logprob_matches_rescoring_and_stops(model_dir):
-    policy = load_policy(str(model_dir), mode="generate", max_command_tokens=6, temperature=1.5, top_k=0)
+def test_free_generate_mode_logprob_matches_rescoring_and_stops(model_dir):
+    policy = load_policy(str(model_dir), mode="generate", generate_over="free", max_command_tokens=6,
+                         temperature=1.5, top_k=0)
     views, cands = states()
     acted, prompts, seqs, words = policy.act(views, cands, torch.Generator().manual_seed(0))
     assert len(acted.commands) == len(views)
@@ -89,6 +90,35 @@ def test_generate_mode_logprob_matches_rescoring_and_stops(model_dir):
         rescored = policy.score(prompts, seqs, words, method=method)
         assert torch.allclose(rescored.logp[:, 0], acted.logp, atol=1e-4), method
     assert (rescored.entropy > 0).all()
+
+
+def test_generate_mode_writes_only_admissible_commands_with_the_trie_probability(model_dir):
+    policy = load_policy(str(model_dir), mode="generate", temperature=1.5)
+    views, cands = states()
+    for seed in range(3):
+        acted, prompts, cand_ids, words = policy.act(views, cands, torch.Generator().manual_seed(seed))
+        assert all(c in options for c, options in zip(acted.commands, cands))  # written, and always admissible
+        assert [options[a[0]] for a, options in zip(acted.actions, cands)] == acted.commands
+        for method in ("flat", "cached", "packed", "full"):
+            s = policy.score(prompts, cand_ids, words, method=method)
+            assert torch.allclose((s.logp.exp() * s.valid).sum(-1), torch.ones(len(views)), atol=1e-5)
+            picked = s.logp.gather(1, torch.tensor(acted.actions))[:, 0]
+            assert torch.allclose(picked, acted.logp, atol=1e-4), method
+    # Directly: the model's next-token probabilities after prompt + prefix, renormalised over the
+    # tokens some candidate continues the prefix with, multiplied along the written command.
+    with torch.no_grad():
+        for prompt, ids, k, logp in zip(prompts, cand_ids, [a[0] for a in acted.actions], acted.logp):
+            written, total = ids[k], 0.0
+            for j, token in enumerate(written):
+                allowed = sorted({c[j] for c in ids if c[:j] == written[:j]})
+                logits = policy.model(input_ids=torch.tensor([prompt + written[:j]])).logits[0, -1] / 1.5
+                total += float(logits[token] - torch.logsumexp(logits[allowed], 0))
+            assert abs(total - float(logp)) < 1e-4
+    greedy = policy.act(views, cands, greedy=True)[0]
+    assert greedy.commands == policy.act(views, cands, greedy=True)[0].commands
+    s = policy.score(prompts, cand_ids, words)
+    s.logp.sum().backward()  # the trie's normaliser passes gradients (and no NaN from padding)
+    assert all(torch.isfinite(p.grad).all() for p in policy.model.parameters() if p.grad is not None)
 
 
 def test_value_head_gets_gradients(model_dir):
@@ -146,3 +176,55 @@ def test_chat_template_is_used_when_the_tokenizer_has_one(model_dir):
     assert text.startswith("<system>") and text.endswith("<assistant>") and len(ids) <= 200
     assert "obs 9" in text and "obs 0" not in text
     assert builder.command_text("go north") == "go north\n"
+
+
+def test_ordered_fit_drops_what_matters_least_first_and_never_the_state():
+    text = lambda ids: "".join(map(chr, ids))  # noqa: E731
+    room = ("-= Hall =-\nA long hall. Old portraits line it. Dust lies thick. Rain beats on the glass.\n"
+            "You see a lamp. In the box is a key.\nExits: west.")
+    view = View("Meet the terms. Take the lamp. Open the box.", room, ["coin"], "fetch the key",
+                [("o1", "c1"), ("o2", "c2")], ["Take the lamp.", "Open the box."],
+                ["Here: lamp, box", "Elsewhere: Yard (west): cart; Barn (west): hay", "Wanted: lamp here; box here"])
+    whole = lambda fit, budget: text(PromptBuilder(WordTokenizer(), budget, 8, True, fit).build(view))  # noqa: E731
+    full = whole("oldest", 10_000)
+    assert whole("ordered", len(full)) == full  # within the budget: laid out whole, as the shipped NPC was trained
+    state = ("Here: lamp, box\nElsewhere: Yard (west): cart\nWanted: lamp here; box here\n"
+             "To do: Take the lamp. Open the box.\nTold: fetch the key\nCarrying: coin\n>")
+    steps = []
+    for budget in range(len(full) - 1, 0, -1):
+        fitted = whole("ordered", budget)
+        assert len(fitted) <= budget
+        steps.append(fitted)
+        if "Elsewhere: Yard (west): cart\n" in fitted and "Barn" not in fitted:
+            break
+    # the order: older pair, goal repeats, prose beyond two sentences, latest pair, prose beyond one, goal line
+    kept_pair = next(s for s in steps if "o1" not in s)
+    assert "o2\n> c2\n" in kept_pair and "Dust lies thick." in kept_pair
+    short_goal = next(s for s in steps if "Take the lamp. Open the box.\n\n" not in s)
+    assert short_goal.startswith("Goal: Meet the terms.\n\no2") and "Dust lies thick." in short_goal
+    two = next(s for s in steps if "Dust" not in s)
+    assert "A long hall. Old portraits line it.\nYou see a lamp. In the box is a key.\n" in two and "o2" in two
+    assert "o2" not in steps[-1] and "Goal:" not in steps[-1] and "portraits" not in steps[-1]
+    assert steps[-1] == "-= Hall =-\nA long hall.\nYou see a lamp. In the box is a key.\nExits: west.\n" + state
+    assert whole("oldest", len(steps[-1])).startswith("Goal: Meet")  # the old rule cuts the room's first lines
+
+
+def test_read_commands_and_journal_wording_reach_the_npc_only_as_its_settings_say(model_dir):
+    from agent.npc import LMNPC
+    from agent.rollout import play_episodes
+    from game.env import LanternEnv
+    from game.loader import world_from_dict
+    from tests.test_guide import NOTE
+    env = LanternEnv(world_from_dict({**NOTE, "items": [*NOTE["items"], {"id": "ink", "name": "Indigo ink",
+                                                                         "location": "hall"}]}, "note"))
+    env.reset(seed=0)
+    for read, wording, here in ((False, 1, "Here: folded note, Indigo ink"), (True, 2, "Here: folded note, indigo ink")):
+        npc = LMNPC(load_policy(str(model_dir), read_commands=read, journal=True, journal_wording=wording))
+        decision = npc.act(env, "player")
+        assert ("read folded note" in [c for c, _ in decision.candidates]) == read
+        assert decision.notes[0].startswith(here)
+    assert env.read_commands is False and env.info()["notes"][0].startswith("Here: folded note, indigo ink")
+    policy = load_policy(str(model_dir), mode="generate", read_commands=True)
+    result = play_episodes(policy, [env.clone()], [0], torch.Generator().manual_seed(0))[0]
+    assert all(len(t.candidates) > t.action >= 0 for t in result.steps)  # an index among the admissible commands
+    assert any(len(t.candidates) == 4 for t in result.steps)  # go north, read note, take note, take ink

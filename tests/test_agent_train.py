@@ -263,7 +263,7 @@ def test_a_team_rollout_gives_each_keeper_its_own_view_in_turn(model_dir, tmp_pa
     assert len(list(replay(episode))) >= 6  # the team's episode replays, hashes checked
     # each keeper's prompt is its own: Ada's first prompt is built from Ada's view after the player's move
     from agent.prompt import View
-    again = LanternEnv(world, max_steps=6)
+    again = LanternEnv(world, max_steps=6, **policy.config.env_settings())  # as the rollout showed it
     again.reset(seed=0)
     again.step(episode.steps[0]["command"], actor="player")
     ada = policy.prompts.build(View.from_info(again.observation("ada"), again.info("ada"), []))

@@ -56,3 +56,28 @@ def test_the_bundled_npc_plays_the_tutorials_team_far_better_than_chance():
     assert npc.mean_score >= 0.9 and npc.mean_score > rand.mean_score + 0.3, (npc, rand)  # margin: 4 points
     assert rand.success_rate < 0.1, rand
     assert solver.mean_moves == guide.mean_moves == 8  # Ada and you split the work
+
+
+def test_the_bundled_npc_reads_the_prompts_it_was_trained_on():
+    """Its saved settings (prompt fit, journal wording, no read commands) give the prompts of the
+    layout it was trained with, byte for byte: a hash of the prompts along a fixed walk in each
+    bundled world, taken before those settings existed."""
+    import hashlib
+
+    from agent.prompt import View
+    from game.env import LanternEnv
+    from game.loader import load_world
+    policy = load_policy(str(MODELS / "npc"))
+    prompts = []
+    for name in ("tutorial", "lighthouse", "manor"):
+        env = LanternEnv(load_world(ROOT / "assets" / "worlds" / f"{name}.toml"))
+        env.for_agent(**policy.config.env_settings())
+        obs, info = env.reset(seed=0)
+        history = []
+        for command in ["look", "go north", "go south", "take lamp", "go north"]:
+            prompts.append(policy.prompts.build(View.from_info(obs, info, history[-1:])))
+            history.append((obs, command))
+            obs, _, _, _, info = env.step(command)
+    assert sum(map(len, prompts)) == 4065
+    assert hashlib.sha256(repr(prompts).encode()).hexdigest() == \
+        "3480f7c5a8b7f02bba4f810fbea48fceb94b8b37be91943395da3b1a50911bee"

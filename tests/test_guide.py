@@ -142,3 +142,31 @@ def test_ties_are_the_other_commands_that_start_an_optimal_walkthrough():
     assert optimal_alternatives(env, "player", "take brass lamp", candidates) == ["take red apple",
                                                                                   "turn on brass lamp"]
     assert env.state_hash() == before and env.steps == 1
+
+
+NOTE = {
+    "rooms": [{"id": "hall", "name": "Hall", "description": "A bare hall.", "exits": {"north": "study"}},
+              {"id": "study", "name": "Study", "description": "Books.", "exits": {"south": "hall"}}],
+    "items": [{"id": "note", "name": "folded note", "location": "hall",
+               "text": "Leave the green gem on the oak desk, and nothing else."},
+              {"id": "gem", "name": "green gem", "location": "study"},
+              {"id": "ruby", "name": "red gem", "location": "study"},
+              {"id": "desk", "name": "oak desk", "location": "study", "portable": False, "supporter": {}}],
+    "actors": [{"id": "player", "name": "you", "location": "hall"}],
+    "quests": [{"description": "Do what the note asks.",
+                "goals": [{"type": "in", "item": "gem", "place": "desk", "text": "Do what the note asks."}]}],
+}
+
+
+def test_where_reading_is_offered_the_guide_reads_the_note_that_holds_the_goal_and_wins():
+    world = world_from_dict(NOTE, "note")
+    env = LanternEnv(world, read_commands=True)
+    obs, info = env.reset(seed=0)
+    assert "gem" not in info["goal"] and "read folded note" in info["admissible_commands"]
+    steps, rewards = guided_walkthrough(env)
+    assert steps[0] == ("player", "read folded note") and sum(rewards) == 1 and env.info()["won"]
+    assert [c for _, c in steps[1:]] == [c for _, c in solve(world).steps]  # then the plan, unchanged
+    env = LanternEnv(world)  # not offered: no read, as before
+    env.reset(seed=0)
+    assert "read folded note" not in env.info()["admissible_commands"]
+    assert [c for _, c in guided_walkthrough(env)[0]] == [c for _, c in solve(world).steps]

@@ -82,6 +82,36 @@ def test_wanted_names_rooms_by_the_way_there_and_leaves_out_actors():
     assert env.info("wren")["notes"][-1] == "Wanted: brass lamp here; red apple unseen"  # 'give ... to Ada'
 
 
+ROOF = {
+    "rooms": [{"id": "attic", "name": "Attic", "description": "Rafters.", "exits": {"up": "roof"}},
+              {"id": "roof", "name": "Roof Leads", "description": "Slates.", "exits": {"down": "attic"}}],
+    "items": [{"id": "lamp", "name": "Argand lamp", "location": "attic", "light": "off"}],
+    "actors": [{"id": "player", "name": "Wren", "location": "attic"},
+               {"id": "ada", "name": "Ada", "location": "attic"}],
+    "quests": [{"actors": ["player", "ada"],
+                "goals": [{"type": "lit", "item": "lamp"}, {"type": "at", "actor": "player", "room": "roof"},
+                          {"type": "at", "actor": "ada", "room": "roof"}]}],
+}
+
+
+def test_wanted_reads_a_reach_a_room_goal_as_you_to_the_room_and_names_things_as_commands_do():
+    env = LanternEnv(world_from_dict(ROOF, "roof"))
+    seen = notes_after(env, ["turn on argand lamp", "up", "down"])
+    assert seen[0] == ["Here: argand lamp; unexplored: up",
+                       "Wanted: argand lamp here; you to Roof Leads (unexplored); Ada here to Roof Leads (unexplored)"]
+    assert seen[2][-1] == "Wanted: Ada to Roof Leads here"  # yours is met; Ada stayed below, out of sight
+    assert seen[3][-1] == "Wanted: you to Roof Leads up; Ada here to Roof Leads up"
+    assert env.info("ada")["notes"][-1] == "Wanted: Wren here to Roof Leads (unexplored); you to Roof Leads (unexplored)"
+    assert "turn on argand lamp" in env.reset(seed=0)[1]["admissible_commands"]  # the journal's spelling
+    # Wording 1, which the shipped NPC was trained on, stays as it was.
+    old = LanternEnv(world_from_dict(ROOF, "roof"), journal_wording=1)
+    assert old.reset(seed=0)[1]["notes"] == [
+        "Here: Argand lamp; unexplored: up",
+        "Wanted: Argand lamp here; Wren unseen to Roof Leads unseen; Ada unseen to Roof Leads unseen"]
+    old.for_agent(read_commands=False, journal_wording=2)  # a cached text is not reused in another wording
+    assert old.info()["notes"] == seen[0]
+
+
 def test_a_bad_command_leaves_the_notes_as_they_were():
     env = LanternEnv(WORLDS / "tutorial.toml")
     before, after = notes_after(env, ["dance wildly"])
