@@ -2,7 +2,9 @@
 
 A policy folder is a Hugging Face model folder (``config.json``,
 ``model.safetensors``, tokenizer files) plus ``value_head.safetensors`` and
-``lantern.json`` (policy settings and where it was trained). A training
+``lantern.json`` (policy settings and where it was trained). A LoRA policy's
+checkpoints hold its adapter (``adapter_config.json``, naming the base model, and
+``adapter_model.safetensors``) in place of the model; its exports are merged. A training
 checkpoint adds ``optimizer.safetensors`` (Adam moments), ``rng.safetensors``
 (the sampling generator) and ``trainer.json`` (config, counters, optimizer
 hyper-parameters). Each is built in a temporary folder, fsynced and swapped into
@@ -26,6 +28,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save
 
 from agent.lm import LATEST, load_lm, read_latest, resolve_model
+from agent.lora import merge_adapters
 from agent.policy import LMPolicy, PolicyConfig
 from game.errors import LanternError
 from game.files import folder_writer, remove_temps, write_bytes, write_text
@@ -127,11 +130,13 @@ def machine() -> dict:
 
 def export_policy(policy: LMPolicy, folder: Path, meta: dict, records: dict[str, dict] | None = None) -> None:
     """Write a standalone policy folder (no optimizer); an existing ``folder`` is replaced only
-    once the new one is whole.
+    once the new one is whole. A LoRA policy's adapters are merged into its model first, in
+    place (export ends a run), so the folder is a plain model folder.
 
     Args:
         records: extra JSON files to put beside the model (name -> content).
     """
+    merge_adapters(policy)
     with model_folder(folder) as tmp:
         save_policy(policy, tmp, meta)
         for name, body in (records or {}).items():

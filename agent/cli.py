@@ -102,6 +102,7 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
     hp.add_argument("--baseline", choices=("value", "group", "none"), help="REINFORCE baseline (value)")
     hp.add_argument("--length-norm", choices=("none", "token", "word"),
                     help="choose-mode score normalisation (default: as the starting model; none)")
+    _add_lora(hp, None)
     hp.add_argument("--no-normalize-advantages", dest="normalize_advantages", action="store_false", default=None,
                     help="keep raw advantages")
     t.set_defaults(run=run_train)
@@ -244,6 +245,7 @@ def _register_imitate(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--force", action="store_true", help="replace --out if it exists")
     i.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     _add_kernels(i, "native")
+    _add_lora(i, 0)
     i.set_defaults(run=run_imitate)
 
 
@@ -274,6 +276,18 @@ def _add_kernels(parser: argparse.ArgumentParser, default: str | None) -> None:
                         help="CPU kernels: native (the fastest this CPU has) or avx2 (AVX2 paths of torch and MKL "
                              "on any x86-64 CPU with AVX2, so that a command gives the same weights on "
                              "another Intel machine; AMD CPUs still round differently) (default native)")
+
+
+def _add_lora(parser, default: int | None) -> None:
+    from agent.lora import parse_targets
+    parser.add_argument("--lora", type=int, default=default, metavar="R",
+                        help="train rank-R LoRA adapters (and the value head) on the frozen model instead of "
+                             "every weight; needs peft (pip install -e .[lora]) (0 = off)")
+    parser.add_argument("--lora-alpha", type=float, metavar="A", help="LoRA scale: adapters add alpha/R times "
+                                                                      "their output (default 2R)")
+    parser.add_argument("--lora-targets", type=parse_targets, metavar="NAMES",
+                        help="modules to adapt, separated by commas (default: the attention projections, "
+                             "GPT-2 c_attn,c_proj; Llama/Qwen2 q_proj,k_proj,v_proj,o_proj)")
 
 
 def _fraction(text: str) -> float:
@@ -377,7 +391,8 @@ def run_imitate(args: argparse.Namespace) -> int:
                                              "request_kinds", "request_moves", "batch", "value_coef", "gamma",
                                              "lr", "length_norm", "history", "journal", "expert", "alternatives", "vocabulary",
                                              "prompt_fit", "read_commands", "journal_wording",
-                                             "seed", "threads", "device", "workers", "force", "progress")}
+                                             "seed", "threads", "device", "workers", "force", "progress",
+                                             "lora", "lora_alpha", "lora_targets")}
     if args.train_seeds:
         given["train_seeds"] = parse_range(args.train_seeds, "--train-seeds")
     imitate(ImitateConfig(model=model, **given))

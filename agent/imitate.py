@@ -46,6 +46,7 @@ from pathlib import Path
 import torch
 
 from agent.checkpoint import export_policy, load_policy, machine
+from agent.lora import LoraSettings, check_lora, lora_policy, lora_settings, model_name, trainable
 from agent.policy import LMPolicy, PolicyConfig
 from agent.prompt import View
 from agent.worlds import check_train_seeds
@@ -106,6 +107,9 @@ class ImitateConfig:
             training goes on (on the CPU; the same weights and figures as 1, sooner on 2 cores).
         force: replace an existing ``out`` folder.
         progress: show a progress bar.
+        lora, lora_alpha, lora_targets: train LoRA adapters (and the value head) on the frozen
+            model instead of every weight (``lora`` = rank, 0 = off; see ``TrainConfig``); the
+            folder written holds the merged model.
     """
 
     model: str
@@ -143,6 +147,9 @@ class ImitateConfig:
     workers: int = 1
     force: bool = False
     progress: bool = True
+    lora: int = 0
+    lora_alpha: float | None = None
+    lora_targets: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         from agent.train_config import check_device
@@ -183,6 +190,9 @@ class ImitateConfig:
         if not 0.0 <= self.gamma <= 1.0:
             raise LanternError(f"--gamma must be in [0, 1], got {self.gamma}")
         PolicyConfig(prompt_fit=self.prompt_fit, journal_wording=self.journal_wording)  # validates them
+        if self.lora_targets is not None:
+            self.lora_targets = tuple(self.lora_targets)
+        check_lora(self.lora, self.lora_alpha, self.lora_targets)
 
     def env_settings(self) -> dict:
         """What ``LanternEnv.for_agent`` needs to show the worlds as the model will read them."""
@@ -479,7 +489,10 @@ def imitate(config: ImitateConfig) -> dict:
     policy = load_policy(config.model, length_norm=config.length_norm, history=config.history,
                          prompt_tokens=config.prompt_tokens, journal=config.journal, mode="choose",
                          temperature=1.0, prompt_fit=config.prompt_fit, read_commands=config.read_commands,
-                         journal_wording=config.journal_wording).to(config.device)
+                         journal_wording=config.journal_wording)
+    if config.lora:
+        lora_policy(policy, lora_settings(config), model_name(config.model))
+    policy.to(config.device)
     policy.model.eval()  # no dropout: the same function as when acting
     demos = solver_demos(config) + request_walkthroughs(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
@@ -489,7 +502,7 @@ def imitate(config: ImitateConfig) -> dict:
          f"from {len({d.world for d in demos})} walkthroughs")
     validation = Validation(policy, val, config)
     history = [validation.measure(policy, {"epoch": 0, "train_loss": None}, _epoch_message)]
-    optimizer = torch.optim.Adam(policy.parameters(), lr=config.lr, eps=1e-5)
+    optimizer = torch.optim.Adam(trainable(policy), lr=config.lr, eps=1e-5)
     rng = random.Random(f"{config.seed}/batches")
     for epoch in range(1, config.epochs + 1):
         loss = _fit(policy, optimizer, train, config, rng, f"epoch {epoch}")
@@ -595,7 +608,8 @@ class Validation:
         self.pool = None
         if config.workers > 1 and config.device == "cpu":
             from agent.helper import start_helper
-            self.pool = start_helper(_validation_setup, config.model, policy.config, val, config.batch)
+            self.pool = start_helper(_validation_setup, config.model, policy.config, val, config.batch,
+                                     lora_settings(config))
 
     def measure(self, policy: LMPolicy, line: dict, message: Callable[[dict], str]) -> dict:
         """Measure the policy as it is now; ``line`` (returned) gets the figures when reported."""
@@ -626,8 +640,11 @@ class Validation:
             self.pool = None
 
 
-def _validation_setup(model: str, policy_config, val: Encoded, batch: int) -> dict:
-    return {"policy": load_policy(model, **asdict(policy_config)), "val": val, "batch": batch}
+def _validation_setup(model: str, policy_config, val: Encoded, batch: int, lora: LoraSettings | None) -> dict:
+    policy = load_policy(model, **asdict(policy_config))
+    if lora is not None:  # the same modules as the trained policy, so its weights load
+        lora_policy(policy, lora, model_name(model))
+    return {"policy": policy, "val": val, "batch": batch}
 
 
 def _validation_job(weights: dict) -> tuple[float, float, float]:

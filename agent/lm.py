@@ -48,7 +48,7 @@ def resolve_model(name: str) -> Path | str:
     path = resolve_asset(name)
     if path.is_dir():
         path = read_latest(path) or path
-        if not (path / "config.json").is_file():
+        if not (path / "config.json").is_file() and not (path / "adapter_config.json").is_file():
             raise LanternError(f"--model {name}: {path} is not a model folder (no config.json); give "
                                f"a folder written by save_pretrained, a training run folder, or a hub id")
         return path
@@ -100,6 +100,10 @@ def load_lm(name: str):
     hf_logging.disable_progress_bar()  # no "Loading weights" bars: our output is ours
     where = resolve_model(name)
     local = isinstance(where, Path)
+    if local and (where / "adapter_config.json").is_file():  # a LoRA checkpoint: adapter + tokenizer
+        from agent.lora import load_adapter
+        model, _ = load_adapter(where)
+        return model, _load_tokenizer(name, where)
     offline = local or os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0", "false")
     try:
         try:
@@ -118,9 +122,22 @@ def load_lm(name: str):
                 else "not found in the local cache and downloads are off (HF_HUB_OFFLINE)" if offline
                 else "not in the local cache, and the hub did not give it (no network, or no such model)")
         raise LanternError(f"--model {name}: cannot load it: {hint} ({reason[:200]})") from None
+    model.eval()  # no dropout: rollouts and updates see the same function
+    return model, _with_pad(name, tokenizer)
+
+
+def _load_tokenizer(name: str, folder: Path):
+    from transformers import AutoTokenizer
+    try:
+        return _with_pad(name, AutoTokenizer.from_pretrained(folder, local_files_only=True))
+    except (OSError, ValueError) as exc:
+        raise LanternError(f"--model {name}: cannot load its tokenizer ({str(exc).strip()[:200]})") from None
+
+
+def _with_pad(name: str, tokenizer):
+    """``tokenizer`` with a pad token (its EOS when it has none)."""
     if tokenizer.pad_token_id is None:
         if tokenizer.eos_token_id is None:
             raise LanternError(f"--model {name}: its tokenizer has neither a pad nor an EOS token")
         tokenizer.pad_token = tokenizer.eos_token
-    model.eval()  # no dropout: rollouts and updates see the same function
-    return model, tokenizer
+    return tokenizer

@@ -37,6 +37,7 @@ import torch
 from torch import Tensor, nn
 
 from agent import flat
+from agent.lora import base_model
 from agent.prompt import FITS, PromptBuilder, View
 from game.errors import LanternError
 from game.journal import WORDINGS
@@ -178,8 +179,9 @@ class LMPolicy(nn.Module):
         self.prompts = PromptBuilder(tokenizer, budget, self.config.history, self.config.journal,
                                      self.config.prompt_fit)
         self.stop_ids = self._stop_ids()
-        # transformers renamed past_key_values -> cache (5.x); speak whichever this model takes
-        params = inspect.signature(model.forward).parameters
+        # transformers renamed past_key_values -> cache (5.x); speak whichever this model takes.
+        # A peft wrapper's forward takes **kwargs and passes them on: read the model under it.
+        params = inspect.signature(base_model(model).forward).parameters
         self._cache_kw = "cache" if "cache" in params else "past_key_values"
         self._keep_kw = "logits_to_keep" if "logits_to_keep" in params else None
         self._packed_ok: bool | None = None  # does the model honour 4-D attention masks?

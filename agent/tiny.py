@@ -64,10 +64,13 @@ def build_tokenizer(texts: list[str], vocab_size: int = 1024):
                                    bos_token=SPECIAL_EOS, pad_token=SPECIAL_EOS)
 
 
-def build_tiny_model(path: str | Path, texts: list[str] | None = None, *, vocab_size: int = 1024,
+ARCHS = ("gpt2", "llama", "qwen2")
+
+
+def build_tiny_model(path: str | Path, texts: Iterable[str] | None = None, *, vocab_size: int = 1024,
                      n_layer: int = 2, n_embd: int = 64, n_head: int = 4, n_positions: int = 512,
-                     seed: int = 0) -> Path:
-    """Write a small, randomly initialised GPT-2 and its tokenizer to ``path``.
+                     seed: int = 0, arch: str = "gpt2") -> Path:
+    """Write a small, randomly initialised GPT-2 (or Llama, or Qwen2) and its tokenizer to ``path``.
 
     Args:
         path: folder to write (missing parents are made; an old one is replaced whole).
@@ -78,21 +81,32 @@ def build_tiny_model(path: str | Path, texts: list[str] | None = None, *, vocab_
         n_head: attention heads.
         n_positions: longest sequence the model accepts.
         seed: initialisation seed.
+        arch: 'gpt2', 'llama' or 'qwen2' (these two with grouped-query attention: half as many
+            key/value heads as query heads).
 
     Returns:
         The folder written.
     """
     import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
+    from transformers import AutoModelForCausalLM, GPT2Config, LlamaConfig, Qwen2Config
 
     path = Path(path)
-    tokenizer = build_tokenizer(texts if texts is not None else game_corpus(), vocab_size)
-    config = GPT2Config(vocab_size=len(tokenizer), n_positions=n_positions, n_embd=n_embd,
-                        n_layer=n_layer, n_head=n_head, resid_pdrop=0.0, embd_pdrop=0.0,
-                        attn_pdrop=0.0, activation_function="gelu", bos_token_id=tokenizer.eos_token_id,
-                        eos_token_id=tokenizer.eos_token_id)
+    tokenizer = build_tokenizer(list(texts) if texts is not None else game_corpus(), vocab_size)
+    eos = tokenizer.eos_token_id
+    if arch == "gpt2":
+        config = GPT2Config(vocab_size=len(tokenizer), n_positions=n_positions, n_embd=n_embd,
+                            n_layer=n_layer, n_head=n_head, resid_pdrop=0.0, embd_pdrop=0.0,
+                            attn_pdrop=0.0, activation_function="gelu", bos_token_id=eos, eos_token_id=eos)
+    elif arch in ARCHS:
+        kind = LlamaConfig if arch == "llama" else Qwen2Config
+        config = kind(vocab_size=len(tokenizer), hidden_size=n_embd, intermediate_size=2 * n_embd,
+                      num_hidden_layers=n_layer, num_attention_heads=n_head,
+                      num_key_value_heads=max(1, n_head // 2), max_position_embeddings=n_positions,
+                      bos_token_id=eos, eos_token_id=eos, tie_word_embeddings=True)
+    else:
+        raise ValueError(f"arch must be one of {', '.join(ARCHS)}, got {arch!r}")
     torch.manual_seed(seed)
-    model = GPT2LMHeadModel(config)
+    model = AutoModelForCausalLM.from_config(config)
     from agent.checkpoint import model_folder
     with model_folder(path) as tmp:
         model.save_pretrained(tmp, safe_serialization=True)

@@ -21,6 +21,7 @@ import torch
 
 from agent import pg
 from agent.checkpoint import latest_checkpoint, load_policy, load_training_state, machine, save_checkpoint
+from agent.lora import lora_policy, lora_settings, model_name, trainable
 from agent.metrics import MetricLogger, plot_learning_curve, read_metrics, trim_metrics
 from agent.policy import LMPolicy
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
@@ -72,10 +73,12 @@ class Trainer:
         torch.manual_seed(config.seed)  # value-head initialisation
         source = str(existing) if existing is not None else config.model
         self.policy: LMPolicy = load_policy(source, **config.policy_overrides())
+        if config.lora and existing is None:  # a resumed run's checkpoint holds its adapter
+            lora_policy(self.policy, lora_settings(config), model_name(config.model))
         self.policy.to(config.device)
         self.policy.model.eval()  # no dropout: acting and updating see the same function
         self.reference = self._reference() if config.kl_coef > 0 else None
-        self.optimizer = torch.optim.Adam(self.policy.parameters(), lr=config.lr, eps=1e-5)
+        self.optimizer = torch.optim.Adam(trainable(self.policy), lr=config.lr, eps=1e-5)
         self.update = 0
         self.global_step = 0
         self.episodes = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from agent.kernels import check_kernels
+from agent.lora import check_lora
 from agent.policy import PolicyConfig
 from agent.worlds import check_train_seeds, refuse_heldout
 from game.cli import check_vocabulary
@@ -105,6 +106,11 @@ class TrainConfig:
         kernels: the CPU kernels the run computes with, 'native' or 'avx2' (AVX2 on any x86-64
             CPU, so that another Intel machine gives the same floats; ``agent/kernels.py``). The CLI
             pins them before torch computes; a resumed run keeps them.
+        lora: train rank-``lora`` LoRA adapters (and the value head) on the frozen model instead
+            of every weight (0 = off; ``agent/lora.py``): checkpoints hold the adapter, exports
+            the merged model.
+        lora_alpha: the adapters' scale numerator (None: 2 * lora).
+        lora_targets: module names to adapt (None: the architecture's attention projections).
     """
 
     model: str
@@ -162,6 +168,9 @@ class TrainConfig:
     workers: int = 1
     export: str | None = None
     kernels: str = "native"
+    lora: int = 0
+    lora_alpha: float | None = None
+    lora_targets: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         from game.generator import MAX_DIFFICULTY
@@ -207,6 +216,9 @@ class TrainConfig:
         if self.max_episode_steps is not None and self.max_episode_steps < 1:
             raise LanternError(f"--max-episode-steps must be at least 1, got {self.max_episode_steps}")
         check_kernels(self.kernels)
+        if self.lora_targets is not None:
+            self.lora_targets = tuple(self.lora_targets)
+        check_lora(self.lora, self.lora_alpha, self.lora_targets)
         self.policy_config()  # validates mode, length_norm, temperature, ...
         check_device(self.device)
 
