@@ -28,7 +28,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save
 
 from agent.lm import LATEST, load_lm, read_latest, resolve_model
-from agent.lora import merge_adapters
+from agent.lora import is_lora, merge_adapters
 from agent.policy import LMPolicy, PolicyConfig
 from game.errors import LanternError
 from game.files import folder_writer, remove_temps, write_bytes, write_text
@@ -84,6 +84,8 @@ def save_policy(policy: LMPolicy, folder: Path, meta: dict) -> None:
     """Write a loadable policy folder (model, tokenizer, value head, settings) into ``folder``,
     which is being built by ``model_folder``."""
     policy.model.save_pretrained(folder, safe_serialization=True)
+    if is_lora(policy.model):  # peft's model-card template, to be filled in by hand: not ours to ship
+        (folder / "README.md").unlink(missing_ok=True)
     policy.tokenizer.save_pretrained(folder)
     write_tensors(folder / VALUE_HEAD, policy.value_head.state_dict())
     write_json(folder / POLICY_META, {"policy": asdict(policy.config), **meta})

@@ -92,7 +92,7 @@ def test_lora_trains_only_the_adapters_and_value_head_and_exports_a_merged_model
     names = {p.name for p in checkpoint.iterdir()}
     assert {"adapter_model.safetensors", "adapter_config.json", "value_head.safetensors",
             "optimizer.safetensors", "rng.safetensors", "tokenizer.json"} <= names
-    assert "model.safetensors" not in names and not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
+    assert "model.safetensors" not in names and "README.md" not in names and not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
     adapter = load_file(str(checkpoint / "adapter_model.safetensors"))
     assert adapter and all("lora_" in k for k in adapter)
     # the base weights are the starting model's, bit for bit; the adapters and the head moved
