@@ -4,6 +4,7 @@ value head train, checkpoints hold the adapter and resume exactly, exports are m
 import json
 
 import pytest
+from hypothesis import given, strategies as st
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("peft")
@@ -92,7 +93,8 @@ def test_lora_trains_only_the_adapters_and_value_head_and_exports_a_merged_model
     names = {p.name for p in checkpoint.iterdir()}
     assert {"adapter_model.safetensors", "adapter_config.json", "value_head.safetensors",
             "optimizer.safetensors", "rng.safetensors", "tokenizer.json"} <= names
-    assert "model.safetensors" not in names and "README.md" not in names and not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
+    assert not names & {"model.safetensors", "README.md"}
+    assert not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
     adapter = load_file(str(checkpoint / "adapter_model.safetensors"))
     assert adapter and all("lora_" in k for k in adapter)
     # the base weights are the starting model's, bit for bit; the adapters and the head moved
@@ -181,3 +183,23 @@ def test_a_target_the_model_lacks_or_a_missing_base_is_one_line(tmp_path_factory
     with pytest.raises(LanternError, match="its LoRA adapter's base model cannot be loaded") as err:
         load_policy(str(run))
     assert "\n" not in str(err.value)
+
+
+NAMES = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,11}", fullmatch=True)
+
+
+@given(st.lists(NAMES, min_size=1, max_size=5), st.sampled_from([",", ", ", " ,"]))
+def test_lora_targets_parse_back_to_the_names_given(names, comma):
+    from agent.lora import check_lora, parse_targets
+    targets = parse_targets(comma.join(names))
+    assert targets == tuple(names)
+    check_lora(4, None, targets)  # accepted
+
+
+@given(st.text(max_size=40))
+def test_any_lora_targets_text_is_accepted_or_refused_in_one_line(text):
+    from agent.lora import check_lora, parse_targets
+    try:
+        check_lora(4, 8.0, parse_targets(text))
+    except LanternError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith("--lora-targets")
