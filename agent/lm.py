@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from agent.lora import ADAPTER_CONFIG
 from game.cli import resolve_asset
 from game.errors import LanternError
 
@@ -48,7 +49,7 @@ def resolve_model(name: str) -> Path | str:
     path = resolve_asset(name)
     if path.is_dir():
         path = read_latest(path) or path
-        if not (path / "config.json").is_file() and not (path / "adapter_config.json").is_file():
+        if not (path / "config.json").is_file() and not (path / ADAPTER_CONFIG).is_file():
             raise LanternError(f"--model {name}: {path} is not a model folder (no config.json); give "
                                f"a folder written by save_pretrained, a training run folder, or a hub id")
         return path
@@ -100,10 +101,9 @@ def load_lm(name: str):
     hf_logging.disable_progress_bar()  # no "Loading weights" bars: our output is ours
     where = resolve_model(name)
     local = isinstance(where, Path)
-    if local and (where / "adapter_config.json").is_file():  # a LoRA checkpoint: adapter + tokenizer
+    if local and (where / ADAPTER_CONFIG).is_file():  # a LoRA checkpoint: adapter + tokenizer
         from agent.lora import load_adapter
-        model, _ = load_adapter(where)
-        return model, _load_tokenizer(name, where)
+        return load_adapter(where), _load_tokenizer(name, where)
     offline = local or os.environ.get("HF_HUB_OFFLINE", "0") not in ("", "0", "false")
     try:
         try:

@@ -24,7 +24,7 @@ ADAPTER_CONFIG = "adapter_config.json"
 DEFAULT_TARGETS = {
     "gpt2": ("c_attn", "c_proj"),
     **{kind: ("q_proj", "k_proj", "v_proj", "o_proj")
-       for kind in ("llama", "qwen2", "qwen3", "mistral", "gemma", "gemma2", "phi3", "olmo", "smollm3")},
+       for kind in ("llama", "qwen2", "qwen3", "mistral", "gemma", "gemma2", "olmo", "smollm3")},
 }
 
 
@@ -120,7 +120,7 @@ def add_lora(model, settings: LoraSettings, base_name: str):
 
 
 def load_adapter(folder: Path):
-    """A saved adapter on its base model, trainable; returns ``(model, base name)``.
+    """A saved adapter on its base model, the adapter trainable (a ``PeftModel``).
 
     Raises:
         LanternError: peft is missing, the adapter config is unreadable, or its base model
@@ -148,7 +148,7 @@ def load_adapter(folder: Path):
                            f"({str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__})"
                            ) from None
     wrapped.eval()
-    return wrapped, base
+    return wrapped
 
 
 def _linear_names(model) -> set[str]:
