@@ -69,7 +69,7 @@ def test_the_policy_reads_the_signature_of_the_model_under_the_wrapper(tmp_path_
     assert (wrapped._keep_kw, wrapped._cache_kw) == (plain._keep_kw, plain._cache_kw) == ("logits_to_keep", "cache")
     wrapped.value_head.load_state_dict(plain.value_head.state_dict())
     # fresh adapters add zero (B = 0): the wrapper scores as the bare model, on every path
-    for method in ("cached", "full"):
+    for method in ("flat", "packed", "cached", "full") if arch == "gpt2" else ("packed", "cached", "full"):
         a, b = plain.score([tok.encode("a hall\n> ")], [[tok.encode("go north"), tok.encode("take die")]],
                            method=method), \
             wrapped.score([tok.encode("a hall\n> ")], [[tok.encode("go north"), tok.encode("take die")]],
