@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import io
 import json
 from pathlib import Path
 
@@ -76,8 +75,7 @@ def plot_curves(run: Path, lm_metrics: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from agent.metrics import read_metrics
-    from game.files import write_bytes
+    from agent.metrics import read_metrics, save_figure
     fig, ax = plt.subplots(figsize=(6, 3.4))
     for path, label in ((run / "metrics.jsonl", "bag-of-words MaskablePPO"), (lm_metrics, "LM policy (train)")):
         rows, _ = read_metrics(path)
@@ -86,10 +84,4 @@ def plot_curves(run: Path, lm_metrics: Path) -> Path:
         ax.plot([p[0] for p in points], [p[1] for p in points], marker=".", label=label)
     ax.set(xlabel="environment steps", ylabel="training success rate", ylim=(-0.02, 1.02))
     ax.legend(loc="lower right")
-    fig.tight_layout()
-    png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=110)
-    plt.close(fig)
-    target = run / "learning_curves.png"
-    write_bytes(target, png.getvalue())
-    return target
+    return save_figure(fig, run / "learning_curves.png", dpi=110)

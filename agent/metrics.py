@@ -112,13 +112,18 @@ def plot_learning_curve(run: Path) -> Path | None:
                           xytext=(3, -10), textcoords="offset points", fontsize=7, color="grey")
     ax[1].set_ylim(-0.05, 1.05)
     ax[1].legend(loc="lower right", fontsize=8)
+    return save_figure(fig, run / "learning_curve.png", dpi=90)
+
+
+def save_figure(fig, path: Path, dpi: int) -> Path:
+    """Write a matplotlib figure as a PNG through game/files.py (whole or not at all) and close it."""
+    import matplotlib.pyplot as plt
     fig.tight_layout()
     png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=90)
+    fig.savefig(png, format="png", dpi=dpi)
     plt.close(fig)
-    out = run / "learning_curve.png"
-    write_bytes(out, png.getvalue())
-    return out
+    write_bytes(path, png.getvalue())
+    return path
 
 
 def level_segments(rows: list[dict]) -> list[tuple[int, int, int]]:
