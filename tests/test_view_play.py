@@ -328,3 +328,13 @@ def test_screenshot_commands_play_the_persons_turns_with_the_npcs_between(tmp_pa
     assert main.main(["play", "--commands", "look"]) == 2   # only for a screenshot: in play, you type
     assert capsys.readouterr().err.strip() == \
         "error: --commands goes with --screenshot: when you play, type the commands yourself"
+
+
+def test_what_an_actor_says_is_its_own_entry_in_its_colour():
+    from game.view.transcript import REPLY, step_entries
+    entries = step_entries("player", "You", "tell ada to go east", 'You tell Ada: \u201cgo east\u201d\nAda: "On my way."',
+                           0, {"steps": 1}, {"Ada": "ada", "Wren": "player"})
+    replies = [(e.actor, e.text) for e in entries if e.kind == REPLY]
+    assert replies == [("player", "You tell Ada: \u201cgo east\u201d"), ("ada", 'Ada: "On my way."')]
+    plain = step_entries("player", "You", "look", "A room.", 0, {"steps": 2})
+    assert [(e.actor, e.text) for e in plain if e.kind == REPLY] == [("player", "A room.")]

@@ -61,7 +61,7 @@ class ReplaySession(Session):
             rec = step.record
             turns[rec["actor"]] = turns.get(rec["actor"], 0) + 1
             self.blocks.append(step_entries(rec["actor"], self.actor_name(rec["actor"]), rec["command"],
-                                            env.narration(self.focus), step.reward, step.info))
+                                            env.narration(self.focus), step.reward, step.info, self.speakers()))
             self.rewards.append(step.reward)
             self.see()
             self.frames.append(env.snapshot())

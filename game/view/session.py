@@ -87,6 +87,11 @@ class Session:
             self._info[key] = self.env.info(actor)
         return self._info[key]
 
+    def speakers(self) -> dict[str, str]:
+        """Each actor's name -> id, so what an actor says is shown in its colour."""
+        world = self.env.world
+        return {world.entities[a].name: world.entities[a].id for a in world.actors}
+
     def actor_name(self, actor: str) -> str:
         """How an actor is written in the window: 'You' for the person, else its name."""
         name = self.env.world.entity(actor).name
@@ -175,7 +180,8 @@ class Session:
                 self.stop_recording(exc)
         # Told as the focus actor sees it, now: its own reply, or others' acts in the third person.
         self.transcript.extend(step_entries(actor, self.actor_name(actor), command,
-                                            self.shown(actor, command, obs, reward, info, done), reward, info))
+                                            self.shown(actor, command, obs, reward, info, done), reward, info,
+                                            self.speakers()))
         if decision is not None:
             self.decision = decision
         self.see()

@@ -75,16 +75,33 @@ class Transcript:
 
 
 def step_entries(actor: str, actor_name: str, command: str, reply: str, reward: float,
-                 info: dict) -> list[Entry]:
-    """The entries one step adds: the command, the reply, and any change of score."""
-    out = [Entry(COMMAND, f"{actor_name} › {command}", actor, step=info["steps"]),
-           Entry(REPLY, reply.strip() or "…", actor)]
+                 info: dict, speakers: dict[str, str] | None = None) -> list[Entry]:
+    """The entries one step adds: the command, the reply, and any change of score.
+
+    ``speakers`` (name -> actor id) lets a line an actor says (``Ada: "On my way."``)
+    stand as its own entry in that actor's colour, whoever's step it came in.
+    """
+    out = [Entry(COMMAND, f"{actor_name} › {command}", actor, step=info["steps"])]
+    out += [Entry(REPLY, text, who) for who, text in _speech_split(reply.strip() or "…", actor, speakers or {})]
     if reward:
         sign = "+" if reward > 0 else "−"
         plural = "s" if abs(reward) != 1 else ""
         out.append(Entry(REWARD, f"{sign}{abs(reward):g} point{plural} · score {info['score']} of "
                                  f"{info['max_score']}", actor, reward > 0))
     return out
+
+
+def _speech_split(reply: str, actor: str, speakers: dict[str, str]) -> list[tuple[str, str]]:
+    """(actor id, text) blocks of a reply: runs of narration, and each spoken line by its speaker."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in reply.split("\n"):
+        name = line.split(": \"", 1)[0] if ': "' in line else None
+        who = speakers.get(name, actor) if name in speakers else actor
+        if blocks and blocks[-1][0] == who and name not in speakers:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((who, [line]))
+    return [(who, "\n".join(lines).strip() or "…") for who, lines in blocks]
 
 
 def _rows(entry: Entry, fonts, width: int, actor_ids: list[str]) -> list[Row]:
