@@ -425,12 +425,14 @@ def run_eval(args: argparse.Namespace) -> int:
     worlds = [w for _, w in worlds]
     rows = evaluate(policy, worlds, episodes, greedy=args.greedy, seed=args.seed,
                     max_steps=args.max_steps, label=Path(name).name or "model")
-    if args.json:
-        print(json.dumps({"model": name, "worlds": described, "episodes_per_world": episodes,
-                          "rows": rows_as_dicts(rows)}))
-    else:
-        print(f"{name} on {described}, {episodes} episode(s) per world")
-        print(format_table(rows))
+    return _report(args, {"model": name, "worlds": described, "episodes_per_world": episodes,
+                          "rows": rows_as_dicts(rows)},
+                   f"{name} on {described}, {episodes} episode(s) per world", format_table(rows))
+
+
+def _report(args, payload: dict, title: str, table: str) -> int:
+    """Print an eval's result: ``payload`` as JSON with --json, else the title and the table."""
+    print(json.dumps(payload) if args.json else f"{title}\n{table}")
     return 0
 
 
@@ -440,33 +442,28 @@ def _print_world_rows(args, name: str, policy, worlds: list, episodes: int) -> i
     results = evaluate_worlds(policy, worlds, episodes, greedy=args.greedy, seed=args.seed,
                               max_steps=args.max_steps, label=Path(name).name or "model")
     average = average_rows(results)
-    if args.json:
-        print(json.dumps({"model": name, "worlds": args.worlds, "episodes_per_world": episodes,
-                          **world_results_as_dict(results, average)}))
-    else:
-        print(f"{name} on {len(worlds)} worlds in {args.worlds}, {episodes} episode(s) per world "
-              f"(success rate; x opt: moves/optimal over won episodes)")
-        print(format_world_table(results, average))
-    return 0
+    return _report(args, {"model": name, "worlds": args.worlds, "episodes_per_world": episodes,
+                          **world_results_as_dict(results, average)},
+                   f"{name} on {len(worlds)} worlds in {args.worlds}, {episodes} episode(s) per world "
+                   f"(success rate; x opt: moves/optimal over won episodes)",
+                   format_world_table(results, average))
 
 
 def _run_requests_eval(args, name, read_meta, resolve_model) -> int:
     """eval --requests: requests fulfilled per kind, told vs. untold vs. random."""
     from agent.checkpoint import load_policy
-    from agent.requests_eval import evaluate_requests, format_request_table, request_rows_as_dicts
+    from agent.evaluate import rows_as_dicts
+    from agent.requests_eval import evaluate_requests, format_request_table
     worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model, companion=True,
                                                seeds=REQUEST_EVAL_SEEDS, file_episodes=3)
     worlds = [w for _, w in worlds]
     policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
     rows = evaluate_requests(policy, worlds, episodes, seed=args.seed, per_kind=args.per_kind,
                              greedy=args.greedy)
-    if args.json:
-        print(json.dumps({"model": name, "worlds": described, "episodes_per_world": episodes,
-                          "rows": request_rows_as_dicts(rows)}))
-    else:
-        print(f"{name} on {described}, {episodes} episode(s) per world: requests fulfilled within 10 NPC moves")
-        print(format_request_table(rows))
-    return 0
+    return _report(args, {"model": name, "worlds": described, "episodes_per_world": episodes,
+                          "rows": rows_as_dicts(rows)},
+                   f"{name} on {described}, {episodes} episode(s) per world: requests fulfilled within 10 NPC moves",
+                   format_request_table(rows))
 
 
 def _eval_worlds(args, name, read_meta, resolve_model, *, companion: bool = False, seeds: str = EVAL_SEEDS,

@@ -213,7 +213,8 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def rows_as_dicts(rows: list[Row]) -> list[dict]:
+def rows_as_dicts(rows: list) -> list[dict]:
+    """Rows of any table (dataclasses) as JSON-ready dicts."""
     return [asdict(r) for r in rows]
 
 

@@ -18,7 +18,7 @@ the told NPC took over the requests it fulfilled.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from agent.npc import LMNPC
 from agent.policy import LMPolicy
@@ -127,5 +127,3 @@ def format_request_table(rows: list[KindRow]) -> str:
     return "\n".join(lines)
 
 
-def request_rows_as_dicts(rows: list[KindRow]) -> list[dict]:
-    return [asdict(r) for r in rows]
