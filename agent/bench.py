@@ -123,7 +123,8 @@ def bench_imitate(args) -> int:
     import torch
 
     from agent.checkpoint import load_policy
-    from agent.imitate import encode, expert_walkthrough, train_step, walkthrough_demos
+    from agent.cloning import encode, train_step
+    from agent.demos import expert_walkthrough, walkthrough_demos
     from agent.lm import BASE_MODEL, bundled
     from game.env import LanternEnv
     from game.generator import generate

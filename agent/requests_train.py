@@ -158,7 +158,7 @@ def _started(envs: list[RequestEnv]) -> list[tuple[RequestEnv, tuple[str, dict]]
 def request_demos(envs: list[RequestEnv], where: list[tuple[int, int]]) -> list:
     """Demonstrations of each request's shortest plan: the NPC's view (its ``Told:`` line included)
     before each command of the plan, and the rewards the plan collects from there."""
-    from agent.imitate import Demo
+    from agent.demos import Demo
     from agent.prompt import View
     demos = []
     for env, place in zip(envs, where):
@@ -190,43 +190,25 @@ def plan_from_here(env: RequestEnv) -> tuple[str, ...]:
 def request_dagger_demos(policy, envs: list[RequestEnv], where: list[tuple[int, int]],
                          generator) -> tuple[list, float]:
     """DAgger on requests: the policy plays each request episode (sampling, as the NPC plays); every
-    state it reaches is labelled with the first command of the shortest plan from there.
+    state it reaches is labelled with the first command of the shortest plan from there
+    (``agent.dagger.dagger_round``).
 
     Returns:
         (demonstrations, share of the requests the policy fulfilled).
     """
-    import torch
-
-    from agent.imitate import Demo
-    from agent.prompt import View
+    from agent.dagger import Episode, dagger_round
     started = _started(envs)
     place = {id(env): p for env, p in zip(envs, where)}
-    demos, done = [], 0
-    obs = [o for _, (o, _) in started]
-    infos = [i for _, (_, i) in started]
-    history: list[list[tuple[str, str]]] = [[] for _ in started]
-    live = list(range(len(started)))
-    with torch.no_grad():
-        while live:
-            plans = {i: plan_from_here(started[i][0]) for i in live}
-            live = [i for i in live if plans[i]]
-            if not live:
-                break
-            views = [View.from_info(obs[i], infos[i], history[i]) for i in live]
-            cands = [list(infos[i]["admissible_commands"]) for i in live]
-            acted, *_ = policy.act(views, cands, generator)
-            still = []
-            for k, i in enumerate(live):
-                env, plan = started[i][0], plans[i]
-                demos.append(Demo(views[k], cands[k], cands[k].index(plan[0]), place[id(env)],
-                                  (0.0,) * (len(plan) - 1) + (env.reward,)))
-                history[i].append((obs[i], acted.commands[k]))
-                obs[i], _, terminated, truncated, infos[i] = env.step(acted.commands[k])
-                done += env.fulfilled
-                if not (terminated or truncated):
-                    still.append(i)
-            live = still
+    episodes = [Episode(env, place[id(env)], obs, info) for env, (obs, info) in started]
+    demos, done = dagger_round(policy, episodes, generator, _plan_label, lambda env, info: env.fulfilled)
     return demos, done / max(len(started), 1)
+
+
+def _plan_label(env: RequestEnv) -> tuple[str, tuple[float, ...]] | None:
+    """The first command of the shortest plan from here, and the plan's rewards (the request's
+    reward at its end); None when there is no plan."""
+    plan = plan_from_here(env)
+    return (plan[0], (0.0,) * (len(plan) - 1) + (env.reward,)) if plan else None
 
 
 # -- measuring ---------------------------------------------------------------------------------

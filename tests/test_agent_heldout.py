@@ -36,7 +36,7 @@ def files_read(monkeypatch):
 
 
 def test_training_and_pretraining_read_the_bundled_worlds_and_never_the_held_out_ones(files_read):
-    from agent.imitate import bundled_demos
+    from agent.demos import bundled_demos
     from agent.pretrain import PretrainConfig
     from agent.train import _bundled_sources
     assert HELDOUT_DIR.is_dir() and len(HELD) >= 5 and HELDOUT_DIR != WORLDS_DIR

@@ -12,7 +12,8 @@ torch = pytest.importorskip("torch")
 
 from agent.checkpoint import load_policy  # noqa: E402
 from agent.evaluate import evaluate  # noqa: E402
-from agent.imitate import ImitateConfig, imitate, solver_demos, split_by_world, walkthrough_demos  # noqa: E402
+from agent.demos import solver_demos, split_by_world, walkthrough_demos  # noqa: E402
+from agent.imitate import ImitateConfig, imitate  # noqa: E402
 from agent.prompt import View  # noqa: E402
 from game.env import LanternEnv  # noqa: E402
 from game.errors import LanternError  # noqa: E402
@@ -128,10 +129,10 @@ def test_cli_imitate_writes_a_model_train_can_start_from(model_dir, tmp_path):
 
 
 def test_dagger_labels_every_state_the_policy_reaches_with_the_solver_next_command(model_dir):
-    from agent.imitate import policy_demos
+    from agent.dagger import quest_dagger_demos
     policy = load_policy(str(model_dir), length_norm="token")
     worlds = [(1, 0), (2, 1), (3, 2)]
-    demos, won = policy_demos(policy, worlds, torch.Generator().manual_seed(0), slack=1.5)
+    demos, won = quest_dagger_demos(policy, worlds, torch.Generator().manual_seed(0), slack=1.5)
     assert 0.0 <= won <= 1.0
     for level, seed in worlds:
         mine = [d for d in demos if d.world == (level, seed)]
@@ -158,7 +159,7 @@ def _after(env, command):
 
 
 def test_bundled_walkthroughs_give_each_keeper_its_own_view():
-    from agent.imitate import bundled_demos
+    from agent.demos import bundled_demos
     from game.loader import load_world
     demos = bundled_demos(2)
     lighthouse = sorted({d.world for d in demos})[0]  # lighthouse, manor, tutorial: sorted by file name
@@ -174,7 +175,7 @@ def test_bundled_walkthroughs_give_each_keeper_its_own_view():
 
 
 def test_each_state_carries_the_rewards_its_walkthrough_collects_from_there():
-    from agent.imitate import expert_plan
+    from agent.demos import expert_plan
     env = LanternEnv("assets/worlds/tutorial.toml")
     demos = walkthrough_demos(env, list(solve(env.world).steps))
     assert demos[0].value_target(1.0) == env.info()["max_score"] == 3
@@ -190,7 +191,7 @@ def test_each_state_carries_the_rewards_its_walkthrough_collects_from_there():
 
 
 def test_the_guide_labels_what_the_actor_could_know():
-    from agent.imitate import expert_plan
+    from agent.demos import expert_plan
     from tests.test_guide import crossroads
     env = crossroads("shed")  # the solver heads south to the coin; nothing tells the actor so
     before = env.state_hash()
@@ -210,7 +211,8 @@ def test_an_imitation_run_with_the_guide_and_ties_records_it(model_dir, tmp_path
 
 
 def test_ties_are_taught_as_one_target(model_dir):
-    from agent.imitate import Demo, demo_loss, encode
+    from agent.cloning import demo_loss, encode
+    from agent.demos import Demo
     policy = load_policy(str(model_dir))
     env = LanternEnv("assets/worlds/tutorial.toml")
     obs, info = env.reset(seed=0)
@@ -282,9 +284,10 @@ def test_validation_in_a_helper_process_gives_the_same_weights_and_figures(model
 
 
 def test_settling_passes_anneal_the_learning_rate_to_zero_over_every_gathered_state(model_dir, tmp_path, monkeypatch):
-    import agent.imitate as imitate_module
+    import agent.cloning
+    import agent.dagger
     seen = []  # (what, states in the pass, learning rates of its steps)
-    fit = imitate_module._fit
+    fit = agent.cloning.fit
 
     def spy(policy, optimizer, data, cfg, rng, what, lr_at=None):
         loss = fit(policy, optimizer, data, cfg, rng, what, lr_at)
@@ -292,7 +295,8 @@ def test_settling_passes_anneal_the_learning_rate_to_zero_over_every_gathered_st
         seen.append((what, len(data.actions), [lr_at(s) for s in range(steps)] if lr_at else None))
         return loss
 
-    monkeypatch.setattr(imitate_module, "_fit", spy)
+    monkeypatch.setattr(agent.cloning, "fit", spy)  # cloning and settling passes
+    monkeypatch.setattr(agent.dagger, "fit", spy)  # DAgger's
     record = imitate(config(model_dir, tmp_path / "s", worlds=3, epochs=1, dagger_rounds=1, dagger_worlds=2,
                             settle_epochs=2, lr=1e-3))
     assert [w for w, _, _ in seen] == ["epoch 1", "dagger 1", "settle 1", "settle 2"]

@@ -223,7 +223,7 @@ def test_ppo_on_top_of_imitation_learns_to_follow_go_requests(model_dir, tmp_pat
     import time
 
     from agent.checkpoint import export_policy
-    from agent.imitate import encode, train_step
+    from agent.cloning import encode, train_step
     from agent.requests_train import follow_rate, random_follow_rate
     start = time.process_time()
     torch.manual_seed(0)
