@@ -1,0 +1,61 @@
+"""The one DAgger round quests and requests share: every state the policy reaches is labelled
+before it acts there, the env moves by the policy's own commands, and an episode stops where
+it ends or where the expert has nothing to say."""
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from agent.checkpoint import load_policy  # noqa: E402
+from agent.dagger import Episode, dagger_round  # noqa: E402
+from agent.demos import expert_plan  # noqa: E402
+from game.env import LanternEnv  # noqa: E402
+from game.generator import generate  # noqa: E402
+from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+
+WORLD = (1, 1)  # a generated quest: the player alone, four moves from winning
+
+
+def play(policy, seed: int = 0):
+    """A round over two episodes of ``WORLD`` (6 moves at most); the expert gives up on the second
+    after two moves, and counts each of the second's steps as a success."""
+    envs = [LanternEnv(generate(*WORLD), max_steps=6) for _ in range(2)]
+    episodes = [Episode(env, (0, k), *env.reset(seed=0)) for k, env in enumerate(envs)]
+    asked = []  # (episode, its steps so far), in the order the expert was asked
+
+    def label(env):
+        asked.append((envs.index(env), env.steps))
+        return None if env is envs[1] and env.steps == 2 else expert_plan(env)
+
+    demos, successes = dagger_round(policy, episodes, torch.Generator().manual_seed(seed), label,
+                                    lambda env, info: env is envs[1], lambda env, command, cands: (len(cands) - 1,))
+    return envs, episodes, asked, demos, successes
+
+
+def test_a_round_labels_every_state_the_policy_reaches_with_the_expert_command_from_there(model_dir):
+    policy = load_policy(str(model_dir))
+    envs, episodes, asked, demos, successes = play(policy)
+    first, second = ([d for d in demos if d.world == (0, k)] for k in range(2))
+    ended = envs[0].steps == 6 or envs[0].info()["won"]
+    assert ended and len(first) == envs[0].steps  # played to its end, one state per move
+    assert len(second) == envs[1].steps == 2 and successes == 2  # stopped where the expert gave up
+    assert asked[:6] == [(0, 0), (1, 0), (0, 1), (1, 1), (0, 2), (1, 2)]  # all live labelled, then all act
+    taken = [command for _, command in episodes[0].history]
+    assert len(taken) == len(first)
+    replay = LanternEnv(generate(*WORLD), max_steps=6)
+    replay.reset(seed=0)
+    for k, demo in enumerate(first):  # each label is the expert's from the state the policy reached
+        command, rewards = expert_plan(replay)
+        assert demo.candidates[demo.action] == command and demo.rewards == rewards
+        assert demo.candidates == replay.info()["admissible_commands"]
+        assert [c for _, c in demo.view.history] == taken[:k]  # the policy's own moves, not the labels
+        assert demo.also == (len(demo.candidates) - 1,)
+        replay.step(taken[k])
+    assert replay.state_hash() == envs[0].state_hash()
+
+
+def test_a_round_is_a_function_of_the_generator_seed(model_dir):
+    policy = load_policy(str(model_dir))
+    once, again = play(policy, seed=3), play(policy, seed=3)
+    assert [e.history for e in once[1]] == [e.history for e in again[1]]
+    assert [(d.candidates, d.action) for d in once[3]] == [(d.candidates, d.action) for d in again[3]]
