@@ -99,13 +99,13 @@ class ImitateConfig:
         from agent.train_config import check_device
         check_device(self.device)
         self.train_seeds = tuple(self.train_seeds)
-        self._check_worlds()
         for name in ("dagger_rounds", "settle_epochs", "bundled", "request_worlds", "epochs"):
             if getattr(self, name) < 0:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
         for name in ("worlds", "batch", "dagger_worlds", "prompt_tokens"):
             if getattr(self, name) < 1:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
+        self._check_worlds()
         if not 0.0 <= self.val_fraction < 1.0:
             raise LanternError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
         if not self.lr > 0:
