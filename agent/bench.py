@@ -39,7 +39,8 @@ def bench_train(args) -> int:
         model = args.model or _tiny(Path(tmp) / "tiny", args.seed)
         cfg = TrainConfig(model=model, out=str(Path(tmp) / "run"), difficulty=difficulty, envs=args.envs,
                           algo="reinforce", seed=args.seed, progress=False, record_every=0,
-                          max_episode_steps=8, minibatch=max(args.envs * 4, 32))
+                          max_episode_steps=8, batch=max(args.envs * 4, 32), bundled_share=0.0, request_share=0.0,
+                          kl_coef=0.0, cpu="native")  # one kind of episode, one process: bench --threads sets them
         trainer = Trainer(cfg)
         n_params = sum(p.numel() for p in trainer.policy.model.parameters())
         shape = model_shape(trainer.policy.model)
@@ -212,7 +213,7 @@ def _time_updates(trainer, batch, seconds: float, shape) -> dict:
     """Repeat the REINFORCE update on one rollout for about ``seconds``."""
     advantages, returns = trainer._advantages(batch)
     each = [_transition_flops(t, shape) for t in batch.steps]
-    per_pass = 3 * sum(each) + sum(each[:trainer.config.minibatch])  # + the approx_kl forward
+    per_pass = 3 * sum(each) + sum(each[:trainer.config.batch])  # + the approx_kl forward
     passes = 0
     start = time.perf_counter()
     while passes == 0 or time.perf_counter() - start < seconds:
@@ -228,7 +229,7 @@ def _time_compute(trainer, rows: list[list[int]], seconds: float) -> float:
     from agent.policy import _pad
     model = trainer.policy.model
     ids, mask = _pad(rows, trainer.policy.tokenizer.pad_token_id, trainer.policy.device)
-    chunks = list(zip(ids.split(trainer.config.minibatch), mask.split(trainer.config.minibatch)))
+    chunks = list(zip(ids.split(trainer.config.batch), mask.split(trainer.config.batch)))
     passes = 0
     start = time.perf_counter()
     while passes == 0 or time.perf_counter() - start < seconds / 2:

@@ -27,7 +27,7 @@ from agent.lora import LoraSettings, lora_policy, lora_settings, model_name
 from agent.policy import LMPolicy
 
 if TYPE_CHECKING:
-    from agent.imitate import ImitateConfig
+    from agent.imitate_config import ImitateConfig
 
 
 @dataclass

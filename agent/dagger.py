@@ -27,7 +27,7 @@ from agent.prompt import View
 from game.env import LanternEnv
 
 if TYPE_CHECKING:
-    from agent.imitate import ImitateConfig
+    from agent.imitate_config import ImitateConfig
     from agent.requests_train import RequestEnv
 
 Label = tuple[str, tuple[float, ...]]  # the expert's next command, and the rewards its walkthrough collects

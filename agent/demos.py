@@ -20,7 +20,7 @@ from game.env import LanternEnv
 from game.errors import LanternError
 
 if TYPE_CHECKING:
-    from agent.imitate import ImitateConfig
+    from agent.imitate_config import ImitateConfig
 
 
 @dataclass

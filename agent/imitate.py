@@ -32,7 +32,7 @@ PPO run that follows will use), so PPO starts with a critic instead of a head th
 predicts zero everywhere and whose first, large errors share the trunk's gradient
 with the policy.
 
-This module holds a run's settings (``ImitateConfig``) and its order; the pieces live apart:
+This module holds a run's order (its settings: ``agent/imitate_config.py``); the pieces live apart:
 ``agent/demos.py`` gathers the demonstrations, ``agent/cloning.py`` holds the loss, the
 passes, validation and settling, ``agent/dagger.py`` the DAgger rounds.
 """
@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
@@ -50,159 +50,14 @@ from agent.checkpoint import export_policy, load_policy, machine
 from agent.cloning import Validation, clone, encode, say, settle
 from agent.dagger import dagger
 from agent.demos import bundled_demos, request_walkthroughs, solver_demos, split_by_world
-from agent.lora import check_lora, lora_policy, lora_settings, model_name, trainable
-from agent.policy import LMPolicy, PolicyConfig
-from agent.worlds import check_train_seeds
-from game.cli import check_vocabulary
+from agent.imitate_config import ImitateConfig
+from agent.lora import lora_policy, lora_settings, model_name, trainable
+from agent.policy import LMPolicy
+from agent.steady import steady_layer_norms
 from game.errors import LanternError
 from game.files import check_output_folder
 
 RECORD = "imitate.json"
-EXPERTS = ("solver", "guide")
-
-
-@dataclass
-class ImitateConfig:
-    """One behaviour-cloning run.
-
-    Attributes:
-        model: model folder or hub id to start from.
-        out: model folder to write.
-        difficulty: lowest generated-world difficulty.
-        max_difficulty: highest (None = only ``difficulty``).
-        worlds: walkthroughs per difficulty.
-        train_seeds: generated-world seeds, half-open range (below the eval seeds).
-        vocabulary: names of the generated worlds: 'plain', 'wide' or 'mixed' (game/generator.py).
-        val_fraction: share of the worlds held out to measure accuracy.
-        epochs: passes over the walkthrough states.
-        dagger_rounds: rounds of playing, expert labelling and training after cloning.
-        dagger_worlds: worlds per difficulty the policy plays in each round.
-        settle_epochs: passes over every gathered state at the end, the learning rate
-            falling linearly from ``lr`` to zero over them (0 = none).
-        bundled: copies of each bundled world's walkthrough added to the training states
-            (0 = none; the NPC plays those worlds in the window).
-        request_worlds: companion worlds per difficulty whose NPC is given one generated request
-            (training phrasings only) and shown its shortest plan, the request's words in its
-            prompt; each DAgger round also plays up to ``dagger_worlds`` such request episodes
-            per difficulty, labelled with the shortest plan from each state reached
-            (``agent/requests_train.py``; 0 = none).
-        request_kinds: the request kinds drawn (empty: every kind).
-        request_moves: NPC commands a DAgger request episode may take.
-        batch: states per optimizer step.
-        lr: Adam learning rate.
-        seed: world choice, shuffling and initialisation.
-        length_norm, history, prompt_tokens: the policy settings it is trained (and saved) with.
-        journal: the prompt carries the actor's journal (saved with the model).
-        prompt_fit, read_commands, journal_wording: how an over-long prompt is cut, whether
-            ``read X`` is among the candidates (the guide then reads each note it finds), and
-            the journal's wording (``PolicyConfig``; saved with the model).
-        alternatives: also teach every other non-walking command that starts an optimal
-            walkthrough from a state (the solver's tie-breaks), on generated worlds.
-        expert: who labels the states: ``solver`` (optimal, sees the whole map) or ``guide``
-            (the solver's plan where the actor could know it, else the journal's nearest
-            unexplored exit: see ``game/guide.py``; pair it with ``journal``).
-        value_coef: weight of the value head's squared error (0 = the head is not trained).
-        gamma: discount of the value targets (use the PPO run's).
-        threads: torch CPU threads (None: torch's default).
-        device: torch device for the model ('cpu', 'cuda', ...); the saved model is the same kind.
-        workers: CPU processes: 2 or more measures validation in a helper process while
-            training goes on (on the CPU; the same weights and figures as 1, sooner on 2 cores).
-        force: replace an existing ``out`` folder.
-        progress: show a progress bar.
-        lora, lora_alpha, lora_targets: train LoRA adapters (and the value head) on the frozen
-            model instead of every weight (``lora`` = rank, 0 = off; see ``TrainConfig``); the
-            folder written holds the merged model.
-    """
-
-    model: str
-    out: str
-    difficulty: int = 1
-    max_difficulty: int | None = None
-    worlds: int = 200
-    train_seeds: tuple[int, int] = (0, 1000)
-    vocabulary: str = "plain"
-    val_fraction: float = 0.1
-    epochs: int = 3
-    dagger_rounds: int = 0
-    dagger_worlds: int = 50
-    settle_epochs: int = 0
-    bundled: int = 0
-    request_worlds: int = 0
-    request_kinds: tuple[str, ...] = ()
-    request_moves: int = 10
-    batch: int = 16
-    lr: float = 3e-4
-    seed: int = 0
-    length_norm: str = "token"
-    history: int = 4
-    prompt_tokens: int = 384
-    journal: bool = False
-    prompt_fit: str = "oldest"
-    read_commands: bool = False
-    journal_wording: int = 1
-    expert: str = "solver"
-    alternatives: bool = False
-    value_coef: float = 0.0
-    gamma: float = 0.95
-    threads: int | None = None
-    device: str = "cpu"
-    workers: int = 1
-    force: bool = False
-    progress: bool = True
-    lora: int = 0
-    lora_alpha: float | None = None
-    lora_targets: tuple[str, ...] | None = None
-
-    def __post_init__(self) -> None:
-        from agent.train_config import check_device
-        from game.generator import MAX_DIFFICULTY
-        check_device(self.device)
-        self.train_seeds = tuple(self.train_seeds)
-        top = self.max_difficulty or self.difficulty
-        if not 1 <= self.difficulty <= top <= MAX_DIFFICULTY:
-            raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
-                               f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
-        check_train_seeds(self.train_seeds)
-        from agent.requests_train import check_request_kinds
-        self.request_kinds = check_request_kinds(self.request_kinds)
-        if self.request_moves < 1:
-            raise LanternError(f"--request-moves must be at least 1, got {self.request_moves}")
-        check_vocabulary(self.vocabulary)
-        for name in ("dagger_rounds", "settle_epochs", "bundled", "request_worlds"):
-            if getattr(self, name) < 0:
-                raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
-        if self.epochs < 0:
-            raise LanternError(f"--epochs must be at least 0, got {self.epochs}")
-        for name in ("worlds", "batch", "dagger_worlds", "workers"):
-            if getattr(self, name) < 1:
-                raise LanternError(f"--{name} must be at least 1, got {getattr(self, name)}")
-        for name in ("worlds", "request_worlds", "dagger_worlds") if self.dagger_rounds else ("worlds", "request_worlds"):
-            if getattr(self, name) > self.train_seeds[1] - self.train_seeds[0]:
-                raise LanternError(f"--{name.replace('_', '-')} {getattr(self, name)} is more than the "
-                                   f"{self.train_seeds[1] - self.train_seeds[0]} training seeds; lower it "
-                                   f"or widen --train-seeds")
-        if not 0.0 <= self.val_fraction < 1.0:
-            raise LanternError(f"val_fraction must be in [0, 1), got {self.val_fraction}")
-        if not self.lr > 0:
-            raise LanternError(f"--lr must be positive, got {self.lr}")
-        if self.expert not in EXPERTS:
-            raise LanternError(f"--expert must be one of {', '.join(EXPERTS)}, got {self.expert!r}")
-        if not self.value_coef >= 0:
-            raise LanternError(f"--value-coef must be at least 0, got {self.value_coef}")
-        if not 0.0 <= self.gamma <= 1.0:
-            raise LanternError(f"--gamma must be in [0, 1], got {self.gamma}")
-        PolicyConfig(prompt_fit=self.prompt_fit, journal_wording=self.journal_wording)  # validates them
-        if self.lora_targets is not None:
-            self.lora_targets = tuple(self.lora_targets)
-        check_lora(self.lora, self.lora_alpha, self.lora_targets)
-
-    def env_settings(self) -> dict:
-        """What ``LanternEnv.for_agent`` needs to show the worlds as the model will read them."""
-        return {"read_commands": self.read_commands, "journal_wording": self.journal_wording}
-
-    @property
-    def levels(self) -> range:
-        return range(self.difficulty, (self.max_difficulty or self.difficulty) + 1)
 
 
 def imitate(config: ImitateConfig) -> dict:
@@ -252,6 +107,7 @@ def _starting_policy(config: ImitateConfig) -> LMPolicy:
                          prompt_tokens=config.prompt_tokens, journal=config.journal, mode="choose",
                          temperature=1.0, prompt_fit=config.prompt_fit, read_commands=config.read_commands,
                          journal_wording=config.journal_wording)
+    steady_layer_norms(policy.model)  # training on N threads gives the 1-thread floats
     if config.lora:
         lora_policy(policy, lora_settings(config), model_name(config.model))
     policy.to(config.device)

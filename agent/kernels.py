@@ -24,7 +24,7 @@ AVX2_SETTINGS = {"ATEN_CPU_CAPABILITY": "avx2", "MKL_CBWR": "AVX2,STRICT", "DNNL
 def check_kernels(kernels: str) -> None:
     """Refuse a kernels setting other than those in ``KERNELS``."""
     if kernels not in KERNELS:
-        raise LanternError(f"--kernels {kernels}: unknown; use one of {', '.join(KERNELS)}")
+        raise LanternError(f"kernels {kernels!r}: unknown; use one of {', '.join(KERNELS)}")
 
 
 def use_kernels(kernels: str) -> str:
@@ -36,6 +36,50 @@ def use_kernels(kernels: str) -> str:
     import torch
     capability = torch.backends.cpu.get_cpu_capability()
     if kernels == "avx2" and capability != "AVX2":
-        raise LanternError(f"--kernels avx2: torch runs {capability} kernels here (the CPU lacks AVX2, or "
-                           f"torch had already computed in this process); use --kernels native")
+        raise LanternError(f"--cpu pinned: torch runs {capability} kernels here (the CPU lacks AVX2, or "
+                           f"torch had already computed in this process); use --cpu native")
+    return capability
+
+
+# -- the --cpu setting: kernels, threads and processes in one ------------------------------------
+
+CPUS = ("pinned", "native")
+CPU_HELP = ("pinned: AVX2 kernels (MKL in strict reproducible mode), one torch thread, and a side job "
+            "(train's KL reference model, imitate's validation) in a second process when there is a second "
+            "core: the same command gives the same weights on any Intel x86-64 CPU with AVX2 (the shipped "
+            "models' setting); native: this CPU's fastest kernels on torch's own thread count, in one "
+            "process (floats tied to the machine)")
+
+
+def cpu_setting(text: str) -> str:
+    """``--cpu pinned|native`` (the older ``--kernels avx2|native`` spelling maps onto it)."""
+    value = {"avx2": "pinned"}.get(text, text)
+    if value not in CPUS:
+        raise LanternError(f"--cpu {text}: unknown; use one of {', '.join(CPUS)}")
+    return value
+
+
+def cpu_kernels(cpu: str) -> str:
+    """The ``KERNELS`` entry a ``--cpu`` setting computes with."""
+    return "avx2" if cpu == "pinned" else "native"
+
+
+def cpu_threads(cpu: str) -> int | None:
+    """torch CPU threads of the main process (None: torch's default)."""
+    return 1 if cpu == "pinned" else None
+
+
+def cpu_workers(cpu: str) -> int:
+    """Processes a run uses: with ``pinned`` a second one for the side job where there is a second core
+    (the same floats as one process, sooner)."""
+    return 2 if cpu == "pinned" and (os.cpu_count() or 1) > 1 else 1
+
+
+def use_cpu(cpu: str) -> str:
+    """Pin this process to ``cpu`` before any tensor work (kernels and threads); returns the capability."""
+    capability = use_kernels(cpu_kernels(cpu))
+    threads = cpu_threads(cpu)
+    if threads:
+        import torch
+        torch.set_num_threads(threads)
     return capability

@@ -161,8 +161,6 @@ class LMPolicy(nn.Module):
 
     def __init__(self, model, tokenizer, config: PolicyConfig | None = None) -> None:
         super().__init__()
-        from agent.steady import steady_layer_norms
-        steady_layer_norms(model)  # training on N threads gives the 1-thread floats
         self.model = model
         self.tokenizer = tokenizer
         self.config = config or PolicyConfig()

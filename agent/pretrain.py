@@ -15,114 +15,21 @@ import math
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
 
 from agent.checkpoint import machine, model_folder, write_json
 from agent.corpus import Corpus, CorpusConfig, build_corpus
-from agent.lm import BASE_MODEL
+from agent.pretrain_config import PretrainConfig
 from agent.tiny import build_tokenizer
-from game.cli import check_vocabulary
 from game.errors import LanternError
 from game.files import check_output_folder, write_text
 
 CARD = "README.md"
 RECORD = "pretrain.json"
 IGNORE = -100  # label of padding: not scored
-
-
-@dataclass
-class PretrainConfig:
-    """How the base model is made.
-
-    Attributes:
-        out: model folder to write.
-        seed: seed of the corpus, the initialisation and the batch order.
-        steps: optimizer steps.
-        corpus_episodes: exploratory episodes over generated worlds in the corpus.
-        vocabulary: names of the corpus's generated worlds: 'plain', 'wide' or 'mixed'.
-        vocab_size: BPE vocabulary (byte alphabet and EOS included).
-        n_layer: transformer blocks.
-        n_embd: hidden size.
-        n_head: attention heads.
-        n_positions: context length (the prompt budget of the policy is below it).
-        batch: documents per step.
-        lr: peak AdamW learning rate.
-        min_lr_ratio: the cosine decays to lr * this.
-        warmup: linear warm-up steps.
-        weight_decay: AdamW decay of the weight matrices.
-        max_grad_norm: gradient clipping.
-        eval_every: steps between validation losses.
-        eval_docs: held-out documents scored per validation.
-        val_share: share of worlds held out for validation.
-        threads: torch CPU threads (None: torch's default).
-        device: torch device to train on ('cpu', 'cuda', ...); the saved model is the same kind.
-        kernels: the CPU kernels the CLI pinned before torch computed ('native' or 'avx2',
-            ``agent/kernels.py``); recorded in the command line of the card.
-        force: replace an existing ``out`` folder.
-        progress: show a progress bar.
-    """
-
-    out: str = BASE_MODEL
-    seed: int = 0
-    steps: int = 1200
-    corpus_episodes: int = 1200
-    vocabulary: str = "plain"
-    vocab_size: int = 2048
-    n_layer: int = 4
-    n_embd: int = 128
-    n_head: int = 4
-    n_positions: int = 512
-    batch: int = 16
-    lr: float = 2e-3
-    min_lr_ratio: float = 0.1
-    warmup: int = 100
-    weight_decay: float = 0.1
-    max_grad_norm: float = 1.0
-    eval_every: int = 250
-    eval_docs: int = 256
-    val_share: float = 0.05
-    threads: int | None = None
-    device: str = "cpu"
-    kernels: str = "native"
-    force: bool = False
-    progress: bool = True
-
-    def __post_init__(self) -> None:
-        from agent.train_config import check_device
-        check_device(self.device)
-        check_vocabulary(self.vocabulary)
-        for name in ("steps", "corpus_episodes", "n_layer", "n_embd", "n_head", "n_positions", "batch",
-                     "eval_every", "eval_docs"):
-            if getattr(self, name) < 1:
-                raise LanternError(f"{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
-        if self.vocab_size < 300:
-            raise LanternError(f"vocab-size must be at least 300 (256 bytes + merges), got {self.vocab_size}")
-        if self.n_embd % self.n_head:
-            raise LanternError(f"--n-embd ({self.n_embd}) must be a multiple of --n-head ({self.n_head})")
-        if not self.lr > 0 or not 0 <= self.min_lr_ratio <= 1 or self.warmup < 0 or self.weight_decay < 0:
-            raise LanternError("need lr > 0, 0 <= min_lr_ratio <= 1, warmup >= 0, weight_decay >= 0")
-        if not 0 < self.val_share < 0.5:
-            raise LanternError(f"val_share must be in (0, 0.5), got {self.val_share}")
-        if self.threads is not None and self.threads < 1:
-            raise LanternError(f"threads must be at least 1, got {self.threads}")
-
-    def corpus_config(self) -> CorpusConfig:
-        return CorpusConfig(episodes=self.corpus_episodes, seed=self.seed, vocabulary=self.vocabulary)
-
-    def command_line(self) -> str:
-        """The ``main.py pretrain`` command that makes this model."""
-        size = PretrainConfig.__dataclass_fields__
-        flags = "".join(f" --{k.replace('_', '-')} {getattr(self, k)}" for k in ("n_layer", "n_embd", "n_head")
-                        if getattr(self, k) != size[k].default)
-        return (f"python main.py pretrain --out {self.out} --seed {self.seed} --steps {self.steps} "
-                f"--corpus-episodes {self.corpus_episodes}{flags}"
-                + (f" --vocabulary {self.vocabulary}" if self.vocabulary != "plain" else "")
-                + (f" --threads {self.threads}" if self.threads else "")
-                + (f" --device {self.device}" if self.device != "cpu" else "")
-                + (f" --kernels {self.kernels}" if self.kernels != "native" else ""))
 
 
 def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) -> dict:

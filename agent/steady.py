@@ -13,7 +13,9 @@ and are pinned here and in ``agent/policy.py``:
   candidates' logits with ``index_select`` instead (whose backward adds in index order).
 
 Both give exactly the floats they give on one thread, so a 2-thread run reproduces a 1-thread
-run bit for bit while its matrix products, attention and activations use both cores.
+run bit for bit while its matrix products, attention and activations use both cores. ``train``
+and ``imitate`` swap the LayerNorms of the model they train, as a step of their own; a policy
+that only acts (eval, play, the KL reference) keeps torch's.
 """
 
 from __future__ import annotations

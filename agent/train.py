@@ -24,6 +24,7 @@ from agent.checkpoint import latest_checkpoint, load_policy, load_training_state
 from agent.lora import lora_policy, lora_settings, model_name, trainable
 from agent.metrics import MetricLogger, plot_learning_curve, read_metrics, trim_metrics
 from agent.policy import LMPolicy
+from agent.steady import steady_layer_norms
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
 from agent.requests_train import RequestEnv
 from agent.rollout import EpisodeResult, Transition, play_episodes, team
@@ -73,6 +74,7 @@ class Trainer:
         torch.manual_seed(config.seed)  # value-head initialisation
         source = str(existing) if existing is not None else config.model
         self.policy: LMPolicy = load_policy(source, **config.policy_overrides())
+        steady_layer_norms(self.policy.model)  # training on N threads gives the 1-thread floats
         if config.lora and existing is None:  # a resumed run's checkpoint holds its adapter
             lora_policy(self.policy, lora_settings(config), model_name(config.model))
         self.policy.to(config.device)
@@ -306,7 +308,7 @@ class Trainer:
         stats: dict[str, list[float]] = {}
         if cfg.algo == "reinforce":
             self.optimizer.zero_grad()
-            chunks = torch.arange(n).split(cfg.minibatch)
+            chunks = torch.arange(n).split(cfg.batch)
             self._submit_reference(b.steps, chunks)
             for chunk in chunks:
                 loss, parts = self._loss(b.steps, chunk, adv, ret, old_logp, old_values)
@@ -314,13 +316,13 @@ class Trainer:
                 _append(stats, parts)
             _append(stats, {"grad_norm": self._step()})
             with torch.no_grad():  # how far the step moved the policy, on the first chunk
-                first = torch.arange(min(n, cfg.minibatch))
+                first = torch.arange(min(n, cfg.batch))
                 new_logp = self._score(b.steps, first)[1]
                 _append(stats, {"approx_kl": pg.approx_kl_old_new(new_logp, old_logp[first],
                                                                   torch.ones_like(new_logp)).item()})
             return _mean(stats)
         for _ in range(cfg.ppo_epochs):
-            chunks = torch.randperm(n, generator=self.generator).split(cfg.minibatch)
+            chunks = torch.randperm(n, generator=self.generator).split(cfg.batch)
             self._submit_reference(b.steps, chunks)
             kls = []
             for chunk in chunks:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from agent.kernels import check_kernels
-from agent.lora import check_lora
-from agent.policy import PolicyConfig
+from agent.config_cli import (LORA_HELP, LORA_TARGETS, VOCABULARY_HELP, difficulty_level, fraction,
+                              request_kinds, seed_range, setting)
+from agent.kernels import CPU_HELP, cpu_setting, cpu_workers
+from agent.lora import check_lora, parse_targets
 from agent.worlds import check_train_seeds, refuse_heldout
-from game.cli import check_vocabulary
+from game.cli import check_vocabulary, positive_int
 from game.errors import LanternError
+from game.generator import VOCABULARIES
+
 
 def check_device(device: str) -> None:
     """Refuse a torch device this machine does not have, with what to use instead."""
@@ -24,175 +27,124 @@ def check_device(device: str) -> None:
         raise LanternError(f"--device {device}: not available on this machine; use --device cpu")
 
 
+MODES = ("choose", "generate")
 ALGOS = ("reinforce", "ppo")
 BASELINES = ("value", "group", "none")
 
 
+# Settings the starting model carries (saved in its lantern.json by imitate): train keeps them.
+MODEL_SETTINGS = ("history", "prompt-tokens", "journal", "length-norm", "temperature", "prompt-fit",
+                  "read-commands", "journal-wording")
+# Settings of generated worlds, off when a run plays one --world file.
+GENERATED_ONLY = {"difficulty": None, "max_difficulty": None, "bundled_share": 0.0, "request_share": 0.0}
+WORLDS, RUN, LEARNING = "worlds", "run", "learning"
+
+
 @dataclass
 class TrainConfig:
-    """One training run.
+    """One training run; the defaults are the shipped NPC's PPO stage (``assets/models/npc``).
 
-    Attributes:
-        model: model folder, run folder or hub id to start from.
-        out: run folder (checkpoints, metrics.jsonl, episodes/, learning_curve.png).
-        world: a world file to train on, or None for generated worlds.
-        difficulty: generated-world difficulty to start at.
-        max_difficulty: curriculum: highest difficulty (None = no curriculum).
-        promote_at: curriculum: mean success rate that moves one level up.
-        promote_window: curriculum: how many updates in a row that mean is taken over
-            (one lucky update of a few episodes should not promote).
-        train_seeds: generated-world seeds, half-open range (below the eval seeds).
-        vocabulary: names of generated worlds: 'plain', 'wide' (names, prose and goal phrasings
-            from a far larger vocabulary, the same maps and puzzles) or 'mixed' (wide on odd seeds).
-        bundled_share: with generated worlds, the chance that a group of envs plays one of the
-            bundled worlds instead (drawn per group and update; each world's whole team is
-            driven by the policy in turn, and an episode may run to twice its optimum when
-            that is more than ``max_episode_steps``), so RL keeps their play in its mix (0 = off).
-        companion: generated worlds get a companion (Ada, sharing the player's quest): quest
-            episodes drive the whole team in turn.
-        request_share: with generated worlds, the chance that a group of envs plays a request
-            episode instead (drawn per group and update): a companion world on a training seed
-            at the run's difficulty, its NPC alone given one generated request in a training
-            phrasing (``agent/requests_train.py``; 0 = off).
-        request_reward: reward in the step a request episode's goal comes to hold.
-        request_moves: NPC commands a request episode may take.
-        request_kinds: the request kinds drawn (empty: every kind ``game.request_gen`` makes).
-        algo: 'reinforce' or 'ppo'.
-        mode: 'choose' among admissible commands or 'generate' commands.
-        envs: environments (episodes) per update.
-        group_size: envs per group sharing a world and seed (group baseline).
-        steps: stop after this many environment steps in total.
-        updates: stop after this many updates (None = only ``steps`` limits).
-        seed: run seed (world choice, sampling).
-        max_episode_steps: cap on each episode's length (None = the world's).
-        lr: Adam learning rate.
-        gamma: discount factor.
-        gae_lambda: PPO GAE lambda.
-        step_penalty: subtracted from the reward at every step.
-        progress_reward: added per move a step takes off the solver's shortest walkthrough
-            from the state it left (subtracted per move it adds): training-only shaping from
-            the whole map, which the policy never sees. Over a won episode it sums to this
-            times the optimum, the same for every won episode, so it moves credit to the step
-            that earned it without changing any won episode's total (0 = off).
-        reward_scale: multiplies the env's reward.
-        baseline: REINFORCE baseline: 'value' head, 'group' mean, or 'none'.
-        normalize_advantages: zero-mean unit-variance advantages per update.
-        clip: PPO ratio clip.
-        ppo_epochs: PPO passes over each rollout.
-        minibatch: states per gradient chunk.
-        value_coef: weight of the value loss.
-        entropy_coef: weight of the entropy bonus.
-        kl_coef: weight of the KL penalty to the starting model (0 = off).
-        target_kl: PPO: stop the update's epochs once approx KL exceeds this (None = off).
-        max_grad_norm: gradient clipping norm.
-        checkpoint_every: updates between checkpoints.
-        record_every: updates between saved episodes (0 = never).
-        length_norm: choose-mode score normalisation ('none', 'token', 'word'; None: as
-            the starting model, as are prompt_tokens, history and journal).
-        temperature: policy temperature.
-        top_k: generate-mode top-k (0 = off).
-        prompt_tokens: prompt token budget.
-        history: earlier (observation, command) pairs in the prompt.
-        journal: the prompt carries the actor's journal.
-        prompt_fit, read_commands, journal_wording: how an over-long prompt is cut, ``read X``
-            among the candidates, the journal's wording (``PolicyConfig``; None: as the
-            starting model).
-        progress: show a progress bar.
-        device: torch device for the model ('cpu', 'cuda', 'cuda:1', 'mps').
-        workers: CPU processes: 2 or more scores the KL penalty's reference model in a helper
-            process (on the CPU; the same floats, so the same weights as 1, sooner on 2 cores).
-        export: when the run ends, also write the final policy (no optimizer) to this
-            model folder, with ``train.json`` (settings and last metrics).
-        kernels: the CPU kernels the run computes with, 'native' or 'avx2' (AVX2 on any x86-64
-            CPU, so that another Intel machine gives the same floats; ``agent/kernels.py``). The CLI
-            pins them before torch computes; a resumed run keeps them.
-        lora: train rank-``lora`` LoRA adapters (and the value head) on the frozen model instead
-            of every weight (0 = off; ``agent/lora.py``): checkpoints hold the adapter, exports
-            the merged model.
-        lora_alpha: the adapters' scale numerator (None: 2 * lora).
-        lora_targets: module names to adapt (None: the architecture's attention projections).
+    Every field is a flag of ``main.py train`` (``agent/config_cli.py``); its help says what it
+    does. The starting model's prompt layout, score normalisation and temperature are kept (imitate
+    sets them); ``cpu`` pins kernels, threads and processes (``agent/kernels.py``).
     """
 
-    model: str
-    out: str
-    world: str | None = None
-    difficulty: int | None = None
-    max_difficulty: int | None = None
-    promote_at: float = 0.8
-    promote_window: int = 3
-    train_seeds: tuple[int, int] = (0, 1000)
-    vocabulary: str = "plain"
-    bundled_share: float = 0.0
-    companion: bool = False
-    request_share: float = 0.0
-    request_reward: float = 1.0
-    request_moves: int = 10
-    request_kinds: tuple[str, ...] = ()
-    algo: str = "ppo"
-    mode: str = "choose"
-    envs: int = 8
-    group_size: int = 1
-    steps: int = 50_000
-    updates: int | None = None
-    seed: int = 0
-    max_episode_steps: int | None = None
-    lr: float = 1e-4
-    gamma: float = 0.99
-    gae_lambda: float = 0.95
-    step_penalty: float = 0.0
-    progress_reward: float = 0.0
-    reward_scale: float = 1.0
-    baseline: str = "value"
-    normalize_advantages: bool = True
-    clip: float = 0.2
-    ppo_epochs: int = 4
-    minibatch: int = 64
-    value_coef: float = 0.5
-    entropy_coef: float = 0.01
-    kl_coef: float = 0.0
-    target_kl: float | None = 0.05
-    max_grad_norm: float = 1.0
-    checkpoint_every: int = 10
-    record_every: int = 10
-    length_norm: str | None = None
-    temperature: float = 1.0
-    top_k: int = 0
-    prompt_tokens: int | None = None
-    history: int | None = None
-    journal: bool | None = None
-    prompt_fit: str | None = None
-    read_commands: bool | None = None
-    journal_wording: int | None = None
-    progress: bool = True
-    device: str = "cpu"
-    workers: int = 1
-    export: str | None = None
-    kernels: str = "native"
-    lora: int = 0
-    lora_alpha: float | None = None
-    lora_targets: tuple[str, ...] | None = None
+    # -- worlds ---------------------------------------------------------------------------------
+    world: str | None = setting(None, "train on this world file instead of generated worlds", group=WORLDS,
+                                metavar="PATH")
+    difficulty: int | None = setting(3, "train on generated worlds of difficulty D", group=WORLDS,
+                                     type=difficulty_level, metavar="D")
+    max_difficulty: int | None = setting(
+        None, "curriculum: move up one level (to at most D) when the mean success rate of the last "
+              "--promote-window updates reaches --promote-at", group=WORLDS, type=difficulty_level, metavar="D",
+        shown="--difficulty: no curriculum")
+    promote_at: float = setting(0.8, "curriculum threshold: mean success over --promote-window updates",
+                                group=WORLDS, type=fraction, metavar="P")
+    promote_window: int = setting(3, "updates the curriculum averages over before moving up (one lucky update "
+                                     "should not promote)", group=WORLDS, type=positive_int, metavar="N")
+    bundled_share: float = setting(
+        0.25, "chance that a group of envs plays a bundled world instead (each world's whole team driven in "
+              "turn; an episode may run to twice its optimum; 0 = off)", group=WORLDS, type=fraction, metavar="F")
+    train_seeds: tuple[int, int] = setting((0, 1000), "generated-world seeds A <= s < B (eval seeds start at "
+                                                      "1000000)", group=WORLDS, type=seed_range, metavar="A:B",
+                                           shown="0:1000")
+    companion: bool = setting(False, "generated worlds get a companion (Ada, sharing the quest); the policy "
+                                     "drives the whole team in turn", group=WORLDS)
+    request_share: float = setting(
+        0.3, "chance that a group of envs plays a request episode instead: a companion world whose NPC alone "
+             "is given one generated request (training phrasings only) and rewarded when it is met (0 = off)",
+        group=WORLDS, type=fraction, metavar="F")
+    request_reward: float = setting(1.0, "reward when a request is met", group=WORLDS, metavar="X")
+    request_moves: int = setting(10, "NPC commands a request episode may take", group=WORLDS, type=positive_int,
+                                 metavar="N")
+    request_kinds: tuple[str, ...] = setting((), "request kinds to draw, e.g. go,take", group=WORLDS,
+                                             type=request_kinds, metavar="K,K", shown="every kind")
+    vocabulary: str = setting("plain", VOCABULARY_HELP, group=WORLDS, choices=VOCABULARIES)
+    max_episode_steps: int | None = setting(40, "cap on episode length (0: the world's own)", group=WORLDS,
+                                            type=int, metavar="N")
+
+    # -- run ------------------------------------------------------------------------------------
+    model: str | None = setting(None, "starting model: folder or hub id", group=RUN, metavar="M",
+                                shown="the bundled model")
+    algo: str = setting("ppo", "algorithm", group=RUN, choices=ALGOS)
+    mode: str = setting("choose", "choose among admissible commands or generate commands", group=RUN,
+                        choices=MODES)
+    envs: int = setting(16, "environments (episodes) per update", group=RUN, type=positive_int, metavar="N")
+    group_size: int = setting(1, "envs sharing a world and seed (the group baseline)", group=RUN,
+                              type=positive_int, metavar="G")
+    steps: int = setting(6000, "total environment steps", group=RUN, type=positive_int, metavar="N")
+    updates: int | None = setting(None, "stop after N updates", group=RUN, type=positive_int, metavar="N")
+    seed: int = setting(1, "run seed (world choice, sampling)", group=RUN)
+    out: str | None = setting(None, "run folder (checkpoints, metrics.jsonl, episodes/, learning_curve.png)",
+                              group=RUN, metavar="DIR", shown="runs/<algo>-<world or dD>-s<seed>")
+    export: str | None = setting(None, "when done, also write the final policy to this model folder "
+                                       "(e.g. assets/models/npc)", group=RUN, metavar="DIR")
+    checkpoint_every: int = setting(10, "updates between checkpoints", group=RUN, type=positive_int, metavar="K")
+    record_every: int = setting(10, "updates between saved episodes (0 = none)", group=RUN, metavar="K")
+    device: str = setting("cpu", "torch device: cpu, cuda, cuda:N, mps", group=RUN, metavar="D")
+    cpu: str = setting("pinned", CPU_HELP, group=RUN, type=cpu_setting, metavar="{pinned,native}",
+                       aliases=("--kernels",))
+    progress: bool = setting(True, "show a progress bar", group=RUN)
+
+    # -- learning -------------------------------------------------------------------------------
+    lr: float = setting(1e-4, "Adam learning rate", group=LEARNING, metavar="X")
+    gamma: float = setting(0.95, "discount", group=LEARNING, metavar="X")
+    gae_lambda: float = setting(0.7, "PPO GAE lambda", group=LEARNING, metavar="X")
+    step_penalty: float = setting(0.02, "reward subtracted per step", group=LEARNING, metavar="X")
+    progress_reward: float = setting(
+        0.2, "reward per move a step takes off the solver's shortest walkthrough (minus per move it adds): "
+             "training-only shaping from the whole map that sums to the same over every won episode (0 = off)",
+        group=LEARNING, metavar="X")
+    reward_scale: float = setting(1.0, "reward multiplier", group=LEARNING, metavar="X")
+    baseline: str = setting("value", "REINFORCE baseline", group=LEARNING, choices=BASELINES)
+    normalize_advantages: bool = setting(True, "zero-mean, unit-variance advantages per update", group=LEARNING)
+    clip: float = setting(0.2, "PPO ratio clip", group=LEARNING, metavar="X")
+    ppo_epochs: int = setting(2, "PPO passes over each rollout", group=LEARNING, type=positive_int, metavar="N")
+    batch: int = setting(64, "states per gradient step (REINFORCE: per chunk of its one step)", group=LEARNING,
+                         type=positive_int, metavar="N", aliases=("--minibatch",))
+    value_coef: float = setting(0.1, "value loss weight", group=LEARNING, metavar="X")
+    entropy_coef: float = setting(0.001, "entropy bonus weight", group=LEARNING, metavar="X")
+    kl_coef: float = setting(0.2, "weight of the KL penalty to the starting model (0 = off)", group=LEARNING,
+                             metavar="X")
+    target_kl: float | None = setting(0.05, "PPO: stop an update's epochs once approx KL exceeds this",
+                                      group=LEARNING, metavar="X")
+    max_grad_norm: float = setting(1.0, "gradient clipping norm", group=LEARNING, metavar="X")
+    top_k: int = setting(0, "generate mode: top-k (0 = off)", group=LEARNING, metavar="K")
+    lora: int = setting(0, LORA_HELP, group=LEARNING, metavar="R")
+    lora_alpha: float | None = setting(None, "LoRA scale: adapters add alpha/R times their output",
+                                       group=LEARNING, metavar="A", shown="2R")
+    lora_targets: tuple[str, ...] | None = setting(None, "modules to adapt, separated by commas", group=LEARNING,
+                                                   type=parse_targets, metavar="NAMES", shown=LORA_TARGETS)
 
     def __post_init__(self) -> None:
-        from game.generator import MAX_DIFFICULTY
         self.train_seeds = tuple(self.train_seeds)
-        if (self.world is None) == (self.difficulty is None):
-            raise LanternError("give either --world PATH or --difficulty D")
-        if self.world is not None:
-            from game.cli import resolve_asset
-            refuse_heldout(resolve_asset(self.world), "--world")
+        self._check_worlds()
         if self.algo not in ALGOS:
             raise LanternError(f"--algo must be one of {', '.join(ALGOS)}, got {self.algo!r}")
         if self.baseline not in BASELINES:
             raise LanternError(f"baseline must be one of {', '.join(BASELINES)}, got {self.baseline!r}")
-        if self.difficulty is not None:
-            top = self.max_difficulty or self.difficulty
-            if not 1 <= self.difficulty <= top <= MAX_DIFFICULTY:
-                raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
-                                   f"--max-difficulty ({top}) <= {MAX_DIFFICULTY}")
-            check_train_seeds(self.train_seeds)
-        check_vocabulary(self.vocabulary, self.world)
-        for name in ("envs", "group_size", "steps", "ppo_epochs", "minibatch", "checkpoint_every",
-                     "promote_window", "workers"):
+        for name in ("envs", "group_size", "steps", "ppo_epochs", "batch", "checkpoint_every",
+                     "promote_window"):
             if getattr(self, name) < 1:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         if self.envs % self.group_size:
@@ -203,50 +155,95 @@ class TrainConfig:
             raise LanternError(f"--gamma and --gae-lambda must be in [0, 1], got {self.gamma}, {self.gae_lambda}")
         if not self.lr > 0 or not self.clip > 0 or not self.max_grad_norm > 0:
             raise LanternError("--lr, clip and max_grad_norm must be positive")
-        if not 0.0 <= self.bundled_share <= 1.0:
-            raise LanternError(f"--bundled-share must be in [0, 1], got {self.bundled_share}")
-        if self.bundled_share and self.world is not None:
-            raise LanternError("--bundled-share mixes the bundled worlds into generated ones; use it with "
-                               "--difficulty, not --world")
-        self._check_requests()
         if self.progress_reward < 0:
             raise LanternError(f"--progress-reward must be at least 0, got {self.progress_reward}")
         if self.updates is not None and self.updates < 1:
             raise LanternError(f"--updates must be at least 1, got {self.updates}")
-        if self.max_episode_steps is not None and self.max_episode_steps < 1:
-            raise LanternError(f"--max-episode-steps must be at least 1, got {self.max_episode_steps}")
-        check_kernels(self.kernels)
+        if self.max_episode_steps is not None and self.max_episode_steps < 0:
+            raise LanternError(f"--max-episode-steps must be at least 0, got {self.max_episode_steps}")
+        self.max_episode_steps = self.max_episode_steps or None  # 0: the world's own limit
+        self.cpu = cpu_setting(self.cpu)
         if self.lora_targets is not None:
             self.lora_targets = tuple(self.lora_targets)
         check_lora(self.lora, self.lora_alpha, self.lora_targets)
-        self.policy_config()  # validates mode, length_norm, temperature, ...
+        self.policy_config()  # validates mode and top_k
         check_device(self.device)
+        self.model = model_or_default(self.model)
+        self.out = self.out or f"runs/{self.algo}-{_stem(self.world) or f'd{self.difficulty}'}-s{self.seed}"
+
+    def _check_worlds(self) -> None:
+        """One world file, or generated worlds (a world file turns their settings off)."""
+        from game.generator import MAX_DIFFICULTY
+        if self.world is not None:
+            from game.cli import resolve_asset
+            refuse_heldout(resolve_asset(self.world), "--world")
+            defaults = {f.name: f.default for f in fields(self)}
+            for name, off in GENERATED_ONLY.items():
+                if getattr(self, name) not in (defaults[name], off):
+                    raise LanternError(f"--{name.replace('_', '-')} {getattr(self, name)} goes with generated "
+                                       f"worlds: use it with --difficulty, not --world")
+                setattr(self, name, off)
+            if self.companion:
+                raise LanternError("--companion plays generated worlds with a companion; use it with --difficulty, "
+                                   "not --world")
+        elif self.difficulty is None:
+            raise LanternError("give either --world PATH or --difficulty D")
+        else:
+            self.max_difficulty = self.max_difficulty or self.difficulty
+            if not 1 <= self.difficulty <= self.max_difficulty <= MAX_DIFFICULTY:
+                raise LanternError(f"difficulties must satisfy 1 <= --difficulty ({self.difficulty}) <= "
+                                   f"--max-difficulty ({self.max_difficulty}) <= {MAX_DIFFICULTY}")
+            check_train_seeds(self.train_seeds)
+        check_vocabulary(self.vocabulary, self.world)
+        if not 0.0 <= self.bundled_share <= 1.0:
+            raise LanternError(f"--bundled-share must be in [0, 1], got {self.bundled_share}")
+        self._check_requests()
 
     def _check_requests(self) -> None:
         from agent.requests_train import check_request_kinds
         self.request_kinds = check_request_kinds(self.request_kinds)
         if not 0.0 <= self.request_share <= 1.0:
             raise LanternError(f"--request-share must be in [0, 1], got {self.request_share}")
-        if (self.request_share or self.companion) and self.world is not None:
-            raise LanternError("--request-share and --companion play generated worlds with a companion; use them "
-                               "with --difficulty, not --world")
         if self.request_moves < 1:
             raise LanternError(f"--request-moves must be at least 1, got {self.request_moves}")
 
-    def policy_config(self) -> PolicyConfig:
-        """These settings over PolicyConfig's defaults (validates them)."""
+    @property
+    def workers(self) -> int:
+        """Processes the run uses (``--cpu pinned``: the KL reference model on a second core)."""
+        return cpu_workers(self.cpu)
+
+    def policy_config(self):
+        """The starting model's policy settings this run sets (over PolicyConfig's defaults; validates them)."""
+        from agent.policy import PolicyConfig
         return PolicyConfig(**self.policy_overrides())
 
     def policy_overrides(self) -> dict:
-        """The policy settings this run imposes on the model it loads: the prompt's layout and
-        the score's normalisation are the starting model's unless given (it was trained with
-        them)."""
-        given = dict(mode=self.mode, length_norm=self.length_norm, temperature=self.temperature, top_k=self.top_k,
-                     prompt_tokens=self.prompt_tokens, history=self.history, journal=self.journal,
-                     prompt_fit=self.prompt_fit, read_commands=self.read_commands, journal_wording=self.journal_wording)
-        return {k: v for k, v in given.items() if v is not None}
+        """The policy settings this run imposes on the model it loads: how it acts. The prompt's
+        layout, the score's normalisation and the temperature are the model's (it was trained with them)."""
+        return {"mode": self.mode, "top_k": self.top_k}
 
     @classmethod
     def from_json(cls, data: dict) -> TrainConfig:
+        """A config saved by this or an older version (``--minibatch`` was ``batch``, ``--kernels`` ``cpu``)."""
+        data = dict(data)
+        if "minibatch" in data:
+            data.setdefault("batch", data.pop("minibatch"))
+        if "kernels" in data:
+            data.setdefault("cpu", {"avx2": "pinned"}.get(data.pop("kernels"), "native"))
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def model_or_default(model: str | None) -> str:
+    """``model``, or the bundled NPC (else the bundled base model) when it is None."""
+    from agent.lm import default_model
+    name = model or default_model()
+    if name is None:
+        raise LanternError("no --model given and no bundled model (assets/models/npc or assets/models/npc-base); "
+                           "pass --model with a model folder or hub id")
+    return name
+
+
+def _stem(world: str | None) -> str | None:
+    from pathlib import Path
+    return Path(world).stem if world else None

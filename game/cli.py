@@ -80,13 +80,15 @@ def add_companion_argument(p: argparse.ArgumentParser) -> None:
                    help="give a generated world (--difficulty) a companion, Ada, who shares your quest")
 
 
+VOCABULARY_HELP = ("names of generated worlds: plain (the generator's own few dozen words), wide (hundreds of "
+                   "rooms and things, varied prose and goal phrasings; the same maps and puzzles) or mixed (wide "
+                   "on odd seeds)")
+
+
 def add_vocabulary_argument(p: argparse.ArgumentParser, default: str | None = "plain") -> None:
     """--vocabulary plain|wide|mixed: where generated worlds' names come from."""
     from game.generator import VOCABULARIES
-    p.add_argument("--vocabulary", choices=VOCABULARIES, default=default,
-                   help="names of generated worlds: plain (the generator's own few dozen words), wide "
-                        "(hundreds of rooms and things, varied prose and goal phrasings; the same maps and "
-                        "puzzles) or mixed (wide on odd seeds) (default plain)")
+    p.add_argument("--vocabulary", choices=VOCABULARIES, default=default, help=f"{VOCABULARY_HELP} (default {default})")
 
 
 def check_vocabulary(vocabulary: str, world: object | None = None) -> None:

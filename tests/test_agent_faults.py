@@ -25,10 +25,10 @@ from game.errors import LanternError  # noqa: E402
 from game.files import FileWriteError  # noqa: E402
 from safetensors import SafetensorError  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.agent_fixtures.tiny import TRAIN, in_process, model_dir  # noqa: E402,F401 (fixture)
 
-KW = dict(difficulty=1, train_seeds=(0, 4), progress=False, record_every=0, envs=4, max_episode_steps=4,
-          lr=1e-3, minibatch=8, ppo_epochs=2)
+KW = dict(TRAIN, difficulty=1, train_seeds=(0, 4), progress=False, record_every=0, envs=4, max_episode_steps=4,
+          lr=1e-3, batch=8, ppo_epochs=2)
 
 
 def config(model_dir, out, **kw):
@@ -36,7 +36,7 @@ def config(model_dir, out, **kw):
 
 
 def run_cli(capsys, *argv) -> tuple[int, str]:
-    code = main.main([str(a) for a in argv])
+    code = main.main(in_process(argv))
     err = capsys.readouterr().err
     return code, err
 

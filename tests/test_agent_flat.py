@@ -1,7 +1,6 @@
 """The flat scoring path (agent/flat.py) gives the plain path's log-probs, values and gradients."""
 
 import subprocess
-import sys
 
 import pytest
 
@@ -11,7 +10,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from agent import flat  # noqa: E402
 from agent.checkpoint import load_policy  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.agent_fixtures.tiny import TRAIN, avx2_on_threads, flags, model_dir  # noqa: E402,F401 (fixture)
 from tests.conftest import ROOT  # noqa: E402
 from tests.test_agent_kernels import HAS_AVX2  # noqa: E402
 from tests.test_agent_policy import states  # noqa: E402
@@ -120,9 +119,9 @@ def test_a_training_model_with_dropout_falls_back(model_dir):  # noqa: F811
 
 def _train(model_dir, out, n_threads: int) -> bytes:  # noqa: F811
     done = subprocess.run(
-        [sys.executable, "main.py", "train", "--model", str(model_dir), "--out", str(out), "--difficulty", "1",
-         "--envs", "4", "--updates", "2", "--max-episode-steps", "4", "--algo", "ppo", "--minibatch", "8",
-         "--kernels", "avx2", "--threads", str(n_threads), "--no-progress"],
+        avx2_on_threads(n_threads, ["train", *flags(TRAIN), "--model", model_dir, "--out", out, "--difficulty", 1,
+                                    "--envs", 4, "--updates", 2, "--max-episode-steps", 4, "--algo", "ppo",
+                                    "--batch", 8, "--no-progress"]),
         cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return (out / "checkpoints" / "update-000002" / "model.safetensors").read_bytes()

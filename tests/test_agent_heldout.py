@@ -11,13 +11,13 @@ import main  # noqa: E402
 from agent.corpus import WORLDS_DIR, CorpusConfig, build_corpus  # noqa: E402
 from agent.worlds import HELDOUT_DIR  # noqa: E402
 from game.errors import LanternError  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.agent_fixtures.tiny import in_process, model_dir  # noqa: E402,F401 (fixture)
 
 HELD = sorted(p.stem for p in HELDOUT_DIR.glob("*.toml"))
 
 
 def run(capsys, *argv):
-    code = main.main([str(a) for a in argv])
+    code = main.main(in_process(argv))
     out, err = capsys.readouterr()
     return code, out, err
 

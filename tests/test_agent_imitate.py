@@ -19,12 +19,12 @@ from game.env import LanternEnv  # noqa: E402
 from game.errors import LanternError  # noqa: E402
 from game.generator import generate  # noqa: E402
 from game.solver import solve  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.agent_fixtures.tiny import IMITATE, TRAIN, flags, model_dir  # noqa: E402,F401 (fixture)
 from tests.conftest import ROOT  # noqa: E402
 
 
 def config(model_dir, out, **kw):
-    base = dict(model=str(model_dir), out=str(out), difficulty=1, worlds=32, train_seeds=(0, 40), epochs=16,
+    base = dict(IMITATE, model=str(model_dir), out=str(out), difficulty=1, worlds=32, train_seeds=(0, 40), epochs=16,
                 batch=8, lr=5e-3, val_fraction=0.25, progress=False)
     return ImitateConfig(**{**base, **kw})
 
@@ -118,8 +118,9 @@ def test_an_existing_folder_is_kept_unless_forced_and_a_failed_write_leaves_it_w
 
 def test_cli_imitate_writes_a_model_train_can_start_from(model_dir, tmp_path):
     out = tmp_path / "bc"
-    cmd = [sys.executable, str(ROOT / "main.py"), "imitate", "--model", str(model_dir), "--out", str(out),
-           "--worlds", "3", "--train-seeds", "0:10", "--epochs", "1", "--threads", "1", "--no-progress"]
+    cmd = [sys.executable, str(ROOT / "main.py"), "imitate", *flags(IMITATE), "--model", str(model_dir), "--out",
+           str(out), "--difficulty", "1", "--max-difficulty", "1", "--worlds", "3", "--train-seeds", "0:10",
+           "--epochs", "1", "--no-progress"]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (out / "model.safetensors").is_file() and (out / "value_head.safetensors").is_file()
@@ -248,24 +249,17 @@ def test_the_journal_setting_travels_with_the_model(model_dir, tmp_path):
     shown = saved.tokenizer.decode(saved.prompts.build(View.from_info(obs, info, [])))
     assert saved.config.journal and "Here: iron hook; unexplored: north\nWanted: red apple unseen to wicker basket unseen;" in shown
     assert not load_policy(str(model_dir)).config.journal  # a model saved without the setting: off
-    runs = {given: TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1, journal=given)
-            for given in (None, False)}
-    assert load_policy(str(tmp_path / "bc"), **runs[None].policy_overrides()).config.journal  # as the model
-    assert not load_policy(str(tmp_path / "bc"), **runs[False].policy_overrides()).config.journal  # --no-journal
+    run = TrainConfig(**{**TRAIN, "model": str(tmp_path / "bc"), "out": str(tmp_path / "run"), "difficulty": 1})
+    assert load_policy(str(tmp_path / "bc"), **run.policy_overrides()).config.journal  # train keeps it
 
 
 def test_train_keeps_the_prompt_and_score_the_model_was_imitated_with(model_dir, tmp_path):
     from agent.train_config import TrainConfig
     imitate(config(model_dir, tmp_path / "bc", worlds=2, epochs=1, history=1, length_norm="word"))
-    run = TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1)
+    run = TrainConfig(**{**TRAIN, "model": str(tmp_path / "bc"), "out": str(tmp_path / "run"), "difficulty": 1})
     kept = load_policy(str(tmp_path / "bc"), **run.policy_overrides()).config
     assert (kept.history, kept.length_norm, kept.prompt_tokens) == (1, "word", 384)
-    given = TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1, history=3,
-                        length_norm="none")
-    changed = load_policy(str(tmp_path / "bc"), **given.policy_overrides()).config
-    assert (changed.history, changed.length_norm) == (3, "none")
-    with pytest.raises(LanternError, match="length_norm must be one of"):
-        TrainConfig(model=str(tmp_path / "bc"), out=str(tmp_path / "run"), difficulty=1, length_norm="bytes")
+    assert set(run.policy_overrides()) == {"mode", "top_k"}  # how it acts; what it reads is the model's
 
 
 def test_validation_in_a_helper_process_gives_the_same_weights_and_figures(model_dir, tmp_path):
@@ -274,12 +268,12 @@ def test_validation_in_a_helper_process_gives_the_same_weights_and_figures(model
     torch.manual_seed(0)
     here = imitate(config(model_dir, tmp_path / "here", **kw))
     torch.manual_seed(0)
-    helper = imitate(config(model_dir, tmp_path / "helper", workers=2, **kw))
+    helper = imitate(config(model_dir, tmp_path / "helper", cpu="pinned", **kw))
     a, b = (load_file(str(tmp_path / run / "model.safetensors")) for run in ("here", "helper"))
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
     assert helper["epochs"] == here["epochs"] and helper["dagger"] == here["dagger"]
     assert [e["val_loss"] for e in here["epochs"]] != [here["epochs"][0]["val_loss"]] * 3  # it measured each pass
-    assert helper["config"]["workers"] == 2
+    assert helper["config"]["cpu"] == "pinned"
     assert helper["machine"]["cpu_capability"] == torch.backends.cpu.get_cpu_capability()
 
 

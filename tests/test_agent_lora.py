@@ -18,7 +18,7 @@ from agent.policy import LMPolicy  # noqa: E402
 from agent.train import Trainer, TrainConfig  # noqa: E402
 from game.errors import LanternError  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
-from tests.agent_fixtures.tiny import tiny_model  # noqa: E402
+from tests.agent_fixtures.tiny import IMITATE, TRAIN, in_process, tiny_model  # noqa: E402
 
 ARCHS = ("gpt2", "llama", "qwen2")
 WORLD = dict(difficulty=1, train_seeds=(0, 1), max_episode_steps=3)
@@ -44,8 +44,8 @@ def tiny(tmp_path_factory, texts, arch):
 
 
 def config(model, out, **kw):
-    base = dict(model=str(model), out=str(out), progress=False, record_every=0, envs=2, lr=1e-2,
-                minibatch=4, ppo_epochs=2, lora=4, **WORLD)
+    base = dict(TRAIN, model=str(model), out=str(out), progress=False, record_every=0, envs=2, lr=1e-2,
+                batch=4, ppo_epochs=2, lora=4, **WORLD)
     return TrainConfig(**{**base, **kw})
 
 
@@ -135,8 +135,8 @@ def test_a_lora_run_resumes_exactly(tmp_path_factory, texts, arch):
 def test_imitate_with_lora_writes_a_merged_model(tmp_path_factory, texts):
     folder = tiny(tmp_path_factory, texts, "llama")
     out = tmp_path_factory.mktemp("imitate") / "npc"
-    record = imitate(ImitateConfig(model=str(folder), out=str(out), worlds=2, epochs=1, batch=8, lr=1e-2,
-                                   progress=False, lora=2, lora_alpha=4.0, lora_targets=("q_proj", "v_proj")))
+    record = imitate(ImitateConfig(**dict(IMITATE, model=str(folder), out=str(out), worlds=2, epochs=1, batch=8, lr=1e-2,
+                                   progress=False, lora=2, lora_alpha=4.0, lora_targets=("q_proj", "v_proj"))))
     assert record["config"]["lora"] == 2 and record["config"]["lora_targets"] == ["q_proj", "v_proj"]
     assert (out / "model.safetensors").is_file() and not (out / "adapter_config.json").exists()
     cloned, start = load_policy(str(out)), load_policy(str(folder))
@@ -150,11 +150,11 @@ def test_lora_flags_through_main(tmp_path_factory, texts, capsys):
     argv = ["train", "--model", folder, "--difficulty", "1", "--train-seeds", "0:1", "--max-episode-steps", "2",
             "--envs", "2", "--updates", "1", "--out", run, "--no-progress", "--record-every", "0",
             "--lora", "2", "--lora-alpha", "8", "--lora-targets", "c_attn"]
-    assert main.main([str(a) for a in argv]) == 0
+    assert main.main(in_process(argv)) == 0
     saved = json.loads((run / "checkpoints" / "update-000001" / "adapter_config.json").read_text())
     assert (saved["r"], saved["lora_alpha"], saved["target_modules"]) == (2, 8, ["c_attn"])
     argv[argv.index("--lora") + 1] = "3"
-    assert main.main([str(a) for a in argv + ["--resume"]]) == 2
+    assert main.main(in_process(argv + ["--resume"])) == 2
     assert "--lora 3 differs from the run's saved setting" in capsys.readouterr().err
 
 

@@ -13,10 +13,11 @@ from agent.pretrain import PretrainConfig, pretrain
 from agent.prompt import PromptBuilder, View
 from game.env import LanternEnv
 from game.errors import LanternError
+from tests.agent_fixtures.tiny import in_process
 
 SMALL = {"episodes": 16, "steps": 8, "level_weights": (1, 1, 1, 0, 0, 0), "bundled_episodes": 1}
 TINY = {"steps": 40, "vocab_size": 400, "n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 512, "batch": 8,
-        "lr": 3e-3, "warmup": 4, "eval_every": 20, "eval_docs": 32, "val_share": 0.25, "threads": 1,
+        "lr": 3e-3, "warmup": 4, "eval_every": 20, "eval_docs": 32, "val_share": 0.25, "cpu": "pinned",
         "progress": False}
 
 
@@ -84,7 +85,7 @@ def test_tiny_pretrain_makes_a_loadable_model_whose_validation_loss_falls(base):
         {p.name for p in out.iterdir()}
     assert not any(p.name.endswith(".tmp") for p in out.parent.iterdir())
     card = (out / "README.md").read_text()
-    assert "python main.py pretrain --out" in card and "--seed 0" in card and "Validation loss" in card
+    assert "python main.py pretrain --out" in card and "Seed 0;" in card and "Validation loss" in card
     import torch
     assert f"({torch.backends.cpu.get_cpu_capability()} kernels)" in card  # the floats depend on them
     assert json.loads((out / "pretrain.json").read_text())["val_loss"] == figures["val_loss"]
@@ -104,13 +105,13 @@ def test_tiny_pretrain_makes_a_loadable_model_whose_validation_loss_falls(base):
 def test_refuses_to_overwrite_without_force(base, capsys):
     out, _ = base
     before = (out / "model.safetensors").read_bytes()
-    code = main.main(["pretrain", "--out", str(out), "--steps", "1"])
+    code = main.main(in_process(["pretrain", "--out", out, "--steps", "1"]))
     err = capsys.readouterr().err
     assert code == 2 and "already exists; add --force" in err and len(err.strip().splitlines()) == 1
     assert (out / "model.safetensors").read_bytes() == before
 
 
-@pytest.mark.parametrize("argv", [["--steps", "0"], ["--corpus-episodes", "-3"], ["--threads", "x"]])
+@pytest.mark.parametrize("argv", [["--steps", "0"], ["--corpus-episodes", "-3"], ["--cpu", "fast"]])
 def test_bad_arguments_exit_2(argv, capsys, tmp_path):
     with pytest.raises(SystemExit) as exc:
         main.main(["pretrain", "--out", str(tmp_path / "m"), *argv])
@@ -129,20 +130,18 @@ def test_bad_config_is_one_clear_error(kwargs, message):
 
 
 def test_a_corpus_too_small_to_split_is_one_clear_error(capsys, tmp_path):
-    code = main.main(["pretrain", "--out", str(tmp_path / "m"), "--corpus-episodes", "20", "--no-progress"])
+    code = main.main(in_process(["pretrain", "--out", tmp_path / "m", "--corpus-episodes", "20", "--no-progress"]))
     err = capsys.readouterr().err
     assert code == 2 and "--corpus-episodes 20 is too few" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "m").exists()
 
 
-def test_the_recorded_command_names_a_model_size_other_than_the_default():
-    assert "--n-layer" not in PretrainConfig(out="m").command_line()
-    bigger = PretrainConfig(out="m", n_layer=6, n_embd=192, n_head=6, threads=1).command_line()
-    assert bigger.endswith("--n-layer 6 --n-embd 192 --n-head 6 --threads 1")
-    assert "--kernels" not in bigger  # native: torch's own choice, the default
-    assert PretrainConfig(out="m", threads=1, kernels="avx2").command_line().endswith("--threads 1 --kernels avx2")
-    assert "--corpus-episodes 1200 --vocabulary wide" in PretrainConfig(out="m", vocabulary="wide").command_line()
-    assert "--vocabulary" not in PretrainConfig(out="m").command_line()
+def test_the_recorded_command_names_only_the_settings_off_the_defaults():
+    assert PretrainConfig(out="m").command_line() == "python main.py pretrain --out m"
+    bigger = PretrainConfig(out="m", n_layer=6, n_embd=192, n_head=6, force=True).command_line()
+    assert bigger == "python main.py pretrain --out m --n-layer 6 --n-embd 192 --n-head 6"  # --force changes nothing
+    assert PretrainConfig(out="m", seed=3, cpu="native").command_line().endswith("--seed 3 --cpu native")
+    assert PretrainConfig(out="m", vocabulary="wide").command_line().endswith("--out m --vocabulary wide")
 
 
 def test_a_wide_corpus_holds_the_wide_worlds_words():

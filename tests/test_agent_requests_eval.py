@@ -13,12 +13,12 @@ from game.env import LanternEnv  # noqa: E402
 from game.generator import generate  # noqa: E402
 from game.npc import Decision  # noqa: E402
 from game.request_gen import generate_requests  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.agent_fixtures.tiny import in_process, model_dir  # noqa: E402,F401 (fixture)
 
 
 def test_eval_requests_prints_figures_per_kind(model_dir, capsys):
-    code = main.main(["eval", "--requests", "--model", str(model_dir), "--difficulty", "1",
-                      "--seeds", "1000000:1000001", "--json"])
+    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "1",
+                                 "--seeds", "1000000:1000001", "--json"]))
     out, err = capsys.readouterr()
     assert code == 0, err
     report = json.loads(out)
@@ -36,7 +36,7 @@ def test_eval_requests_refuses_a_world_without_an_npc(model_dir, capsys, tmp_pat
     from game.generator import generate, world_to_toml
     alone = tmp_path / "alone.toml"                      # every bundled world has Ada: a generated one has not
     alone.write_text(world_to_toml(generate(1, 0)), encoding="utf-8")
-    code = main.main(["eval", "--requests", "--model", str(model_dir), "--world", str(alone)])
+    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--world", alone]))
     _, err = capsys.readouterr()
     assert code == 2 and "no NPC to ask" in err
 

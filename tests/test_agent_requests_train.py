@@ -18,7 +18,15 @@ from agent.train import Trainer, TrainConfig  # noqa: E402
 from game import request_gen  # noqa: E402
 from game.errors import LanternError  # noqa: E402
 from game.request_gen import GENERATED_KINDS, HELD_OUT, TEMPLATES, TRAIN, plan_for  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.agent_fixtures.tiny import IMITATE, TRAIN as TRAIN_RUN, in_process, model_dir  # noqa: E402,F401 (fixture)
+
+
+def run_config(**kw) -> TrainConfig:
+    return TrainConfig(**{**TRAIN_RUN, **kw})
+
+
+def imitate_config(**kw) -> ImitateConfig:
+    return ImitateConfig(**{**IMITATE, **kw})
 
 
 def test_a_told_episode_reads_the_words_and_ends_rewarded_when_the_goal_holds():
@@ -74,10 +82,10 @@ def test_no_training_path_ever_asks_for_a_held_out_phrasing(model_dir, tmp_path,
         return real(world, goal, rng, split)
 
     monkeypatch.setattr(request_gen, "phrase", guarded)
-    cfg = TrainConfig(model=str(model_dir), out=str(tmp_path / "run"), difficulty=1, envs=4, updates=2,
+    cfg = run_config(model=str(model_dir), out=str(tmp_path / "run"), difficulty=1, envs=4, updates=2,
                       request_share=1.0, max_episode_steps=4, request_moves=3, progress=False, record_every=1)
     assert Trainer(cfg).train() == 0
-    imitate(ImitateConfig(model=str(model_dir), out=str(tmp_path / "im"), worlds=2, request_worlds=4, epochs=1,
+    imitate(imitate_config(model=str(model_dir), out=str(tmp_path / "im"), worlds=2, request_worlds=4, epochs=1,
                           dagger_rounds=1, dagger_worlds=2, request_moves=3, progress=False))
     assert asked and set(asked) == {TRAIN}
 
@@ -114,7 +122,7 @@ def _taken(demos, demo):
 
 
 def test_train_logs_request_success_and_draws_request_groups_from_the_counters(model_dir, tmp_path):
-    cfg = TrainConfig(model=str(model_dir), out=str(tmp_path / "mix"), difficulty=2, envs=4, updates=3,
+    cfg = run_config(model=str(model_dir), out=str(tmp_path / "mix"), difficulty=2, envs=4, updates=3,
                       request_share=0.5, request_moves=3, max_episode_steps=4, progress=False, record_every=1)
     trainer = Trainer(cfg)
     assert trainer.train() == 0
@@ -134,9 +142,9 @@ def test_resume_is_exact_with_request_episodes(model_dir, tmp_path):
     from safetensors.torch import load_file
     kw = dict(model=str(model_dir), difficulty=2, envs=4, request_share=0.5, request_moves=3, max_episode_steps=4,
               checkpoint_every=1, ppo_epochs=1, progress=False, record_every=0)
-    Trainer(TrainConfig(out=str(tmp_path / "a"), updates=2, **kw)).train()
-    Trainer(TrainConfig(out=str(tmp_path / "b"), updates=1, **kw)).train()
-    Trainer(TrainConfig(out=str(tmp_path / "b"), updates=2, **kw), resume=True).train()
+    Trainer(run_config(out=str(tmp_path / "a"), updates=2, **kw)).train()
+    Trainer(run_config(out=str(tmp_path / "b"), updates=1, **kw)).train()
+    Trainer(run_config(out=str(tmp_path / "b"), updates=2, **kw), resume=True).train()
     a, b = (load_file(str(tmp_path / r / "checkpoints" / "update-000002" / "model.safetensors")) for r in "ab")
     assert all(torch.equal(a[k], b[k]) for k in a)
 
@@ -151,7 +159,7 @@ def test_resume_is_exact_with_request_episodes(model_dir, tmp_path):
 def test_bad_request_settings_are_refused(model_dir, tmp_path, kw, message):
     base = dict(model=str(model_dir), out=str(tmp_path / "x"), difficulty=1, progress=False)
     with pytest.raises(LanternError, match=message):
-        TrainConfig(**{**base, **kw})
+        run_config(**{**base, **kw})
 
 
 @given(st.lists(st.sampled_from(GENERATED_KINDS), max_size=6), st.sampled_from(["", " ", "  "]))
@@ -170,24 +178,25 @@ def test_an_unknown_request_kind_is_named_in_one_line(word):
 def test_request_flags_on_the_command_line(model_dir, tmp_path, capsys):
     assert parse_kinds("go, take") == ("go", "take")
     with pytest.raises(SystemExit) as exc:
-        main.main(["train", "--difficulty", "1", "--request-kinds", "go,fly", "--out", str(tmp_path / "r")])
+        main.main(in_process(["train", "--difficulty", "1", "--request-kinds", "go,fly", "--out", tmp_path / "r"]))
     assert exc.value.code == 2 and "unknown request kind 'fly'" in capsys.readouterr().err
-    code = main.main(["train", "--model", str(model_dir), "--difficulty", "1", "--companion", "--request-share", "0.5",
-                      "--request-kinds", "go", "--request-moves", "2", "--envs", "2", "--updates", "1",
-                      "--max-episode-steps", "3", "--out", str(tmp_path / "r"), "--no-progress", "--threads", "1"])
+    code = main.main(in_process(["train", "--model", model_dir, "--difficulty", "1", "--companion", "--request-share",
+                                 "0.5", "--request-kinds", "go", "--request-moves", "2", "--envs", "2", "--updates", "1",
+                                 "--max-episode-steps", "3", "--out", tmp_path / "r", "--no-progress"]))
     assert code == 0
     saved = json.loads((tmp_path / "r" / "checkpoints" / "update-000001" / "trainer.json").read_text())["config"]
     assert (saved["companion"], saved["request_share"], saved["request_kinds"]) == (True, 0.5, ["go"])
 
 
 def test_eval_with_a_companion_drives_the_team(model_dir, capsys):
-    code = main.main(["eval", "--model", str(model_dir), "--difficulty", "1", "--companion",
-                      "--seeds", "1000000:1000001", "--max-steps", "4", "--json"])
+    code = main.main(in_process(["eval", "--model", model_dir, "--difficulty", "1", "--companion",
+                                 "--seeds", "1000000:1000001", "--max-steps", "4", "--json"]))
     out, err = capsys.readouterr()
     assert code == 0, err
     report = json.loads(out)
     assert "with a companion" in report["worlds"] and report["rows"][0]["episodes"] == 1
-    assert main.main(["eval", "--model", str(model_dir), "--world", "assets/worlds/tutorial.toml", "--companion"]) == 2
+    assert main.main(in_process(["eval", "--model", model_dir, "--world", "assets/worlds/tutorial.toml",
+                                 "--companion"])) == 2
     assert "use it with --difficulty" in capsys.readouterr().err
 
 
@@ -237,9 +246,9 @@ def test_ppo_on_top_of_imitation_learns_to_follow_go_requests(model_dir, tmp_pat
         for lo in range(0, len(order), 16):
             train_step(policy, optimizer, data, order[lo:lo + 16])
     export_policy(policy, tmp_path / "imitated", {}, {})
-    cfg = TrainConfig(model=str(tmp_path / "imitated"), out=str(tmp_path / "ppo"), difficulty=GO_WORLD[0],
+    cfg = run_config(model=str(tmp_path / "imitated"), out=str(tmp_path / "ppo"), difficulty=GO_WORLD[0],
                       train_seeds=(GO_WORLD[1], GO_WORLD[1] + 1), request_share=1.0, request_kinds=("go",),
-                      request_moves=1, envs=32, updates=40, lr=3e-4, entropy_coef=0.0, minibatch=16,
+                      request_moves=1, envs=32, updates=40, lr=3e-4, entropy_coef=0.0, batch=16,
                       progress=False, record_every=0, checkpoint_every=100)
     assert Trainer(cfg).train() == 0
     cpu = time.process_time() - start

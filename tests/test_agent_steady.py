@@ -1,8 +1,7 @@
-"""Training on two threads gives the one-thread floats, bit for bit (so ``--threads 2`` rebuilds a
-model made on one thread)."""
+"""Training on two threads gives the one-thread floats, bit for bit (so a model made on one thread,
+``--cpu pinned``, is rebuilt on more)."""
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from agent.steady import SteadyLayerNorm, steady_layer_norms  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.agent_fixtures.tiny import avx2_on_threads, model_dir  # noqa: E402,F401 (fixture)
 from tests.conftest import ROOT  # noqa: E402
 from tests.test_agent_kernels import HAS_AVX2  # noqa: E402
 
@@ -26,11 +25,11 @@ def threads():
 def _imitate(model_dir, out, n_threads: int) -> bytes:
     """Run a small imitation (DAgger, settling) by the CLI with AVX2 kernels on ``n_threads``; its weights."""
     done = subprocess.run(
-        [sys.executable, "main.py", "imitate", "--model", str(model_dir), "--out", str(out), "--difficulty", "1",
-         "--max-difficulty", "2", "--worlds", "6", "--train-seeds", "0:20", "--epochs", "1", "--dagger-rounds", "1",
-         "--dagger-worlds", "3", "--settle-epochs", "1", "--batch", "16", "--lr", "0.01", "--journal", "--history",
-         "1", "--expert", "guide", "--alternatives", "--kernels", "avx2", "--threads", str(n_threads),
-         "--no-progress"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        avx2_on_threads(n_threads, [
+            "imitate", "--model", model_dir, "--out", out, "--difficulty", 1, "--max-difficulty", 2, "--worlds", 6,
+            "--train-seeds", "0:20", "--epochs", 1, "--dagger-rounds", 1, "--dagger-worlds", 3, "--settle-epochs", 1,
+            "--batch", 16, "--lr", 0.01, "--journal", "--history", 1, "--expert", "guide", "--alternatives",
+            "--bundled", 0, "--request-worlds", 0, "--seed", 0, "--no-progress"]), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return (out / "model.safetensors").read_bytes()
 

@@ -14,7 +14,7 @@ from agent.train import Trainer, TrainConfig  # noqa: E402
 from game.errors import LanternError  # noqa: E402
 from game.generator import generate  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
-from tests.agent_fixtures.tiny import model_dir  # noqa: E402,F401 (fixture)
+from tests.agent_fixtures.tiny import TRAIN, model_dir, with_layout  # noqa: E402,F401 (fixture)
 
 # difficulty 1, seed 0: take the die, go north, drop it (3 commands). With 6 steps
 # allowed, the random agent wins about 1 episode in 5.
@@ -22,7 +22,7 @@ WORLD = dict(difficulty=1, train_seeds=(0, 1), max_episode_steps=6)
 
 
 def config(model_dir, out, **kw):
-    base = dict(model=str(model_dir), out=str(out), progress=False, record_every=0, **WORLD)
+    base = dict(TRAIN, model=str(model_dir), out=str(out), progress=False, record_every=0, **WORLD)
     return TrainConfig(**{**base, **kw})
 
 
@@ -39,8 +39,8 @@ def test_reinforce_learns_from_random_to_ninety_percent(model_dir, tmp_path):
     before, random_rate = success(load_policy(str(model_dir), length_norm="token"))
     assert abs(before - random_rate) < 0.2  # the untrained LM acts about as well as chance
     assert random_rate < 0.35
-    cfg = config(model_dir, tmp_path / "run", algo="reinforce", envs=16, updates=14, lr=3e-3,
-                 length_norm="token", entropy_coef=0.0, record_every=7)
+    cfg = config(model_dir, tmp_path / "run", algo="reinforce", envs=16, updates=14, lr=3e-3, entropy_coef=0.0,
+                 record_every=7, model=with_layout(model_dir, tmp_path / "start", length_norm="token"))
     assert Trainer(cfg).train() == 0
     after, _ = success(load_policy(str(tmp_path / "run")))
     assert after >= 0.9, (before, after)
@@ -62,7 +62,7 @@ def params(run):
 
 @pytest.mark.parametrize("algo", ["ppo", "reinforce"])
 def test_resume_continues_exactly(model_dir, tmp_path, algo):
-    kw = dict(algo=algo, envs=4, max_episode_steps=4, lr=1e-3, checkpoint_every=2, minibatch=8, ppo_epochs=2)
+    kw = dict(algo=algo, envs=4, max_episode_steps=4, lr=1e-3, checkpoint_every=2, batch=8, ppo_epochs=2)
     Trainer(config(model_dir, tmp_path / "a", updates=4, **kw)).train()
     Trainer(config(model_dir, tmp_path / "b", updates=2, **kw)).train()
     Trainer(config(model_dir, tmp_path / "b", updates=4, **kw), resume=True).train()
@@ -235,9 +235,9 @@ def test_learning_curve_marks_curriculum_moves_and_never_averages_across_levels(
 
 @pytest.mark.parametrize("algo", ["ppo", "reinforce"])
 def test_reference_scored_in_a_helper_process_gives_the_same_weights(model_dir, tmp_path, algo):
-    kw = dict(algo=algo, envs=4, max_episode_steps=4, lr=1e-3, updates=2, minibatch=8, ppo_epochs=2, kl_coef=0.5)
+    kw = dict(algo=algo, envs=4, max_episode_steps=4, lr=1e-3, updates=2, batch=8, ppo_epochs=2, kl_coef=0.5)
     Trainer(config(model_dir, tmp_path / "here", **kw)).train()
-    Trainer(config(model_dir, tmp_path / "helper", workers=2, **kw)).train()
+    Trainer(config(model_dir, tmp_path / "helper", cpu="pinned", **kw)).train()
     (ma, oa), (mb, ob) = params(tmp_path / "here"), params(tmp_path / "helper")
     assert all(torch.equal(ma[k], mb[k]) for k in ma) and all(torch.equal(oa[k], ob[k]) for k in oa)
     rows = [[json.loads(line)["losses/ref_kl"] for line in (tmp_path / run / "metrics.jsonl").read_text().splitlines()]

@@ -1,0 +1,70 @@
+"""Configuration of an evaluation (``main.py eval``), validated on construction.
+
+Each field is a flag of ``main.py eval`` (``agent/config_cli.py``). What the model reads and how
+it scores commands come from the model folder; ``mode`` alone may be changed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agent.config_cli import VOCABULARY_HELP, difficulty_level, seed_range, setting
+from agent.kernels import CPU_HELP, cpu_setting
+from agent.train_config import MODES, model_or_default
+from game.cli import check_vocabulary, positive_int
+from game.errors import LanternError
+from game.generator import VOCABULARIES
+
+EVAL_SEEDS = (1_000_000, 1_000_020)
+REQUEST_EVAL_SEEDS = (1_000_000, 1_000_010)  # held-out worlds, as EVAL_SEEDS; fewer, as each plays ~40 requests
+
+
+@dataclass
+class EvalConfig:
+    """What to evaluate, on which worlds, and how the model acts."""
+
+    model: str | None = setting(None, "model folder, run folder or hub id", metavar="M", shown="the bundled model")
+    world: str | None = setting(None, "a world file", metavar="PATH")
+    worlds: str | None = setting(None, "every *.toml world file in a folder, one row per world and their average "
+                                       "(e.g. assets/heldout)", metavar="DIR")
+    difficulty: int | None = setting(None, "generated worlds of difficulty D", type=difficulty_level, metavar="D")
+    seeds: tuple[int, int] | None = setting(
+        None, "generated-world seeds A <= s < B", type=seed_range, metavar="A:B",
+        shown=f"{EVAL_SEEDS[0]}:{EVAL_SEEDS[1]}; with --requests {REQUEST_EVAL_SEEDS[0]}:{REQUEST_EVAL_SEEDS[1]}")
+    companion: bool = setting(False, "with --difficulty: generated worlds get a companion (Ada, sharing the "
+                                     "quest); each agent drives the whole team in turn (--requests always gives one)")
+    vocabulary: str = setting("plain", VOCABULARY_HELP, choices=VOCABULARIES)
+    episodes: int | None = setting(None, "episodes per world", type=positive_int, metavar="K",
+                                   shown="1 per generated world, 10 per world file (3 with --requests)")
+    max_steps: int | None = setting(None, "episode step limit", type=positive_int, metavar="N",
+                                    shown="the world's")
+    mode: str | None = setting(None, "how the model acts", choices=MODES, shown="as it was trained")
+    greedy: bool = setting(False, "take the likeliest command (off: sample from the policy, as the NPC plays)")
+    seed: int = setting(0, "sampling seed")
+    requests: bool = setting(False, "measure requests instead: the share of generated requests (held-out "
+                                    "phrasings) the NPC fulfils within 10 moves, told vs. untold vs. random, per "
+                                    "kind (generated worlds get a companion)")
+    per_kind: int = setting(1, "with --requests: requests of each kind per world and episode", type=positive_int,
+                            metavar="N")
+    json: bool = setting(False, "print JSON instead of a table")
+    device: str = setting("cpu", "torch device: cpu, cuda, cuda:N, mps", metavar="D")
+    cpu: str = setting("pinned", CPU_HELP, type=cpu_setting, metavar="{pinned,native}", aliases=("--kernels",))
+
+    def __post_init__(self) -> None:
+        from agent.train_config import check_device
+        check_device(self.device)
+        self.cpu = cpu_setting(self.cpu)
+        if sum(bool(x) for x in (self.world, self.worlds, self.difficulty)) != 1:
+            raise LanternError("give one of --world PATH, --worlds DIR or --difficulty D (with --seeds A:B)")
+        if self.companion and not self.difficulty:
+            raise LanternError("--companion gives generated worlds a companion; use it with --difficulty, not --world")
+        if self.seeds is not None and not self.difficulty:
+            raise LanternError("--seeds goes with --difficulty; world files are fixed worlds (use --episodes)")
+        check_vocabulary(self.vocabulary, self.world or self.worlds)
+        if self.mode is not None and self.mode not in MODES:
+            raise LanternError(f"--mode must be one of {', '.join(MODES)}, got {self.mode!r}")
+        if self.seeds is not None:
+            self.seeds = tuple(self.seeds)
+        if self.episodes is not None and self.episodes < 1 or self.per_kind < 1:
+            raise LanternError("--episodes and --per-kind must be at least 1")
+        self.model = model_or_default(self.model)
