@@ -16,7 +16,7 @@ from game.errors import LanternError
 EVAL_SEEDS = "1000000:1000020"
 REQUEST_EVAL_SEEDS = "1000000:1000010"  # held-out worlds, as EVAL_SEEDS; fewer, as each plays ~40 requests
 # train flags that may change when resuming a run (all others come from the run's saved config)
-RESUME_OVERRIDES = ("steps", "updates", "progress", "device", "workers", "export")
+RESUME_OVERRIDES = ("steps", "updates", "progress", "device", "workers", "export", "ray", "rollout_workers")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,6 +76,7 @@ def _register_train(sub: argparse._SubParsersAction) -> None:
                           "(same weights, sooner)")
     run.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                      help="no progress bar")
+    _add_ray(run)
     _add_kernels(run, None)
     hp = t.add_argument_group("learning")
     for flag, kind, text in (
@@ -270,6 +271,16 @@ def _kinds(text: str) -> tuple[str, ...]:
         raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
 
 
+def _add_ray(parser) -> None:
+    """--ray [ADDRESS] and --rollout-workers N (train and bench train)."""
+    parser.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                        help="play rollouts on Ray actors (pip install -e .[ray]): alone, a Ray started for the "
+                             "run; ADDRESS joins a cluster (auto, ray://host:10001)")
+    parser.add_argument("--rollout-workers", type=int, metavar="N",
+                        help="rollout workers, each holding the policy and playing whole groups of episodes; "
+                             "needs --ray, or 1 plays the same groups in this process (0 = one batch here)")
+
+
 def _add_kernels(parser: argparse.ArgumentParser, default: str | None) -> None:
     from agent.kernels import KERNELS
     parser.add_argument("--kernels", choices=KERNELS, default=default,
@@ -333,11 +344,16 @@ def _resumed_config(args: argparse.Namespace, given: dict):
     if folder is None:
         raise LanternError(f"{args.out}: no checkpoint to resume from; drop --resume to start a new run")
     saved = read_trainer(folder)["config"]
+    if "rollout_workers" in given and bool(given["rollout_workers"]) != bool(saved.get("rollout_workers", 0)):
+        raise LanternError(f"--rollout-workers {given['rollout_workers']}: the run played its episodes "
+                           f"{'group by group' if saved.get('rollout_workers') else 'in one batch'}, and a "
+                           f"resumed run keeps that (any N >= 1 plays the same groups)")
     for key, value in given.items():
         if key not in RESUME_OVERRIDES and key != "out" and saved.get(key) != (list(value) if isinstance(value, tuple) else value):
             raise LanternError(f"--{key.replace('_', '-')} {value} differs from the run's saved setting "
                                f"({saved.get(key)!r}); a resumed run keeps its settings (only "
-                               f"--steps, --updates, --device, --workers and --export may change)")
+                               f"--steps, --updates, --device, --workers, --export, --ray and --rollout-workers "
+                               f"may change)")
     saved.update({k: given[k] for k in RESUME_OVERRIDES if k in given})
     saved["out"] = args.out
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from agent.kernels import check_kernels
 from agent.lora import check_lora
@@ -111,6 +112,14 @@ class TrainConfig:
             the merged model.
         lora_alpha: the adapters' scale numerator (None: 2 * lora).
         lora_targets: module names to adapt (None: the architecture's attention projections).
+        rollout_workers: 0 plays each update's episodes in one batch in this process. N >= 1
+            plays them group by group, each group's sampling seeded by (seed, update, group)
+            alone, so that every group gives the same episodes whoever plays it: N Ray actors
+            with ``ray``, or this process (1) without.
+        ray: where the rollout workers run: 'local' (a Ray started for the run), or the address
+            of an existing cluster ('auto', 'ray://host:10001'); None: no Ray. The workers build
+            the policy from the same local model folder (every node must see it at that path,
+            with Lantern importable) and never download.
     """
 
     model: str
@@ -171,6 +180,8 @@ class TrainConfig:
     lora: int = 0
     lora_alpha: float | None = None
     lora_targets: tuple[str, ...] | None = None
+    rollout_workers: int = 0
+    ray: str | None = None
 
     def __post_init__(self) -> None:
         from game.generator import MAX_DIFFICULTY
@@ -221,6 +232,24 @@ class TrainConfig:
         check_lora(self.lora, self.lora_alpha, self.lora_targets)
         self.policy_config()  # validates mode, length_norm, temperature, ...
         check_device(self.device)
+        self._check_ray()
+
+    def _check_ray(self) -> None:
+        if self.rollout_workers < 0:
+            raise LanternError(f"--rollout-workers must be at least 0, got {self.rollout_workers}")
+        if self.ray is None:
+            if self.rollout_workers > 1:
+                raise LanternError(f"--rollout-workers {self.rollout_workers} runs on Ray: add --ray (a local Ray) "
+                                   f"or --ray ADDRESS (use 1 to play the same groups in this process)")
+            return
+        if not self.ray.strip():
+            raise LanternError("--ray: give 'local', 'auto' or a cluster address such as ray://host:10001")
+        if not self.rollout_workers:
+            raise LanternError("--ray plays episodes on Ray workers: add --rollout-workers N (N >= 1)")
+        from agent.lm import resolve_model
+        if not isinstance(resolve_model(self.model), Path):
+            raise LanternError(f"--ray: --model {self.model} is a hub id, and rollout workers load models from "
+                               f"local folders only; download it to a folder and pass that folder")
 
     def _check_requests(self) -> None:
         from agent.requests_train import check_request_kinds
