@@ -104,7 +104,7 @@ def bench_train_ray(args) -> int:
             finally:
                 trainer.close_rollouts()
     result = {"model": args.model or "tiny GPT-2 (built locally)", "envs": args.envs, "group_size": args.group_size,
-              "difficulty": difficulty, "threads": torch.get_num_threads(), "ray": args.ray,
+              "difficulty": difficulty, "threads": torch.get_num_threads(), "ray_address": args.ray,
               "rollout_workers": args.rollout_workers, **rows,
               "ray_over_in_process": round(rows["ray"]["steps_per_s"] / rows["in_process"]["steps_per_s"], 2)}
     print(json.dumps(result))
