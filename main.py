@@ -113,6 +113,9 @@ def run_bench(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         raise LanternError(f"bench {args.target} needs the agent's packages ({exc.name} is missing); "
                            f"run pip install -r requirements.txt") from None
+    if args.target == "train" and args.ray:
+        from agent.bench import bench_train_ray
+        return bench_train_ray(args)
     return {"npc": bench_npc, "imitate": bench_imitate}.get(args.target, bench_train)(args)
 
 
@@ -181,6 +184,13 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--envs", type=positive_int, default=8, help="parallel environments (bench train)")
     b.add_argument("--threads", type=positive_int, metavar="N",
                    help="torch CPU threads (bench train; bench npc and bench imitate: 1)")
+    b.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                   help="bench train: training steps/s with rollouts in this process against rollouts on Ray "
+                        "workers (a local Ray, or the cluster at ADDRESS), in one run")
+    b.add_argument("--rollout-workers", type=positive_int, default=2, metavar="N",
+                   help="bench train --ray: Ray rollout workers (default 2)")
+    b.add_argument("--group-size", type=positive_int, default=1, metavar="G",
+                   help="bench train --ray: envs per group, the unit a worker plays (default 1)")
     b.add_argument("--worlds", type=positive_int, default=1000, metavar="N",
                    help="bench vocabulary: worlds of each vocabulary (default 1000; difficulties 1-5 in turn "
                         "unless --difficulty)")

@@ -1,4 +1,5 @@
-"""``python main.py bench train``: how fast the RL loop runs, and how close to the hardware;
+"""``python main.py bench train``: how fast the RL loop runs, and how close to the hardware
+(``--ray``: the loop with rollouts here against rollouts on Ray workers);
 ``python main.py bench npc``: how long the NPC takes to choose a command in play;
 ``python main.py bench imitate``: imitation-training states/s at each prompt history length.
 
@@ -72,6 +73,62 @@ def bench_train(args) -> int:
     }
     print(json.dumps(result))
     return 0
+
+
+def bench_train_ray(args) -> int:
+    """``bench train --ray``: steps/s of whole training updates (rollout, then a REINFORCE update
+    in this process) with the rollout played three ways on the same machine, in one run: in one
+    batch here (train's default), group by group here (``--rollout-workers 1``), and group by
+    group on ``--rollout-workers`` Ray actors. Prints JSON; ``ray_start_s`` is the time from
+    starting Ray to the end of the first rollout (actors loading the model), not in the rates."""
+    import torch
+
+    from agent.train import Trainer, TrainConfig
+    if getattr(args, "threads", None):
+        torch.set_num_threads(args.threads)
+    seconds = max(float(args.seconds), 0.1)
+    difficulty = args.difficulty or 2
+    ways = {"in_process": {}, "in_process_groups": {"rollout_workers": 1},
+            "ray": {"ray": args.ray, "rollout_workers": args.rollout_workers}}
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="lantern-bench-") as tmp:
+        model = args.model or _tiny(Path(tmp) / "tiny", args.seed)
+        for name, extra in ways.items():
+            start = time.perf_counter()
+            trainer = Trainer(TrainConfig(model=model, out=str(Path(tmp) / name), difficulty=difficulty,
+                                          envs=args.envs, group_size=args.group_size, algo="reinforce",
+                                          seed=args.seed, progress=False, record_every=0, max_episode_steps=8,
+                                          batch=max(args.envs * 4, 32), bundled_share=0.0, request_share=0.0,
+                                          kl_coef=0.0, cpu="native", **extra))
+            try:
+                trainer._rollout()  # warm-up (Ray: the actors load the model)
+                rows[name] = {"start_s": round(time.perf_counter() - start, 2), **_time_loop(trainer, seconds)}
+            finally:
+                trainer.close_rollouts()
+    result = {"model": args.model or "tiny GPT-2 (built locally)", "envs": args.envs, "group_size": args.group_size,
+              "difficulty": difficulty, "threads": torch.get_num_threads(), "ray_address": args.ray,
+              "rollout_workers": args.rollout_workers, **rows,
+              "ray_over_in_process": round(rows["ray"]["steps_per_s"] / rows["in_process"]["steps_per_s"], 2)}
+    print(json.dumps(result))
+    return 0
+
+
+def _time_loop(trainer, seconds: float) -> dict:
+    """Whole updates (rollout, advantages, REINFORCE step) for about ``seconds``: steps/s of the
+    loop and of its rollouts alone."""
+    steps, rolling, updates = 0, 0.0, 0
+    start = time.perf_counter()
+    while updates == 0 or time.perf_counter() - start < seconds:
+        t0 = time.perf_counter()
+        episodes = trainer._rollout()
+        rolling += time.perf_counter() - t0
+        batch = trainer._batch(episodes)
+        trainer._update_policy(batch, *trainer._advantages(batch))
+        trainer.update += 1  # fresh worlds, and (Ray) the new weights sent, each round
+        steps += len(batch.steps)
+        updates += 1
+    return {"updates": updates, "steps_per_s": round(steps / (time.perf_counter() - start), 1),
+            "rollout_steps_per_s": round(steps / rolling, 1)}
 
 
 def bench_npc(args) -> int:

@@ -15,7 +15,7 @@ from agent.eval_config import EVAL_SEEDS, REQUEST_EVAL_SEEDS
 from game.errors import LanternError
 
 # train flags that may change when resuming a run (all others come from the run's saved config)
-RESUME_OVERRIDES = ("steps", "updates", "progress", "device", "export")
+RESUME_OVERRIDES = ("steps", "updates", "progress", "device", "export", "ray", "rollout_workers")
 CPU_FLAGS = "replaced by --cpu pinned (AVX2 kernels, one thread, a helper process) or --cpu native"
 MODEL_CARRIES = ("the starting model's setting (saved in its lantern.json by imitate) is kept; set it when the "
                  "model is made (imitate)")
@@ -80,8 +80,13 @@ def _resumed_config(args: argparse.Namespace):
     if folder is None:
         raise LanternError(f"{out}: no checkpoint to resume from; drop --resume to start a new run")
     changes = given(args, TrainConfig)
+    saved = read_trainer(folder)["config"]
+    if "rollout_workers" in changes and bool(changes["rollout_workers"]) != bool(saved.get("rollout_workers", 0)):
+        raise LanternError(f"--rollout-workers {changes['rollout_workers']}: the run played its episodes "
+                           f"{'group by group' if saved.get('rollout_workers') else 'in one batch'}, and a "
+                           f"resumed run keeps that (any N >= 1 plays the same groups)")
     try:
-        config = TrainConfig.from_json({**read_trainer(folder)["config"], "out": out,
+        config = TrainConfig.from_json({**saved, "out": out,
                                         **{k: v for k, v in changes.items() if k in RESUME_OVERRIDES}})
     except (TypeError, ValueError, KeyError) as exc:  # a field of the wrong kind fails in validation
         raise LanternError(f"{folder / TRAINER}: its config does not make a run ({str(exc)[:120]}); "
@@ -90,7 +95,7 @@ def _resumed_config(args: argparse.Namespace):
         if getattr(config, key) != value:
             raise LanternError(f"--{key.replace('_', '-')} {value} differs from the run's saved setting "
                                f"({getattr(config, key)!r}); a resumed run keeps its settings (only "
-                               f"--steps, --updates, --device, --progress and --export may change)")
+                               f"--steps, --updates, --device, --progress, --export, --ray and --rollout-workers may change)")
     return config
 
 

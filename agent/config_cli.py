@@ -28,7 +28,7 @@ LORA_TARGETS = "the attention projections: GPT-2 c_attn,c_proj; Llama/Qwen2 q_pr
 def setting(default: Any = dataclasses.MISSING, help: str = "", *, group: str | None = None,
             flag: str | None = None, aliases: tuple[str, ...] = (), type: Callable | None = None,
             metavar: str | None = None, choices: tuple | None = None, shown: str | None = None,
-            cli: bool = True) -> Any:
+            cli: bool = True, const: Any = None) -> Any:
     """A config field and how it shows on the command line.
 
     Args:
@@ -43,9 +43,11 @@ def setting(default: Any = dataclasses.MISSING, help: str = "", *, group: str | 
         shown: how ``--help`` states the default, where the value itself says too little
             (a ``None`` default without it is not stated).
         cli: False keeps the field out of the command line (Python API only).
+        const: the value the flag takes when given without one (its value is then optional).
     """
     meta = {"help": help, "group": group, "flag": flag, "aliases": aliases, "type": type, "metavar": metavar,
-            "choices": choices, "shown": shown, "cli": cli}
+            "choices": choices, "shown": shown, "cli": cli,
+            "const": const}
     return dataclasses.field(default=default, metadata={"cli": meta})
 
 
@@ -98,6 +100,8 @@ def _add_flag(where, f: dataclasses.Field, meta: dict, hint) -> None:
                   required=required)
         if meta["choices"]:
             kw["metavar"] = None
+        if meta["const"] is not None:
+            kw.update(nargs="?", const=meta["const"])
     kw["help"] = meta["help"] + _default_text(f, meta, base)
     where.add_argument(flag, **kw)
     for alias in meta["aliases"]:

@@ -7,8 +7,11 @@ actions again (prompt and candidate token ids, the chosen index) is kept per ste
 
 from __future__ import annotations
 
+import random
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 
@@ -149,3 +152,55 @@ def _finish(result: EpisodeResult, info: dict, terminated: bool, truncated: bool
     result.moves = int(info["moves"])
     result.terminated = terminated
     result.truncated = truncated
+
+
+# -- groups: the unit of work a rollout worker plays -------------------------------------------
+
+@dataclass
+class Group:
+    """One group of episodes played on its own, with sampling seeded by ``sample_seed`` alone, so
+    that whoever plays it (this process or a Ray worker) plays the same episodes.
+
+    Attributes:
+        envs: fresh environments (reset when played).
+        seeds: each env's episode seed.
+        progress: per env, whether each step gets its ``progress`` (``play_episodes``).
+        teams: per env, the actors the policy drives in turn.
+        sample_seed: seed of the group's sampling generator.
+        record: header metadata for recording the group's first episode, or None.
+    """
+
+    envs: list[LanternEnv]
+    seeds: list[int]
+    progress: list[bool]
+    teams: list[list[str]]
+    sample_seed: int
+    record: dict | None = None
+
+
+@dataclass
+class GroupResult:
+    """A played group: one result per env, the envs as they ended, and the recorded episode's
+    file text (when asked)."""
+
+    episodes: list[EpisodeResult]
+    envs: list[LanternEnv]
+    recording: str | None = None
+
+
+def sample_seed(run_seed: int, update: int, group: int) -> int:
+    """The sampling seed of a group at an update: a pure function of counters (resumable)."""
+    return random.Random(f"sample/{run_seed}/{update}/{group}").randrange(2**63)
+
+
+def play_group(policy: LMPolicy, group: Group, stop: Callable[[], bool] | None = None) -> GroupResult | None:
+    """Play one group's episodes in one batch with the group's own generator (None when stopped)."""
+    generator = torch.Generator().manual_seed(group.sample_seed)
+    with tempfile.TemporaryDirectory(prefix="lantern-group-") as tmp:
+        path = Path(tmp) / "episode.jsonl"  # the caller writes it where it belongs
+        recorders = {0: EpisodeRecorder(path, group.envs[0], group.seeds[0], meta=group.record)} if group.record else {}
+        episodes = play_episodes(policy, group.envs, group.seeds, generator, recorders=recorders, stop=stop,
+                                 progress=group.progress, teams=group.teams)
+        if episodes is None:
+            return None
+        return GroupResult(episodes, group.envs, path.read_text(encoding="utf-8") if recorders else None)

@@ -27,11 +27,11 @@ from agent.policy import LMPolicy
 from agent.steady import steady_layer_norms
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
 from agent.requests_train import RequestEnv
-from agent.rollout import EpisodeResult, Transition, play_episodes, team
+from agent.rollout import EpisodeResult, Group, Transition, play_episodes, sample_seed, team
 from agent.train_config import TrainConfig
 from agent.worlds import WorldSource, pick_seed
 from game.errors import LanternError
-from game.files import FileWriteError, check_output_folder
+from game.files import FileWriteError, check_output_folder, write_text
 from game.record import EpisodeRecorder
 
 __all__ = ["Batch", "Trainer", "TrainConfig"]
@@ -73,10 +73,7 @@ class Trainer:
         self.generator = torch.Generator().manual_seed(config.seed)
         torch.manual_seed(config.seed)  # value-head initialisation
         source = str(existing) if existing is not None else config.model
-        self.policy: LMPolicy = load_policy(source, **config.policy_overrides())
-        steady_layer_norms(self.policy.model)  # training on N threads gives the 1-thread floats
-        if config.lora and existing is None:  # a resumed run's checkpoint holds its adapter
-            lora_policy(self.policy, lora_settings(config), model_name(config.model))
+        self.policy: LMPolicy = build_policy(config, source, fresh=existing is None)
         self.policy.to(config.device)
         self.policy.model.eval()  # no dropout: acting and updating see the same function
         self.reference = self._reference() if config.kl_coef > 0 else None
@@ -102,6 +99,8 @@ class Trainer:
         self.request_worlds = WorldSource(companion=True)
         self._request_envs: dict[int, RequestEnv] = {}  # env index -> this rollout's request episodes
         self._stop = False
+        self.played: list = []  # the last rollout's envs as they ended, in env order
+        self.rollouts = _rollouts(config, self.policy, source, existing is None)
 
     def _reference(self) -> ReferenceScorer:
         """The KL penalty's frozen starting model; with ``workers`` > 1 (on the CPU) a helper
@@ -124,6 +123,7 @@ class Trainer:
                 self._loop(logger, bar)
         finally:
             logger.close()
+            self.close_rollouts()
             if self.reference is not None:
                 self.reference.close()
             if bar is not None:
@@ -171,6 +171,12 @@ class Trainer:
             if self.update % cfg.checkpoint_every == 0:
                 self.save()
 
+    def close_rollouts(self) -> None:
+        """Stop the rollout workers (and a Ray started for the run); idempotent."""
+        if self.rollouts is not None:
+            self.rollouts.close()
+            self.rollouts = None
+
     def _done(self) -> bool:
         cfg = self.config
         return (self._stop or self.global_step >= cfg.steps
@@ -197,6 +203,24 @@ class Trainer:
 
     def _rollout(self) -> list[EpisodeResult] | None:
         cfg = self.config
+        envs, seeds = self._envs()
+        shaped = cfg.progress_reward > 0
+        progress = [shaped and i not in self._request_envs for i in range(len(envs))]
+        teams = [[env.npc] if i in self._request_envs else team(env.world) for i, env in enumerate(envs)]
+        quest = [i for i in range(len(envs)) if i not in self._request_envs]  # request episodes do not replay
+        record = quest[0] if cfg.record_every and self.update % cfg.record_every == 0 and quest else None
+        meta = {"model": self.start_model, "run": str(self.run), "update": self.update}
+        self.played = envs
+        if self.rollouts is not None:
+            return self._play_groups(envs, seeds, progress, teams, record, meta)
+        recorders = {} if record is None else {record: EpisodeRecorder(self._episode_path(), envs[record],
+                                                                       seeds[record], meta=meta)}
+        return play_episodes(self.policy, envs, seeds, self.generator, recorders=recorders,
+                             stop=lambda: self._stop, progress=progress, teams=teams)
+
+    def _envs(self) -> tuple[list, list[int]]:
+        """This update's envs and episode seeds, group after group (a pure function of counters)."""
+        cfg = self.config
         envs, seeds = [], []
         self._bundled_envs, self._request_envs = [], {}
         for g in range(cfg.envs // cfg.group_size):
@@ -214,19 +238,29 @@ class Trainer:
                 else:
                     envs.append(bundled.env() if bundled else self.worlds.env(self.level, world_seed))
                 seeds.append(env_seed)
-        recorders = {}
-        quest = [i for i in range(len(envs)) if i not in self._request_envs]  # request episodes do not replay
-        if cfg.record_every and self.update % cfg.record_every == 0 and quest:
-            path = self.run / "episodes" / f"update-{self.update:06d}.jsonl"
-            recorders[quest[0]] = EpisodeRecorder(path, envs[quest[0]], seeds[quest[0]],
-                                                  meta={"model": self.start_model, "run": str(self.run),
-                                                        "update": self.update})
-        shaped = cfg.progress_reward > 0
-        return play_episodes(self.policy, envs, seeds, self.generator, recorders=recorders,
-                             stop=lambda: self._stop,
-                             progress=[shaped and i not in self._request_envs for i in range(len(envs))],
-                             teams=[[env.npc] if i in self._request_envs else team(env.world)
-                                    for i, env in enumerate(envs)])
+        return envs, seeds
+
+    def _episode_path(self) -> Path:
+        return self.run / "episodes" / f"update-{self.update:06d}.jsonl"
+
+    def _play_groups(self, envs: list, seeds: list[int], progress: list[bool], teams: list[list[str]],
+                     record: int | None, meta: dict) -> list[EpisodeResult] | None:
+        """Play each group on its own (``rollout_workers``), each with its own sampling seed."""
+        cfg, size = self.config, self.config.group_size
+        groups = [Group(envs[k:k + size], seeds[k:k + size], progress[k:k + size], teams[k:k + size],
+                        sample_seed(cfg.seed, self.update, k // size), meta if record == k else None)
+                  for k in range(0, len(envs), size)]
+        self.rollouts.sync(self.policy, self.update)
+        played = self.rollouts.play(groups, lambda: self._stop)
+        if played is None:
+            return None
+        self.played = [env for group in played for env in group.envs]  # a worker's envs are copies
+        self._request_envs = {i: self.played[i] for i in self._request_envs}
+        for group in played:
+            if group.recording is not None:
+                self._episode_path().parent.mkdir(parents=True, exist_ok=True)
+                write_text(self._episode_path(), group.recording)
+        return [episode for group in played for episode in group.episodes]
 
     def _request_pick(self, group: int) -> int | None:
         """With chance ``request_share``, the request seed of this group's request episode at this
@@ -467,6 +501,25 @@ class Trainer:
         if cfg.request_share:
             trained["request_share"] = cfg.request_share
         return trained
+
+
+def build_policy(config: TrainConfig, source: str, fresh: bool) -> LMPolicy:
+    """The run's policy from ``source`` (its model, or the checkpoint it resumes), on the CPU:
+    with fresh LoRA adapters when a LoRA run starts (a checkpoint holds its adapter)."""
+    policy = load_policy(source, **config.policy_overrides())
+    steady_layer_norms(policy.model)  # training on N threads gives the 1-thread floats; workers act as the learner
+    if config.lora and fresh:
+        lora_policy(policy, lora_settings(config), model_name(config.model))
+    policy.model.eval()
+    return policy
+
+
+def _rollouts(config: TrainConfig, policy: LMPolicy, source: str, fresh: bool):
+    """Who plays the groups with ``rollout_workers`` (None: the whole rollout in one batch here)."""
+    if not config.rollout_workers:
+        return None
+    from agent.ray_rollout import LocalRollouts, RayRollouts
+    return RayRollouts(config, source, fresh) if config.ray else LocalRollouts(policy)
 
 
 def _bundled_sources(cap: int | None) -> list[WorldSource]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 from agent.config_cli import (LORA_HELP, LORA_TARGETS, VOCABULARY_HELP, difficulty_level, fraction,
                               request_kinds, seed_range, setting)
@@ -105,6 +106,14 @@ class TrainConfig:
     cpu: str = setting("pinned", CPU_HELP, group=RUN, type=cpu_setting, metavar="{pinned,native}",
                        aliases=("--kernels",))
     progress: bool = setting(True, "show a progress bar", group=RUN)
+    rollout_workers: int = setting(
+        0, "0: each update's episodes in one batch here; N >= 1: group by group, each group's sampling seeded "
+           "by (seed, update, group) alone, on N Ray actors with --ray, or here when N is 1 without --ray",
+        group=RUN,
+        metavar="N")
+    ray: str | None = setting(None, "play the rollout workers' episodes on Ray actors (pip install -e .[ray]): "
+                                    "alone, a Ray started for the run; ADDRESS joins a cluster (auto, "
+                                    "ray://host:10001)", group=RUN, metavar="ADDRESS", const="local", shown="no Ray")
 
     # -- learning -------------------------------------------------------------------------------
     lr: float = setting(1e-4, "Adam learning rate", group=LEARNING, metavar="X")
@@ -170,6 +179,24 @@ class TrainConfig:
         check_device(self.device)
         self.model = model_or_default(self.model)
         self.out = self.out or f"runs/{self.algo}-{_stem(self.world) or f'd{self.difficulty}'}-s{self.seed}"
+        self._check_ray()
+
+    def _check_ray(self) -> None:
+        if self.rollout_workers < 0:
+            raise LanternError(f"--rollout-workers must be at least 0, got {self.rollout_workers}")
+        if self.ray is None:
+            if self.rollout_workers > 1:
+                raise LanternError(f"--rollout-workers {self.rollout_workers} runs on Ray: add --ray (a local Ray) "
+                                   f"or --ray ADDRESS (use 1 to play the same groups in this process)")
+            return
+        if not self.ray.strip():
+            raise LanternError("--ray: give 'local', 'auto' or a cluster address such as ray://host:10001")
+        if not self.rollout_workers:
+            raise LanternError("--ray plays episodes on Ray workers: add --rollout-workers N (N >= 1)")
+        from agent.lm import resolve_model
+        if not isinstance(resolve_model(self.model), Path):
+            raise LanternError(f"--ray: --model {self.model} is a hub id, and rollout workers load models from "
+                               f"local folders only; download it to a folder and pass that folder")
 
     def _check_worlds(self) -> None:
         """One world file, or generated worlds (a world file turns their settings off)."""
