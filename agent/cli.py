@@ -114,6 +114,9 @@ def _register_eval(sub: argparse._SubParsersAction) -> None:
                                    "file, on each world file of a folder (per world and on average), or on "
                                    "held-out generated worlds (seeds >= 1000000).")
     e.add_argument("--model", metavar="M", help="model folder, run folder or hub id (default: the bundled model)")
+    e.add_argument("--baseline", metavar="RUN", help="a baseline run folder ('main.py baseline --out'): its row "
+                                                     "beside the model's, on the same worlds and seeds")
+    e.add_argument("--no-model", action="store_true", help="with --baseline: leave the LM policy out")
     e.add_argument("--world", metavar="PATH", help="a world file")
     e.add_argument("--worlds", metavar="DIR", help="every *.toml world file in a folder, one row per world and "
                                                   "their average (e.g. assets/heldout)")
@@ -404,6 +407,7 @@ def run_imitate(args: argparse.Namespace) -> int:
 def run_eval(args: argparse.Namespace) -> int:
     import torch
 
+    from agent.baseline_cli import baseline_row, eval_baseline
     from agent.checkpoint import load_policy, read_meta
     from agent.evaluate import evaluate, format_table, rows_as_dicts
     from agent.kernels import use_kernels
@@ -415,19 +419,22 @@ def run_eval(args: argparse.Namespace) -> int:
     check_device(args.device)
     if args.companion and args.world:
         raise LanternError("--companion gives generated worlds a companion; use it with --difficulty, not --world")
-    name = _model_or_default(args.model)
+    baseline = eval_baseline(args)
+    name = None if args.no_model else _model_or_default(args.model)
     if args.requests:
         return _run_requests_eval(args, name, read_meta, resolve_model)
     worlds, episodes, described = _eval_worlds(args, name, read_meta, resolve_model, companion=args.companion)
-    policy = load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
+    policy = None if name is None else load_policy(name, **({"mode": args.mode} if args.mode else {})).to(args.device)
+    npcs, steps, line = baseline_row(args, name, baseline)
     if args.worlds:
-        return _print_world_rows(args, name, policy, worlds, episodes)
+        return _print_world_rows(args, name, policy, worlds, episodes, npcs, steps, line)
     worlds = [w for _, w in worlds]
     rows = evaluate(policy, worlds, episodes, greedy=args.greedy, seed=args.seed,
-                    max_steps=args.max_steps, label=Path(name).name or "model")
-    return _report(args, {"model": name, "worlds": described, "episodes_per_world": episodes,
+                    max_steps=args.max_steps, label=Path(name or "model").name or "model", npcs=npcs)
+    return _report(args, {"model": name, **steps, "worlds": described, "episodes_per_world": episodes,
                           "rows": rows_as_dicts(rows)},
-                   f"{name} on {described}, {episodes} episode(s) per world", format_table(rows))
+                   f"{name or 'the baseline'} on {described}, {episodes} episode(s) per world{line}",
+                   format_table(rows))
 
 
 def _report(args, payload: dict, title: str, table: str) -> int:
@@ -436,16 +443,17 @@ def _report(args, payload: dict, title: str, table: str) -> int:
     return 0
 
 
-def _print_world_rows(args, name: str, policy, worlds: list, episodes: int) -> int:
+def _print_world_rows(args, name: str | None, policy, worlds: list, episodes: int, npcs: tuple,
+                      steps: dict, line: str) -> int:
     """eval --worlds: one line per world file and their average."""
     from agent.evaluate import average_rows, evaluate_worlds, format_world_table, world_results_as_dict
     results = evaluate_worlds(policy, worlds, episodes, greedy=args.greedy, seed=args.seed,
-                              max_steps=args.max_steps, label=Path(name).name or "model")
+                              max_steps=args.max_steps, label=Path(name or "model").name or "model", npcs=npcs)
     average = average_rows(results)
-    return _report(args, {"model": name, "worlds": args.worlds, "episodes_per_world": episodes,
+    return _report(args, {"model": name, **steps, "worlds": args.worlds, "episodes_per_world": episodes,
                           **world_results_as_dict(results, average)},
-                   f"{name} on {len(worlds)} worlds in {args.worlds}, {episodes} episode(s) per world "
-                   f"(success rate; x opt: moves/optimal over won episodes)",
+                   f"{name or 'the baseline'} on {len(worlds)} worlds in {args.worlds}, {episodes} episode(s) per "
+                   f"world (success rate; x opt: moves/optimal over won episodes){line}",
                    format_world_table(results, average))
 
 
@@ -484,7 +492,7 @@ def _eval_worlds(args, name, read_meta, resolve_model, *, companion: bool = Fals
         return [(path.stem, load_world(path))], args.episodes or file_episodes, args.world
     from game.generator import generate
     seeds = parse_range(args.seeds or seeds, "--seeds")
-    where = resolve_model(name)
+    where = resolve_model(name) if name is not None else None
     trained = read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
     check_eval_seeds(seeds, tuple(trained["seeds"]) if "seeds" in trained else None)
     worlds = [(f"d{args.difficulty}-s{s}", generate(args.difficulty, s, companion=companion, vocabulary=args.vocabulary))

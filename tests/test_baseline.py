@@ -12,10 +12,9 @@ torch = pytest.importorskip("torch")
 
 from agent.baseline import (COMMAND_DIMS, SLOTS, STATE_DIMS, BaselineConfig, BaselineNPC, action_mask,  # noqa: E402
                             features, load_baseline, train_baseline)
-from agent.evaluate import evaluate_npc  # noqa: E402
+from agent.evaluate import evaluate  # noqa: E402
 from game.env import LanternEnv  # noqa: E402
 from game.generator import generate  # noqa: E402
-from game.npc import RandomNPC  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 
@@ -40,8 +39,7 @@ def trained(tmp_path_factory):
 
 def test_it_learns_difficulty_one_well_above_chance_on_held_out_worlds(trained):
     worlds = [generate(1, s) for s in range(1_000_000, 1_000_020)]
-    model = evaluate_npc(BaselineNPC(load_baseline(trained), seed=0), worlds, 1, max_steps=12)
-    chance = evaluate_npc(RandomNPC(0), worlds, 1, max_steps=12)
+    model, chance, _, _ = evaluate(None, worlds, 1, max_steps=12, npcs=(BaselineNPC(load_baseline(trained), seed=0),))
     # Measured over seeds 0-2 (1,024 steps): 0.70-0.85 won against chance's 0.30.
     assert model.success_rate >= chance.success_rate + 0.25, (model, chance)
     rows = [json.loads(line) for line in (trained / "metrics.jsonl").read_text().splitlines()]
@@ -51,6 +49,9 @@ def test_it_learns_difficulty_one_well_above_chance_on_held_out_worlds(trained):
 
 def test_the_saved_policy_is_safetensors_and_loads_to_the_same_choices(trained):
     assert sorted(p.name for p in (trained / "policy").iterdir()) == ["baseline.json", "policy.safetensors"]
+    loaded = load_baseline(trained)
+    assert loaded.global_step == 1024 and loaded.config.difficulty == 1 and loaded.config.n_steps == 256
+    assert json.loads((trained / "baseline.json").read_text())["global_step"] == 1024
     env = LanternEnv(generate(1, 1_000_003))
     env.reset(seed=0)
     a = BaselineNPC(load_baseline(trained), seed=5).act(env, "player")
