@@ -70,7 +70,8 @@ def run_baseline(args: argparse.Namespace) -> int:
     described = f"difficulty {args.difficulty} seeds {seeds[0]}:{seeds[1]}"
     steps, line = steps_compared(name, baseline)
     if args.json:
-        print(json.dumps({"worlds": described, "env_steps": steps, "rows": rows_as_dicts(rows)}))
+        print(json.dumps({"worlds": described, "steps": args.steps, "env_steps": steps,
+                          "rows": rows_as_dicts(rows)}))
     else:
         print(f"baseline trained at difficulty {args.difficulty}; evaluated on {described}\n{line}")
         print(format_table(rows))
@@ -117,8 +118,8 @@ def steps_compared(name: str | None, baseline: Baseline) -> tuple[dict, str]:
     if name is not None:
         where = resolve_model(name)
         steps["model"] = trained_env_steps(where) if isinstance(where, Path) else None
-        said = (f"model {steps['model']:,} (its train record), " if steps["model"] is not None else
-                "model: no train record (not trained by 'main.py train'), ") + said
+        said = (f"model {steps['model']:,} in train (pretraining and imitation not counted), "
+                if steps["model"] is not None else "model: none in train (no train record), ") + said
         if steps["model"] is not None and steps["model"] != baseline.global_step:
             said += ": not the same number, so the rows do not compare like for like"
     return steps, f"environment steps trained: {said}"

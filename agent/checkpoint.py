@@ -223,7 +223,8 @@ def trained_env_steps(folder: Path) -> int | None:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise LanternError(f"{path}: not valid JSON ({str(exc)[:120]}); the model's training record is damaged") from None
+        raise LanternError(f"{path}: not valid JSON ({str(exc)[:120]}); the model's training record "
+                           f"is damaged") from None
     steps = record.get("global_step") if isinstance(record, dict) else None
     if type(steps) is not int or steps < 0:
         raise LanternError(f"{path}: 'global_step' is {str(steps)[:40]!r}, not a count; the model's training "
