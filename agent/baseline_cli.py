@@ -120,8 +120,8 @@ def steps_compared(name: str | None, baseline: Baseline) -> tuple[dict, str]:
         steps["model"] = trained_env_steps(where) if isinstance(where, Path) else None
         said = (f"model {steps['model']:,} in train (pretraining and imitation not counted), "
                 if steps["model"] is not None else "model: none in train (no train record), ") + said
-        if steps["model"] is not None and steps["model"] != baseline.global_step:
-            said += ": not the same number, so the rows do not compare like for like"
+        if steps["model"] is not None and steps["model"] != baseline.global_step:  # train ends on whole episodes
+            said += f"; the model trained {steps['model'] / baseline.global_step:.2f}x the baseline's steps"
     return steps, f"environment steps trained: {said}"
 
 

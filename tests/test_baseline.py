@@ -121,9 +121,8 @@ def test_eval_puts_the_baseline_after_a_trained_lm_and_compares_their_steps(trai
     code, text, err = run_main(capsys, *EVAL, "--model", run, "--baseline", trained)
     assert code == 0, err
     assert text.splitlines()[1] == (f"environment steps trained: model {lm_steps:,} in train (pretraining and "
-                                    f"imitation not counted), baseline "
-                                    f"1,024 (difficulty 1): not the same number, so the rows do not compare like "
-                                    f"for like")
+                                    f"imitation not counted), baseline 1,024 (difficulty 1); the model trained "
+                                    f"{lm_steps / 1024:.2f}x the baseline's steps")
 
 
 VALID = {"out": "runs/bl", "difficulty": 2, "train_seeds": [0, 1000], "steps": 300, "seed": 0, "n_steps": 100,
