@@ -38,6 +38,7 @@ SLOTS = 32  # commands the network can choose among (no generated world offers m
 WORD = re.compile(r"[a-z]+")
 CONFIG = "baseline.json"
 WEIGHTS = "policy.safetensors"
+MAX_HIDDEN = 1024  # a bound on the width a settings file may ask for, so a damaged one cannot exhaust memory
 
 
 def _bag(words: list[str], dims: int, into: np.ndarray) -> None:
@@ -120,11 +121,21 @@ class BaselineConfig:
     hidden: int = 128
 
     def __post_init__(self) -> None:
+        from game.generator import MAX_DIFFICULTY
         self.train_seeds = tuple(self.train_seeds)
         if self.steps < 1 or self.n_steps < 8:
             raise LanternError("--steps must be at least 1 and the rollout at least 8 steps")
-        if not 0 <= self.train_seeds[0] < self.train_seeds[1] <= 1_000_000:
+        if len(self.train_seeds) != 2 or not 0 <= self.train_seeds[0] < self.train_seeds[1] <= 1_000_000:
             raise LanternError(f"--train-seeds {self.train_seeds}: use a range within 0:1000000")
+        if not 1 <= self.difficulty <= MAX_DIFFICULTY:
+            raise LanternError(f"difficulty {self.difficulty}: use 1 to {MAX_DIFFICULTY}")
+        if self.max_episode_steps < 1 or not 1 <= self.hidden <= MAX_HIDDEN:
+            raise LanternError(f"max_episode_steps {self.max_episode_steps} and hidden {self.hidden}: "
+                               f"use at least 1 step and 1 to {MAX_HIDDEN} units")
+
+    def trained_steps(self) -> int:
+        """Environment steps a run of these settings takes: whole PPO rollouts until ``steps`` is reached."""
+        return -(-self.steps // self.n_steps) * self.n_steps
 
 
 class SeedRange(gymnasium.Wrapper):
@@ -189,35 +200,96 @@ def train_baseline(config: BaselineConfig) -> Path:
 
 
 def save_baseline(model, config: BaselineConfig, out: Path) -> None:
+    """The policy's weights and settings in ``out/policy`` (swapped in whole), and the settings in ``out``."""
     from safetensors.torch import save_file
     state = {k: v.detach().contiguous() for k, v in model.policy.state_dict().items()}
+    settings = json.dumps({**asdict(config), "global_step": model.num_timesteps}, indent=1)
     with folder_writer(out / "policy") as tmp:
         save_file(state, str(tmp / WEIGHTS))
-        (tmp / CONFIG).write_text(json.dumps(asdict(config), indent=1), encoding="utf-8")
-    write_text(out / CONFIG, json.dumps(asdict(config), indent=1))
+        (tmp / CONFIG).write_text(settings, encoding="utf-8")
+    write_text(out / CONFIG, settings)
 
 
-def load_baseline(folder: str | Path):
-    """The saved MaskablePPO policy of a baseline run (its folder, or the run folder holding ``policy/``)."""
+FIELDS = {"out": str, "difficulty": int, "train_seeds": list, "steps": int, "seed": int, "n_steps": int,
+          "max_episode_steps": int, "hidden": int}
+
+
+def read_settings(path: Path) -> tuple[BaselineConfig, int]:
+    """A baseline's settings file: its config and the environment steps it trained for.
+
+    Raises:
+        LanternError: unreadable, not JSON, or a field unknown, missing or of the wrong kind (one line).
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LanternError(f"{path.parent}: not a baseline folder (no {CONFIG}); give the folder that "
+                           f"'main.py baseline --out' made") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise LanternError(f"{path}: not valid JSON ({str(exc)[:120]}); the baseline is damaged") from None
+    if not isinstance(data, dict):
+        raise LanternError(f"{path}: expected a JSON object; the baseline is damaged")
+    kinds = {**FIELDS, "global_step": int}
+    for key, value in data.items():
+        kind = kinds.get(key)
+        if kind is None:
+            raise LanternError(f"{path}: unknown field {key[:40]!r}; the baseline is damaged")
+        if type(value) is not kind or (kind is list and not all(type(v) is int for v in value)):
+            raise LanternError(f"{path}: {key!r} is {str(value)[:40]!r}, not a JSON {kind.__name__}"
+                               f"{' of integers' if kind is list else ''}; the baseline is damaged")
+    if missing := [key for key in FIELDS if key not in data]:
+        raise LanternError(f"{path}: has no {missing[0]!r}; the baseline is damaged")
+    steps = data.pop("global_step", None)
+    try:
+        config = BaselineConfig(**data)
+    except LanternError as exc:
+        raise LanternError(f"{path}: {exc}; the baseline is damaged") from None
+    if steps is not None and steps < 0:
+        raise LanternError(f"{path}: 'global_step' is {steps}, not a count; the baseline is damaged")
+    return config, config.trained_steps() if steps is None else steps  # older runs did not record it
+
+
+@dataclass
+class Baseline:
+    """A trained baseline: the MaskablePPO model, its settings and the environment steps it trained for."""
+
+    model: object
+    config: BaselineConfig
+    global_step: int
+
+
+def load_baseline(folder: str | Path) -> Baseline:
+    """The saved policy of a baseline run (its folder, or the run folder holding ``policy/``).
+
+    Raises:
+        LanternError: no such folder, damaged settings, or weights that do not fit them (one line).
+    """
     from safetensors import SafetensorError
     from safetensors.torch import load_file
     folder = Path(folder)
+    if not folder.is_dir():
+        what = "is a file" if folder.exists() else "no such folder"
+        raise LanternError(f"{folder}: {what}; give the folder that 'main.py baseline --out' made")
     folder = folder / "policy" if (folder / "policy").is_dir() else folder
+    config, steps = read_settings(folder / CONFIG)
     try:
-        config = BaselineConfig(**json.loads((folder / CONFIG).read_text(encoding="utf-8")))
         state = load_file(str(folder / WEIGHTS))
-    except (OSError, ValueError, TypeError, SafetensorError) as exc:
-        raise LanternError(f"{folder}: not a baseline folder ({exc.__class__.__name__}: {exc})") from None
+    except (OSError, SafetensorError) as exc:
+        raise LanternError(f"{folder / WEIGHTS}: not readable safetensors ({str(exc)[:120]})") from None
     model = _make_model(make_env(config), config)
-    model.policy.load_state_dict(state)
-    return model
+    try:
+        model.policy.load_state_dict(state)
+    except RuntimeError as exc:
+        raise LanternError(f"{folder / WEIGHTS}: does not fit the settings in {CONFIG} "
+                           f"({' '.join(str(exc).split())[:160]}); the baseline is damaged") from None
+    return Baseline(model, config, steps)
 
 
 class BaselineNPC:
     """The trained bag-of-words policy playing as an NPC (sampling, as it trained)."""
 
-    def __init__(self, model, seed: int = 0, greedy: bool = False, name: str = "baseline") -> None:
-        self.model, self.greedy, self.name = model, greedy, name
+    def __init__(self, baseline: Baseline, seed: int = 0, greedy: bool = False, name: str = "baseline") -> None:
+        self.model, self.greedy, self.name = baseline.model, greedy, name
         self.rng = np.random.default_rng(seed)
 
     def act(self, env: LanternEnv, actor: str) -> Decision:

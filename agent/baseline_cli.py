@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from game.errors import LanternError
+
+if TYPE_CHECKING:
+    from agent.baseline import Baseline
 
 EVAL_SEEDS = "1000000:1000050"
 
@@ -37,7 +41,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     import torch
 
     from agent.baseline import BaselineConfig, BaselineNPC, load_baseline, train_baseline
-    from agent.evaluate import evaluate, evaluate_npc, format_table, rows_as_dicts
+    from agent.evaluate import evaluate, format_table, rows_as_dicts
     from agent.worlds import check_eval_seeds, parse_range
     from game.generator import generate
     torch.set_num_threads(1)
@@ -50,23 +54,70 @@ def run_baseline(args: argparse.Namespace) -> int:
                             train_seeds=parse_range(args.train_seeds, "--train-seeds"))
     out = train_baseline(config)
     worlds = [generate(args.difficulty, s) for s in range(*seeds)]
-    rows = []
+    policy, name = None, None
     if not args.no_model:
         from agent.checkpoint import load_policy
         from agent.lm import default_model
         name = args.model or default_model(include_base=False)
-        rows += evaluate(load_policy(name), worlds, 1, seed=args.seed, label=Path(name).name)
-    baseline = evaluate_npc(BaselineNPC(load_baseline(out), seed=args.seed), worlds, 1, label="baseline")
-    rows.insert(1 if rows else 0, baseline)
+        if name is None:
+            raise LanternError("no --model given and no bundled NPC (assets/models/npc); pass --model or --no-model")
+        policy = load_policy(name)
+    baseline = load_baseline(out)
+    rows = evaluate(policy, worlds, 1, seed=args.seed, label=Path(name or "model").name,
+                    npcs=(BaselineNPC(baseline, seed=args.seed),))
     if compare is not None:
         plot_curves(out, compare)
     described = f"difficulty {args.difficulty} seeds {seeds[0]}:{seeds[1]}"
+    steps, line = steps_compared(name, baseline)
     if args.json:
-        print(json.dumps({"worlds": described, "steps": args.steps, "rows": rows_as_dicts(rows)}))
+        print(json.dumps({"worlds": described, "steps": args.steps, "env_steps": steps,
+                          "rows": rows_as_dicts(rows)}))
     else:
-        print(f"baseline trained {args.steps} steps at difficulty {args.difficulty}; evaluated on {described}")
+        print(f"baseline trained at difficulty {args.difficulty}; evaluated on {described}\n{line}")
         print(format_table(rows))
     return 0
+
+
+def eval_baseline(config) -> Baseline | None:
+    """The baseline ``eval --baseline RUN`` names (None without the flag); ``config`` (an
+    ``EvalConfig``) has checked which flags go together.
+
+    Raises:
+        LanternError: not a baseline folder (one line).
+    """
+    if not config.baseline:
+        return None
+    from agent.baseline import load_baseline
+    return load_baseline(config.baseline)
+
+
+def baseline_row(args: argparse.Namespace, name: str | None, baseline: Baseline | None) -> tuple[tuple, dict, str]:
+    """What ``eval --baseline`` adds: the baseline as an NPC (sampling unless --greedy, as the
+    model), its JSON fields, and the line under the title saying the steps each trained for;
+    nothing without a baseline."""
+    if baseline is None:
+        return (), {}, ""
+    from agent.baseline import BaselineNPC
+    steps, line = steps_compared(name, baseline)
+    npc = BaselineNPC(baseline, seed=args.seed, greedy=args.greedy)
+    return (npc,), {"baseline": args.baseline, "env_steps": steps}, f"\n{line}"
+
+
+def steps_compared(name: str | None, baseline: Baseline) -> tuple[dict, str]:
+    """The environment steps the LM policy (``train``'s record; None when it has none) and the
+    baseline trained for: as JSON, and as the line that says so under the table's title."""
+    from agent.checkpoint import trained_env_steps
+    from agent.lm import resolve_model
+    steps = {"baseline": baseline.global_step}
+    said = f"baseline {baseline.global_step:,} (difficulty {baseline.config.difficulty})"
+    if name is not None:
+        where = resolve_model(name)
+        steps["model"] = trained_env_steps(where) if isinstance(where, Path) else None
+        said = (f"model {steps['model']:,} in train (pretraining and imitation not counted), "
+                if steps["model"] is not None else "model: none in train (no train record), ") + said
+        if steps["model"] is not None and steps["model"] != baseline.global_step:  # train ends on whole episodes
+            said += f"; the model trained {steps['model'] / baseline.global_step:.2f}x the baseline's steps"
+    return steps, f"environment steps trained: {said}"
 
 
 def plot_curves(run: Path, lm_metrics: Path) -> Path:

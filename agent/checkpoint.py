@@ -38,6 +38,7 @@ POLICY_META = "lantern.json"
 OPTIMIZER = "optimizer.safetensors"
 RNG = "rng.safetensors"
 TRAINER = "trainer.json"
+TRAIN_RECORD = "train.json"  # what an exported trained model keeps of its run
 KEEP = 2  # checkpoints kept in a run folder
 
 
@@ -204,6 +205,31 @@ def read_trainer(folder: Path) -> dict:
         raise LanternError(f"{path}: has no {'config' if 'config' not in trainer else 'param_groups'!r}; "
                            f"the checkpoint is damaged")
     return trainer
+
+
+def trained_env_steps(folder: Path) -> int | None:
+    """Environment steps ``train`` took to make the policy in ``folder`` (a checkpoint's
+    ``trainer.json`` or an exported model's ``train.json``), or None when it has neither
+    (a pretrained, imitated or downloaded model).
+
+    Raises:
+        LanternError: the record is damaged (one line naming it).
+    """
+    if (folder / TRAINER).is_file():
+        return read_trainer(folder)["global_step"]
+    path = folder / TRAIN_RECORD
+    if not path.is_file():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise LanternError(f"{path}: not valid JSON ({str(exc)[:120]}); the model's training record "
+                           f"is damaged") from None
+    steps = record.get("global_step") if isinstance(record, dict) else None
+    if type(steps) is not int or steps < 0:
+        raise LanternError(f"{path}: 'global_step' is {str(steps)[:40]!r}, not a count; the model's training "
+                           f"record is damaged")
+    return steps
 
 
 def load_training_state(folder: Path, optimizer: torch.optim.Optimizer, generator: torch.Generator) -> dict:

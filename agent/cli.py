@@ -126,6 +126,7 @@ def run_imitate(args: argparse.Namespace) -> int:
 # -- eval ---------------------------------------------------------------------------------------
 
 def run_eval(args: argparse.Namespace) -> int:
+    from agent.baseline_cli import baseline_row, eval_baseline
     from agent.checkpoint import load_policy, read_meta
     from agent.eval_config import EvalConfig
     from agent.evaluate import evaluate, format_table, rows_as_dicts
@@ -133,19 +134,23 @@ def run_eval(args: argparse.Namespace) -> int:
     from agent.lm import resolve_model
     config = config_from_args(EvalConfig, args)
     use_cpu(config.cpu)
+    baseline = eval_baseline(config)
     name = config.model
     if config.requests:
         return _run_requests_eval(config, name, read_meta, resolve_model)
     worlds, episodes, described = _eval_worlds(config, name, read_meta, resolve_model, companion=config.companion)
-    policy = load_policy(name, **({"mode": config.mode} if config.mode else {})).to(config.device)
+    policy = None if name is None else load_policy(name, **({"mode": config.mode} if config.mode else {})).to(
+        config.device)
+    npcs, steps, line = baseline_row(config, name, baseline)
     if config.worlds:
-        return _print_world_rows(config, name, policy, worlds, episodes)
+        return _print_world_rows(config, name, policy, worlds, episodes, npcs, steps, line)
     worlds = [w for _, w in worlds]
     rows = evaluate(policy, worlds, episodes, greedy=config.greedy, seed=config.seed,
-                    max_steps=config.max_steps, label=Path(name).name or "model")
-    return _report(config, {"model": name, "worlds": described, "episodes_per_world": episodes,
+                    max_steps=config.max_steps, label=Path(name or "model").name or "model", npcs=npcs)
+    return _report(config, {"model": name, **steps, "worlds": described, "episodes_per_world": episodes,
                             "rows": rows_as_dicts(rows)},
-                   f"{name} on {described}, {episodes} episode(s) per world", format_table(rows))
+                   f"{name or 'the baseline'} on {described}, {episodes} episode(s) per world{line}",
+                   format_table(rows))
 
 
 def _report(config, payload: dict, title: str, table: str) -> int:
@@ -154,16 +159,17 @@ def _report(config, payload: dict, title: str, table: str) -> int:
     return 0
 
 
-def _print_world_rows(config, name: str, policy, worlds: list, episodes: int) -> int:
+def _print_world_rows(config, name: str | None, policy, worlds: list, episodes: int, npcs: tuple,
+                      steps: dict, line: str) -> int:
     """eval --worlds: one line per world file and their average."""
     from agent.evaluate import average_rows, evaluate_worlds, format_world_table, world_results_as_dict
     results = evaluate_worlds(policy, worlds, episodes, greedy=config.greedy, seed=config.seed,
-                              max_steps=config.max_steps, label=Path(name).name or "model")
+                              max_steps=config.max_steps, label=Path(name or "model").name or "model", npcs=npcs)
     average = average_rows(results)
-    return _report(config, {"model": name, "worlds": config.worlds, "episodes_per_world": episodes,
+    return _report(config, {"model": name, **steps, "worlds": config.worlds, "episodes_per_world": episodes,
                           **world_results_as_dict(results, average)},
-                   f"{name} on {len(worlds)} worlds in {config.worlds}, {episodes} episode(s) per world "
-                   f"(success rate; x opt: moves/optimal over won episodes)",
+                   f"{name or 'the baseline'} on {len(worlds)} worlds in {config.worlds}, {episodes} episode(s) per "
+                   f"world (success rate; x opt: moves/optimal over won episodes){line}",
                    format_world_table(results, average))
 
 
@@ -197,7 +203,7 @@ def _eval_worlds(config, name, read_meta, resolve_model, *, companion: bool = Fa
         return [(path.stem, load_world(path))], config.episodes or file_episodes, config.world
     from game.generator import generate
     seeds = config.seeds or seeds
-    where = resolve_model(name)
+    where = resolve_model(name) if name is not None else None
     trained = read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
     check_eval_seeds(seeds, tuple(trained["seeds"]) if "seeds" in trained else None)
     worlds = [(f"d{config.difficulty}-s{s}", generate(config.difficulty, s, companion=companion, vocabulary=config.vocabulary))

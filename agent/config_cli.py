@@ -93,8 +93,8 @@ def _add_flag(where, f: dataclasses.Field, meta: dict, hint) -> None:
     base = _base_type(hint)
     kw: dict[str, Any] = {"dest": f.name, "default": argparse.SUPPRESS}
     required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-    if base is bool:
-        kw["action"] = argparse.BooleanOptionalAction
+    if base is bool:  # --x / --no-x; a field already named no_x is a plain switch (argparse reads --no-* as off)
+        kw["action"] = "store_true" if flag.startswith("--no-") else argparse.BooleanOptionalAction
     else:
         kw.update(type=_converter(meta["type"] or base, flag), metavar=meta["metavar"], choices=meta["choices"],
                   required=required)

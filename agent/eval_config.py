@@ -24,6 +24,9 @@ class EvalConfig:
     """What to evaluate, on which worlds, and how the model acts."""
 
     model: str | None = setting(None, "model folder, run folder or hub id", metavar="M", shown="the bundled model")
+    baseline: str | None = setting(None, "a baseline run folder ('main.py baseline --out'): its row beside the "
+                                         "model's, on the same worlds and seeds", metavar="RUN")
+    no_model: bool = setting(False, "with --baseline: leave the LM policy out")
     world: str | None = setting(None, "a world file", metavar="PATH")
     worlds: str | None = setting(None, "every *.toml world file in a folder, one row per world and their average "
                                        "(e.g. assets/heldout)", metavar="DIR")
@@ -67,4 +70,10 @@ class EvalConfig:
             self.seeds = tuple(self.seeds)
         if self.episodes is not None and self.episodes < 1 or self.per_kind < 1:
             raise LanternError("--episodes and --per-kind must be at least 1")
-        self.model = model_or_default(self.model)
+        if self.no_model and self.model:
+            raise LanternError("give --model M or --no-model, not both")
+        if self.no_model and not self.baseline:
+            raise LanternError("--no-model leaves the LM policy out: give --baseline RUN to evaluate instead")
+        if self.baseline and self.requests:
+            raise LanternError("--baseline goes with the success table; --requests measures the LM policy alone")
+        self.model = None if self.no_model else model_or_default(self.model)

@@ -53,12 +53,14 @@ class Outcome:
     optimal: int | None
 
 
-def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = False, seed: int = 0,
-             max_steps: int | None = None, batch: int = 32, label: str = "model") -> list[Row]:
-    """Rows for the model, the random agent, the guide and the solver over ``worlds`` x ``episodes``.
+def evaluate(policy: LMPolicy | None, worlds: list, episodes: int, *, greedy: bool = False, seed: int = 0,
+             max_steps: int | None = None, batch: int = 32, label: str = "model",
+             npcs: tuple[NPC, ...] = ()) -> list[Row]:
+    """Rows for the model, any other NPCs, the random agent, the guide and the solver over
+    ``worlds`` x ``episodes``, every agent on the same worlds and env seeds.
 
     Args:
-        policy: the LM policy.
+        policy: the LM policy (None: no model row).
         worlds: World objects.
         episodes: episodes per world (env seeds 0..episodes-1).
         greedy: the model takes its likeliest command (else samples).
@@ -66,10 +68,27 @@ def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = Fa
         max_steps: episode step limit (None: each world's own).
         batch: episodes played together.
         label: the model's name in the table.
+        npcs: other agents (say, the bag-of-words baseline), each a row under its ``name``, after the model's.
     """
     solutions = [_solve(w) for w in worlds]
     optimal = [len(sol) if sol is not None else None for sol in solutions]
     jobs = [(w, opt, s) for w, opt in zip(worlds, optimal) for s in range(episodes)]
+    rows = [] if policy is None else [_row(label, _model_outcomes(policy, jobs, greedy, seed, max_steps, batch))]
+    rows += [_row(npc.name, [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, npc)
+                             for w, opt, s in jobs]) for npc in npcs]
+    # The random agent is cheap: RANDOM_REPEATS episodes per job steady its figures. One stream
+    # per episode: a shared stream makes the same choices in similar worlds.
+    rand = [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, RandomNPC(f"{seed}/{k}/{r}"))
+            for k, (w, opt, s) in enumerate(jobs) for r in range(RANDOM_REPEATS)]
+    guide = [_guided(LanternEnv(w, max_steps=max_steps), s, opt) for w, opt, s in jobs if opt is not None]
+    solver = [Outcome(True, sol.score, sol.max_score, len(sol), len(sol)) for sol in solutions
+              if sol is not None for _ in range(episodes)]
+    return rows + [_row("random", rand), _row("guide", guide), _row("solver", solver)]
+
+
+def _model_outcomes(policy: LMPolicy, jobs: list, greedy: bool, seed: int, max_steps: int | None,
+                    batch: int) -> list[Outcome]:
+    """The LM policy's episodes: solo worlds in batches, team worlds one at a time."""
     generator = torch.Generator().manual_seed(seed)
     model: list[Outcome] = []
     solo = [job for job in jobs if len(team(job[0])) == 1]
@@ -81,14 +100,7 @@ def evaluate(policy: LMPolicy, worlds: list, episodes: int, *, greedy: bool = Fa
         envs = [LanternEnv(w, max_steps=max_steps).clone() for w, _, _ in part]
         results = play_episodes(policy, envs, [s for _, _, s in part], generator, greedy=greedy)
         model += [Outcome(r.won, r.score, r.max_score, len(r.steps), opt) for r, (_, opt, _) in zip(results, part)]
-    # The random agent is cheap: RANDOM_REPEATS episodes per job steady its figures. One stream
-    # per episode: a shared stream makes the same choices in similar worlds.
-    rand = [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, RandomNPC(f"{seed}/{k}/{r}"))
-            for k, (w, opt, s) in enumerate(jobs) for r in range(RANDOM_REPEATS)]
-    guide = [_guided(LanternEnv(w, max_steps=max_steps), s, opt) for w, opt, s in jobs if opt is not None]
-    solver = [Outcome(True, sol.score, sol.max_score, len(sol), len(sol)) for sol in solutions
-              if sol is not None for _ in range(episodes)]
-    return [_row(label, model), _row("random", rand), _row("guide", guide), _row("solver", solver)]
+    return model
 
 
 @dataclass
@@ -100,15 +112,15 @@ class WorldResult:
     rows: list[Row]
 
 
-def evaluate_worlds(policy: LMPolicy, worlds: list[tuple[str, object]], episodes: int,
+def evaluate_worlds(policy: LMPolicy | None, worlds: list[tuple[str, object]], episodes: int,
                     **kwargs) -> list[WorldResult]:
     """``evaluate`` on each named world apart: one WorldResult per world, in order.
 
     Args:
-        policy: the LM policy.
+        policy: the LM policy (None: no model row).
         worlds: (name, World) pairs.
         episodes: episodes per world.
-        **kwargs: passed on to ``evaluate`` (greedy, seed, max_steps, batch, label).
+        **kwargs: passed on to ``evaluate`` (greedy, seed, max_steps, batch, label, npcs).
     """
     results = []
     for name, world in worlds:
@@ -217,10 +229,3 @@ def rows_as_dicts(rows: list) -> list[dict]:
     """Rows of any table (dataclasses) as JSON-ready dicts."""
     return [asdict(r) for r in rows]
 
-
-def evaluate_npc(npc: NPC, worlds: list, episodes: int, *, max_steps: int | None = None,
-                 label: str = "npc") -> Row:
-    """The row of any NPC (say, the bag-of-words baseline) on the same worlds and env seeds as ``evaluate``."""
-    optimal = [len(sol) if sol is not None else None for sol in map(_solve, worlds)]
-    return _row(label, [_play_team(LanternEnv(w, max_steps=max_steps).clone(), s, opt, npc)
-                        for w, opt in zip(worlds, optimal) for s in range(episodes)])

@@ -478,13 +478,13 @@ class Trainer:
         return folder
 
     def _export(self, folder: Path) -> None:
-        from agent.checkpoint import export_policy
+        from agent.checkpoint import TRAIN_RECORD, export_policy
         rows, _ = read_metrics(self.run / "metrics.jsonl")
         record = {"config": asdict(self.config), "update": self.update, "global_step": self.global_step,
                   "episodes": self.episodes, "level": self.level,
                   "last_metrics": rows[-1] if rows else None, "machine": machine()}
         export_policy(self.policy, folder, {"trained_on": self._trained_on(), "start_model": self.start_model},
-                      {"train.json": record})
+                      {TRAIN_RECORD: record})
         print(f"exported the trained policy to {folder}")
 
     def _trained_on(self) -> dict:

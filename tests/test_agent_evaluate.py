@@ -31,3 +31,27 @@ def test_eval_drives_the_whole_team_in_a_cooperative_world(model_dir):
     assert guide.episodes == 2 and guide.mean_moves == 8 and guide.success_rate == 0  # 8 moves cannot win
     guide = evaluate(policy, [world], 1, seed=0)[2]
     assert guide.success_rate == 1 and guide.mean_moves == 19  # four more than the solver, who knows the map
+
+
+def test_other_npcs_get_rows_after_the_model_on_the_same_worlds_and_seeds():
+    from agent.evaluate import average_rows, evaluate_worlds
+    from game.npc import Decision, RandomNPC
+    from game.solver import solve
+
+    class Waiter:
+        name = "waiter"
+
+        def act(self, env, actor):
+            return Decision("wait")
+    worlds = [generate(1, s) for s in (1_000_000, 1_000_001)]
+    again = RandomNPC("same")
+    again.name = "again"
+    rows = evaluate(None, worlds, 2, seed=3, max_steps=5, npcs=(Waiter(), again))
+    assert [r.agent for r in rows] == ["waiter", "again", "random", "guide", "solver"]
+    waiter = rows[0]
+    assert (waiter.episodes, waiter.success_rate, waiter.mean_moves, waiter.moves_over_optimal) == (4, 0, 5, None)
+    assert rows[1].episodes == 4 and rows[2].episodes == 40
+    assert rows[4].mean_moves == sum(len(solve(w)) for w in worlds) / 2
+    results = evaluate_worlds(None, [("a", worlds[0]), ("b", worlds[1])], 1, max_steps=5, npcs=(Waiter(),))
+    assert [r.agent for r in average_rows(results)] == ["waiter", "random", "guide", "solver"]
+    assert [r.optimal for r in results] == [len(solve(w)) for w in worlds]
