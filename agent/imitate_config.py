@@ -43,7 +43,7 @@ class ImitateConfig:
     bundled: int = setting(8, "add each bundled world's walkthrough N times to the training states (the NPC plays "
                               "those worlds in the window)", metavar="N")
     request_worlds: int = setting(
-        300, "companion worlds per difficulty whose NPC is shown the shortest plan of one generated request "
+        0, "companion worlds per difficulty whose NPC is shown the shortest plan of one generated request "
              "(training phrasings only, the words in its prompt); DAgger rounds then also label the request "
              "episodes the model plays (0 = none)", metavar="N")
     request_kinds: tuple[str, ...] = setting((), "request kinds to draw, e.g. go,take", type=request_kinds,

@@ -26,7 +26,7 @@ CONFIGS = {"train": TrainConfig, "imitate": ImitateConfig, "pretrain": PretrainC
 REQUIRED = {"imitate": ["--out", "runs/x"], "eval": ["--difficulty", "1"]}
 
 # The shipped recipe, each setting spelled out, as the model card gave it before the defaults were it.
-IMITATE_RECIPE = ("--difficulty 1 --max-difficulty 3 --worlds 150 --request-worlds 300 --epochs 3 --dagger-rounds 4 "
+IMITATE_RECIPE = ("--difficulty 1 --max-difficulty 3 --worlds 150 --request-worlds 0 --epochs 3 --dagger-rounds 4 "
                   "--dagger-worlds 60 --settle-epochs 1 --seed 2 --bundled 8 --journal --expert guide --alternatives "
                   "--history 1 --threads 1 --kernels avx2")
 TRAIN_RECIPE = ("--difficulty 3 --max-difficulty 3 --bundled-share 0.25 --request-share 0.3 --envs 16 --lr 1e-4 "
