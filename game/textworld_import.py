@@ -13,7 +13,8 @@ quests whose win and fail events are conjunctions of facts. They map as follows:
 - a quest's win condition becomes goals. With a single quest they must all hold at
   once, as in TextWorld; with several, TextWorld counts each quest from the moment its
   condition holds, so a one-fact condition becomes a ``once`` goal (unlock the door
-  *then* open it) and a longer one plain goals that must hold together at the end;
+  *then* open it) and a longer one plain goals that must hold together at the end
+  (less any of its facts true from the start, which Lantern would score before any move);
 - TextWorld's ``closed`` on a thing with a lock is Lantern's ``unlocked`` (shut, not
   locked); fail events of one fact become lose conditions.
 
@@ -289,6 +290,8 @@ class _Importer:
         several = len(wins) > 1
         goals: list[dict[str, Any]] = []
         for qi, condition in wins:
+            if len(condition) > 1:  # a fact true from the start (be in this room) is no step to score
+                condition = [f for f in condition if f not in facts] or condition
             for fact in condition:
                 goal = self._goal(fact, f"quests[{qi}]", locks)
                 if several and len(condition) == 1:
@@ -404,7 +407,7 @@ def replay_walkthrough(world, steps: list[str]) -> str | None:
     for i, command in enumerate(steps, start=1):
         before = world.state.digest()
         reply, *_, info = env.step(command)
-        if stuck is None and world.state.digest() == before and command.split()[0] not in ("look", "examine",
+        if stuck is None and world.state.digest() == before and (command.split() or [""])[0] not in ("look", "examine",
                                                                                           "inventory", "l", "x"):
             stuck = f"step {i} '{command}' changed nothing (Lantern said: {' '.join(reply.split())[:80]})"
         if info["won"]:
