@@ -229,9 +229,10 @@ def run_import_textworld(args: argparse.Namespace) -> int:
         why = replay_walkthrough(world, walkthrough)
         if why:
             raise LanternError(f"{args.game}: TextWorld's walkthrough does not win the imported world: {why}")
-        world = world_from_dict(data, args.game)  # the replay played this one
+    world = world_from_dict(data, f"TextWorld game {Path(args.game).name}")  # the file's header names it
     write_text(out, world_to_toml(world))
+    checked = f"TextWorld's walkthrough of {len(walkthrough)} commands wins it" if walkthrough \
+        else "the game has no walkthrough to check"
     print(f"wrote {out}: {world.title} ({len(world.rooms)} rooms, {len(world.items)} items, "
-          f"{sum(len(q.goals) for q in world.quests)} goals; TextWorld's walkthrough of "
-          f"{len(walkthrough)} commands wins it)")
+          f"{sum(len(q.goals) for q in world.quests)} goals; {checked})")
     return 0
