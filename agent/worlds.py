@@ -4,9 +4,9 @@ Generated worlds are identified by (difficulty, seed). Training seeds are below
 ``EVAL_SEED_START`` and evaluation seeds at or above it, so a model is never
 evaluated on a world it trained on; both commands refuse seeds on the wrong side.
 
-The hand-written worlds in ``assets/heldout/`` are for evaluation only: training and
-pretraining read bundled worlds from ``assets/worlds/`` and refuse any path in the
-held-out folder (``refuse_heldout``).
+The hand-written worlds in ``assets/heldout/`` and the TextWorld games in
+``assets/textworld/`` are for evaluation only: training and pretraining read bundled
+worlds from ``assets/worlds/`` and refuse any path in those folders (``refuse_heldout``).
 """
 
 from __future__ import annotations
@@ -20,19 +20,23 @@ from game.errors import LanternError
 
 EVAL_SEED_START = 1_000_000
 HELDOUT_DIR = Path(__file__).resolve().parent.parent / "assets" / "heldout"
+TEXTWORLD_DIR = HELDOUT_DIR.parent / "textworld"
+EVAL_ONLY_DIRS = (HELDOUT_DIR, TEXTWORLD_DIR)  # worlds kept out of all training
 
 
 def refuse_heldout(path: str | Path, what: str) -> None:
-    """Raise LanternError when ``path`` is (or lies in) the held-out worlds' folder.
+    """Raise LanternError when ``path`` is (or lies in) a folder of evaluation-only worlds.
 
     Args:
         path: a world file or folder that training would read.
         what: the flag or field that named it, for the message.
     """
     resolved = Path(path).resolve()
-    if resolved == HELDOUT_DIR or HELDOUT_DIR in resolved.parents:
-        raise LanternError(f"{what} {path}: the worlds in assets/heldout/ are for evaluation only "
-                           f"(eval --worlds assets/heldout); train on assets/worlds/ or generated worlds")
+    for folder in EVAL_ONLY_DIRS:
+        if resolved == folder or folder in resolved.parents:
+            name = f"assets/{folder.name}"
+            raise LanternError(f"{what} {path}: the worlds in {name}/ are for evaluation only "
+                               f"(eval --worlds {name}); train on assets/worlds/ or generated worlds")
 
 
 def parse_range(text: str, what: str) -> tuple[int, int]:

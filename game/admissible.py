@@ -79,7 +79,7 @@ def _manipulation(world: World, actor: int, out: list[tuple], include_info: bool
             out.append(("take", e, None, None, ""))
         if ent.openable and world.door_usable_by(e, actor):
             _lock_and_lid(ent, e, flags[e], held, out)
-        if ent.food:
+        if ent.food and (parent[e] == actor or not world.hold_to_eat):
             out.append(("eat", e, None, None, ""))
         if ent.light:
             out.append(("turn_off" if flags[e] & LIT else "turn_on", e, None, None, ""))

@@ -151,6 +151,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", action="store_true", help="print JSON instead of text")
     s.set_defaults(run=run_solve)
 
+    t = sub.add_parser("import-textworld", help="turn a TextWorld game (tw-make's .json) into a world file",
+                       description="Read the .json that TextWorld's tw-make writes beside a game and write a "
+                                   "Lantern world with TextWorld's rooms, things, names, text and quest. "
+                                   "TextWorld itself is not needed.")
+    t.add_argument("game", metavar="GAME.json", help="the game's .json file")
+    t.add_argument("--out", metavar="PATH", required=True, help="world file to write (.toml)")
+    t.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    t.add_argument("--max-steps", type=positive_int, metavar="N",
+                   help="the world's step limit (default: 4 x the walkthrough + 20, at least 50)")
+    t.set_defaults(run=run_import_textworld)
+
 
 def run_generate(args: argparse.Namespace) -> int:
     from game.generator import generate, world_to_toml
@@ -200,4 +211,30 @@ def run_solve(args: argparse.Namespace) -> int:
         print(f"{len(steps)} commands (optimal {len(solution)}), score {score} of {solution.max_score}")
     else:
         print(f"{len(steps)} commands, score {score} of {solution.max_score} ({solution.nodes} states searched)")
+    return 0
+
+
+def run_import_textworld(args: argparse.Namespace) -> int:
+    from game.generator import world_to_toml
+    from game.loader import world_from_dict
+    from game.textworld_import import import_textworld, replay_walkthrough
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise LanternError(f"{out}: already exists; choose another --out or add --force")
+    check_output_file(out, "--out")
+    data, walkthrough = import_textworld(args.game, args.max_steps)
+    try:
+        world = world_from_dict(data, args.game)
+    except LanternError as exc:
+        raise LanternError(f"{exc} (in the world imported from this TextWorld game)") from None
+    if walkthrough:
+        why = replay_walkthrough(world, walkthrough)
+        if why:
+            raise LanternError(f"{args.game}: TextWorld's walkthrough does not win the imported world: {why}")
+    world = world_from_dict(data, f"TextWorld game {Path(args.game).name}")  # the file's header names it
+    write_text(out, world_to_toml(world))
+    checked = f"TextWorld's walkthrough of {len(walkthrough)} commands wins it" if walkthrough \
+        else "the game has no walkthrough to check"
+    print(f"wrote {out}: {world.title} ({len(world.rooms)} rooms, {len(world.items)} items, "
+          f"{sum(len(q.goals) for q in world.quests)} goals; {checked})")
     return 0

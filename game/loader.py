@@ -27,15 +27,15 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 COMMON = {"id", "name", "description", "adjectives", "synonyms", *CUSTOM}
 FIELDS = {
-    "world": {"title", "intro", "max_steps", "player"},
+    "world": {"title", "intro", "max_steps", "player", "hold_to_eat"},
     "rooms": {"id", "name", "description", "dark", "exits", "scenery", *CUSTOM},
-    "doors": COMMON | {"state", "key", "operated_from"},
+    "doors": COMMON | {"state", "key", "keyless", "operated_from"},
     "items": COMMON | {"location", "portable", "food", "poisonous", "text", "light",
                        "container", "supporter", "switch", "dial", "wearable", "enterable"},
     "actors": COMMON | {"location"},
     "scenery": {"name", "description", "synonyms"},
     "quests": {"id", "actors", "description", "goals", "lose"},
-    "container": {"capacity", "state", "openable", "key"},
+    "container": {"capacity", "state", "openable", "key", "keyless"},
     "supporter": {"capacity"},
     "switch": {"effect", "target", "verb"},
     "dial": {"values", "value"},
@@ -311,14 +311,19 @@ class _Builder:
             door.operated_from = side.index
 
     def _lid(self, table: dict, ent: Entity, where: str, default: str) -> int:
-        """Parse 'state' and 'key' of a door or container; return its flags."""
+        """Parse 'state', 'key' and 'keyless' of a door or container; return its flags."""
         state = self._get(table, "state", str, where, default)
         if state not in LID_STATES:
             raise self.fail(where, f"field 'state' is '{state}'; use open, closed or locked")
+        keyless = self._get(table, "keyless", bool, where, False)
+        if keyless and ("key" in table or state != "locked"):
+            raise self.fail(where, "field 'keyless' is for a thing locked for good: give it state = \"locked\" "
+                                   "and no 'key'")
         if "key" in table:
             ent.key = self._ref(table["key"], (ITEM,), where, "key").index
-        elif state == "locked":
-            raise self.fail(where, "field 'state' is 'locked' but no 'key' unlocks it; add key = \"<item id>\"")
+        elif state == "locked" and not keyless:
+            raise self.fail(where, "field 'state' is 'locked' but no 'key' unlocks it; add key = \"<item id>\" "
+                                   "(or keyless = true if nothing ever opens it)")
         return LID_STATES[state]
 
     def _item(self, table: dict) -> None:
@@ -472,7 +477,7 @@ class _Builder:
         kind = self._get(table, "type", str, where)
         if kind not in GOAL_TYPES:
             raise self.fail(where, f"field 'type' is '{kind}'; use one of {', '.join(GOAL_TYPES)}")
-        allowed = set(GOAL_TYPES[kind]) | {"type", "points", "text"}
+        allowed = set(GOAL_TYPES[kind]) | {"type", "points", "text", "once"}
         for key in table:
             if key not in allowed:
                 raise self.fail(where, f"unknown field {_shown(key)} for a '{kind}' goal "
@@ -490,7 +495,7 @@ class _Builder:
             raise self.fail(where, f"field 'points' is {points}; points cannot be negative")
         self._check_achievable(kind, subject, place, where)
         return Goal(kind, subject.index, place.index if place else None, points,
-                    self._get(table, "text", str, where, ""), value)
+                    self._get(table, "text", str, where, ""), value, self._get(table, "once", bool, where, False))
 
     def _goal_value(self, table: dict, subject: Entity, where: str) -> int:
         """The index of a 'set' goal's value among its dial's values."""
@@ -526,8 +531,12 @@ class _Builder:
             raise no(f"'{subject.id}' is not wearable (add wearable = true)")
         if kind in ("open", "closed", "locked") and not subject.openable:
             raise no(f"'{subject.id}' cannot be opened or closed")
-        if kind == "locked" and subject.key is None:
-            raise no(f"'{subject.id}' has no lock")
+        if kind in ("locked", "unlocked") and subject.key is None:
+            sealed = self.flags[subject.index] & LOCKED
+            raise no(f"'{subject.id}' is locked for good (keyless)" if sealed else f"'{subject.id}' has no lock")
+        if kind == "open" and subject.key is None and self.flags[subject.index] & LOCKED \
+                and not self._switched(subject.id):
+            raise no(f"'{subject.id}' is locked for good (keyless)")
         reachable = self._reachable_rooms()
         for ent in (subject, place):
             if ent is None:
@@ -591,7 +600,8 @@ class _Builder:
         return World(self.entities, quests, state,
                      title=self._get(header, "title", str, "[world]", Path(self.source).stem),
                      intro=self._get(header, "intro", str, "[world]", ""),
-                     max_steps=max_steps, player=player, source=self.source, data=self.data)
+                     max_steps=max_steps, player=player, source=self.source, data=self.data,
+                     hold_to_eat=self._get(header, "hold_to_eat", bool, "[world]", False))
 
 
 def _entity_where(section: str, i: int, table: Any) -> str:

@@ -4,9 +4,11 @@ A goal is a condition on the state worth some points. Its points are held only
 while the goal holds: undoing a met goal (taking the apple back out of the basket,
 unlocking the bureau again) takes its points back, so "leave it locked at the end"
 can be written and an actor gains nothing by undoing finished work. A goal that
-cannot be undone (``eaten``) simply stays held. A quest is won when all its goals
-hold at the same moment (checked after every step), and lost as soon as one of its
-lose conditions holds (a loss is final).
+cannot be undone (``eaten``) simply stays held, and so does a goal marked ``once``
+(met once is enough: a step on the way, such as "unlock the door" before "open it").
+A quest is won when all its goals hold, or have held if ``once``, at the same moment
+(checked after every step), and lost as soon as one of its lose conditions holds (a
+loss is final).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ GOAL_TYPES = {
     "open": ("thing",),           # door or container is open
     "closed": ("thing",),         # door or container is closed
     "locked": ("thing",),         # door or container is locked
+    "unlocked": ("thing",),       # door or container with a lock is shut but not locked
     "eaten": ("item",),           # food has been eaten
     "lit": ("item",),             # light source is switched on
     "worn": ("item",),            # wearable is worn (by whoever carries it)
@@ -33,7 +36,8 @@ GOAL_TYPES = {
 @dataclass(frozen=True, slots=True)
 class Goal:
     """One condition: ``type`` over ``subject`` (and ``place`` for in/at; ``value`` for set:
-    the index of the value among the dial's values)."""
+    the index of the value among the dial's values). A ``once`` goal keeps its points from
+    the first moment it holds."""
 
     type: str
     subject: int
@@ -41,6 +45,7 @@ class Goal:
     points: int = 1
     text: str = ""
     value: int = 0
+    once: bool = False
 
     def met(self, world: World) -> bool:
         state = world.state
@@ -53,6 +58,8 @@ class Goal:
             return not state.flags[self.subject] & OPEN
         if t == "locked":
             return bool(state.flags[self.subject] & LOCKED)
+        if t == "unlocked":
+            return not state.flags[self.subject] & (OPEN | LOCKED)
         if t == "eaten":
             return state.parent[self.subject] == EATEN
         if t == "lit":
@@ -77,11 +84,13 @@ class Quest:
     points: tuple[int, ...] = field(init=False)  # each goal's points, in order
     max_score: int = field(init=False)
     all_mask: int = field(init=False)  # the met-goals mask of a won quest
+    once_mask: int = field(init=False)  # the goals that stay met once met
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "points", tuple(g.points for g in self.goals))
         object.__setattr__(self, "max_score", sum(g.points for g in self.goals))
         object.__setattr__(self, "all_mask", (1 << len(self.goals)) - 1)
+        object.__setattr__(self, "once_mask", sum(1 << i for i, g in enumerate(self.goals) if g.once))
 
 
 def describe_goal(world: World, goal: Goal) -> str:
@@ -108,13 +117,13 @@ def describe_goal(world: World, goal: Goal) -> str:
         return f"Wear {subject}."
     if t == "set":
         return f"Set {subject} to {world.entities[goal.subject].dial[goal.value]}."
-    verb = {"open": "Open", "closed": "Close", "locked": "Lock"}[t]
+    verb = {"open": "Open", "closed": "Close", "locked": "Lock", "unlocked": "Unlock"}[t]
     return f"{verb} {subject}."
 
 
 def update(world: World) -> list[int]:
-    """Record which goals hold now and any lose condition met; return each quest's change
-    of score (negative when goals were undone)."""
+    """Record which goals hold now (or, if ``once``, have held) and any lose condition met;
+    return each quest's change of score (negative when goals were undone)."""
     state = world.state
     change = [0] * len(world.quests)
     for qi, quest in enumerate(world.quests):
@@ -123,6 +132,7 @@ def update(world: World) -> list[int]:
             if goal.met(world):
                 mask |= 1 << gi
         before = state.met[qi]
+        mask |= before & quest.once_mask
         if mask != before:
             change[qi] = points_of(quest.points, mask) - points_of(quest.points, before)
             state.met[qi] = mask
@@ -154,7 +164,8 @@ def ends_now(world: World, qi: int) -> bool:
     """Would quest ``qi`` be won or lost if scored now? (Reads the state; records nothing, so a
     line of several commands can stop as soon as one ends the game.)"""
     quest = world.quests[qi]
-    return world.state.lost[qi] or all(g.met(world) for g in quest.goals) \
+    held = world.state.met[qi] & quest.once_mask
+    return world.state.lost[qi] or all(held >> gi & 1 or g.met(world) for gi, g in enumerate(quest.goals)) \
         or any(c.met(world) for c in quest.lose)
 
 

@@ -170,6 +170,8 @@ def _check_key(world: World, actor: int, cmd: Command, locking: bool) -> str | N
 def _check_eat(world: World, actor: int, cmd: Command) -> str | None:
     if not world.entities[cmd.obj].can_eat:
         return f"{capitalise(the(world, cmd.obj))} is not something you can eat."
+    if world.hold_to_eat and world.state.parent[cmd.obj] != actor:
+        return f"You need to take {the(world, cmd.obj)} first."
     return None
 
 

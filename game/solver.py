@@ -3,8 +3,8 @@
 A* over world states with an admissible heuristic (each command changes one
 attribute of one entity, so it can make at most one more goal hold: the number of
 goals not holding now never overestimates). A goal's points are held only while it
-holds, so the goals met are a function of the state alone, and a state is won when
-all the quests' goals hold in it at once. Commands that provably never shorten a
+holds (or, for a ``once`` goal, has held: the met goals are part of the state), and a
+state is won when all the quests' goals hold in it at once. Commands that provably never shorten a
 walkthrough are pruned (see ``_Relevance``): touching things no goal, lock or
 light depends on, and undoing moves (closing, switching off, dropping) that no goal
 asks for. The result is optimal for the game's rules, where actors carry any number
@@ -85,7 +85,7 @@ class _Relevance:
         self.dial_goal = {(g.subject, ents[g.subject].dial[g.value]) for g in goals if g.type == "set"}
         self.multi_actor = multi_actor
         verbs = {"closed": "close", "locked": "lock", "eaten": "eat", "lit": "turn_on", "open": "open",
-                 "worn": "wear"}
+                 "worn": "wear", "unlocked": "close"}
         self.wanted = {(verbs[t], s) for t, s in self.want if t in verbs}
         # Locking needs the thing closed first.
         self.wanted |= {("close", s) for t, s in self.want if t == "locked"}
@@ -116,6 +116,14 @@ class _Relevance:
         if v == "turn_on":
             return True
         return (v, cmd.obj) in self.wanted
+
+
+def _goal_effect(state, g) -> tuple:
+    """The effect a goal asks for. Unlocking a locked thing is the one step that makes an
+    'unlocked' goal hold, so it counts once when a door on the way must be unlocked too."""
+    if g.type == "unlocked" and state.flags[g.subject] & LOCKED:
+        return ("unlock", g.subject, None)
+    return (g.type, g.subject, g.place)
 
 
 def solve(world: World, actors: list[str] | None = None, *, max_nodes: int = DEFAULT_MAX_NODES,
@@ -242,7 +250,7 @@ class _Heuristic:
         if self.single is None:
             for qi, gi, g in self.goals:
                 if not state.met[qi] >> gi & 1 and g.type != "at":
-                    effects.add((g.type, g.subject, g.place))
+                    effects.add(_goal_effect(state, g))
             return effects, 0
         actor = self.single
         here = state.parent[actor]
@@ -263,7 +271,7 @@ class _Heuristic:
                 return 0
             visit.add(g.place)
             return self.dist.row(here)[g.place]
-        effects.add((g.type, g.subject, g.place))
+        effects.add(_goal_effect(state, g))
         subject_room = self._reach(state, actor, g.subject, effects, visit, search, here, False)
         if g.type in ("in", "worn") and g.place != actor and state.parent[g.subject] != actor:
             effects.add(("in", g.subject, actor))  # it has to be taken first

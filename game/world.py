@@ -213,7 +213,7 @@ class World:
     def __init__(self, entities: list[Entity], quests: list, state: State, *,
                  title: str = "", intro: str = "", max_steps: int = 200,
                  player: int | None = None, source: str = "<world>",
-                 data: dict | None = None) -> None:
+                 data: dict | None = None, hold_to_eat: bool = False) -> None:
         self.entities = entities
         self.quests = quests
         self.state = state
@@ -221,6 +221,7 @@ class World:
         self.title = title
         self.intro = intro
         self.max_steps = max_steps
+        self.hold_to_eat = hold_to_eat  # food must be in the eater's hands (TextWorld's and Inform's rule)
         self.source = source
         self.data = data  # the schema dict it was built from (for saving/generating)
         self.by_id = {e.id: e for e in entities}

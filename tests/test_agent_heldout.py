@@ -9,7 +9,7 @@ torch = pytest.importorskip("torch")
 
 import main  # noqa: E402
 from agent.corpus import WORLDS_DIR, CorpusConfig, build_corpus  # noqa: E402
-from agent.worlds import HELDOUT_DIR  # noqa: E402
+from agent.worlds import EVAL_ONLY_DIRS, HELDOUT_DIR, TEXTWORLD_DIR  # noqa: E402
 from game.errors import LanternError  # noqa: E402
 from tests.agent_fixtures.tiny import in_process, model_dir  # noqa: E402,F401 (fixture)
 
@@ -48,7 +48,7 @@ def test_training_and_pretraining_read_the_bundled_worlds_and_never_the_held_out
     bundled = sorted(WORLDS_DIR.glob("*.toml"))
     assert worlds.count(bundled[0]) == 3  # each path above read the bundled worlds once
     assert set(worlds) == set(bundled)
-    assert not [p for p in files_read if HELDOUT_DIR in p.parents]
+    assert not [p for p in files_read for folder in EVAL_ONLY_DIRS if folder in p.parents]
 
 
 def test_the_held_out_folder_is_refused_as_training_material(model_dir, tmp_path, capsys):
@@ -62,6 +62,20 @@ def test_the_held_out_folder_is_refused_as_training_material(model_dir, tmp_path
     assert code == 2 and err.count("\n") == 1 and "for evaluation only" in err
     assert not (tmp_path / "run").exists()
     assert CorpusConfig(worlds_dir=WORLDS_DIR).worlds_dir == WORLDS_DIR  # the bundled folder is fine
+
+
+def test_the_textworld_games_are_refused_as_training_material_too(model_dir, tmp_path, capsys):
+    from agent.train_config import TrainConfig
+    games = sorted(TEXTWORLD_DIR.glob("*.toml"))
+    assert TEXTWORLD_DIR in EVAL_ONLY_DIRS and len(games) >= 10
+    with pytest.raises(LanternError, match="assets/textworld/ are for evaluation only"):
+        CorpusConfig(worlds_dir=TEXTWORLD_DIR)
+    with pytest.raises(LanternError, match="assets/textworld/ are for evaluation only"):
+        TrainConfig(model=str(model_dir), out=str(tmp_path / "r"), world=str(games[0]))
+    code, _, err = run(capsys, "train", "--world", f"assets/textworld/{games[0].name}", "--model", model_dir,
+                       "--out", tmp_path / "run", "--updates", 1)
+    assert code == 2 and err.count("\n") == 1 and "for evaluation only" in err
+    assert not (tmp_path / "run").exists()
 
 
 def test_eval_worlds_prints_one_row_per_world_and_the_average(model_dir, capsys):
