@@ -476,7 +476,7 @@ def _eval_worlds(args, name, read_meta, resolve_model, *, companion: bool = Fals
     if args.world or args.worlds:
         if args.seeds:
             raise LanternError("--seeds goes with --difficulty; world files are fixed worlds (use --episodes)")
-        from game.cli import resolve_asset
+        from game.assets import resolve_asset
         from game.loader import load_world, load_world_folder
         if args.worlds:
             return load_world_folder(resolve_asset(args.worlds)), args.episodes or file_episodes, args.worlds

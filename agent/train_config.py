@@ -178,7 +178,7 @@ class TrainConfig:
         if (self.world is None) == (self.difficulty is None):
             raise LanternError("give either --world PATH or --difficulty D")
         if self.world is not None:
-            from game.cli import resolve_asset
+            from game.assets import resolve_asset
             refuse_heldout(resolve_asset(self.world), "--world")
         if self.algo not in ALGOS:
             raise LanternError(f"--algo must be one of {', '.join(ALGOS)}, got {self.algo!r}")
