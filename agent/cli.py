@@ -408,7 +408,7 @@ def run_eval(args: argparse.Namespace) -> int:
     from agent.evaluate import evaluate, format_table, rows_as_dicts
     from agent.kernels import use_kernels
     from agent.lm import resolve_model
-    from agent.train_config import check_device
+    from agent.device import check_device
     use_kernels(args.kernels)
     if args.threads:
         torch.set_num_threads(args.threads)

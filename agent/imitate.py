@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import math
 import random
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
@@ -47,6 +46,7 @@ import torch
 
 from agent.checkpoint import export_policy, load_policy, machine
 from agent.lora import LoraSettings, check_lora, lora_policy, lora_settings, model_name, trainable
+from agent.metrics import say as _say
 from agent.policy import LMPolicy, PolicyConfig
 from agent.prompt import View
 from agent.worlds import check_train_seeds
@@ -152,7 +152,7 @@ class ImitateConfig:
     lora_targets: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        from agent.train_config import check_device
+        from agent.device import check_device
         from game.generator import MAX_DIFFICULTY
         check_device(self.device)
         self.train_seeds = tuple(self.train_seeds)
@@ -653,8 +653,3 @@ def _validation_job(weights: dict) -> tuple[float, float, float]:
     state["policy"].load_state_dict(weights)
     state["policy"].model.eval()
     return accuracy(state["policy"], state["val"], state["batch"])
-
-
-def _say(text: str) -> None:
-    from tqdm import tqdm
-    tqdm.write(text, file=sys.stderr)

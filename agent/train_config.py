@@ -4,24 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from agent.device import check_device
 from agent.kernels import check_kernels
 from agent.lora import check_lora
 from agent.policy import PolicyConfig
 from agent.worlds import check_train_seeds, refuse_heldout
 from game.cli import check_vocabulary
 from game.errors import LanternError
-
-def check_device(device: str) -> None:
-    """Refuse a torch device this machine does not have, with what to use instead."""
-    import torch
-
-    kind = device.split(":")[0]
-    available = {"cpu": True, "cuda": torch.cuda.is_available(),
-                 "mps": getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()}
-    if kind not in available:
-        raise LanternError(f"--device {device}: unknown device; use cpu, cuda, cuda:N or mps")
-    if not available[kind]:
-        raise LanternError(f"--device {device}: not available on this machine; use --device cpu")
 
 
 ALGOS = ("reinforce", "ppo")
