@@ -15,9 +15,10 @@ from pathlib import Path
 
 from game.commands import Command
 from game.env import LanternEnv
+from game.lexicon import DIRECTION_WORDS
 from game.loader import world_from_dict
 from game.meta import Meta
-from game.parser import DIRECTION_WORDS, ParserContext
+from game.parser import ParserContext
 from game.play_text import HELP_WORDS
 from tests.if_corpus import corpus
 from tests.if_corpus_world import CORPUS_TOML

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 
 from game.env import LanternEnv
+from game.lexicon import plural_of, tokens_of
 from game.loader import world_from_dict
-from game.parser import MAX_CHARS, Parser, ParserContext, plural_of, tokens_of
+from game.parser import MAX_CHARS, Parser, ParserContext
 
 WORLD = {
     "world": {"title": "Parser test house"},
