@@ -140,7 +140,7 @@ def bench_npc(args) -> int:
     from agent.checkpoint import load_policy
     from agent.lm import default_model
     from agent.npc import LMNPC
-    from game.cli import resolve_asset
+    from game.assets import resolve_asset
     from game.env import LanternEnv
     from game.errors import LanternError
     from game.loader import load_world

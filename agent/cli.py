@@ -195,7 +195,7 @@ def _eval_worlds(config, name, read_meta, resolve_model, *, companion: bool = Fa
     """The (name, World) pairs to evaluate on, episodes per world, and a description."""
     from agent.worlds import check_eval_seeds
     if config.world or config.worlds:
-        from game.cli import resolve_asset
+        from game.assets import resolve_asset
         from game.loader import load_world, load_world_folder
         if config.worlds:
             return load_world_folder(resolve_asset(config.worlds)), config.episodes or file_episodes, config.worlds

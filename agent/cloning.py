@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import random
-import sys
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ import torch
 from agent.checkpoint import load_policy
 from agent.demos import Demo
 from agent.lora import LoraSettings, lora_policy, lora_settings, model_name
+from agent.metrics import say
 from agent.policy import LMPolicy
 
 if TYPE_CHECKING:
@@ -215,7 +215,3 @@ def _validation_job(weights: dict) -> tuple[float, float, float]:
     return accuracy(state["policy"], state["val"], state["batch"])
 
 
-def say(text: str) -> None:
-    """Print a line above the progress bar (on stderr)."""
-    from tqdm import tqdm
-    tqdm.write(text, file=sys.stderr)

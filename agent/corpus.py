@@ -28,6 +28,7 @@ from pathlib import Path
 from agent.prompt import View, prompt_text
 from agent.worlds import EVAL_SEED_START, refuse_heldout
 from game.admissible import admissible_commands
+from game.assets import WORLDS_DIR
 from game.env import LanternEnv
 from game.errors import LanternError
 from game.generator import MAX_DIFFICULTY, generate
@@ -35,7 +36,6 @@ from game.loader import load_world
 from game.narration import describe_entity, describe_exits
 from game.world import World
 
-WORLDS_DIR = Path(__file__).resolve().parent.parent / "assets" / "worlds"
 # Share of exploratory episodes per difficulty 1..MAX_DIFFICULTY (low levels are where RL starts;
 # the high ones are slow to generate and mostly add vocabulary).
 LEVEL_WEIGHTS = (0.25, 0.25, 0.2, 0.15, 0.1, 0.05)

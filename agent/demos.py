@@ -129,13 +129,11 @@ def bundled_demos(copies: int, expert: str = "solver", settings: dict | None = N
     there is one walkthrough per world, so a held-out copy would only measure memory); ``settings``
     are the env's ``for_agent`` settings."""
     settings = settings or {}
-    from agent.corpus import WORLDS_DIR
-    from game.loader import load_world
+    from game.assets import bundled_worlds
     demos: list[Demo] = []
     if copies == 0:  # solving the manor is not free: skip it when no copy is wanted
         return demos
-    for index, path in enumerate(sorted(WORLDS_DIR.glob("*.toml"))):
-        world = load_world(path)
+    for index, (_, world) in enumerate(bundled_worlds()):
         steps = expert_walkthrough(world, expert, settings.get("read_commands", False))
         demos += walkthrough_demos(LanternEnv(world, **settings), steps, where=(0, index)) * copies
     return demos

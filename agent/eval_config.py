@@ -54,7 +54,7 @@ class EvalConfig:
     cpu: str = setting("pinned", CPU_HELP, type=cpu_setting, metavar="{pinned,native}", aliases=("--kernels",))
 
     def __post_init__(self) -> None:
-        from agent.train_config import check_device
+        from agent.device import check_device
         check_device(self.device)
         self.cpu = cpu_setting(self.cpu)
         if sum(bool(x) for x in (self.world, self.worlds, self.difficulty)) != 1:

@@ -47,11 +47,12 @@ from pathlib import Path
 import torch
 
 from agent.checkpoint import export_policy, load_policy, machine
-from agent.cloning import Validation, clone, encode, say, settle
+from agent.cloning import Validation, clone, encode, settle
 from agent.dagger import dagger
 from agent.demos import bundled_demos, request_walkthroughs, solver_demos, split_by_world
 from agent.imitate_config import ImitateConfig
 from agent.lora import lora_policy, lora_settings, model_name, trainable
+from agent.metrics import say
 from agent.policy import LMPolicy
 from agent.steady import steady_layer_norms
 from game.errors import LanternError

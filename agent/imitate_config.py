@@ -96,7 +96,7 @@ class ImitateConfig:
                                                    type=parse_targets, metavar="NAMES", shown=LORA_TARGETS)
 
     def __post_init__(self) -> None:
-        from agent.train_config import check_device
+        from agent.device import check_device
         check_device(self.device)
         self.train_seeds = tuple(self.train_seeds)
         for name in ("dagger_rounds", "settle_epochs", "bundled", "request_worlds", "epochs"):

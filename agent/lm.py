@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from agent.lora import ADAPTER_CONFIG
-from game.cli import resolve_asset
+from game.assets import resolve_asset
 from game.errors import LanternError
 
 BUNDLED_NPC = "assets/models/npc"

@@ -12,6 +12,12 @@ from game.errors import LanternError
 from game.files import append_line, write_bytes, write_text
 
 
+def say(text: str) -> None:
+    """A progress line on stderr that leaves a running tqdm bar whole."""
+    from tqdm import tqdm
+    tqdm.write(text, file=sys.stderr)
+
+
 def read_metrics(path: Path) -> tuple[list[dict], bool]:
     """The rows of ``metrics.jsonl`` and whether a torn last line was left out.
 

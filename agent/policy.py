@@ -38,6 +38,7 @@ from torch import Tensor, nn
 
 from agent import flat
 from agent.lora import base_model
+from agent.pg import categorical_entropy
 from agent.prompt import FITS, PromptBuilder, View
 from game.errors import LanternError
 from game.journal import WORDINGS
@@ -433,8 +434,7 @@ class LMPolicy(nn.Module):
             scores = scores / self.config.temperature
             grid = torch.full((n, a), float("-inf"), device=seq_logp.device).index_put((owner_t, index), scores)
             logp = torch.log_softmax(grid, -1).masked_fill(valid == 0, 0.0)     # [N, A]
-        entropy = -(logp.exp() * logp * valid).sum(-1)
-        return Scored(logp, valid, values, entropy)
+        return Scored(logp, valid, values, categorical_entropy(logp, valid))
 
     def _length(self, tok_mask: Tensor, words: list[list[int]] | None) -> Tensor:
         if self.config.length_norm == "token":

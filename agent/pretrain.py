@@ -23,7 +23,8 @@ import torch
 from agent.checkpoint import machine, model_folder, write_json
 from agent.corpus import Corpus, CorpusConfig, build_corpus
 from agent.pretrain_config import PretrainConfig
-from agent.tiny import build_tokenizer
+from agent.tokenizer import build_tokenizer
+from agent.metrics import say
 from game.errors import LanternError
 from game.files import check_output_folder, write_text
 
@@ -58,7 +59,7 @@ def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) 
     val_rows = encode_rows(tokenizer, val_docs, config.n_positions)
     tokenizer.model_max_length = config.n_positions
     data = corpus_summary(corpus, train_rows, val_rows, time.time() - started)
-    _say(f"corpus: {data['worlds']} worlds, {data['documents']} documents, {data['train_tokens']} training "
+    say(f"corpus: {data['worlds']} worlds, {data['documents']} documents, {data['train_tokens']} training "
          f"+ {data['val_tokens']} validation tokens ({data['seconds']:.0f}s)")
     # -- model --------------------------------------------------------------------------
     torch.manual_seed(config.seed)
@@ -70,7 +71,7 @@ def pretrain(config: PretrainConfig, corpus_config: CorpusConfig | None = None) 
                "val_loss_initial": curve[0]["val_loss"], "val_loss": curve[-1]["val_loss"],
                "train_loss": curve[-1]["train_loss"], "curve": curve, "corpus": data}
     save_model(model.cpu(), tokenizer, out, config, figures)
-    _say(f"saved {out} ({figures['size_mb']:.1f} MB, {figures['parameters'] / 1e6:.2f}M parameters); "
+    say(f"saved {out} ({figures['size_mb']:.1f} MB, {figures['parameters'] / 1e6:.2f}M parameters); "
          f"validation loss {figures['val_loss_initial']:.3f} -> {figures['val_loss']:.3f} "
          f"in {figures['wall_seconds'] / 60:.1f} min")
     return figures
@@ -80,11 +81,6 @@ def _check_out(out: Path, force: bool) -> None:
     if out.exists() and not force:
         raise LanternError(f"{out}: already exists; add --force to replace it, or choose another --out")
     check_output_folder(out, "--out")
-
-
-def _say(text: str) -> None:
-    from tqdm import tqdm
-    tqdm.write(text, file=sys.stderr)
 
 
 def encode_rows(tokenizer, docs: list[str], length: int) -> list[list[int]]:
@@ -192,7 +188,7 @@ def train_lm(model, train_rows: list[list[int]], val_rows: list[list[int]], conf
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, config))
     order = batches(train_rows, config.batch, random.Random(config.seed))
     curve = [{"step": 0, "train_loss": None, "val_loss": round(validation_loss(model, val_rows, pad), 4)}]
-    _say(f"step 0: validation loss {curve[0]['val_loss']:.3f}")
+    say(f"step 0: validation loss {curve[0]['val_loss']:.3f}")
     recent: list[float] = []
     bar = tqdm(range(1, config.steps + 1), desc="pretrain", unit="step", disable=not config.progress,
                dynamic_ncols=True)

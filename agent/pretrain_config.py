@@ -49,7 +49,7 @@ class PretrainConfig:
     progress: bool = setting(True, "show a progress bar")
 
     def __post_init__(self) -> None:
-        from agent.train_config import check_device
+        from agent.device import check_device
         check_device(self.device)
         check_vocabulary(self.vocabulary)
         self.cpu = cpu_setting(self.cpu)

@@ -1,6 +1,6 @@
 """Tiny GPT-2 models built locally (tests, benchmarks, and a first model to train).
 
-Nothing downloads: a byte-level BPE tokenizer is trained with ``tokenizers`` on
+Nothing downloads: the project's tokenizer (``agent.tokenizer``) is trained on
 text from the game itself, and a small ``GPT2LMHeadModel`` is initialised from a
 seed. The result is a normal Hugging Face model folder (``config.json``,
 ``model.safetensors``, tokenizer files) that ``agent.lm.load_lm`` can read.
@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterable
 from pathlib import Path
 
-SPECIAL_EOS = "<|endoftext|>"
+from agent.tokenizer import build_tokenizer
 
 
 def game_corpus(difficulties: Iterable[int] = (1, 2), seeds: Iterable[int] = range(8),
@@ -46,22 +46,6 @@ def game_corpus(difficulties: Iterable[int] = (1, 2), seeds: Iterable[int] = ran
             if term or trunc:
                 break
     return texts
-
-
-def build_tokenizer(texts: list[str], vocab_size: int = 1024):
-    """A byte-level BPE tokenizer (any text encodes; no unknown tokens)."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=[SPECIAL_EOS],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-                                  show_progress=False)
-    tok.train_from_iterator(texts, trainer=trainer)
-    return PreTrainedTokenizerFast(tokenizer_object=tok, eos_token=SPECIAL_EOS,
-                                   bos_token=SPECIAL_EOS, pad_token=SPECIAL_EOS)
 
 
 ARCHS = ("gpt2", "llama", "qwen2")

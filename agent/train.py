@@ -67,7 +67,7 @@ class Trainer:
             raise LanternError(f"{self.run}: no checkpoint to resume from; drop --resume to start a new run")
         world = None
         if config.world is not None:  # a bad world file fails before the model loads
-            from game.cli import resolve_asset
+            from game.assets import resolve_asset
             from game.loader import load_world
             world = load_world(resolve_asset(config.world))
         self.generator = torch.Generator().manual_seed(config.seed)
@@ -525,14 +525,9 @@ def _rollouts(config: TrainConfig, policy: LMPolicy, source: str, fresh: bool):
 def _bundled_sources(cap: int | None) -> list[WorldSource]:
     """The bundled worlds, each allowed ``cap`` moves or twice its optimum, whichever is more
     (the manor's optimum is 35)."""
-    from agent.corpus import WORLDS_DIR
-    from game.loader import load_world
+    from game.assets import bundled_worlds
     from game.solver import solve
-    sources = []
-    for path in sorted(WORLDS_DIR.glob("*.toml")):
-        world = load_world(path)
-        sources.append(WorldSource(world, max(cap or world.max_steps, 2 * len(solve(world)))))
-    return sources
+    return [WorldSource(world, max(cap or world.max_steps, 2 * len(solve(world)))) for _, world in bundled_worlds()]
 
 
 def _progress(cfg: TrainConfig, start: int):

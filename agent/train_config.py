@@ -8,24 +8,13 @@ from pathlib import Path
 from agent.config_cli import (LORA_HELP, LORA_TARGETS, VOCABULARY_HELP, difficulty_level, fraction,
                               request_kinds, seed_range, setting)
 from agent.kernels import CPU_HELP, cpu_setting, cpu_workers
+from agent.device import check_device
 from agent.lora import check_lora, parse_targets
 from agent.worlds import check_train_seeds, refuse_heldout
 from game.cli import check_vocabulary, positive_int
 from game.errors import LanternError
 from game.generator import VOCABULARIES
 
-
-def check_device(device: str) -> None:
-    """Refuse a torch device this machine does not have, with what to use instead."""
-    import torch
-
-    kind = device.split(":")[0]
-    available = {"cpu": True, "cuda": torch.cuda.is_available(),
-                 "mps": getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available()}
-    if kind not in available:
-        raise LanternError(f"--device {device}: unknown device; use cpu, cuda, cuda:N or mps")
-    if not available[kind]:
-        raise LanternError(f"--device {device}: not available on this machine; use --device cpu")
 
 
 MODES = ("choose", "generate")
@@ -202,7 +191,7 @@ class TrainConfig:
         """One world file, or generated worlds (a world file turns their settings off)."""
         from game.generator import MAX_DIFFICULTY
         if self.world is not None:
-            from game.cli import resolve_asset
+            from game.assets import resolve_asset
             refuse_heldout(resolve_asset(self.world), "--world")
             defaults = {f.name: f.default for f in fields(self)}
             for name, off in GENERATED_ONLY.items():

@@ -15,12 +15,11 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+from game.assets import HELDOUT_DIR, TEXTWORLD_DIR
 from game.env import LanternEnv
 from game.errors import LanternError
 
 EVAL_SEED_START = 1_000_000
-HELDOUT_DIR = Path(__file__).resolve().parent.parent / "assets" / "heldout"
-TEXTWORLD_DIR = HELDOUT_DIR.parent / "textworld"
 EVAL_ONLY_DIRS = (HELDOUT_DIR, TEXTWORLD_DIR)  # worlds kept out of all training
 
 

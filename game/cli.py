@@ -9,6 +9,7 @@ import re
 import sys
 from pathlib import Path
 
+from game.assets import resolve_asset
 from game.errors import LanternError
 from game.files import check_output_file, write_text
 from game.world import World
@@ -116,16 +117,6 @@ def world_from_args(args: argparse.Namespace, default: str | None = DEFAULT_WORL
     if path is None:
         raise LanternError("give --world PATH or --difficulty D")
     return load_world(resolve_asset(path))
-
-
-def resolve_asset(path: str) -> Path:
-    """Paths are relative to the working directory, then to the project folder."""
-    p = Path(path)
-    if not p.exists() and not p.is_absolute():
-        here = Path(__file__).resolve().parent.parent / p
-        if here.exists():
-            return here
-    return p
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,9 +13,6 @@ from typing import NamedTuple
 from game.reactions import REACTIONS
 from game.world import DIRECTIONS, World
 
-# Verbs that report on the world and change nothing in it.
-INFO_VERBS = frozenset({"look", "inventory", "examine", "read", "taste", "wait", "tell", "ask", "exits", "consult",
-                        *REACTIONS})
 # Verbs that speak to another actor (their text is what was said, not an entity).
 TALK_VERBS = frozenset({"tell", "ask"})
 

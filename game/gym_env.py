@@ -31,6 +31,7 @@ import gymnasium
 import numpy as np
 from gymnasium import spaces
 
+from game.assets import WORLDS_DIR
 from game.env import LanternEnv
 from game.errors import LanternError
 from game.generator import MAX_DIFFICULTY, VOCABULARIES, generate
@@ -42,7 +43,7 @@ TRAIN_SEEDS = 1_000_000  # generated-world seeds drawn for training stay below t
 # The observation's alphabet: printable ASCII plus the typography world files use.
 CHARSET = frozenset(string.printable) | frozenset("“”‘’—–…·éèêàâçöüïñ°×")
 REFUSED = "That is not one of the commands you can give now; nothing happens."
-_DEFAULT_WORLD = Path(__file__).resolve().parent.parent / "assets" / "worlds" / "lighthouse.toml"
+_DEFAULT_WORLD = WORLDS_DIR / "lighthouse.toml"
 
 
 def text_observation(text: str) -> str:

@@ -21,8 +21,8 @@ from pathlib import Path
 from game.env import EnvSnapshot, LanternEnv
 from game.errors import LanternError
 from game.files import check_output_folder, reason, write_text
+from game.lexicon import tokens_of
 from game.narration import describe_room
-from game.parser import tokens_of
 from game.record import EpisodeError, episode_header, episode_text, read_episode, replay, step_record
 from game.world import World
 

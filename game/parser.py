@@ -2,7 +2,7 @@
 
 The parser never changes the world. It knows the world's vocabulary (every word
 of every entity's name, adjectives and synonyms, and their plurals) and the verb
-phrases below, and resolves noun phrases against what the actor can reach.
+phrases (both in ``game.lexicon``), and resolves noun phrases against what the actor can reach.
 Ambiguity becomes a question whose answer the next command may give.
 
 Pipeline: text -> tokens (words and punctuation) -> one sentence (or a refusal
@@ -11,190 +11,57 @@ asking for one command at a time) -> verb phrase -> object phrases -> entities.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from game.commands import TALK_VERBS, Command
-from game.reactions import REACTIONS
+from game.lexicon import (ALL_WORDS, ALONE, ARTICLES, ASIDE, DEVICE_VERBS, DIAL_FILLER, DIRECTION_WORDS,
+                          EXCEPT_WORDS, FILLER, FLOOR_WORDS, GO_FILLER, HERE_WORDS, INDEFINITE, LEADING,
+                          LIST_WORDS, MOVE_VERBS, MULTI_VERBS, NUMBER_WORDS, ON_SIDE, PEOPLE_WORDS,
+                          PERSON_PRONOUNS, PREPOSITIONS, PREP_WORDS, PRONOUNS, PUNCTUATION, REQUEST_WORDS,
+                          SELF_WORDS, SENTENCE_BREAKS, SET_WORDS, STOP_PHRASES, VERB_PHRASES, content_words,
+                          deletions, lexicon_of, name_tokens, tokens_of)
 from game.narration import capitalise, join_words, the
-from game.world import ACTOR, DIRECTION_ABBREVIATIONS, DIRECTIONS, LIT, LOCKED, OPEN, WORN, World
+from game.reactions import REACTIONS
+from game.world import ACTOR, LIT, LOCKED, OPEN, WORN, Entity, World
 
 MAX_WORDS = 60
 MAX_CHARS = 2000  # checked before tokenising, so huge pastes cost nothing
 
-# Verb phrases (first words of a command) -> verb. Longest match wins.
-VERB_PHRASES: dict[tuple[str, ...], str] = {}
-for _verb, _phrases in {
-    "go": ["go", "walk", "run", "head", "travel", "go to the", "go to",
-           "go through", "walk through", "go into", "step"],
-    "look": ["look", "l", "look around"],
-    "inventory": ["inventory", "i", "inv", "take inventory"],
-    "wait": ["wait", "z"],
-    "again": ["again", "g", "repeat"],
-    "examine": ["examine", "x", "look at", "inspect", "check", "describe", "look in",
-                "look inside", "study", "view", "look on", "l at", "look closely at", "watch"],
-    "read": ["read", "peruse"],
-    "take": ["take", "get", "pick up", "pick", "grab", "collect", "lift", "snatch", "carry"],
-    "drop": ["drop", "put down", "discard", "throw away", "leave", "set down"],
-    "put": ["put", "place", "insert", "set", "stash", "stow", "store", "hang", "lay", "hide"],
-    "open": ["open", "unclose"],
-    "close": ["close", "shut", "slam"],
-    "lock": ["lock"],
-    "unlock": ["unlock"],
-    "eat": ["eat", "consume", "devour", "munch", "nibble", "swallow"],
-    "taste": ["taste", "lick"],  # a sense, never eating (a taste of the toadstool is no meal)
-    "turn_on": ["turn on", "switch on", "light", "ignite", "activate", "power on", "kindle"],
-    "turn_off": ["turn off", "switch off", "extinguish", "douse", "deactivate", "power off",
-                 "snuff", "blow out", "put out"],
-    "turn": ["turn", "switch", "flip", "power", "rotate", "adjust", "spin", "twist", "tune"],
-    "wear": ["wear", "don", "put on", "try on", "slip on", "dress in", "pull on"],
-    "take_off": ["take off", "doff", "remove", "slip off", "strip off"],
-    "board": ["get in", "get into", "get on", "get onto", "get inside", "sit on", "sit in", "sit",
-              "sit down on", "sit down in", "lie on", "lie in", "lie down on", "lie down in",
-              "stand on", "board", "mount", "climb in", "climb into", "hop in", "hop on", "hop into",
-              "step on", "step onto", "step into", "ride", "get aboard", "embark"],
-    "unboard": ["get off", "get up", "stand up", "stand", "get out of", "climb out", "climb out of",
-                "climb off", "dismount", "disembark", "get down from", "step off", "step out of",
-                "hop off", "hop out", "jump off", "get up from"],
-    "consult": ["look up", "consult", "read about", "look it up"],
-    "talk": ["talk to", "talk with", "speak to", "speak with", "chat with", "converse with", "greet",
-             "say hello to", "say hi to", "say", "answer", "reply", "shout", "yell", "talk", "speak",
-             "hello", "hi", "yes", "no"],
-    "give": ["give", "hand", "offer", "pass", "present"],
-    "tell": ["tell", "ask", "order", "command"],
-    "enter": ["enter"],
-    "exit": ["exit", "leave the room", "get out", "go out"],
-    **{_verb: list(_r.phrases) for _verb, _r in REACTIONS.items()},
-}.items():
-    for _p in _phrases:
-        VERB_PHRASES[tuple(_p.split())] = _verb
-
-MOVE_VERBS = frozenset({"go", "enter", "exit"})  # the verbs that walk the actor somewhere
-# Requests with no verb the parser knows, said to another actor ('Ada, follow me'; see
-# game/requests.py). Said to no one, a stop phrase goes to the only other actor there is.
-STOP_PHRASES = frozenset({("stop",), ("never", "mind"), ("nevermind",), ("cancel",), ("cancel", "that"),
-                          ("forget", "it"), ("forget", "that"), ("stop", "that"), ("stop", "it"), ("halt",)})
-COME_PHRASES = frozenset({("come",), ("come", "here"), ("come", "to", "me"), ("come", "back"),
-                          ("come", "over", "here"), ("over", "here"), ("join", "me")})
-FOLLOW_PHRASES = frozenset({("follow", "me"), ("follow",), ("come", "with", "me"), ("stay", "with", "me"),
-                            ("stick", "with", "me"), ("keep", "up")})
-WAIT_PHRASES = frozenset({("wait", "here"), ("stay",), ("stay", "here"), ("stay", "put"),
-                          ("hold", "on"), ("wait", "for", "me"), ("stay", "there"), ("wait", "there")})
-# First words of a request the parser has no verb for ('Ada, bring me the lamp').
-REQUEST_WORDS = frozenset(p[0] for p in STOP_PHRASES | COME_PHRASES | FOLLOW_PHRASES | WAIT_PHRASES) \
-    | {"bring", "fetch"}
-
-# Whole commands that mean something else when nothing follows the verb.
-ALONE: dict[tuple[str, ...], str] = {("leave",): "exit", ("get", "in"): "enter", ("inside",): "enter",
-                                     ("outside",): "exit"}
-for _verb, _lines in {
-    "look": ["where am i", "where am i now", "where are we", "take a look", "have a look",
-             "look about", "look around me", "what is here", "what can i see", "describe room"],
-    "inventory": ["what am i carrying", "what am i holding", "what do i have", "what have i got",
-                  "check inventory", "show inventory", "list inventory", "what do i carry",
-                  "check my inventory", "look at inventory", "my inventory", "invent"],
-    "exits": ["exits", "list exits", "show exits", "where can i go", "which way", "what exits",
-              "which exits", "ways out", "exit list"],
-}.items():
-    for _line in _lines:
-        ALONE[tuple(_line.split())] = _verb
-
-# Words that name a direction after 'go' (besides the directions and n/s/e/w/...).
-DIRECTION_WORDS = {**{d: d for d in DIRECTIONS}, **DIRECTION_ABBREVIATIONS,
-                   "inside": "in", "outside": "out", "upstairs": "up", "downstairs": "down",
-                   "northward": "north", "southward": "south", "eastward": "east",
-                   "westward": "west", "upward": "up", "downward": "down"}
-
-ARTICLES = frozenset({"the", "a", "an", "some", "my", "your", "his", "her", "its", "their", "this",
-                      "that", "these", "those", "any"})
-INDEFINITE = frozenset({"a", "an", "any", "some"})  # "take a key": any key will do
-PREPOSITIONS = {
-    "put": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to", "under", "underneath",
-            "beneath", "behind", "below", "next to", "beside", "near", "against"),
-    "drop": ("in", "into", "inside", "on", "onto", "upon", "in to", "on to"),
-    "take": ("from", "off", "out of", "out"),
-    "unlock": ("with", "using"), "lock": ("with", "using"), "open": ("with", "using"),
-    "give": ("to",),
-}
-PREP_WORDS = frozenset(w for preps in PREPOSITIONS.values() for p in preps for w in p.split())
-ON_SIDE = frozenset({"on", "onto", "upon", "on to"})
-# 'put X under Y': a place the game has no room for (only in and on hold things).
-ASIDE = frozenset({"under", "underneath", "beneath", "behind", "below", "next to", "beside", "near", "against"})
-# Verbs for switches, dials, clothes, enterables and reference books (see _device).
-SET_WORDS = frozenset({"to", "at"})
-DEVICE_VERBS = frozenset({"wear", "take_off", "board", "unboard", "consult"})
-NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
-ALL_WORDS = frozenset({"all", "everything", "every", "each", "both"})
-EXCEPT_WORDS = frozenset({"but", "except", "apart", "excluding", "besides", "other", "than"})
-LIST_WORDS = frozenset({"and", "or", ","})
-PRONOUNS = frozenset({"it", "them"})
-PERSON_PRONOUNS = frozenset({"him", "her"})
-SELF_WORDS = frozenset({"me", "myself", "self", "yourself"})
-PEOPLE_WORDS = PERSON_PRONOUNS | SELF_WORDS
-PUNCTUATION = frozenset({",", ".", ";", "!", "?"})
-# Politeness and connectives dropped from the start of a command ("please take lamp").
-LEADING = frozenset({"please", "kindly", "then", "now", "and", "just", "ok", "okay"}) | PUNCTUATION
-# Words that say nothing about where to go ("go to the kitchen", "walk towards north").
-GO_FILLER = frozenset({"to", "towards", "toward", "through", "go", "please", "now", "room", ","})
-SENTENCE_BREAKS = frozenset({".", ";", "!", "?", "then"})
-FILLER = frozenset({"please", "now", "then", "and", "from", "for", "with", "using", "to", "of",
-                    "out", "off", "up", "down", "on", "in", "into", "onto", "inside", "upon",
-                    "around", "at", "away", "room", "thing", "things", "one", "ones", "single",
-                    "that", "which", "is", "under", "behind", "through", "towards", "toward",
-                    "kindly", "just", ","})
-# Verbs that take a list of objects ("take the lamp and the key", "drop all").
-MULTI_VERBS = frozenset({"take", "drop", "put_in", "put_on"})
-FLOOR_WORDS = frozenset({"floor", "ground"})  # "put the lamp on the floor" is dropping it
-HERE_WORDS = frozenset({"here", "surroundings", "room", "around"})  # "look at the room" is look
-KNOWN_WORDS = (frozenset(w for phrase in [*VERB_PHRASES, *ALONE] for w in phrase) | ARTICLES | ALL_WORDS
-               | EXCEPT_WORDS | LIST_WORDS | PRONOUNS | PERSON_PRONOUNS | SELF_WORDS | FILLER
-               | LEADING | FLOOR_WORDS | HERE_WORDS | frozenset(DIRECTION_WORDS))
-# Known words worth offering for a typo (not grammar words like 'the' or 'ones').
-SUGGESTIBLE = KNOWN_WORDS - ARTICLES - FILLER - LEADING - EXCEPT_WORDS
-KNOWN_WORDS |= PREP_WORDS  # 'put the apple beside the basket' (never offered for a typo)
-# Numbers a dial may be set to ('twelve', '12'): known words, but never offered for a typo.
-DIAL_FILLER = frozenset({"position", "setting", "number", "o", "clock", "oclock", "notch", "mark"})
-KNOWN_WORDS |= frozenset(NUMBER_WORDS) | frozenset(NUMBER_WORDS.values()) | DIAL_FILLER
-IRREGULAR_PLURALS = {"knife": "knives", "leaf": "leaves", "loaf": "loaves", "shelf": "shelves",
-                     "scarf": "scarves", "wolf": "wolves", "half": "halves",
-                     "die": "dice", "mouse": "mice", "tooth": "teeth", "foot": "feet",
-                     "goose": "geese", "man": "men", "woman": "women", "person": "people",
-                     "child": "children"}
-
-# Letters and digits of any alphabet (so 'café' is named back whole), and the
-# punctuation that separates list items and sentences.
-_TOKEN = re.compile(r"[^\W_]+|[,.;!?]")
-
 PLACEHOLDER = "{}"
 
-
-def tokens_of(text: str) -> list[str]:
-    """Lower-case words (any alphabet) and the punctuation marks , . ; ! ?"""
-    return _TOKEN.findall(text.lower())
-
-
-def _name_tokens(name: str) -> list[str]:
-    """The words of a name ('Mr. Smith' -> ['mr', 'smith'])."""
-    return [w for w in tokens_of(name) if w not in PUNCTUATION]
-
-
-def _deletions(word: str) -> list[str]:
-    """The word less one letter, each way ('take' -> 'ake', 'tke', 'tae', 'tak')."""
-    return [word[:i] + word[i + 1:] for i in range(len(word))]
-
-
-def plural_of(word: str) -> str:
-    """The English plural of a noun: 'key' -> 'keys', 'box' -> 'boxes', 'berry' -> 'berries'."""
-    if word in IRREGULAR_PLURALS:
-        return IRREGULAR_PLURALS[word]
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        return word + "es"
-    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
-        return word[:-1] + "ies"
-    return word + "s"
+# Verbs whose second object is resolved in a role of its own, 'verb:2' ('put X in Y': Y is put_in:2).
+SECOND_OBJECT_VERBS = ("put_in", "put_on", "lock", "unlock", "give")
+# The roles a noun phrase is resolved in: each verb the parser knows, and the second objects.
+ROLES = (frozenset(VERB_PHRASES.values()) | frozenset(ALONE.values()) | {"put_in", "put_on", "set"}
+         | {f"{verb}:2" for verb in SECOND_OBJECT_VERBS})
+# What fits a role, to settle ambiguity ('take the key' prefers a key not yet held):
+# (entity, its flags, held by an actor) -> bool. A role not listed prefers nothing.
+FITS: dict[str, Callable[[Entity, int, bool], object]] = {
+    "take": lambda ent, flags, held: ent.portable and not held,
+    **dict.fromkeys(("drop", "put", "put_in", "put_on", "give", "unlock:2", "lock:2"),
+                    lambda ent, flags, held: held),
+    "put_in:2": lambda ent, flags, held: ent.container,
+    "put_on:2": lambda ent, flags, held: ent.supporter,
+    "give:2": lambda ent, flags, held: ent.kind == ACTOR,
+    "open": lambda ent, flags, held: ent.openable and not flags & OPEN,
+    "close": lambda ent, flags, held: ent.openable and flags & OPEN,
+    "unlock": lambda ent, flags, held: flags & LOCKED,
+    "lock": lambda ent, flags, held: ent.key is not None and not flags & LOCKED,
+    "eat": lambda ent, flags, held: ent.food,
+    "read": lambda ent, flags, held: ent.text is not None,
+    "wear": lambda ent, flags, held: ent.wearable,
+    "take_off": lambda ent, flags, held: flags & WORN,
+    "board": lambda ent, flags, held: ent.enterable,
+    "unboard": lambda ent, flags, held: ent.enterable,
+    "set": lambda ent, flags, held: ent.dial,
+    "turn": lambda ent, flags, held: ent.switch is not None or ent.dial or ent.light,
+    "turn_on": lambda ent, flags, held: ent.light and not flags & LIT,
+    "turn_off": lambda ent, flags, held: ent.light and flags & LIT,
+}
+if not FITS.keys() <= ROLES:  # a misspelt role would otherwise never be asked about
+    raise ValueError(f"FITS names roles the parser never uses: {sorted(FITS.keys() - ROLES)}")
 
 
 @dataclass(slots=True)
@@ -265,47 +132,6 @@ class _Missing(Exception):
         self.question, self.prep = question, prep
 
 
-@dataclass(frozen=True, slots=True)
-class Lexicon:
-    """The words of one world's entities, built once and shared by every Parser of it.
-
-    Attributes:
-        words: per entity, every word that can name it (name, adjectives, synonyms).
-        name_words: per entity, the content words of its name (to prefer exact names).
-        singular: plural form -> the entity word it is the plural of.
-        entity_words: every word of every entity.
-        vocabulary: every word the parser knows (verbs, grammar, entity words, plurals).
-        near: a word, or the word less one letter -> known words it may be a typo of.
-    """
-
-    words: tuple[frozenset[str], ...]
-    name_words: tuple[list[str], ...]
-    singular: dict[str, str]
-    entity_words: frozenset[str]
-    vocabulary: frozenset[str]
-    near: dict[str, tuple[str, ...]]
-
-
-@lru_cache(maxsize=64)
-def _lexicon(names: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...],
-             scenery: frozenset[str] = frozenset()) -> Lexicon:
-    """The Lexicon for entities given as (name, adjectives, synonyms) and the words of the rooms'
-    scenery; cached, so clones are cheap."""
-    # Names go through the same tokeniser as commands, so any name round-trips.
-    words = tuple(frozenset(_name_tokens(name)) | frozenset(adjectives) | frozenset(synonyms)
-                  for name, adjectives, synonyms in names)
-    entity_words = frozenset(w for ws in words for w in ws)
-    singular = {plural_of(w): w for w in entity_words if plural_of(w) not in entity_words}
-    near: dict[str, list[str]] = {}
-    for w in sorted(SUGGESTIBLE | entity_words | scenery):
-        if len(w) >= 3:
-            for key in {w, *_deletions(w)}:
-                near.setdefault(key, []).append(w)
-    return Lexicon(words, tuple(_content(_name_tokens(name)) for name, _, _ in names), singular,
-                   entity_words, KNOWN_WORDS | entity_words | frozenset(singular) | scenery,
-                   {k: tuple(v) for k, v in near.items()})
-
-
 class Parser:
     """Parses one world's commands. Holds no per-actor state (see ParserContext).
 
@@ -317,7 +143,7 @@ class Parser:
         self.world = world
         scenery = frozenset(w for e in world.entities for thing in e.scenery for w in thing.words) \
             | frozenset(w for e in world.entities for value in e.dial for w in value.split())
-        lexicon = _lexicon(tuple((e.name, e.adjectives, e.synonyms) for e in world.entities), scenery)
+        lexicon = lexicon_of(tuple((e.name, e.adjectives, e.synonyms) for e in world.entities), scenery)
         self.lexicon = lexicon
         self.words, self.name_words = lexicon.words, lexicon.name_words
         self.singular, self.vocabulary = lexicon.singular, lexicon.vocabulary
@@ -395,7 +221,7 @@ class Parser:
         if not content:
             return None
         if content & ALL_WORDS and content <= ALL_WORDS | PRONOUNS:  # "both", "all of them"
-            return _and_join([_name_tokens(self.world.entities[e].name) for e in pending.candidates])
+            return _and_join([name_tokens(self.world.entities[e].name) for e in pending.candidates])
         content = {self.singular.get(w, w) for w in content}
         matches = [e for e in pending.candidates if content <= self.words[e]]
         if not matches:
@@ -404,7 +230,7 @@ class Parser:
             question = self._which(matches)
             return ParseResult(reply=question, pending=Pending(question, pending.template,
                                                                tuple(matches)))
-        return _name_tokens(self.world.entities[matches[0]].name)
+        return name_tokens(self.world.entities[matches[0]].name)
 
     def _parse(self, words: list[str], actor: int, context: ParserContext) -> ParseResult:
         """Words -> result: checks in the order a player would want them explained."""
@@ -459,7 +285,7 @@ class Parser:
         if not 3 <= len(word) <= 20:
             return None
         near = self.lexicon.near
-        found = {w for key in (word, *_deletions(word)) for w in near.get(key, ())}
+        found = {w for key in (word, *deletions(word)) for w in near.get(key, ())}
         found.discard(word)
         found = {w for w in found if not self._moves_unasked(words, word, w)}
         return min(found, default=None, key=lambda w: (  # swapped letters, then most alike
@@ -586,21 +412,21 @@ class Parser:
         if verb == "show" and not prep and first:
             first, second = self._split_give(first, actor)  # 'show ada the sword'
             prep = "to" if second else None
-        if not _content(first) and not _has(first, PEOPLE_WORDS):
-            if reaction.alone is not None and prep and _content(second):  # 'dig with the spade'
+        if not content_words(first) and not _has(first, PEOPLE_WORDS):
+            if reaction.alone is not None and prep and content_words(second):  # 'dig with the spade'
                 return ParseResult((Command(verb, None, self._noun(second, actor, context, "examine")),))
             if reaction.alone is not None and not prep:
                 return ParseResult((Command(verb),))
             raise _Missing(f"What do you want to {reaction.word}?", None)
         obj = self._objects(first, verb, actor, context, None)[0]
         ent = self.world.entities[obj]
-        if verb == "push" and ent.dial and prep in SET_WORDS and _content(second):
+        if verb == "push" and ent.dial and prep in SET_WORDS and content_words(second):
             return self._set_dial(rest, actor, context, True)  # 'move the dial to 5'
-        if verb == "push" and ent.switch is not None and not _content(second):
+        if verb == "push" and ent.switch is not None and not content_words(second):
             return ParseResult((Command("operate", obj),))
-        if verb in ("climb", "jump") and ent.enterable and not _content(second):
+        if verb in ("climb", "jump") and ent.enterable and not content_words(second):
             return self._board(obj)
-        if not prep or not _content(second) and not _has(second, PEOPLE_WORDS):
+        if not prep or not content_words(second) and not _has(second, PEOPLE_WORDS):
             return ParseResult((Command(verb, obj),))
         if len(_and_split(second)) > 1 and not self._names_something(second):
             raise _Refusal(f"Name just one thing after '{prep}'.")
@@ -608,7 +434,7 @@ class Parser:
 
     def _no_object(self, rest: list[str], actor: int) -> bool:
         """Do these words name no object ('', 'around', 'the room', the room's own name)?"""
-        words = [w for w in _content(rest) if w not in HERE_WORDS]
+        words = [w for w in content_words(rest) if w not in HERE_WORDS]
         if not words:
             return True
         room = self.world.state.parent[actor]
@@ -658,19 +484,19 @@ class Parser:
         first, prep, second = self._split(rest, PREPOSITIONS.get(verb, ()))
         if verb == "open" and prep:
             verb = "unlock"
-        if verb in ("put", "take") and prep in ("on", "off") and not _content(second) and _content(first) \
+        if verb in ("put", "take") and prep in ("on", "off") and not content_words(second) and content_words(first) \
                 and len(_and_split(first)) == 1 and not _has(first, ALL_WORDS):
             obj = self._noun(first, actor, context, "wear")
             if self.world.entities[obj].wearable:  # 'put the hat on', 'take the hat off'
                 return ParseResult((Command("wear" if prep == "on" else "take_off", obj),))
-        if verb in ("put", "drop") and prep and not _content(second):
+        if verb in ("put", "drop") and prep and not content_words(second):
             return self._put_where(first, actor, context, None)  # 'put lamp in': ask where, drop nothing
         if verb == "put" and prep in ASIDE:
             obj = self._noun(first, actor, context, "put_in")
             place = self._noun(second, actor, context, "examine")
             raise _Refusal(f"You can't put {the(self.world, obj)} {prep} {the(self.world, place)}: "
                            f"things go only in or on other things.")
-        if verb in ("put", "drop") and prep and set(_content(second)) <= FLOOR_WORDS:
+        if verb in ("put", "drop") and prep and set(content_words(second)) <= FLOOR_WORDS:
             verb, prep, second = "drop", None, []
         if verb in ("put", "drop") and prep:
             verb = "put_on" if prep in ON_SIDE else "put_in"
@@ -678,11 +504,11 @@ class Parser:
             return self._put_where(first, actor, context)
         if verb == "give" and prep is None and first:
             first, second = self._split_give(first, actor)
-        if not _content(first) and not _has(first, PEOPLE_WORDS):
+        if not content_words(first) and not _has(first, PEOPLE_WORDS):
             raise _Missing(f"What do you want to {_verb_word(verb)}?", None)
         source = self._noun(second, actor, context, "examine") if verb == "take" and second else None
         objs = self._objects(first, verb, actor, context, source)
-        if verb not in ("put_in", "put_on", "lock", "unlock", "give"):
+        if verb not in SECOND_OBJECT_VERBS:
             return ParseResult(tuple(Command(verb, o) for o in objs))
         if not second:
             return self._infer_second(verb, objs[0], actor)
@@ -702,7 +528,7 @@ class Parser:
         if verb in PREPOSITIONS or verb == "put":
             return None
         first, prep, second = self._split(rest, ("with", "using"))
-        if prep is None or not _content(second) or not _content(first):
+        if prep is None or not content_words(second) or not content_words(first):
             return None
         obj = self._objects(first, verb, actor, context, None)[0]
         tool = self._noun(second, actor, context, "examine")
@@ -716,7 +542,7 @@ class Parser:
                    prep: str | None = "in") -> ParseResult:
         """'put lamp' (or 'put lamp in', the place left out) with no place: ask where; the
         answer goes after ``prep`` (None: the typed words already end with one)."""
-        if not _content(first):
+        if not content_words(first):
             raise _Missing("What do you want to put?", None)
         objs = self._objects(first, "put_in", actor, context, None)
         names = join_words([the(self.world, o) for o in objs])
@@ -773,7 +599,7 @@ class Parser:
         excluded = {e for part in _and_split(phrase[cut + 1:])
                     for e in self._matches(part, self._scope(actor, "examine"))}
         pool = [e for e in self._pool(verb, actor, source) if e not in excluded]
-        if _content(kind):
+        if content_words(kind):
             pool = self._matches(kind, pool)
         if pool:
             return pool
@@ -794,7 +620,7 @@ class Parser:
 
     def _matches(self, phrase: list[str], scope: list[int]) -> list[int]:
         """Everything in ``scope`` a phrase could name (plurals read as singular)."""
-        wanted = {self.singular.get(w, w) for w in _content(phrase)}
+        wanted = {self.singular.get(w, w) for w in content_words(phrase)}
         if not wanted:
             return []
         return [e for e in scope if wanted <= self.words[e]]
@@ -813,7 +639,7 @@ class Parser:
         special = self._pronoun(phrase, actor, context, fit)
         if special is not None:
             return special
-        words = _content(phrase)
+        words = content_words(phrase)
         if not words:
             raise _Refusal(f"What do you want to {_verb_word(fit.partition(':')[0])}?")
         scope = self._scope(actor, fit)
@@ -899,7 +725,7 @@ class Parser:
 
     def _names_something(self, phrase: list[str]) -> bool:
         """Does the phrase fit some entity's words (anywhere in the world)?"""
-        wanted = {self.singular.get(w, w) for w in _content(phrase)}
+        wanted = {self.singular.get(w, w) for w in content_words(phrase)}
         return bool(wanted) and any(wanted <= ws for ws in self.words)
 
     def _split(self, words: list[str], preps: tuple[str, ...]) -> tuple[list[str], str | None, list[str]]:
@@ -929,23 +755,16 @@ class Parser:
         return world.in_reach(actor)
 
     def _fits(self, e: int, fit: str) -> bool:
-        """Does ``e`` make sense for the verb? Used only to settle ambiguity."""
+        """Does ``e`` make sense in role ``fit`` (see ``FITS``)? Used only to settle ambiguity."""
+        if fit not in ROLES:
+            raise ValueError(f"unknown noun role {fit!r}: use a verb or 'verb:2' (see game.parser.ROLES)")
+        check = FITS.get(fit)
+        if check is None:
+            return True  # the role prefers nothing: every match fits
         world = self.world
-        ent, flags, parent = world.entities[e], world.state.flags[e], world.state.parent[e]
+        parent = world.state.parent[e]
         held = parent >= 0 and world.entities[parent].kind == ACTOR
-        return {
-            "take": ent.portable and not held,
-            "drop": held, "put_in": held, "put_on": held, "give": held, "put": held,
-            "put_in:2": ent.container, "put_on:2": ent.supporter, "give:2": ent.kind == ACTOR,
-            "open": ent.openable and not flags & OPEN, "close": ent.openable and bool(flags & OPEN),
-            "unlock": bool(flags & LOCKED), "lock": ent.key is not None and not flags & LOCKED,
-            "unlock:2": held, "lock:2": held,
-            "eat": ent.food, "read": ent.text is not None,
-            "wear": ent.wearable, "take_off": bool(flags & WORN), "board": bool(ent.enterable),
-            "unboard": bool(ent.enterable), "set": bool(ent.dial),
-            "turn": ent.switch is not None or bool(ent.dial) or ent.light,
-            "turn_on": ent.light and not flags & LIT, "turn_off": ent.light and bool(flags & LIT),
-        }.get(fit, True)
+        return bool(check(world.entities[e], world.state.flags[e], held))
 
     # -- switches, dials, clothes, enterables, books ----------------------------------
 
@@ -957,7 +776,7 @@ class Parser:
             return self._unboard(rest, actor, context)
         if verb == "take_off" and _has(rest, frozenset({"from", "out"})):
             return self._with_objects("take", rest, actor, context)  # 'remove the coin from the box'
-        if not _content(rest) and not _has(rest, PEOPLE_WORDS):
+        if not content_words(rest) and not _has(rest, PEOPLE_WORDS):
             word = {"wear": "wear", "take_off": "take off", "board": "get in or on"}[verb]
             raise _Missing(f"What do you want to {word}?", None)
         obj = self._noun(rest, actor, context, verb)
@@ -977,7 +796,7 @@ class Parser:
     def _unboard(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
         """'get out', 'stand up', 'get off the chair': out of or off what the actor is in or on."""
         seat = self.world.position(actor)
-        if _content(rest) and not set(_content(rest)) <= HERE_WORDS:
+        if content_words(rest) and not set(content_words(rest)) <= HERE_WORDS:
             seat = self._noun(rest, actor, context, "unboard")
         elif seat is None:
             raise _Refusal("You are standing on your own two feet already.")
@@ -986,7 +805,7 @@ class Parser:
 
     def _enterable(self, rest: list[str], actor: int) -> bool:
         """Do the words after 'enter' name a thing to get in or on (rather than a way to go)?"""
-        found = self._matches(rest, self.world.in_reach(actor)) if _content(rest) else []
+        found = self._matches(rest, self.world.in_reach(actor)) if content_words(rest) else []
         return len(found) == 1 and bool(self.world.entities[found[0]].enterable)
 
     def _consult(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
@@ -998,7 +817,7 @@ class Parser:
         book, prep, topic = self._split(rest, ("about", "on", "for", "regarding"))
         if not prep or not self._names_something(book):
             topic, prep, book = self._split(rest, ("in", "inside", "from"))
-        if not prep or not _content(book):
+        if not prep or not content_words(book):
             raise _Missing(f"What do you want to look up '{_quoted(rest)}' in?", "in")
         if not _quoted(topic):
             raise _Missing("What do you want to look up?", None)
@@ -1010,7 +829,7 @@ class Parser:
         """'turn the dial to 5', 'set the clock to twelve' -> Command('set', dial, text='5'); None
         when the thing is no dial and not ``required`` ('put the lamp at the door' is a put)."""
         first, _, second = self._split(rest, ("to", "at"))
-        if not _content(first):
+        if not content_words(first):
             raise _Missing("What do you want to set?", None)
         obj = self._noun(first, actor, context, "set")
         values = self.world.entities[obj].dial
@@ -1026,7 +845,7 @@ class Parser:
     def _talk(self, rest: list[str], actor: int) -> str:
         """'talk to ada', 'say hello', 'yes': how to talk with the people here."""
         others = [o for o in self.world.actors_in(self.world.state.parent[actor]) if o != actor]
-        named = [o for o in others if set(_content(rest)) & self.words[o]]
+        named = [o for o in others if set(content_words(rest)) & self.words[o]]
         if not others:
             return "There is no one here to hear you."
         who = (named or others)[0]
@@ -1037,7 +856,7 @@ class Parser:
 
     def _turn(self, rest: list[str], actor: int, context: ParserContext) -> ParseResult:
         """'turn the lever' works a switch; 'turn the dial' asks to what; else on or off?"""
-        if not _content(rest):
+        if not content_words(rest):
             raise _Missing("What do you want to turn?", None)
         obj = self._noun(rest, actor, context, "turn")
         ent = self.world.entities[obj]
@@ -1133,12 +952,6 @@ def _trim(words: list[str]) -> list[str]:
 def _quoted(words: list[str]) -> str:
     """Words as a phrase to quote back, without punctuation."""
     return " ".join(w for w in words if w not in PUNCTUATION)
-
-
-def _content(words: list[str]) -> list[str]:
-    """The words that can name something (no articles, prepositions or filler)."""
-    return [w for w in words if w not in ARTICLES and w not in FILLER and w not in LIST_WORDS
-            and w not in PUNCTUATION]
 
 
 def _has(words: list[str], wanted: frozenset[str]) -> bool:

@@ -23,8 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from game.journal import Journal
-from game.parser import (ARTICLES, COME_PHRASES, DIRECTION_WORDS, FOLLOW_PHRASES, PUNCTUATION, STOP_PHRASES,
-                         WAIT_PHRASES, Parser, tokens_of)
+from game.lexicon import (ARTICLES, COME_PHRASES, DIRECTION_WORDS, FOLLOW_PHRASES, PUNCTUATION, STOP_PHRASES,
+                          WAIT_PHRASES, tokens_of)
+from game.parser import Parser
 from game.quests import Goal
 from game.world import ACTOR, DOOR, EATEN, ITEM, LIT, LOCKED, ROOM, World
 

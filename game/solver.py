@@ -1,27 +1,34 @@
 """Optimal walkthroughs: the fewest commands that win a world's quests.
 
-A* over world states with an admissible heuristic (each command changes one
-attribute of one entity, so it can make at most one more goal hold: the number of
-goals not holding now never overestimates). A goal's points are held only while it
-holds (or, for a ``once`` goal, has held: the met goals are part of the state), and a
-state is won when all the quests' goals hold in it at once. Commands that provably never shorten a
-walkthrough are pruned (see ``_Relevance``): touching things no goal, lock or
-light depends on, and undoing moves (closing, switching off, dropping) that no goal
-asks for. The result is optimal for the game's rules, where actors carry any number
-of things.
+A* over world states (``_Search``). Walking is one macro step per destination
+room, costing the length of a shortest route through open exits, and only rooms
+where something relevant can be done are destinations. The heuristic
+(``_Heuristic``) is admissible: every command changes one attribute of one entity,
+so it counts the effects every walkthrough must still make (goals not holding,
+things to take, containers and doors to open or unlock, a light for a dark room)
+and, for a single actor, adds a lower bound on the walking still to do. A goal's
+points are held only while it holds (or, for a ``once`` goal, has held: the met goals
+are part of the state), and a state is won when all the quests' goals hold in it at once.
+
+Commands that provably never shorten a walkthrough are pruned (``_Relevance``):
+touching things no goal, lock or light depends on, and undoing moves (closing,
+switching off, dropping) that no goal asks for. A required effect that is in reach
+and safe to make at once is made without branching (``_Search.eager``). The result
+is optimal for the game's rules, where actors carry any number of things.
 """
 
 from __future__ import annotations
 
 import heapq
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from game import quests
 from game.admissible import enumerate_commands
 from game.commands import Command, CommandTable
 from game.rules import execute
-from game.world import ACTOR, LIT, LOCKED, OPEN, ROOM, SLOT_SHIFT, World
+from game.world import ACTOR, DOOR, LIT, LOCKED, OPEN, ROOM, SLOT_SHIFT, World
 
 DEFAULT_MAX_NODES = 2_000_000
 
@@ -80,7 +87,7 @@ class _Relevance:
                     changed = True
         # Switches that work a door or a relevant thing (their rooms are worth walking to).
         relevant |= {e.index for e in ents if e.switch is not None
-                     and (ents[e.switch[1]].kind == "door" or e.switch[1] in relevant)}
+                     and (ents[e.switch[1]].kind == DOOR or e.switch[1] in relevant)}
         self.relevant = relevant
         self.dial_goal = {(g.subject, ents[g.subject].dial[g.value]) for g in goals if g.type == "set"}
         self.multi_actor = multi_actor
@@ -95,7 +102,7 @@ class _Relevance:
         if v == "go":
             return True
         ent = world.entities[cmd.obj]
-        if ent.kind == "door":
+        if ent.kind == DOOR:
             return v in ("open", "unlock") or (v, cmd.obj) in self.wanted
         if cmd.obj not in self.relevant:
             return False
@@ -153,7 +160,7 @@ def solve(world: World, actors: list[str] | None = None, *, max_nodes: int = DEF
         else:
             world.reset()
         quests.update(world)
-        return _astar(world, actor_idx, quest_ids, max_nodes)
+        return _Search(world, actor_idx, quest_ids, max_nodes).run()
     finally:
         world.set_state(saved)
 
@@ -289,10 +296,10 @@ class _Heuristic:
         closed containers around it opened; return its room."""
         world = self.world
         ent = world.entities[e]
-        if ent.kind == "room":
+        if ent.kind == ROOM:
             visit.add(e)
             return e
-        if ent.kind == "door":
+        if ent.kind == DOOR:
             return -1
         room = world.room_of(e)
         if room < 0:
@@ -302,7 +309,7 @@ class _Heuristic:
             search.add(room)
         holders = [e] if inside and ent.container else []
         p = state.parent[e]
-        while p >= 0 and world.entities[p].kind not in ("room", "actor"):
+        while p >= 0 and world.entities[p].kind not in (ROOM, ACTOR):
             holders.append(p)
             p = state.parent[p]
         for h in holders:
@@ -409,42 +416,120 @@ def _routes(world: World, actor: int, wanted: set[int]) -> dict[int, list[str]]:
     return routes
 
 
-def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: int) -> Solution:
+class _Search:
     """A* where walking is one macro step per destination room, costing its length.
 
     Replacing each run of 'go' commands by a shortest route between the same two
     rooms never lengthens a walkthrough (doors do not change while walking), and
     any route is a chain of such shortest hops, so optimality is kept.
     """
-    relevance = _Relevance(world, quest_ids, multi_actor=len(actor_idx) > 1)
-    heuristic = _Heuristic(world, quest_ids, actor_idx)
 
-    def won(state) -> bool:
-        return all(state.met[qi] == world.quests[qi].all_mask for qi in quest_ids)
+    def __init__(self, world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: int) -> None:
+        self.world = world
+        self.actors = actor_idx
+        self.quest_ids = quest_ids
+        self.max_nodes = max_nodes
+        self.relevance = _Relevance(world, quest_ids, multi_actor=len(actor_idx) > 1)
+        self.heuristic = _Heuristic(world, quest_ids, actor_idx)
+        goals = [g for qi in quest_ids for g in world.quests[qi].goals]
+        self.goal_count: dict[int, int] = {}
+        for g in goals:
+            self.goal_count[g.subject] = self.goal_count.get(g.subject, 0) + 1
+        self.tools = {e.key for e in world.entities if e.key is not None} | set(world.lights)
+        self.risky = {g.subject for qi in quest_ids for g in world.quests[qi].lose}
+        self.uncapped = {e.index for e in world.entities if e.capacity is None}
+        self.goal_rooms = {g.place for g in goals if g.place is not None and world.entities[g.place].kind == ROOM}
 
-    def lost(state) -> bool:
-        return any(state.lost[qi] for qi in quest_ids)
+    def run(self) -> Solution:
+        """The best-first loop: expand the state of least cost + heuristic until one is won."""
+        start = self.world.state.copy()
+        best: dict[object, int] = {start.key(): 0}
+        parents: dict[object, tuple[object, int, tuple[Command, ...]] | None] = {start.key(): None}
+        frontier = [(self.heuristic(start), 0, 0, start)]
+        counter = 1
+        nodes = 0
+        while frontier:
+            _, neg_g, _, state = heapq.heappop(frontier)
+            g = -neg_g
+            state_key = state.key()
+            if best.get(state_key, g) < g:
+                continue  # a shorter way here was found after this entry was queued
+            if self.won(state):
+                return _walkthrough(self.world, parents, state, nodes, self.quest_ids)
+            nodes += 1
+            if nodes > self.max_nodes:
+                raise Unsolvable(f"no walkthrough found within {self.max_nodes} states "
+                                 f"(searched to depth {g})", nodes, False)
+            for actor, steps, child in self._children(state):
+                key = child.key()
+                cost = g + len(steps)
+                if best.get(key, cost + 1) <= cost:
+                    continue
+                best[key] = cost
+                parents[key] = (state_key, actor, steps)
+                counter += 1
+                # Ties on f go to the deeper node: it is closer to a goal.
+                heapq.heappush(frontier, (cost + self.heuristic(child), -cost, counter, child))
+        raise Unsolvable(f"the quests cannot be won (all {nodes} reachable states searched)", nodes, True)
 
-    goal_count: dict[int, int] = {}
-    for qi in quest_ids:
-        for g in world.quests[qi].goals:
-            goal_count[g.subject] = goal_count.get(g.subject, 0) + 1
-    tools = {e.key for e in world.entities if e.key is not None} | set(world.lights)
-    risky = {g.subject for qi in quest_ids for g in world.quests[qi].lose}
-    uncapped = {e.index for e in world.entities if e.capacity is None}
+    def won(self, state) -> bool:
+        return all(state.met[qi] == self.world.quests[qi].all_mask for qi in self.quest_ids)
 
-    goal_rooms = {g.place for qi in quest_ids for g in world.quests[qi].goals
-                  if g.place is not None and world.entities[g.place].kind == ROOM}
+    def lost(self, state) -> bool:
+        return any(state.lost[qi] for qi in self.quest_ids)
 
-    def useful_rooms(state, actor: int) -> set[int]:
+    def _children(self, state) -> Iterator[tuple[int, tuple[Command, ...], object]]:
+        """Each (actor, steps, child state) one move from ``state`` that neither fails nor loses.
+
+        A child is yielded while the world is in it (the heuristic reads the world);
+        the world is back in ``state`` when the iteration ends.
+        """
+        world = self.world
+        for actor in self.actors:
+            world.set_state(state)
+            for steps, room in self._moves(state, actor):
+                child = state.copy()
+                world.set_state(child)
+                if self._make(child, actor, steps, room):
+                    yield actor, steps, child
+            world.set_state(state)
+
+    def _moves(self, state, actor: int) -> list[tuple[tuple[Command, ...], int | None]]:
+        """The moves worth trying for ``actor``: (steps, destination room) for each walk to a
+        useful room, (steps, None) for each useful command; only the eager command if one is."""
+        world = self.world
+        routes = _routes(world, actor, self.useful_rooms(state, actor))
+        walks = {tuple(Command("go", direction=d) for d in route): room for room, route in routes.items()}
+        local = [(cmd,) for cmd in enumerate_commands(world, actor)
+                 if cmd.verb != "go" and self.relevance.useful(world, cmd)]
+        forced = self.eager(state, actor, local) if len(self.actors) == 1 else None
+        if forced:
+            return [(forced, None)]
+        return list(walks.items()) + [(steps, None) for steps in local]
+
+    def _make(self, child, actor: int, steps: tuple[Command, ...], room: int | None) -> bool:
+        """Make ``steps`` in the world, which is in ``child``; False if a command fails or a quest is lost."""
+        world = self.world
+        if room is not None:  # a route through open exits: just walk it
+            world.move(actor, room)
+            if child.flags[actor] >> SLOT_SHIFT:
+                world.set_slot(actor, 0)  # walking off gets the actor out first
+            child.moves[world.actor_slot[actor]] += len(steps)
+        elif not execute(world, actor, steps[0]).ok:
+            return False
+        quests.update(world)
+        return not self.lost(child)
+
+    def useful_rooms(self, state, actor: int) -> set[int]:
         """Rooms worth walking to: something relevant is there to act on.
 
         A walk that ends where nothing useful can be done is never part of a
         shortest walkthrough (the next walk could have gone straight on).
         """
-        rooms = set(goal_rooms)
-        for e in relevance.relevant:
-            if world.entities[e].kind == "door":
+        world = self.world
+        rooms = set(self.goal_rooms)
+        for e in self.relevance.relevant:
+            if world.entities[e].kind == DOOR:
                 if not state.flags[e] & OPEN:
                     rooms.update(world.entities[e].rooms)
             elif not world.is_inside(e, actor):
@@ -452,11 +537,11 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
         for d in world.doors:
             if not state.flags[d] & OPEN:
                 rooms.update(world.entities[d].rooms)
-        if len(actor_idx) > 1:
-            rooms.update(state.parent[o] for o in actor_idx)
+        if len(self.actors) > 1:
+            rooms.update(state.parent[o] for o in self.actors)
         return rooms
 
-    def eager(state, actor: int, local: list[tuple[Command, ...]]) -> tuple[Command, ...] | None:
+    def eager(self, state, actor: int, local: list[tuple[Command, ...]]) -> tuple[Command, ...] | None:
         """A command some optimal walkthrough makes now, if there is one.
 
         Every walkthrough from this state must make the effects the heuristic
@@ -467,82 +552,32 @@ def _astar(world: World, actor_idx: list[int], quest_ids: list[int], max_nodes: 
         putting a thing that is no key or light, has no other goal, in an uncapped
         place. So the search need not branch there.
         """
-        required, _ = heuristic.analyse(state)
+        required, _ = self.heuristic.analyse(state)
         if not required:
             return None
         for (cmd,) in local:
-            v, x = cmd.verb, cmd.obj
-            if x in risky:
-                continue
-            if v == "take":
-                effect = ("in", x, actor)
-            elif v in ("open", "unlock"):
-                effect = (v, x, None)
-            elif v == "turn_on":
-                effect = ("lit", x, None)
-            elif v == "eat" and goal_count.get(x, 0) == 1:
-                effect = ("eaten", x, None)
-            elif v in ("put_in", "put_on", "give") and goal_count.get(x, 0) == 1 \
-                    and x not in tools and cmd.obj2 in uncapped:
-                effect = ("in", x, cmd.obj2)
-            else:
-                continue
-            if effect in required:
+            effect = self._safe_effect(cmd, actor)
+            if effect is not None and effect in required:
                 return (cmd,)
         return None
 
-    start = world.state.copy()
-    best: dict[object, int] = {start.key(): 0}
-    parents: dict[object, tuple[object, int, tuple[Command, ...]] | None] = {start.key(): None}
-    frontier = [(heuristic(start), 0, 0, start)]
-    counter = 1
-    nodes = 0
-    while frontier:
-        _, neg_g, _, state = heapq.heappop(frontier)
-        g = -neg_g
-        state_key = state.key()
-        if best.get(state_key, g) < g:
-            continue  # a shorter way here was found after this entry was queued
-        if won(state):
-            return _walkthrough(world, parents, state, nodes, quest_ids)
-        nodes += 1
-        if nodes > max_nodes:
-            raise Unsolvable(f"no walkthrough found within {max_nodes} states "
-                             f"(searched to depth {g})", nodes, False)
-        for a in actor_idx:
-            world.set_state(state)
-            worth = useful_rooms(state, a)
-            dests = {tuple(Command("go", direction=d) for d in route): room
-                     for room, route in _routes(world, a, worth).items()}
-            moves = list(dests)
-            local = [(cmd,) for cmd in enumerate_commands(world, a)
-                     if cmd.verb != "go" and relevance.useful(world, cmd)]
-            forced = eager(state, a, local) if len(actor_idx) == 1 else None
-            slot = world.actor_slot[a]
-            for steps in ([forced] if forced else moves + local):
-                child = state.copy()
-                world.set_state(child)
-                if steps[0].verb == "go":  # a route through open exits: just walk it
-                    world.move(a, dests[steps])
-                    if child.flags[a] >> SLOT_SHIFT:
-                        world.set_slot(a, 0)  # walking off gets the actor out first
-                    child.moves[slot] += len(steps)
-                elif not execute(world, a, steps[0]).ok:
-                    continue
-                quests.update(world)
-                if lost(child):
-                    continue
-                key = child.key()
-                cost = g + len(steps)
-                if best.get(key, cost + 1) <= cost:
-                    continue
-                best[key] = cost
-                parents[key] = (state_key, a, steps)
-                counter += 1
-                # Ties on f go to the deeper node: it is closer to a goal.
-                heapq.heappush(frontier, (cost + heuristic(child), -cost, counter, child))
-            world.set_state(state)
-    raise Unsolvable(f"the quests cannot be won (all {nodes} reachable states searched)", nodes, True)
+    def _safe_effect(self, cmd: Command, actor: int) -> tuple | None:
+        """The heuristic's effect triple that ``cmd`` makes, when making it early is safe (see ``eager``)."""
+        v, x = cmd.verb, cmd.obj
+        if x in self.risky:
+            return None
+        if v == "take":
+            return ("in", x, actor)
+        if v in ("open", "unlock"):
+            return (v, x, None)
+        if v == "turn_on":
+            return ("lit", x, None)
+        if v == "eat" and self.goal_count.get(x, 0) == 1:
+            return ("eaten", x, None)
+        if v in ("put_in", "put_on", "give") and self.goal_count.get(x, 0) == 1 \
+                and x not in self.tools and cmd.obj2 in self.uncapped:
+            return ("in", x, cmd.obj2)
+        return None
 
 
 def _walkthrough(world: World, parents: dict, state, nodes: int, quest_ids: list[int]) -> Solution:

@@ -9,8 +9,9 @@ she last saw a thing, never where she has not seen it. Each line is spoken as
 from __future__ import annotations
 
 from game.journal import Journal
+from game.lexicon import ARTICLES, PUNCTUATION, tokens_of
 from game.narration import capitalise, the
-from game.parser import ARTICLES, PUNCTUATION, Parser, tokens_of
+from game.parser import Parser
 from game.requests import CANCELLED, DONE, IMPOSSIBLE, Request, RequestGoal
 from game.world import ACTOR, DOOR, ITEM, ROOM, World
 

@@ -128,10 +128,6 @@ class Entity:
         return self.supporter
 
     @property
-    def holds_things(self) -> bool:
-        return self.container or self.supporter or self.kind in (ROOM, ACTOR)
-
-    @property
     def can_open(self) -> bool:
         return self.openable
 

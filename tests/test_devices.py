@@ -4,7 +4,6 @@ parser, the admissible commands, the solver and the guide."""
 from __future__ import annotations
 
 import copy
-import tomllib
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -16,13 +15,30 @@ from game.guide import guided_game
 from game.loader import load_world, world_from_dict
 from game.solver import solve
 from tests.conftest import WORLDS
-from tests.devices_world import DEVICES_TOML
 from tests.engine_helpers import (
     bfs_optimum, every_command, play_checking_undo, random_walk_states, step_checking_refusal,
     succeeding_commands,
 )
+from tests.worlds import door, item, new_world, player, room
 
-DATA = tomllib.loads(DEVICES_TOML)
+# One of each kind of device: a button, a lever, a dial, clothes and an enterable.
+DATA = new_world("Workshop", [
+    room("yard", description="A cobbled yard. A gate leads north.", exits={"north": {"to": "shed", "door": "gate"}}),
+    room("shed", description="A dusty shed.", exits={"south": {"to": "yard", "door": "gate"}}),
+], doors=[door("gate", "iron gate", "closed", synonyms=["gate"])],
+    items=[item("button", "red button", "yard", synonyms=["button"], portable=False,
+                switch={"effect": "open", "target": "gate"}),
+           item("lever", "wooden lever", "shed", synonyms=["lever"], portable=False,
+                switch={"effect": "toggle", "target": "safe", "verb": "pull"}),
+           item("safe", "steel safe", "shed", synonyms=["safe"], portable=False,
+                container={"state": "closed", "openable": False}),
+           item("radio", "radio", "shed", portable=False, dial={"values": ["1", "2", "3", "off"], "value": "off"}),
+           item("coat", "oilskin coat", "safe", synonyms=["coat", "oilskin"], wearable=True),
+           item("bench", "bench", "shed", portable=False, enterable="on", supporter={}),
+           item("barrel", "barrel", "yard", portable=False, enterable="in"),
+           item("lamp", "lamp", "yard", light="off")],
+    actors=[player("yard")],
+    quests=[{"id": "dress", "goals": [{"type": "worn", "item": "coat"}, {"type": "set", "item": "radio", "value": 2}]}])
 
 
 def env_after(commands=()) -> LanternEnv:

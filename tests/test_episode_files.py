@@ -28,7 +28,7 @@ from game.view import app
 from game.view.app import Viewer
 from game.view.play import PlaySession
 from tests.conftest import ROOT, WORLDS
-from tests.test_view_fixtures import ScriptedNPC, key, type_line, workshop_env
+from tests.view_helpers import ScriptedNPC, key, type_line, workshop_env
 
 
 def record_tutorial(path: Path, steps: int | None = None) -> Path:

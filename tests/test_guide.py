@@ -3,8 +3,6 @@ unexplored exit."""
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
 
 from game.env import LanternEnv
@@ -12,70 +10,25 @@ from game.generator import generate
 from game.guide import explore_command, guided_step, guided_walkthrough, optimal_alternatives
 from game.loader import world_from_dict
 from game.solver import solve
-
-CROSSROADS = """
-[world]
-title = "Crossroads"
-max_steps = 40
-
-[[rooms]]
-id = "hall"
-name = "Hall"
-exits = {{ north = "garden", south = "shed", east = {{ to = "closet", door = "pine_door" }} }}
-
-[[rooms]]
-id = "garden"
-name = "Garden"
-exits = {{ south = "hall" }}
-
-[[rooms]]
-id = "shed"
-name = "Shed"
-exits = {{ north = "hall" }}
-
-[[rooms]]
-id = "closet"
-name = "Closet"
-exits = {{ west = {{ to = "hall", door = "pine_door" }} }}
-
-[[doors]]
-id = "pine_door"
-name = "pine door"
-state = "{door}"
-key = "brass_key"
-
-[[items]]
-id = "brass_key"
-name = "brass key"
-location = "nowhere_yet"
-
-[[items]]
-id = "table"
-name = "oak table"
-location = "hall"
-portable = false
-supporter = {{}}
-
-[[items]]
-id = "coin"
-name = "silver coin"
-location = "{coin}"
-
-[[actors]]
-id = "player"
-name = "you"
-location = "hall"
-
-[[quests]]
-id = "coin"
-actors = ["player"]
-goals = [{{ type = "in", item = "coin", place = "table", text = "Put the silver coin on the oak table." }}]
-"""
+from tests.worlds import door as make_door, goal_in, item, new_world, player, quest, room
 
 
 def crossroads(coin: str, door: str = "locked", key: str = "closet") -> LanternEnv:
-    text = CROSSROADS.format(coin=coin, door=door).replace("nowhere_yet", key)
-    env = LanternEnv(world_from_dict(tomllib.loads(text), "crossroads"))
+    """Three open ways from the hall and a door east (``door``: its state) to the closet; the
+    brass key in room ``key``, the coin in ``coin``, to be put on the hall's table."""
+    data = new_world("Crossroads", [
+        room("hall", exits={"north": "garden", "south": "shed", "east": {"to": "closet", "door": "pine_door"}}),
+        room("garden", exits={"south": "hall"}),
+        room("shed", exits={"north": "hall"}),
+        room("closet", exits={"west": {"to": "hall", "door": "pine_door"}}),
+    ], doors=[make_door("pine_door", "pine door", door, key="brass_key")],
+        items=[item("brass_key", "brass key", key),
+               item("table", "oak table", "hall", portable=False, supporter={}),
+               item("coin", "silver coin", coin)],
+        actors=[player("hall")],
+        quests=[quest("coin", ["player"], [goal_in("coin", "table", "Put the silver coin on the oak table.")])],
+        max_steps=40)
+    env = LanternEnv(world_from_dict(data, "crossroads"))
     env.reset(seed=0)
     return env
 

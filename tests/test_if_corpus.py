@@ -10,19 +10,18 @@ that loses ground fails here; the figures are printed by ``python -m tests.test_
 from __future__ import annotations
 
 import copy
-import tomllib
 from pathlib import Path
 
 from game.commands import Command
 from game.env import LanternEnv
+from game.lexicon import DIRECTION_WORDS
 from game.loader import world_from_dict
 from game.meta import Meta
-from game.parser import DIRECTION_WORDS, ParserContext
+from game.parser import ParserContext
 from game.play_text import HELP_WORDS
 from tests.if_corpus import corpus
-from tests.if_corpus_world import CORPUS_TOML
+from tests.if_corpus_world import DATA
 
-DATA = tomllib.loads(CORPUS_TOML)
 UNCLEAR = ("I don't know the word", "I don't understand", "You can't see")
 
 

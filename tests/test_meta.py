@@ -13,7 +13,7 @@ from game.record import episode_text, read_episode, replay
 from game.view.app import Viewer
 from game.view.play import PlaySession
 from tests.engine_helpers import play_checking_undo
-from tests.test_view_fixtures import ScriptedNPC, type_line, workshop_env
+from tests.view_helpers import ScriptedNPC, type_line, workshop_env
 
 WORLDS = Path(__file__).resolve().parent.parent / "assets" / "worlds"
 TUTORIAL = WORLDS / "tutorial.toml"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 
 from game.env import LanternEnv
+from game.lexicon import plural_of, tokens_of
 from game.loader import world_from_dict
-from game.parser import MAX_CHARS, Parser, ParserContext, plural_of, tokens_of
+from game.parser import MAX_CHARS, Parser, ParserContext
 
 WORLD = {
     "world": {"title": "Parser test house"},
@@ -477,3 +478,14 @@ def test_vocabulary_is_built_once_per_world():
     assert parser.vocabulary is vocabulary
     assert {"keys", "apples", "boxes"} <= vocabulary
     assert Parser(env.world).lexicon is parser.lexicon  # shared, so env.clone() stays cheap
+
+
+def test_noun_roles_are_the_parsers_own_and_an_unknown_one_is_refused():
+    from game.parser import FITS, ROLES, SECOND_OBJECT_VERBS
+    assert FITS.keys() <= ROLES and {f"{v}:2" for v in SECOND_OBJECT_VERBS} <= ROLES
+    env = make_env()
+    box = env.world.entity("box").index
+    assert env.parser._fits(box, "put_in:2") and not env.parser._fits(box, "put_on:2")
+    assert env.parser._fits(box, "smell")  # a role that prefers nothing: everything fits
+    with pytest.raises(ValueError, match="put_in:3"):
+        env.parser._fits(box, "put_in:3")

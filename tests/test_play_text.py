@@ -13,7 +13,7 @@ from game.generator import generate
 from game.play_text import OVER, play_text
 from game.record import read_episode, replay
 from tests.conftest import ROOT, WORLDS
-from tests.test_view_fixtures import ScriptedNPC
+from tests.view_helpers import ScriptedNPC
 
 # Wren's commands, one a turn; Ada (the scripted NPC) answers each with hers.
 WREN = ["look", "xyzzy", "go north", "give letter to ada", "go east", "go up", "go up",

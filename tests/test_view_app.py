@@ -14,7 +14,7 @@ from game.view import display
 from game.view.app import Viewer, run_play_window, run_replay_window, run_watch_window
 from game.view.layout import MIN_SIZE
 from game.view.play import PlaySession
-from tests.test_view_fixtures import ROOT_WORLDS, ScriptedNPC, type_line, workshop_env
+from tests.view_helpers import ROOT_WORLDS, ScriptedNPC, type_line, workshop_env
 
 
 def args(**kw):

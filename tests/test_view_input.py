@@ -3,7 +3,7 @@
 import pygame
 
 from game.view.inputline import InputLine
-from tests.test_view_fixtures import key, typed
+from tests.view_helpers import key, typed
 
 OPTIONS = ["go east", "go north", "open front door", "take brass key", "take blue book"]
 

@@ -20,7 +20,7 @@ from game.view.mapview import fit_name, name_area
 from game.view.play import PlaySession
 from game.view.replay import ReplaySession
 from game.view.watch import WatchSession
-from tests.test_view_fixtures import ROOT_WORLDS, ScriptedNPC, key, type_line, typed, workshop_env
+from tests.view_helpers import ROOT_WORLDS, ScriptedNPC, key, type_line, typed, workshop_env
 
 WORLDS = ("tutorial", "manor", "lighthouse")
 SIZES = ((1280, 800), (1024, 700))

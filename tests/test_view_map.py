@@ -10,46 +10,20 @@ from game.view import theme
 from game.view.app import Viewer
 from game.view.maplayout import layout_rooms
 from game.view.play import PlaySession
-from tests.test_view_fixtures import ScriptedNPC, count_colour, type_line, workshop_env
+from tests.view_helpers import ScriptedNPC, count_colour, type_line, workshop_env
+from tests.worlds import corridor, new_world, player, room, write_world
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CROWDED = '''
-[world]
-title = "Crowded"
-[[rooms]]
-id = "hub"
-name = "Hub"
-exits = { north = "n", east = "e", up = "loft", in = "cupboard" }
-[[rooms]]
-id = "n"
-name = "North"
-exits = { south = "hub", east = "x" }
-[[rooms]]
-id = "e"
-name = "East"
-exits = { west = "hub", north = "y" }
-[[rooms]]
-id = "x"
-name = "X"
-exits = { west = "n" }
-[[rooms]]
-id = "y"
-name = "Y"
-exits = { south = "e" }
-[[rooms]]
-id = "loft"
-name = "Loft"
-exits = { down = "hub" }
-[[rooms]]
-id = "cupboard"
-name = "Cupboard"
-exits = { out = "hub" }
-[[actors]]
-id = "player"
-name = "you"
-location = "hub"
-'''
+CROWDED = new_world("Crowded", [
+    room("hub", exits={"north": "n", "east": "e", "up": "loft", "in": "cupboard"}),
+    room("n", "North", {"south": "hub", "east": "x"}),
+    room("e", "East", {"west": "hub", "north": "y"}),
+    room("x", "X", {"west": "n"}),
+    room("y", "Y", {"south": "e"}),
+    room("loft", exits={"down": "hub"}),
+    room("cupboard", exits={"out": "hub"}),
+], actors=[player("hub")])
 
 
 def cells_by_id(world):
@@ -67,9 +41,7 @@ def test_tutorial_is_laid_out_north_up():
 
 
 def test_colliding_rooms_get_distinct_cells_and_up_in_are_placed(tmp_path):
-    path = tmp_path / "crowded.toml"
-    path.write_text(CROWDED, encoding="utf-8")
-    cells, layout = cells_by_id(load_world(path))
+    cells, layout = cells_by_id(load_world(write_world(tmp_path / "crowded.toml", CROWDED)))
     assert len(set(cells.values())) == len(cells) == 7
     assert cells["x"] == (1, -1)                      # first come, first placed
     assert cells["y"][0] == cells["e"][0] and cells["y"][1] < cells["e"][1]  # still north of East
@@ -125,20 +97,8 @@ def test_camera_glides_smoothly_then_settles(tmp_path):
     assert pygame.display.get_surface() is viewer.screen
 
 
-def corridor_toml(n: int) -> str:
-    rooms = []
-    for i in range(n):
-        exits = {**({"north": f"r{i + 1}"} if i + 1 < n else {}), **({"south": f"r{i - 1}"} if i else {})}
-        body = ", ".join(f'{d} = "{to}"' for d, to in exits.items())
-        rooms.append(f'[[rooms]]\nid = "r{i}"\nname = "Room {i}"\nexits = {{ {body} }}\n')
-    return "[world]\ntitle = \"Corridor\"\n" + "".join(rooms) + \
-        '[[actors]]\nid = "player"\nname = "you"\nlocation = "r0"\n'
-
-
 def test_a_map_too_big_to_fit_follows_the_focus_without_empty_margins(tmp_path):
-    path = tmp_path / "corridor.toml"
-    path.write_text(corridor_toml(14), encoding="utf-8")
-    env = LanternEnv(load_world(path))
+    env = LanternEnv(load_world(write_world(tmp_path / "corridor.toml", corridor(14))))
     viewer = Viewer(PlaySession(env, ScriptedNPC([]), threaded=False))
     for _ in range(13):
         type_line(viewer, "north")

@@ -12,7 +12,7 @@ from game.record import read_episode, replay
 from game.view import theme
 from game.view.app import Viewer
 from game.view.play import NPC_PERIOD, PlaySession
-from tests.test_view_fixtures import ROOT_WORLDS, ScriptedNPC, count_colour, key, type_line, typed, workshop_env
+from tests.view_helpers import ROOT_WORLDS, ScriptedNPC, count_colour, key, type_line, typed, workshop_env
 
 
 def play_viewer(tmp_path, commands=(), episodes=True, threaded=False):

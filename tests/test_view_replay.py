@@ -10,7 +10,7 @@ from game.record import EpisodeError, read_episode, replay
 from game.view.app import Viewer
 from game.view.play import PlaySession
 from game.view.replay import ReplaySession
-from tests.test_view_fixtures import ScriptedNPC, key, type_line, workshop_env
+from tests.view_helpers import ScriptedNPC, key, type_line, workshop_env
 
 SCRIPT = ["open front door", "go north", "go up", "go down", "go south"]
 

@@ -8,7 +8,7 @@ from game.npc import RandomNPC
 from game.record import read_episode
 from game.view.app import Viewer
 from game.view.watch import NEXT_EPISODE_AFTER, SPEEDS, WatchSession
-from tests.test_view_fixtures import ScriptedNPC, key, workshop_env
+from tests.view_helpers import ScriptedNPC, key, workshop_env
 
 
 def watch_viewer(tmp_path, npc=None, env=None):

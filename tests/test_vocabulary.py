@@ -21,11 +21,11 @@ from agent.worlds import WorldSource
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from game import lexicon as L
 from game import vocabulary as V
 from game.env import LanternEnv
 from game.generator import generate, world_to_toml
 from game.loader import load_world, world_from_dict
-from game import parser as P
 from game.parser import ParserContext
 from game.solver import solve
 from game.wide import RESERVED_WORDS, widen
@@ -108,11 +108,11 @@ def test_names_avoid_parser_words_and_the_lists_are_large():
                        V.DOOR_ADJECTIVES, V.KEY_ADJECTIVES, V.CARD_ADJECTIVES, V.LIGHT_ADJECTIVES]
     # Grammar words would cut a name in two; a verb's word is fine after the verb, as in the plain
     # generator's 'torch' (the resolution test above parses such names).
-    verbs = {w for phrase in P.VERB_PHRASES for w in phrase}
-    grammar = (P.ARTICLES | P.ALL_WORDS | P.EXCEPT_WORDS | P.LIST_WORDS | P.PRONOUNS | P.PERSON_PRONOUNS
-               | P.SELF_WORDS | P.FILLER | P.LEADING | P.FLOOR_WORDS | P.HERE_WORDS | P.PREP_WORDS
-               | set(P.DIRECTION_WORDS))
-    banned = (P.KNOWN_WORDS - verbs) | grammar | RESERVED_WORDS
+    verbs = {w for phrase in L.VERB_PHRASES for w in phrase}
+    grammar = (L.ARTICLES | L.ALL_WORDS | L.EXCEPT_WORDS | L.LIST_WORDS | L.PRONOUNS | L.PERSON_PRONOUNS
+               | L.SELF_WORDS | L.FILLER | L.LEADING | L.FLOOR_WORDS | L.HERE_WORDS | L.PREP_WORDS
+               | set(L.DIRECTION_WORDS))
+    banned = (L.KNOWN_WORDS - verbs) | grammar | RESERVED_WORDS
     for nouns in thing_lists:
         for noun in nouns:
             assert noun.phrase == noun.phrase.lower() and noun.synonyms[0] == noun.head

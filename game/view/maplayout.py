@@ -58,9 +58,6 @@ class MapLayout:
     cells: dict[int, Cell]
     links: list[Link]
 
-    def links_of(self, room: int) -> list[Link]:
-        return [ln for ln in self.links if room in (ln.a, ln.b)]
-
 
 def layout_rooms(world: World) -> MapLayout:
     """Place every room of ``world`` on a grid (see the module docstring)."""

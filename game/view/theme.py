@@ -7,9 +7,9 @@ doors, losing, unknown commands), and everything else stays quiet greys on ink.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pygame
+
+from game.assets import ASSETS_DIR
 
 Colour = tuple[int, int, int]
 
@@ -35,7 +35,7 @@ CLOSED: Colour = (176, 184, 202)
 # Actor colours in actor order (the person first when they are actor 0).
 ACTOR_COLOURS: tuple[Colour, ...] = (AMBER, TEAL, VIOLET, SKY, PINK, GREEN)
 
-FONT_DIR = Path(__file__).resolve().parent.parent.parent / "assets" / "fonts"
+FONT_DIR = ASSETS_DIR / "fonts"
 FONT_FILES = {
     "sans": "DejaVuSans.ttf",
     "bold": "DejaVuSans-Bold.ttf",
