@@ -1,9 +1,9 @@
 """Training floats that do not depend on the number of CPU threads.
 
 On more threads torch splits some backward sums into per-thread partial sums, so a run with
-``--threads 2`` would part ways with the same run on one thread (and with the model a card
+two torch threads would part ways with the same run on one thread (and with the model a card
 says it made). Forward passes, Adam and the rest of a policy's backward already agree on any
-thread count, and so do matrix products in MKL's strict reproducible mode (``--kernels avx2``, see
+thread count, and so do matrix products in MKL's strict reproducible mode (``--cpu pinned``, see
 ``agent/kernels.py``; with ``native`` MKL's own split depends on the threads); two pieces did not,
 and are pinned here and in ``agent/policy.py``:
 
