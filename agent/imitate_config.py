@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from agent.config_cli import (LORA_HELP, LORA_TARGETS, VOCABULARY_HELP, difficulty_level, request_kinds, seed_range,
                               setting)
-from agent.kernels import CPU_HELP, cpu_setting, cpu_threads, cpu_workers
+from agent.kernels import CPU_HELP, CpuPinned, cpu_setting
 from agent.lora import check_lora, parse_targets
 from agent.prompt import FITS
 from agent.worlds import check_train_seeds
@@ -26,7 +26,7 @@ LENGTH_NORMS = ("none", "token", "word")
 
 
 @dataclass
-class ImitateConfig:
+class ImitateConfig(CpuPinned):
     """One behaviour-cloning run (``agent/imitate.py``): walkthroughs, DAgger rounds, settling."""
 
     out: str = setting(help="model folder to write", metavar="DIR")
@@ -144,16 +144,6 @@ class ImitateConfig:
             if getattr(self, name) > seeds:
                 raise LanternError(f"--{name.replace('_', '-')} {getattr(self, name)} is more than the {seeds} "
                                    f"training seeds; lower it or widen --train-seeds")
-
-    @property
-    def threads(self) -> int | None:
-        """torch CPU threads (``--cpu``; None: torch's default)."""
-        return cpu_threads(self.cpu)
-
-    @property
-    def workers(self) -> int:
-        """Processes: with ``--cpu pinned`` validation is measured on a second core while training goes on."""
-        return cpu_workers(self.cpu)
 
     @property
     def levels(self) -> range:

@@ -83,3 +83,22 @@ def use_cpu(cpu: str) -> str:
         import torch
         torch.set_num_threads(threads)
     return capability
+
+
+class CpuPinned:
+    """What a config's ``cpu`` field (``--cpu``) pins, for the configs that have one."""
+
+    @property
+    def threads(self) -> int | None:
+        """torch CPU threads of the main process (None: torch's default)."""
+        return cpu_threads(self.cpu)
+
+    @property
+    def kernels(self) -> str:
+        """The ``KERNELS`` entry it computes with."""
+        return cpu_kernels(self.cpu)
+
+    @property
+    def workers(self) -> int:
+        """Processes: with ``pinned``, the side job (validation, the KL reference) on a second core."""
+        return cpu_workers(self.cpu)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from agent.config_cli import VOCABULARY_HELP, command_line, setting
 from agent.corpus import CorpusConfig
-from agent.kernels import CPU_HELP, cpu_kernels, cpu_setting, cpu_threads
+from agent.kernels import CPU_HELP, CpuPinned, cpu_setting
 from agent.lm import BASE_MODEL
 from game.cli import check_vocabulary, positive_int
 from game.errors import LanternError
@@ -19,7 +19,7 @@ from game.generator import VOCABULARIES
 
 
 @dataclass
-class PretrainConfig:
+class PretrainConfig(CpuPinned):
     """How the base model is made (``agent/pretrain.py``)."""
 
     out: str = setting(BASE_MODEL, "model folder to write", metavar="DIR")
@@ -65,16 +65,6 @@ class PretrainConfig:
             raise LanternError("need lr > 0, 0 <= min_lr_ratio <= 1, warmup >= 0, weight_decay >= 0")
         if not 0 < self.val_share < 0.5:
             raise LanternError(f"val_share must be in (0, 0.5), got {self.val_share}")
-
-    @property
-    def threads(self) -> int | None:
-        """torch CPU threads (``--cpu``; None: torch's default)."""
-        return cpu_threads(self.cpu)
-
-    @property
-    def kernels(self) -> str:
-        """The CPU kernels ``--cpu`` pins (``agent/kernels.py``)."""
-        return cpu_kernels(self.cpu)
 
     def corpus_config(self) -> CorpusConfig:
         return CorpusConfig(episodes=self.corpus_episodes, seed=self.seed, vocabulary=self.vocabulary)

@@ -143,9 +143,9 @@ def import_ray():
 
 def worker_env(config) -> dict[str, str]:
     """Environment variables of every worker: offline, Lantern importable, the run's kernels."""
-    from agent.kernels import AVX2_SETTINGS, cpu_kernels
+    from agent.kernels import AVX2_SETTINGS
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    return {**OFFLINE, "PYTHONPATH": path, **(AVX2_SETTINGS if cpu_kernels(config.cpu) == "avx2" else {})}
+    return {**OFFLINE, "PYTHONPATH": path, **(AVX2_SETTINGS if config.kernels == "avx2" else {})}
 
 
 def _last_line(exc: BaseException) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from agent.config_cli import (LORA_HELP, LORA_TARGETS, VOCABULARY_HELP, difficulty_level, fraction,
                               request_kinds, seed_range, setting)
-from agent.kernels import CPU_HELP, cpu_setting, cpu_workers
+from agent.kernels import CPU_HELP, CpuPinned, cpu_setting
 from agent.device import check_device
 from agent.lora import check_lora, parse_targets
 from agent.worlds import check_train_seeds, refuse_heldout
@@ -31,7 +31,7 @@ WORLDS, RUN, LEARNING = "worlds", "run", "learning"
 
 
 @dataclass
-class TrainConfig:
+class TrainConfig(CpuPinned):
     """One training run; the defaults are the shipped NPC's PPO stage (``assets/models/npc``).
 
     Every field is a flag of ``main.py train`` (``agent/config_cli.py``); its help says what it
@@ -222,11 +222,6 @@ class TrainConfig:
             raise LanternError(f"--request-share must be in [0, 1], got {self.request_share}")
         if self.request_moves < 1:
             raise LanternError(f"--request-moves must be at least 1, got {self.request_moves}")
-
-    @property
-    def workers(self) -> int:
-        """Processes the run uses (``--cpu pinned``: the KL reference model on a second core)."""
-        return cpu_workers(self.cpu)
 
     def policy_config(self):
         """The starting model's policy settings this run sets (over PolicyConfig's defaults; validates them)."""
