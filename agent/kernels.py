@@ -55,7 +55,7 @@ def cpu_setting(text: str) -> str:
     """``--cpu pinned|native`` (the older ``--kernels avx2|native`` spelling maps onto it)."""
     value = {"avx2": "pinned"}.get(text, text)
     if value not in CPUS:
-        raise LanternError(f"--cpu {text}: unknown; use one of {', '.join(CPUS)}")
+        raise LanternError(f"--cpu: unknown setting {text!r}; use one of {', '.join(CPUS)}")
     return value
 
 
