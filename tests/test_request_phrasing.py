@@ -151,3 +151,20 @@ def test_the_held_out_words_are_as_they_were():
             words += [r.words for r in generate_requests(env, "ada", seed, split=HELD_OUT, per_kind=2)]
     assert len(words) == 100
     assert hashlib.sha256("\n".join(words).encode()).hexdigest()[:16] == "a506e63bda2f93a3"
+
+
+def test_training_words_the_engine_cannot_read_still_carry_their_goal_to_the_npc():
+    env = LanternEnv(generate(1, 1000002, companion=True))
+    env.reset(seed=0)
+    ada, player = env.world.entity("ada").index, env.world.player
+    unread = [r for seed in range(30) for r in generate_requests(env, "ada", seed)
+              if understand(env.parser, r.words, ada, player) is None]
+    assert len({r.kind for r in unread}) >= 5
+    for req in unread[:10]:
+        env.reset(seed=0)
+        env.request("ada", req.words, req.goal)
+        told = env.requests[ada]
+        assert (told.words, told.goal, told.state) == (req.words, req.goal, "pending")
+        for command in req.plan:
+            env.step(command, actor="ada")
+        assert req.goal.met(env.world)
