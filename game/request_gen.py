@@ -106,7 +106,7 @@ class GeneratedRequest:
     """A request with its goal, the words it is said in, and the shortest plan.
 
     Attributes:
-        kind: the request kind (a key of ``TEMPLATES``).
+        kind: the request kind (one of ``GENERATED_KINDS``).
         goal: the goal the engine checks.
         words: the request as the player would type it after 'tell Ada to'.
         template: the template the words came from.
