@@ -34,14 +34,15 @@ def test_eval_requests_prints_figures_per_kind(model_dir, capsys):
 
 
 def test_eval_requests_measures_on_the_second_held_out_set_when_asked(model_dir, capsys):
-    code = main.main(["eval", "--requests", "--model", str(model_dir), "--difficulty", "1",
-                      "--seeds", "1000000:1000001", "--phrasings", "held_out_2", "--json"])
+    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "1",
+                                 "--seeds", "1000000:1000001", "--phrasings", "held_out_2", "--json"]))
     out, err = capsys.readouterr()
     assert code == 0, err
     report = json.loads(out)
     assert report["phrasings"] == "held_out_2" and report["rows"][-1]["requests"] > 0
     with pytest.raises(SystemExit) as exit_:
-        main.main(["eval", "--requests", "--model", str(model_dir), "--difficulty", "1", "--phrasings", "train"])
+        main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "1",
+                              "--phrasings", "train"]))
     assert exit_.value.code == 2 and "invalid choice: 'train'" in capsys.readouterr().err
 
 
