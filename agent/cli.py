@@ -183,10 +183,11 @@ def _run_requests_eval(config, name, read_meta, resolve_model) -> int:
     worlds = [w for _, w in worlds]
     policy = load_policy(name, **({"mode": config.mode} if config.mode else {})).to(config.device)
     rows = evaluate_requests(policy, worlds, episodes, seed=config.seed, per_kind=config.per_kind,
-                             greedy=config.greedy)
+                             greedy=config.greedy, held_out=config.phrasings)
     return _report(config, {"model": name, "worlds": described, "episodes_per_world": episodes,
-                          "rows": rows_as_dicts(rows)},
-                   f"{name} on {described}, {episodes} episode(s) per world: requests fulfilled within 10 NPC moves",
+                            "phrasings": config.phrasings, "rows": rows_as_dicts(rows)},
+                   f"{name} on {described}, {episodes} episode(s) per world, held-out phrasings "
+                   f"{config.phrasings}: requests fulfilled within 10 NPC moves",
                    format_request_table(rows))
 
 

@@ -14,6 +14,7 @@ from agent.train_config import MODES, model_or_default
 from game.cli import check_vocabulary, positive_int
 from game.errors import LanternError
 from game.generator import VOCABULARIES
+from game.request_gen import HELD_OUT, HELD_OUT_SETS
 
 EVAL_SEEDS = (1_000_000, 1_000_020)
 REQUEST_EVAL_SEEDS = (1_000_000, 1_000_010)  # held-out worlds, as EVAL_SEEDS; fewer, as each plays ~40 requests
@@ -49,6 +50,9 @@ class EvalConfig:
                                     "kind (generated worlds get a companion)")
     per_kind: int = setting(1, "with --requests: requests of each kind per world and episode", type=positive_int,
                             metavar="N")
+    phrasings: str = setting(HELD_OUT, "with --requests: the held-out phrasings told (never in training): "
+                                       "held_out, or held_out_2, long questions and wishes ('would you mind "
+                                       "...?') in a style of their own", choices=tuple(HELD_OUT_SETS))
     json: bool = setting(False, "print JSON instead of a table")
     device: str = setting("cpu", "torch device: cpu, cuda, cuda:N, mps", metavar="D")
     cpu: str = setting("pinned", CPU_HELP, type=cpu_setting, metavar="{pinned,native}", aliases=("--kernels",))
@@ -74,6 +78,8 @@ class EvalConfig:
             raise LanternError("give --model M or --no-model, not both")
         if self.no_model and not self.baseline:
             raise LanternError("--no-model leaves the LM policy out: give --baseline RUN to evaluate instead")
+        if self.phrasings not in HELD_OUT_SETS:
+            raise LanternError(f"--phrasings must be one of {', '.join(HELD_OUT_SETS)}, got {self.phrasings!r}")
         if self.baseline and self.requests:
             raise LanternError("--baseline goes with the success table; --requests measures the LM policy alone")
         self.model = None if self.no_model else model_or_default(self.model)

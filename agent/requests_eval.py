@@ -1,12 +1,13 @@
 """Does the NPC do what it is asked? Requests fulfilled, told vs. untold vs. a random agent.
 
 For each world and env seed, ``game.request_gen`` lists requests the NPC could carry out
-from the start in 1 to 4 of its commands, in training phrasings and in held-out ones
-(templates never used in training). Each request is then played four ways, the NPC
+from the start in 1 to 4 of its commands, in training phrasings and in one of the two
+held-out sets (phrasings never used in training: ``HELD_OUT``, or ``HELD_OUT_2``, long
+questions and wishes in a style of their own). Each request is then played four ways, the NPC
 alone acting (the player waits) for at most ``MAX_MOVES`` commands:
 
 - told, held-out phrasing: the env holds the request (its prompt reads the words);
-- told, training phrasing: the same, in the training templates' words;
+- told, training phrasing: the same, in the training grammar's words;
 - untold: the same goal, no request (does it happen anyway?);
 - random: the random agent, untold.
 
@@ -56,8 +57,12 @@ def npc_of(world: World) -> str:
 
 
 def evaluate_requests(policy: LMPolicy, worlds: list[World], episodes: int, *, seed: int = 0,
-                      per_kind: int = 1, greedy: bool = False) -> list[KindRow]:
-    """Rows per kind and overall, over ``worlds`` x env seeds 0..episodes-1."""
+                      per_kind: int = 1, greedy: bool = False, held_out: str = HELD_OUT) -> list[KindRow]:
+    """Rows per kind and overall, over ``worlds`` x env seeds 0..episodes-1.
+
+    ``held_out`` names the held-out phrasing set (a key of ``HELD_OUT_SETS``) measured
+    in the 'told_held_out' condition.
+    """
     results: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     plans: dict[str, list[int]] = defaultdict(list)
     npc_model = LMNPC(policy, seed=seed, greedy=greedy, threads=None)
@@ -66,7 +71,7 @@ def evaluate_requests(policy: LMPolicy, worlds: list[World], episodes: int, *, s
         for env_seed in range(episodes):
             env.reset(seed=env_seed)
             case_seed = seed * 1_000_003 + w_i * 1009 + env_seed
-            held = generate_requests(env, npc, case_seed, split=HELD_OUT, per_kind=per_kind)
+            held = generate_requests(env, npc, case_seed, split=held_out, per_kind=per_kind)
             train = {(r.kind, r.goal): r for r in generate_requests(env, npc, case_seed, split=TRAIN,
                                                                     per_kind=per_kind)}
             for k, req in enumerate(held):

@@ -4,7 +4,7 @@ A request episode plays a generated world with a companion (``generate(..., comp
 on a training seed. After the reset the NPC is given one request that
 ``game.request_gen`` generated from that state, in a **training** phrasing: every request
 a training path (``train``, ``imitate``) sees comes from ``training_request`` below, which
-asks only for ``TRAIN`` templates, so the held-out phrasings stay out of training and
+asks only for ``TRAIN`` phrasings (``game.phrasing``), so both held-out sets stay out of training and
 ``eval --requests`` can measure on them. The NPC then acts alone (the player waits); the
 episode ends when the request's goal holds (reward ``request_reward`` on top of the
 env's own), when the engine rules the request impossible, or after ``moves`` NPC commands.

@@ -3,23 +3,29 @@
 ``generate_requests(env, npc, seed)`` lists requests the NPC could carry out from the
 current state in 1 to ``MAX_PLAN`` of its own commands: each with its goal (a
 ``RequestGoal`` the engine checks), the shortest plan (a breadth-first search over the
-NPC's commands: the solver on the request's goal), and the words, drawn from many
-phrasings: templates, the thing's other names, politeness, word order and typos.
+NPC's commands: the solver on the request's goal), and the words, in one of three
+phrasing sets:
 
-Templates are split once, in this file, into training phrasings and held-out ones: a
-held-out template is never produced for the training split, so a model can be
-measured on wordings it never saw. The same env state, NPC and seed give the same
-requests.
+- ``TRAIN``: ``game.phrasing``'s grammar (hundreds of forms per kind: verbs, frames,
+  politeness, word order, articles), the thing's other names and adjectives, typos;
+- ``HELD_OUT``: the templates below, with politeness and typos as they always were;
+- ``HELD_OUT_2``: long questions and wishes in a style of their own, with typos.
+
+Neither held-out set is ever produced for training (tests enumerate the grammar), so a
+model can be measured on wordings it never saw; the second is a set nobody tuned
+against. The same env state, NPC and seed give the same requests.
 """
 
 from __future__ import annotations
 
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from game.admissible import enumerate_commands
 from game.commands import CommandTable
+from game import phrasing
 from game.env import LanternEnv
 from game.requests import RequestGoal
 from game.rules import execute
@@ -27,53 +33,69 @@ from game.world import ACTOR, EATEN, ROOM, State, World
 
 MAX_PLAN = 4  # NPC commands a generated request may need
 MAX_STATES = 20_000  # breadth-first search limit (states within MAX_PLAN commands)
-TRAIN, HELD_OUT = "train", "held_out"
+TRAIN, HELD_OUT, HELD_OUT_2 = "train", "held_out", "held_out_2"
 TYPO_RATE = 0.15
 
-# kind -> (training templates, held-out templates). {thing}, {room}, {place}, {prep} are filled in.
-TEMPLATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "go": (("go to the {room}", "head to the {room}", "walk to the {room}", "go over to the {room}",
-            "move to the {room}", "run to the {room}", "head for the {room}", "the {room}, go there"),
-           ("make your way to the {room}", "get yourself to the {room}", "I need you in the {room}")),
-    "come": (("come here", "come to me", "come over here", "join me", "come back to me"),
-             ("get over here", "come and find me", "I need you here")),
-    "follow": (("follow me", "come with me", "stay with me", "follow along"),
-               ("stick with me", "keep close to me", "tag along with me")),
-    "take": (("take the {thing}", "pick up the {thing}", "grab the {thing}", "get the {thing}",
-              "collect the {thing}", "pick the {thing} up"),
-             ("get hold of the {thing}", "the {thing}: pick it up", "lay your hands on the {thing}")),
-    "drop": (("drop the {thing}", "put down the {thing}", "put the {thing} down", "set down the {thing}",
-              "drop the {thing} on the floor"),
-             ("let go of the {thing}", "leave the {thing} on the floor", "get rid of the {thing}")),
-    "give": (("give me the {thing}", "give the {thing} to me", "hand me the {thing}", "pass me the {thing}",
-              "bring me the {thing}", "fetch me the {thing}"),
-             ("let me have the {thing}", "I'd like the {thing} from you", "hand the {thing} over")),
-    "bring": (("bring the {thing} to the {room}", "take the {thing} to the {room}",
-               "carry the {thing} to the {room}", "fetch the {thing} to the {room}",
-               "the {thing} to the {room}, please"),
-              ("the {thing} belongs in the {room}: take it there", "move the {thing} over to the {room}",
-               "get the {thing} into the {room}")),
-    "put": (("put the {thing} {prep} the {place}", "place the {thing} {prep} the {place}",
-             "set the {thing} {prep} the {place}", "stow the {thing} {prep} the {place}"),
-            ("the {thing} goes {prep} the {place}", "leave the {thing} {prep} the {place}",
-             "I want the {thing} {prep} the {place}")),
-    "open": (("open the {thing}", "get the {thing} open", "pull the {thing} open", "open up the {thing}"),
-             ("swing the {thing} open", "throw open the {thing}", "undo the {thing}")),
-    "close": (("close the {thing}", "shut the {thing}", "close up the {thing}", "push the {thing} shut"),
-              ("pull the {thing} to", "get the {thing} closed", "swing the {thing} shut")),
-    "unlock": (("unlock the {thing}", "unlock the {thing} with its key", "use the key to unlock the {thing}"),
-               ("undo the lock on the {thing}", "get the {thing} unlocked", "turn the key in the {thing}")),
-    "lock": (("lock the {thing}", "lock up the {thing}", "lock the {thing} with its key"),
-             ("secure the {thing}", "get the {thing} locked", "make sure the {thing} is locked")),
-    "turn_on": (("turn on the {thing}", "switch on the {thing}", "light the {thing}", "turn the {thing} on"),
-                ("get the {thing} lit", "fire up the {thing}", "give us some light from the {thing}")),
-    "turn_off": (("turn off the {thing}", "switch off the {thing}", "put out the {thing}",
-                  "turn the {thing} off"),
-                 ("douse the {thing}", "snuff the {thing}", "kill the {thing}")),
-    "eat": (("eat the {thing}", "have the {thing}", "munch the {thing}", "eat up the {thing}"),
-            ("tuck into the {thing}", "have a bite of the {thing}", "finish off the {thing}")),
+# kind -> held-out templates ({thing}, {room}, {place}, {prep} are filled in): never produced for
+# training (game/phrasing.py's grammar writes those).
+HELD_OUT_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "go": ("make your way to the {room}", "get yourself to the {room}", "I need you in the {room}"),
+    "come": ("get over here", "come and find me", "I need you here"),
+    "follow": ("stick with me", "keep close to me", "tag along with me"),
+    "take": ("get hold of the {thing}", "the {thing}: pick it up", "lay your hands on the {thing}"),
+    "drop": ("let go of the {thing}", "leave the {thing} on the floor", "get rid of the {thing}"),
+    "give": ("let me have the {thing}", "I'd like the {thing} from you", "hand the {thing} over"),
+    "bring": ("the {thing} belongs in the {room}: take it there", "move the {thing} over to the {room}",
+              "get the {thing} into the {room}"),
+    "put": ("the {thing} goes {prep} the {place}", "leave the {thing} {prep} the {place}",
+            "I want the {thing} {prep} the {place}"),
+    "open": ("swing the {thing} open", "throw open the {thing}", "undo the {thing}"),
+    "close": ("pull the {thing} to", "get the {thing} closed", "swing the {thing} shut"),
+    "unlock": ("undo the lock on the {thing}", "get the {thing} unlocked", "turn the key in the {thing}"),
+    "lock": ("secure the {thing}", "get the {thing} locked", "make sure the {thing} is locked"),
+    "turn_on": ("get the {thing} lit", "fire up the {thing}", "give us some light from the {thing}"),
+    "turn_off": ("douse the {thing}", "snuff the {thing}", "kill the {thing}"),
+    "eat": ("tuck into the {thing}", "have a bite of the {thing}", "finish off the {thing}"),
 }
-GENERATED_KINDS = tuple(TEMPLATES)
+# A second held-out set in another style (long questions and wishes), written apart from both the
+# grammar and the first set, for measuring on words nobody tuned against. Taken as they are.
+HELD_OUT_2_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "go": ("would you mind heading over to the {room}?", "do you think you could find your way to the {room}?",
+           "it would really help me if you went along to the {room}"),
+    "come": ("would you mind coming over to where I am?", "do you think you could come back over this way?",
+             "it would really help me if you came and stood next to me"),
+    "follow": ("would you mind following me around for a while?", "do you think you could stay by my side as I go?",
+               "it would really help me if you came along wherever I go"),
+    "take": ("would you mind picking up the {thing}?", "do you think you could get your hands on the {thing}?",
+             "it would really help me if you were carrying the {thing}"),
+    "drop": ("would you mind putting the {thing} down somewhere?", "do you think you could stop carrying the {thing}?",
+             "it would really help me if you set the {thing} aside on the floor"),
+    "give": ("would you mind handing the {thing} over to me?", "do you think you could pass the {thing} across to me?",
+             "it would really help me if I had the {thing} in my hands"),
+    "bring": ("would you mind carrying the {thing} along to the {room}?",
+              "do you think you could see that the {thing} ends up in the {room}?",
+              "it would really help me if the {thing} were in the {room}"),
+    "put": ("would you mind putting the {thing} {prep} the {place}?",
+            "do you think you could find a spot for the {thing} {prep} the {place}?",
+            "it would really help me if the {thing} were {prep} the {place}"),
+    "open": ("would you mind opening the {thing}?", "do you think you could get the {thing} opened up?",
+             "it would really help me if the {thing} were open"),
+    "close": ("would you mind closing the {thing}?", "do you think you could shut the {thing} behind you?",
+              "it would really help me if the {thing} were shut"),
+    "unlock": ("would you mind unlocking the {thing}?", "do you think you could open up the lock of the {thing}?",
+               "it would really help me if the {thing} weren't locked any more"),
+    "lock": ("would you mind locking the {thing}?", "do you think you could lock the {thing} up tight?",
+             "it would really help me if the {thing} were locked"),
+    "turn_on": ("would you mind switching the {thing} on?", "do you think you could get the {thing} burning?",
+                "it would really help me if the {thing} were lit"),
+    "turn_off": ("would you mind switching the {thing} off?", "do you think you could put the {thing} out for me?",
+                 "it would really help me if the {thing} weren't lit any more"),
+    "eat": ("would you mind eating the {thing}?", "do you think you could polish off the {thing}?",
+            "it would really help me if you ate the {thing}"),
+}
+HELD_OUT_SETS = {HELD_OUT: HELD_OUT_TEMPLATES, HELD_OUT_2: HELD_OUT_2_TEMPLATES}
+SPLITS = (TRAIN, HELD_OUT, HELD_OUT_2)
+GENERATED_KINDS = tuple(HELD_OUT_TEMPLATES)
 PREFIXES = ("", "", "", "please ", "could you ", "can you ", "would you ", "kindly ", "now, ", "quick, ")
 SENTENCE_STARTS = frozenset({"I", "I'd", "the", "{thing}"})
 SUFFIXES = ("", "", "", " please", " now", " thanks", ", quickly", " for me")
@@ -84,11 +106,11 @@ class GeneratedRequest:
     """A request with its goal, the words it is said in, and the shortest plan.
 
     Attributes:
-        kind: the request kind (a key of ``TEMPLATES``).
+        kind: the request kind (one of ``GENERATED_KINDS``).
         goal: the goal the engine checks.
         words: the request as the player would type it after 'tell Ada to'.
         template: the template the words came from.
-        split: ``TRAIN`` or ``HELD_OUT``: which template set it came from.
+        split: one of ``SPLITS``: which phrasing set it came from.
         plan: the NPC's shortest commands that meet the goal (1 to MAX_PLAN).
     """
 
@@ -108,15 +130,15 @@ def generate_requests(env: LanternEnv, npc: str, seed: int, *, split: str = TRAI
         env: the environment (its state is searched, not changed).
         npc: id of the actor asked.
         seed: fixes which goals (the same for both splits) and words are chosen.
-        split: ``TRAIN`` or ``HELD_OUT``: the template set the words come from.
+        split: one of ``SPLITS``: the phrasing set the words come from.
         per_kind: requests of each kind at most (fewer when fewer goals are doable).
         by: id of the actor asking (default: the player).
     """
-    if split not in (TRAIN, HELD_OUT):
-        raise ValueError(f"split must be {TRAIN!r} or {HELD_OUT!r}, got {split!r}")
+    if split not in SPLITS:
+        raise ValueError(f"split must be one of {', '.join(SPLITS)}, got {split!r}")
     world = env.world
     a, asker = world.entity(npc).index, world.entity(by).index if by else world.player
-    # Goals drawn alike for both splits (so each is measured in both), words per split.
+    # Goals drawn alike for every split (so each is measured in all), words per split.
     pick, rng = random.Random(f"requests:{seed}"), random.Random(f"requests:{seed}:{split}")
     reached = _reachable(world, a)
     out = []
@@ -239,22 +261,20 @@ def plan_for(env: LanternEnv, npc: str, goal: RequestGoal) -> tuple[str, ...]:
 
 
 def phrase(world: World, goal: RequestGoal, rng: random.Random, split: str) -> tuple[str, str]:
-    """Words for a goal from the split's templates: (words, template)."""
-    train, held = TEMPLATES[goal.kind]
-    template = rng.choice(train if split == TRAIN else held)
-    ents = world.entities
-    fill = {}
-    if goal.subject is not None:
-        fill["thing"] = _name(world, goal.subject, rng)
-    if goal.place is not None and ents[goal.place].kind == ROOM:
-        fill["room"] = _name(world, goal.place, rng)
-    elif goal.place is not None and ents[goal.place].kind != ACTOR:
-        fill["place"] = _name(world, goal.place, rng)
-        fill["prep"] = "on" if ents[goal.place].supporter else rng.choice(("in", "into"))
-    # A template that is a sentence of its own ('I need you here') takes no 'could you'.
-    prefix = rng.choice(PREFIXES) if template.split()[0] not in SENTENCE_STARTS else ""
-    suffix = rng.choice(SUFFIXES) if not template.endswith("please") else ""
-    words = prefix + template.format(**fill) + suffix
+    """Words for a goal from the split's phrasings: (words, template)."""
+    if split == TRAIN:
+        template = phrasing.sample(goal.kind, rng)
+        words = template.format(**_fill(world, goal, rng, _train_name))
+    elif split == HELD_OUT:
+        template = rng.choice(HELD_OUT_TEMPLATES[goal.kind])
+        fill = _fill(world, goal, rng, _name)
+        # A template that is a sentence of its own ('I need you here') takes no 'could you'.
+        prefix = rng.choice(PREFIXES) if template.split()[0] not in SENTENCE_STARTS else ""
+        suffix = rng.choice(SUFFIXES) if not template.endswith("please") else ""
+        words = prefix + template.format(**fill) + suffix
+    else:
+        template = rng.choice(HELD_OUT_2_TEMPLATES[goal.kind])
+        words = template.format(**_fill(world, goal, rng, _name))
     if rng.random() < TYPO_RATE:
         words = _typo(words, rng)
     if rng.random() < 0.3:
@@ -262,13 +282,46 @@ def phrase(world: World, goal: RequestGoal, rng: random.Random, split: str) -> t
     return words, template
 
 
-def _name(world: World, e: int, rng: random.Random) -> str:
-    """The entity's name, or another word for it that names nothing else (lower case)."""
+def _fill(world: World, goal: RequestGoal, rng: random.Random,
+          name: Callable[[World, int, random.Random], str]) -> dict[str, str]:
+    """The words for a template's slots: the thing, the room or the place and its preposition."""
+    ents = world.entities
+    fill = {}
+    if goal.subject is not None:
+        fill["thing"] = name(world, goal.subject, rng)
+    if goal.place is not None and ents[goal.place].kind == ROOM:
+        fill["room"] = name(world, goal.place, rng)
+    elif goal.place is not None and ents[goal.place].kind != ACTOR:
+        fill["place"] = name(world, goal.place, rng)
+        fill["prep"] = "on" if ents[goal.place].supporter else rng.choice(("in", "into"))
+    return fill
+
+
+def _names(world: World, e: int) -> list[str]:
+    """The entity's name and the other words for it that name nothing else (lower case)."""
     ent = world.entities[e]
     options = [ent.name.lower()]
     for word in (*ent.synonyms, ent.name.split()[-1].lower()):
         if word not in options and sum(word in other.words for other in world.entities) == 1:
             options.append(word)
+    return options
+
+
+def _name(world: World, e: int, rng: random.Random) -> str:
+    """The entity's name, or another word for it that names nothing else."""
+    return rng.choice(_names(world, e))
+
+
+def _train_name(world: World, e: int, rng: random.Random) -> str:
+    """As ``_name``, or one of its adjectives before its last word ('rusty key') where that
+    names it alone."""
+    options = _names(world, e)
+    ent = world.entities[e]
+    noun = ent.name.split()[-1].lower()
+    for adj in ent.adjectives:
+        words = f"{adj.lower()} {noun}"
+        if words not in options and sum({adj.lower(), noun} <= other.words for other in world.entities) == 1:
+            options.append(words)
     return rng.choice(options)
 
 

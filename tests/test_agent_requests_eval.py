@@ -24,12 +24,26 @@ def test_eval_requests_prints_figures_per_kind(model_dir, capsys):
     report = json.loads(out)
     rows = {r["kind"]: r for r in report["rows"]}
     assert "with a companion" in report["worlds"] and "go" in rows and "overall" in rows
+    assert report["phrasings"] == "held_out"
     assert rows["overall"]["requests"] == sum(r["requests"] for k, r in rows.items() if k != "overall")
     for row in rows.values():
         for condition in CONDITIONS:
             assert math.isnan(row[condition]) or 0.0 <= row[condition] <= 1.0
     table = format_request_table([KindRow(**r) for r in report["rows"]])
     assert "told:held-out" in table and table.splitlines()[-1].startswith("overall")
+
+
+def test_eval_requests_measures_on_the_second_held_out_set_when_asked(model_dir, capsys):
+    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "1",
+                                 "--seeds", "1000000:1000001", "--phrasings", "held_out_2", "--json"]))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["phrasings"] == "held_out_2" and report["rows"][-1]["requests"] > 0
+    with pytest.raises(SystemExit) as exit_:
+        main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "1",
+                              "--phrasings", "train"]))
+    assert exit_.value.code == 2 and "invalid choice: 'train'" in capsys.readouterr().err
 
 
 def test_eval_requests_refuses_a_world_without_an_npc(model_dir, capsys, tmp_path):

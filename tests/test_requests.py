@@ -8,7 +8,9 @@ from game.env import LanternEnv
 from game.generator import generate, world_to_toml
 from game.loader import world_from_dict
 from game.parser import Parser
-from game.request_gen import GENERATED_KINDS, HELD_OUT, MAX_PLAN, TEMPLATES, TRAIN, generate_requests
+from game import phrasing
+from game.request_gen import (GENERATED_KINDS, HELD_OUT, HELD_OUT_2, HELD_OUT_SETS, MAX_PLAN, SPLITS, TRAIN,
+                               generate_requests)
 from game.requests import (CANCELLED, DONE, IMPOSSIBLE, PENDING, REPLACED, Request, RequestGoal, examples,
                            hand_over, understand)
 
@@ -102,7 +104,7 @@ def test_understanding_never_raises_and_never_changes_the_world(words):
     env = LanternEnv(world_from_dict(HOUSE, "<house>"))
     before = env.state_hash()
     goal = understand(env.parser, words, idx(env, "ada"), idx(env, "wren"))
-    assert goal is None or goal.kind in TEMPLATES or goal.kind in ("wait", "stop")
+    assert goal is None or goal.kind in GENERATED_KINDS or goal.kind in ("wait", "stop")
     assert env.state_hash() == before
 
 
@@ -273,18 +275,18 @@ PLAIN_D2_S3 = "a5f029dcb22dacf8"
 # -- generated requests ------------------------------------------------------------------------
 
 
-def test_held_out_templates_are_never_used_for_training():
-    for kind, (train, held) in TEMPLATES.items():
-        assert train and held and not set(train) & set(held), kind
+def test_each_split_draws_only_its_own_phrasings():
     env = LanternEnv(generate(2, 1000001, companion=True))
-    seen = {TRAIN: set(), HELD_OUT: set()}
+    seen = {split: set() for split in SPLITS}
     for seed in range(6):
         env.reset(seed=0)
-        for split in (TRAIN, HELD_OUT):
+        for split in SPLITS:
             for req in generate_requests(env, "ada", seed, split=split):
-                assert req.template in TEMPLATES[req.kind][0 if split == TRAIN else 1]
+                allowed = phrasing.forms(req.kind) if split == TRAIN else HELD_OUT_SETS[split][req.kind]
+                assert req.template in allowed and req.split == split
                 seen[split].add(req.template)
-    assert seen[TRAIN] and seen[HELD_OUT] and not seen[TRAIN] & seen[HELD_OUT]
+    assert all(seen.values()) and not seen[TRAIN] & (seen[HELD_OUT] | seen[HELD_OUT_2])
+    assert not seen[HELD_OUT] & seen[HELD_OUT_2]
 
 
 def test_generated_requests_are_deterministic_doable_and_met_by_their_plan(env):
