@@ -83,6 +83,8 @@ class ImitateConfig(CpuPinned):
     journal_wording: int = setting(1, "journal wording: 1 names things as written and a reach-a-room goal as "
                                       "'you unseen to Roof Leads unseen'; 2 as commands name them and 'you to "
                                       "Roof Leads (unexplored)'", type=int, choices=WORDINGS)
+    request_first: bool = setting(False, "while a request is open, the prompt puts the quest on hold: no goal, "
+                                         "to-do or 'Wanted' line, only the player's words")
     # -- machine --------------------------------------------------------------------------------
     device: str = setting("cpu", "torch device: cpu, cuda, cuda:N, mps (the saved model is the same kind)",
                           metavar="D")

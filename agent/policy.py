@@ -73,6 +73,9 @@ class PolicyConfig:
         read_commands: ``read X`` of each readable thing in reach is among the candidates.
         journal_wording: how the journal names things (``game.journal.WORDINGS``; 1 is what
             models trained before wording 2 read).
+        request_first: while the player's request is open the prompt puts the quest on hold
+            (no goal, to-do or 'Wanted' line: ``agent.prompt.request_view``); older models
+            read both.
     """
 
     mode: str = "choose"
@@ -87,6 +90,7 @@ class PolicyConfig:
     prompt_fit: str = "oldest"
     read_commands: bool = False
     journal_wording: int = 1
+    request_first: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -176,7 +180,7 @@ class LMPolicy(nn.Module):
         if limit:
             budget = min(budget, limit - self.config.max_command_tokens)
         self.prompts = PromptBuilder(tokenizer, budget, self.config.history, self.config.journal,
-                                     self.config.prompt_fit)
+                                     self.config.prompt_fit, self.config.request_first)
         self.stop_ids = self._stop_ids()
         # transformers renamed past_key_values -> cache (5.x); speak whichever this model takes.
         # A peft wrapper's forward takes **kwargs and passes them on: read the model under it.

@@ -58,6 +58,7 @@ class View:
         history: earlier (observation, command) pairs, oldest first.
         todo: the goals not met yet.
         notes: the actor's journal (what it has seen here and elsewhere), as lines.
+        quest_on_hold: the quest's goal and to-do lines are left out (``request_first``).
     """
 
     goal: str
@@ -67,6 +68,7 @@ class View:
     history: list[tuple[str, str]] = field(default_factory=list)
     todo: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    quest_on_hold: bool = False
 
     @classmethod
     def from_info(cls, obs: str, info: dict, history: list[tuple[str, str]]) -> View:
@@ -84,9 +86,12 @@ class PromptBuilder:
         history: most (observation, command) pairs kept.
         journal: show the view's journal notes (models trained without them get none).
         fit: how an over-long prompt is cut (``FITS``; see the module docstring).
+        request_first: while a request is open, the quest is on hold in the prompt
+            (``request_view``).
     """
 
-    def __init__(self, tokenizer, budget: int, history: int, journal: bool = False, fit: str = "oldest") -> None:
+    def __init__(self, tokenizer, budget: int, history: int, journal: bool = False, fit: str = "oldest",
+                 request_first: bool = False) -> None:
         if fit not in FITS:
             raise LanternError(f"prompt fit must be one of {', '.join(FITS)}, got {fit!r}")
         self.tokenizer = tokenizer
@@ -94,6 +99,7 @@ class PromptBuilder:
         self.history = history
         self.journal = journal
         self.fit = fit
+        self.request_first = request_first
         self.chat = bool(getattr(tokenizer, "chat_template", None))
         self._cache: dict[str, list[int]] = {}
 
@@ -118,6 +124,8 @@ class PromptBuilder:
         pairs = view.history[-self.history:] if self.history else []
         if view.notes and not self.journal:
             view = replace(view, notes=[])
+        if self.request_first:
+            view = request_view(view)
         if self.chat:
             return self._build_chat(view, pairs)
         if self.fit == "ordered":
@@ -192,6 +200,18 @@ def shortened(view: View, pairs: list[tuple[str, str]], stage: int) -> tuple[Vie
     return view, pairs
 
 
+WANTED = "Wanted: "  # the journal line of where the quest's things were seen (game/journal.py)
+
+
+def request_view(view: View) -> View:
+    """The view with its quest on hold while it has a request: no goal, to-do or 'Wanted' line,
+    so a model reads what to do from the player's words alone (unchanged without a request)."""
+    if not view.directive:
+        return view
+    notes = [line for line in view.notes if not line.startswith(WANTED)]
+    return replace(view, goal="", todo=[], notes=notes, quest_on_hold=True)
+
+
 def trim_prose(text: str, sentences: int) -> str:
     """``text`` with each line of prose cut to its first ``sentences`` sentences (the lines that
     list things and exits are kept whole)."""
@@ -229,11 +249,11 @@ def layout(view: View, pairs: list[tuple[str, str]]) -> tuple[str, list[str], st
     """
     told = f"Told: {view.directive}\n" if view.directive else ""
     carrying = ", ".join(view.inventory) or "nothing"
-    todo = " ".join(view.todo) or "nothing"
+    todo = "" if view.quest_on_hold else f"To do: {' '.join(view.todo) or 'nothing'}\n"
     notes = "".join(f"{line}\n" for line in view.notes)
     head = f"Goal: {view.goal}\n\n" if view.goal else ""  # the ordered fit may drop it
     return (head, [f"{obs}\n> {cmd}\n" for obs, cmd in pairs], f"{view.observation}\n",
-            f"{notes}To do: {todo}\n{told}Carrying: {carrying}\n>")
+            f"{notes}{todo}{told}Carrying: {carrying}\n>")
 
 
 def prompt_text(view: View, pairs: list[tuple[str, str]]) -> str:

@@ -228,3 +228,16 @@ def test_read_commands_and_journal_wording_reach_the_npc_only_as_its_settings_sa
     result = play_episodes(policy, [env.clone()], [0], torch.Generator().manual_seed(0))[0]
     assert all(len(t.candidates) > t.action >= 0 for t in result.steps)  # an index among the admissible commands
     assert any(len(t.candidates) == 4 for t in result.steps)  # go north, read note, take note, take ink
+
+
+def test_request_first_puts_the_quest_on_hold_while_a_request_is_open():
+    text = lambda ids: "".join(map(chr, ids))  # noqa: E731
+    notes = ["Here: lamp", "Elsewhere: Hall (west): key", "Wanted: box unseen"]
+    told = View("Open the box.", "now", ["coin"], "fetch the key, please", [("o1", "c1")], ["Open the box."], notes)
+    first = PromptBuilder(WordTokenizer(), 1000, 8, journal=True, request_first=True)
+    assert text(first.build(told)) == ("o1\n> c1\nnow\nHere: lamp\nElsewhere: Hall (west): key\n"
+                                       "Told: fetch the key, please\nCarrying: coin\n>")
+    untold = View("Open the box.", "now", ["coin"], None, [("o1", "c1")], ["Open the box."], notes)
+    both = PromptBuilder(WordTokenizer(), 1000, 8, journal=True)
+    assert text(first.build(untold)) == text(both.build(untold))  # no request: the quest as ever
+    assert "To do: Open the box.\nTold: fetch the key" in text(both.build(told))  # older models read both
