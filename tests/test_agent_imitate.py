@@ -302,3 +302,20 @@ def test_settling_passes_anneal_the_learning_rate_to_zero_over_every_gathered_st
     assert all("val_accuracy" in line and line["train_loss"] > 0 for line in record["settle"])
     with pytest.raises(LanternError, match="--settle-epochs must be at least 0"):
         config(model_dir, tmp_path / "x", settle_epochs=-1)
+
+
+def test_request_first_travels_with_the_model_and_its_request_demos_read_only_the_words(model_dir, tmp_path):
+    from agent.demos import request_walkthroughs
+    from agent.train_config import TrainConfig
+    settings = config(model_dir, tmp_path / "bc", worlds=2, epochs=1, journal=True, request_worlds=2,
+                      request_first=True)
+    imitate(settings)
+    saved = load_policy(str(tmp_path / "bc"))
+    run = TrainConfig(**{**TRAIN, "model": str(tmp_path / "bc"), "out": str(tmp_path / "run"), "difficulty": 1})
+    assert load_policy(str(tmp_path / "bc"), **run.policy_overrides()).config.request_first  # train keeps it
+    assert not load_policy(str(model_dir)).config.request_first  # a model saved without it reads both
+    demos = request_walkthroughs(settings)
+    assert demos
+    for demo in demos:
+        shown = saved.tokenizer.decode(saved.prompts.build(demo.view))
+        assert "Told: " in shown and "To do:" not in shown and "Wanted:" not in shown and "Goal:" not in shown
