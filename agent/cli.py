@@ -182,13 +182,14 @@ def _run_requests_eval(config, name, read_meta, resolve_model) -> int:
                                                seeds=REQUEST_EVAL_SEEDS, file_episodes=3)
     worlds = [w for _, w in worlds]
     policy = load_policy(name, **({"mode": config.mode} if config.mode else {})).to(config.device)
-    rows = evaluate_requests(policy, worlds, episodes, seed=config.seed, per_kind=config.per_kind,
-                             greedy=config.greedy, held_out=config.phrasings)
+    rows, by_plan = evaluate_requests(policy, worlds, episodes, seed=config.seed, per_kind=config.per_kind,
+                                      greedy=config.greedy, held_out=config.phrasings)
     return _report(config, {"model": name, "worlds": described, "episodes_per_world": episodes,
-                            "phrasings": config.phrasings, "rows": rows_as_dicts(rows)},
+                            "phrasings": config.phrasings, "rows": rows_as_dicts(rows),
+                            "by_plan": rows_as_dicts(by_plan)},
                    f"{name} on {described}, {episodes} episode(s) per world, held-out phrasings "
                    f"{config.phrasings}: requests fulfilled within 10 NPC moves",
-                   format_request_table(rows))
+                   format_request_table(rows) + "\n\nby the shortest plan's length:\n" + format_request_table(by_plan))
 
 
 def _eval_worlds(config, name, read_meta, resolve_model, *, companion: bool = False, seeds=EVAL_SEEDS,

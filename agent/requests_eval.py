@@ -12,8 +12,9 @@ alone acting (the player waits) for at most ``MAX_MOVES`` commands:
 - random: the random agent, untold.
 
 A request is fulfilled when its goal holds after one of those moves. Reported per
-request kind and overall: the share fulfilled in each condition and the mean moves
-the told NPC took over the requests it fulfilled.
+request kind and overall, and by the length of the shortest plan (one command, two to
+four): the share fulfilled in each condition and the mean moves the told NPC took over
+the requests it fulfilled.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from agent.policy import LMPolicy
 from game.env import LanternEnv
 from game.errors import LanternError
 from game.npc import NPC, RandomNPC
-from game.request_gen import GENERATED_KINDS, HELD_OUT, TRAIN, GeneratedRequest, generate_requests
+from game.request_gen import GENERATED_KINDS, HELD_OUT, MAX_PLAN, TRAIN, GeneratedRequest, generate_requests
 from game.world import World
 
 MAX_MOVES = 10  # NPC commands a request may take
@@ -56,15 +57,21 @@ def npc_of(world: World) -> str:
     return others[0]
 
 
+PLAN_GROUPS = (("1 command", 1, 1), (f"2-{MAX_PLAN} commands", 2, MAX_PLAN))  # label, shortest plan from .. to
+
+
 def evaluate_requests(policy: LMPolicy, worlds: list[World], episodes: int, *, seed: int = 0,
-                      per_kind: int = 1, greedy: bool = False, held_out: str = HELD_OUT) -> list[KindRow]:
-    """Rows per kind and overall, over ``worlds`` x env seeds 0..episodes-1.
+                      per_kind: int = 1, greedy: bool = False,
+                      held_out: str = HELD_OUT) -> tuple[list[KindRow], list[KindRow]]:
+    """Rows per kind and overall, and rows per ``PLAN_GROUPS``, over ``worlds`` x env seeds
+    0..episodes-1.
 
     ``held_out`` names the held-out phrasing set (a key of ``HELD_OUT_SETS``) measured
     in the 'told_held_out' condition.
     """
     results: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     plans: dict[str, list[int]] = defaultdict(list)
+    by_plan: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     npc_model = LMNPC(policy, seed=seed, greedy=greedy, threads=None)
     for w_i, world in enumerate(worlds):
         env, npc = LanternEnv(world), npc_of(world)
@@ -82,16 +89,25 @@ def evaluate_requests(policy: LMPolicy, worlds: list[World], episodes: int, *, s
                         "random": play_request(env, env_seed, npc, rand, req, told=False)}
                 if trained is not None:
                     runs["told_train"] = play_request(env, env_seed, npc, npc_model, trained)
+                group = plan_group(len(req.plan))
                 for condition, outcome in runs.items():
                     results[req.kind][condition].append(outcome)
+                    by_plan[group][condition].append(outcome)
                 plans[req.kind].append(len(req.plan))
+                plans[group].append(len(req.plan))
     rows = [_row(kind, results[kind], plans[kind]) for kind in GENERATED_KINDS if kind in results]
     every: dict[str, list] = defaultdict(list)
     for kind in results:
         for condition, outs in results[kind].items():
             every[condition] += outs
-    rows.append(_row("overall", every, [p for ps in plans.values() for p in ps]))
-    return rows
+    rows.append(_row("overall", every, [p for kind in results for p in plans[kind]]))
+    groups = [_row(label, by_plan[label], plans[label]) for label, _, _ in PLAN_GROUPS if label in by_plan]
+    return rows, groups
+
+
+def plan_group(length: int) -> str:
+    """The ``PLAN_GROUPS`` label of a request whose shortest plan has ``length`` commands."""
+    return next(label for label, lo, hi in PLAN_GROUPS if lo <= length <= hi)
 
 
 def play_request(env: LanternEnv, env_seed: int, npc: str, agent: NPC, request: GeneratedRequest,
@@ -122,12 +138,12 @@ def _row(kind: str, outs: dict[str, list], plans: list[int]) -> KindRow:
 
 def format_request_table(rows: list[KindRow]) -> str:
     """A plain-text table: one line per kind, then overall."""
-    head = (f"{'kind':<9} {'n':>4} {'told:held-out':>13} {'told:train':>10} {'untold':>7} {'random':>7} "
+    head = (f"{'kind':<12} {'n':>4} {'told:held-out':>13} {'told:train':>10} {'untold':>7} {'random':>7} "
             f"{'moves':>6} {'plan':>5}")
     lines = [head, "-" * len(head)]
     for r in rows:
         moves = f"{r.mean_moves:.2f}" if r.mean_moves is not None else "-"
-        lines.append(f"{r.kind:<9} {r.requests:>4} {r.told_held_out:>13.1%} {r.told_train:>10.1%} "
+        lines.append(f"{r.kind:<12} {r.requests:>4} {r.told_held_out:>13.1%} {r.told_train:>10.1%} "
                      f"{r.untold:>7.1%} {r.random:>7.1%} {moves:>6} {r.mean_plan:>5.2f}")
     return "\n".join(lines)
 

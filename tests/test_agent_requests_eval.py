@@ -71,3 +71,20 @@ def test_a_request_counts_as_fulfilled_in_the_move_its_goal_holds():
     for req in generate_requests(env, "ada", 0):
         assert play_request(env, 0, "ada", _Planner(req.plan), req) == len(req.plan)
         assert play_request(env, 0, "ada", _Planner(["wait"] * MAX_MOVES), req, told=False) is None
+
+
+def test_eval_requests_reports_one_command_and_longer_requests_apart(model_dir, capsys):
+    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "2",
+                                 "--seeds", "1000000:1000001", "--json"]))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    report = json.loads(out)
+    groups = {r["kind"]: r for r in report["by_plan"]}
+    overall = next(r for r in report["rows"] if r["kind"] == "overall")
+    assert set(groups) == {"1 command", "2-4 commands"}
+    assert groups["1 command"]["mean_plan"] == 1.0 and 2.0 <= groups["2-4 commands"]["mean_plan"] <= 4.0
+    assert sum(r["requests"] for r in groups.values()) == overall["requests"]
+    for condition in CONDITIONS:  # the groups split the overall share, weighted by their sizes
+        if condition != "told_train":
+            split = sum(r[condition] * r["requests"] for r in groups.values()) / overall["requests"]
+            assert abs(split - overall[condition]) < 1e-9, condition
