@@ -19,7 +19,7 @@ from agent.policy import LMPolicy
 from agent.prompt import View
 from game.env import LanternEnv
 from game.record import EpisodeRecorder
-from game.solver import remaining_moves
+from game.solver import MovesLeft
 
 FALLBACK = "wait"  # issued when no command is admissible
 
@@ -98,7 +98,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         infos.append(i)
     live = list(range(len(envs)))
     progress = progress if isinstance(progress, list) else [progress] * len(envs)
-    remaining = [remaining_moves(env.world) if shaped else None for env, shaped in zip(envs, progress)]
+    left = [MovesLeft(env.world) if shaped else None for env, shaped in zip(envs, progress)]
     turn = lambda i: teams[i][len(results[i].steps) % len(teams[i])]  # noqa: E731 - who acts next in env i
     while live:
         if stop is not None and stop():
@@ -117,10 +117,10 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
             o, reward, term, trunc, info = envs[i].step(command, actor=actor)
             action = acted.actions[k][0] if policy.config.picks_candidate else 0
             gained = 0.0
-            if progress[i]:
-                before, remaining[i] = remaining[i], remaining_moves(envs[i].world)
-                if before is not None and remaining[i] is not None:
-                    gained = float(before - remaining[i])
+            if left[i] is not None:
+                before, after = left[i].moves, left[i].after(actor, envs[i].last_step.commands)
+                if before is not None and after is not None:
+                    gained = float(before - after)
             results[i].steps.append(Transition(prompts[k], cand_ids[k], words[k], action, float(acted.logp[k]),
                                                float(acted.values[k]), float(reward), gained))
             if i in recorders:

@@ -168,8 +168,47 @@ def solve(world: World, actors: list[str] | None = None, *, max_nodes: int = DEF
 def remaining_moves(world: World) -> int | None:
     """The length of the shortest walkthrough from the world's current state (0 once won;
     None when no way on is found, as after a loss)."""
+    plan = _shortest(world)
+    return None if plan is None else len(plan)
+
+
+class MovesLeft:
+    """``remaining_moves`` followed through a game step by step, searching only where a step
+    leaves the last walkthrough found.
+
+    A step whose command refused changes nothing (the same state, the same answer); a step
+    whose one command is the walkthrough's next leads along a shortest walkthrough, and what
+    is left of it is a shortest one from there (fewer would make the whole shorter). Any other
+    step searches again (a line of several commands too: the env settles goals once after the
+    line, a walkthrough after each command). The answers are ``remaining_moves``'s after every step.
+
+    Args:
+        world: the game under way (read at each search; never changed).
+    """
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.plan = _shortest(world)
+
+    @property
+    def moves(self) -> int | None:
+        """Moves left from the current state (None when no way on is found)."""
+        return None if self.plan is None else len(self.plan.steps)
+
+    def after(self, actor: str, ran: tuple[str, ...]) -> int | None:
+        """Moves left after ``actor``'s step, which ran these canonical commands (the ones that
+        did not refuse, in order; ``LanternEnv.last_step.commands``)."""
+        plan, k = self.plan, len(ran)
+        if plan is not None and k <= 1 and plan.steps[:k] == tuple((actor, command) for command in ran):
+            self.plan = Solution(plan.steps[k:], plan.score, plan.max_score, 0)
+        else:
+            self.plan = _shortest(self.world)
+        return self.moves
+
+
+def _shortest(world: World) -> Solution | None:
     try:
-        return len(solve(world, from_current=True))
+        return solve(world, from_current=True)
     except Unsolvable:
         return None
 
