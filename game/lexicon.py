@@ -223,11 +223,25 @@ def lexicon_of(names: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...],
                   for name, adjectives, synonyms in names)
     entity_words = frozenset(w for ws in words for w in ws)
     singular = {plural_of(w): w for w in entity_words if plural_of(w) not in entity_words}
+    near = dict(_known_near())
+    for key, found in _near((entity_words | scenery) - SUGGESTIBLE).items():
+        near[key] = tuple(sorted(near.get(key, ()) + found))
+    return Lexicon(words, tuple(content_words(name_tokens(name)) for name, _, _ in names), singular,
+                   entity_words, KNOWN_WORDS | entity_words | frozenset(singular) | scenery, near)
+
+
+def _near(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """Each word of three letters or more, and each of its deletions -> the words it may be a typo
+    of (sorted)."""
     near: dict[str, list[str]] = {}
-    for w in sorted(SUGGESTIBLE | entity_words | scenery):
+    for w in sorted(words):
         if len(w) >= 3:
             for key in {w, *deletions(w)}:
                 near.setdefault(key, []).append(w)
-    return Lexicon(words, tuple(content_words(name_tokens(name)) for name, _, _ in names), singular,
-                   entity_words, KNOWN_WORDS | entity_words | frozenset(singular) | scenery,
-                   {k: tuple(v) for k, v in near.items()})
+    return {k: tuple(v) for k, v in near.items()}
+
+
+@lru_cache(maxsize=1)
+def _known_near() -> dict[str, tuple[str, ...]]:
+    """``_near`` of the words every world knows (built once: most of a new world's near-map)."""
+    return _near(SUGGESTIBLE)
