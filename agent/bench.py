@@ -26,12 +26,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from agent.memory import keep_freed_memory
+
 
 def bench_train(args) -> int:
     """Measure and print the training figures; returns 0."""
     import torch
 
     from agent.train import Trainer, TrainConfig
+    keep_freed_memory()  # as train does (use_cpu)
     if getattr(args, "threads", None):
         torch.set_num_threads(args.threads)
     seconds = max(float(args.seconds), 0.1)
@@ -84,6 +87,7 @@ def bench_train_ray(args) -> int:
     import torch
 
     from agent.train import Trainer, TrainConfig
+    keep_freed_memory()  # as train does (use_cpu)
     if getattr(args, "threads", None):
         torch.set_num_threads(args.threads)
     seconds = max(float(args.seconds), 0.1)
@@ -186,6 +190,7 @@ def bench_imitate(args) -> int:
     from agent.lm import BASE_MODEL, bundled
     from game.env import LanternEnv
     from game.generator import generate
+    keep_freed_memory()  # as imitate does (use_cpu)
     torch.set_num_threads(getattr(args, "threads", None) or 1)
     seconds = max(float(args.seconds), 0.1)
     demos, seed = [], args.seed

@@ -76,7 +76,10 @@ def cpu_workers(cpu: str) -> int:
 
 
 def use_cpu(cpu: str) -> str:
-    """Pin this process to ``cpu`` before any tensor work (kernels and threads); returns the capability."""
+    """Pin this process to ``cpu`` before any tensor work (kernels and threads, and freed memory kept
+    for the next step: ``agent/memory.py``); returns the capability."""
+    from agent.memory import keep_freed_memory
+    keep_freed_memory()
     capability = use_kernels(cpu_kernels(cpu))
     threads = cpu_threads(cpu)
     if threads:
