@@ -257,7 +257,9 @@ class LMPolicy(nn.Module):
                 logits, last_hidden = self._cached_logits(prompts, seq_ids, seq_mask, owner_t, plen)
             rows = logits.reshape(-1, logits.shape[-1])                     # [M * C, V]
             pick = torch.arange(rows.shape[0], device=dev).view(seq_ids.shape)
-        rows = rows.float() / self._token_temperature()
+        rows = rows.float()
+        if self._token_temperature() != 1.0:  # x / 1 is x: choose mode skips a pass over every logit
+            rows = rows / self._token_temperature()
         log_z = torch.logsumexp(rows, -1)                                   # [R]
         # each token's logit and normaliser by index_select (thread-order-free backward, see steady.py)
         at = (pick * rows.shape[-1] + seq_ids).view(-1)
@@ -633,9 +635,6 @@ def trie_logp(tok_logp: Tensor, seqs: list[list[int]], owner: list[int]) -> Tens
 def _pad(rows: list[list[int]], pad_id: int, device) -> tuple[Tensor, Tensor]:
     """Right-pad token lists: ``(ids [B, L], mask [B, L])``."""
     width = max(map(len, rows))
-    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for i, r in enumerate(rows):
-        ids[i, :len(r)] = torch.tensor(r, dtype=torch.long)
-        mask[i, :len(r)] = 1
+    ids = torch.tensor([[*r, *[pad_id] * (width - len(r))] for r in rows], dtype=torch.long)  # one copy, not one per row
+    mask = (torch.arange(width)[None, :] < torch.tensor([len(r) for r in rows])[:, None]).long()
     return ids.to(device), mask.to(device)
