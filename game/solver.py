@@ -174,13 +174,15 @@ def remaining_moves(world: World) -> int | None:
 
 class MovesLeft:
     """``remaining_moves`` followed through a game step by step, searching only where a step
-    leaves the last walkthrough found.
+    leaves the walkthroughs already found.
 
     A step whose command refused changes nothing (the same state, the same answer); a step
     whose one command is the walkthrough's next leads along a shortest walkthrough, and what
-    is left of it is a shortest one from there (fewer would make the whole shorter). Any other
-    step searches again (a line of several commands too: the env settles goals once after the
-    line, a walkthrough after each command). The answers are ``remaining_moves``'s after every step.
+    is left of it is a shortest one from there (fewer would make the whole shorter); a step
+    back to a state seen before (move counts aside, which no search reads) has that state's
+    answer. Any other step searches again (a line of several commands too: the env settles
+    goals once after the line, a walkthrough after each command). The answers are
+    ``remaining_moves``'s after every step.
 
     Args:
         world: the game under way (read at each search; never changed).
@@ -189,6 +191,7 @@ class MovesLeft:
     def __init__(self, world: World) -> None:
         self.world = world
         self.plan = _shortest(world)
+        self._seen: dict[tuple, Solution | None] = {world.state.key(): self.plan}
 
     @property
     def moves(self) -> int | None:
@@ -199,10 +202,13 @@ class MovesLeft:
         """Moves left after ``actor``'s step, which ran these canonical commands (the ones that
         did not refuse, in order; ``LanternEnv.last_step.commands``)."""
         plan, k = self.plan, len(ran)
-        if plan is not None and k <= 1 and plan.steps[:k] == tuple((actor, command) for command in ran):
-            self.plan = Solution(plan.steps[k:], plan.score, plan.max_score, 0)
+        if k == 0:
+            return self.moves
+        key = self.world.state.key()
+        if plan is not None and k == 1 and plan.steps[0] == (actor, ran[0]):
+            self.plan = self._seen.setdefault(key, Solution(plan.steps[1:], plan.score, plan.max_score, 0))
         else:
-            self.plan = _shortest(self.world)
+            self.plan = self._seen[key] if key in self._seen else self._seen.setdefault(key, _shortest(self.world))
         return self.moves
 
 

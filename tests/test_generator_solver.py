@@ -6,7 +6,7 @@ from game.env import LanternEnv
 from game.generator import LEVELS, generate, world_to_toml
 from game.loader import world_from_dict
 from game.solver import MovesLeft, Unsolvable, remaining_moves, solve
-from game.world import LOCKED
+from game.world import LOCKED, OPPOSITE
 
 import tomllib
 
@@ -122,26 +122,31 @@ def test_solving_from_a_lost_or_won_state():
     assert solve(env.world, from_current=True).commands == []
 
 
-def test_moves_left_step_by_step_are_remaining_moves_and_search_only_off_the_walkthrough():
+def test_moves_left_step_by_step_are_remaining_moves_and_search_only_off_the_walkthrough(monkeypatch):
+    from game import solver
+    searches = []
+    monkeypatch.setattr(solver, "solve", lambda world, **kw: searches.append(1) or solve(world, **kw))
     env = LanternEnv(generate(3, 7))
     env.reset(seed=0)
     left = MovesLeft(env.world)
-    assert left.moves == remaining_moves(env.world) == len(solve(env.world))
+    assert left.moves == len(solve(env.world)) and len(searches) == 1
     player = env.player_id
 
-    def step(line: str) -> bool:  # True when MovesLeft searched again
-        plan = left.plan
+    def step(line: str) -> bool:  # True when MovesLeft searched
+        before = len(searches)
         env.step(line)
         assert left.after(player, env.last_step.commands) == remaining_moves(env.world)
-        return left.plan is not plan and left.plan.nodes > 0
+        return len(searches) > before + 1  # the check above searched once
 
-    first = left.plan.commands[0]
-    assert not step(first)                                    # along the walkthrough: no search
+    assert not step(left.plan.commands[0])                    # along the walkthrough: no search
     assert not step("frobnicate the moon") and env.last_step.commands == ()  # refused: same state
-    detour = next(c for c in env.admissible() if c.startswith("go ") and c != left.plan.commands[0])
-    assert step(detour)                                       # off the walkthrough: searched again
+    way, back = next((c, f"go {OPPOSITE[c[3:]]}") for c in env.admissible()
+                     if c.startswith("go ") and c != left.plan.commands[0])
+    assert step(way)                                          # off the walkthrough: searched
+    step(back)
+    assert not step(way) and not step(back)                   # states seen before: known
     a, b = left.plan.commands[:2]
-    assert step(f"{a}. {b}") and env.last_step.commands == (a, b)  # a line of two: searched again
+    assert step(f"{a}. {b}") and env.last_step.commands == (a, b)  # a line of two: searched
     while left.moves:
         assert not step(left.plan.commands[0])
     assert env.info()["won"] and left.moves == 0
