@@ -107,7 +107,7 @@ def test_parse_never_mutates_the_world(name, seed, steps, text):
 # -- canonical texts round-trip ------------------------------------------------------------------
 
 
-@settings(max_examples=60)
+@settings(max_examples=30)
 @given(name=st.sampled_from(WORLD_NAMES + ["gen:1:0", "gen:6:2"]), seed=st.integers(0, 1000),
        steps=st.integers(0, 40))
 def test_admissible_texts_parse_back_to_their_commands(name, seed, steps):
@@ -198,3 +198,21 @@ def test_a_typo_hint_never_walks_a_player_off_who_did_not_ask_to_move(word, at, 
     unknown = result.reply.split("word '")[1].split("'")[0]
     fixed = _TYPO_ENV.parser.parse((before + typo).replace(unknown, hint, 1), player, ParserContext())
     assert not any(c.verb == "go" for c in fixed.commands), (typo, hint)
+
+
+_WORD = st.text(alphabet="abcdeilmnorstuy", min_size=1, max_size=9)
+
+
+@settings(max_examples=30)
+@given(st.lists(st.tuples(_WORD, st.lists(_WORD, max_size=2), st.lists(_WORD, max_size=2)), min_size=1, max_size=6),
+       st.frozensets(_WORD, max_size=4))
+def test_the_typo_map_holds_every_known_and_named_word_under_each_of_its_deletions(names, scenery):
+    from game.lexicon import SUGGESTIBLE, deletions, lexicon_of
+    names = tuple((name, tuple(adjectives), tuple(synonyms)) for name, adjectives, synonyms in names)
+    lexicon = lexicon_of(names, scenery)
+    words = sorted(SUGGESTIBLE | lexicon.entity_words | scenery)
+    expected: dict[str, list[str]] = {}
+    for w in (w for w in words if len(w) >= 3):
+        for key in {w, *deletions(w)}:
+            expected.setdefault(key, []).append(w)
+    assert lexicon.near == {k: tuple(v) for k, v in expected.items()}
