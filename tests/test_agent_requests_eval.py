@@ -16,12 +16,17 @@ from game.request_gen import generate_requests  # noqa: E402
 from tests.agent_fixtures.tiny import in_process, model_dir  # noqa: E402,F401 (fixture)
 
 
-def test_eval_requests_prints_figures_per_kind(model_dir, capsys):
-    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "1",
-                                 "--seeds", "1000000:1000001", "--json"]))
+def _report(model_dir, capsys, difficulty: str, *flags: str) -> dict:
+    """The JSON report of ``eval --requests`` on one world of ``difficulty``, after checking it ran."""
+    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", difficulty,
+                                 "--seeds", "1000000:1000001", *flags, "--json"]))
     out, err = capsys.readouterr()
     assert code == 0, err
-    report = json.loads(out)
+    return json.loads(out)
+
+
+def test_eval_requests_prints_figures_per_kind(model_dir, capsys):
+    report = _report(model_dir, capsys, "1")
     rows = {r["kind"]: r for r in report["rows"]}
     assert "with a companion" in report["worlds"] and "go" in rows and "overall" in rows
     assert report["phrasings"] == "held_out"
@@ -34,11 +39,7 @@ def test_eval_requests_prints_figures_per_kind(model_dir, capsys):
 
 
 def test_eval_requests_measures_on_the_second_held_out_set_when_asked(model_dir, capsys):
-    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "1",
-                                 "--seeds", "1000000:1000001", "--phrasings", "held_out_2", "--json"]))
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    report = json.loads(out)
+    report = _report(model_dir, capsys, "1", "--phrasings", "held_out_2")
     assert report["phrasings"] == "held_out_2" and report["rows"][-1]["requests"] > 0
     with pytest.raises(SystemExit) as exit_:
         main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "1",
@@ -74,11 +75,7 @@ def test_a_request_counts_as_fulfilled_in_the_move_its_goal_holds():
 
 
 def test_eval_requests_reports_one_command_and_longer_requests_apart(model_dir, capsys):
-    code = main.main(in_process(["eval", "--requests", "--model", model_dir, "--difficulty", "2",
-                                 "--seeds", "1000000:1000001", "--json"]))
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    report = json.loads(out)
+    report = _report(model_dir, capsys, "2")
     groups = {r["kind"]: r for r in report["by_plan"]}
     overall = next(r for r in report["rows"] if r["kind"] == "overall")
     assert set(groups) == {"1 command", "2-4 commands"}
