@@ -72,6 +72,7 @@ def evaluate_requests(policy: LMPolicy, worlds: list[World], episodes: int, *, s
     results: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     plans: dict[str, list[int]] = defaultdict(list)
     by_plan: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    group_plans: dict[str, list[int]] = defaultdict(list)
     npc_model = LMNPC(policy, seed=seed, greedy=greedy, threads=None)
     for w_i, world in enumerate(worlds):
         env, npc = LanternEnv(world), npc_of(world)
@@ -94,14 +95,14 @@ def evaluate_requests(policy: LMPolicy, worlds: list[World], episodes: int, *, s
                     results[req.kind][condition].append(outcome)
                     by_plan[group][condition].append(outcome)
                 plans[req.kind].append(len(req.plan))
-                plans[group].append(len(req.plan))
+                group_plans[group].append(len(req.plan))
     rows = [_row(kind, results[kind], plans[kind]) for kind in GENERATED_KINDS if kind in results]
     every: dict[str, list] = defaultdict(list)
     for kind in results:
         for condition, outs in results[kind].items():
             every[condition] += outs
-    rows.append(_row("overall", every, [p for kind in results for p in plans[kind]]))
-    groups = [_row(label, by_plan[label], plans[label]) for label, _, _ in PLAN_GROUPS if label in by_plan]
+    rows.append(_row("overall", every, [p for ps in plans.values() for p in ps]))
+    groups = [_row(label, by_plan[label], group_plans[label]) for label, _, _ in PLAN_GROUPS if label in by_plan]
     return rows, groups
 
 
