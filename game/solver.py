@@ -208,7 +208,9 @@ class MovesLeft:
         if plan is not None and k == 1 and plan.steps[0] == (actor, ran[0]):
             self.plan = self._seen.setdefault(key, Solution(plan.steps[1:], plan.score, plan.max_score, 0))
         else:
-            self.plan = self._seen[key] if key in self._seen else self._seen.setdefault(key, _shortest(self.world))
+            if key not in self._seen:
+                self._seen[key] = _shortest(self.world)
+            self.plan = self._seen[key]
         return self.moves
 
 
