@@ -2,10 +2,13 @@
 
 ``widen(data, rng)`` takes the schema dict the plain generator designed and gives every
 room, door and thing a new name, synonyms, adjectives and description drawn from the
-wide word lists, and every goal a phrasing of its own. The map, the puzzle and every
-state are untouched: a wide world is the plain world of the same seed in other
-words, so it is exactly as hard and exactly as solvable, and a policy that wins one
-but not the other is reading the generator's words rather than the task.
+wide word lists, and every goal a phrasing of its own. Some passages between rooms
+also take other exit words (up/down, in/out, the diagonals), as hand-written maps do,
+so the compass of the plain grid is not the only way out of a room. Which rooms join
+which, the puzzle and every state are untouched: a wide world is the plain world of
+the same seed in other words, so it is exactly as hard and exactly as solvable, and a
+policy that wins one but not the other is reading the generator's words rather than
+the task.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ import re
 
 from game import vocabulary as V
 from game.vocabulary import Noun
-from game.world import words_of
+from game.world import OPPOSITE, words_of
 
 RESERVED_IDS = frozenset({"player", "ada"})  # the actors' ids (the companion's too)
 RESERVED_WORDS = frozenset({"you", "ada", "keeper", "companion"})  # words that name the actors
 _A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
+# Exit words a passage may take instead of its compass pair, and how often one does.
+OTHER_EXITS = ("up", "down", "in", "out", "northeast", "northwest", "southeast", "southwest")
+OTHER_EXIT_SHARE = 0.3
 
 
 class Namer:
@@ -115,7 +121,26 @@ def widen(data: dict, rng: random.Random) -> dict:
         _rename(item, _item_name(namer, item, item["id"] in keys), new_id)
         item["description"] = _item_prose(namer, item, item["id"] in keys)
     _prune_synonyms(data)
+    _reword_exits(data["rooms"], rng)
     return _relink(data, new_id, namer, room_name)
+
+
+def _reword_exits(rooms: list[dict], rng: random.Random) -> None:
+    """Give some passages another exit word pair (up/down, in/out, a diagonal) on both sides."""
+    by_id = {r["id"]: r for r in rooms}
+    for room in rooms:
+        for direction, exit_ in list(room["exits"].items()):
+            if direction not in ("north", "east") or rng.random() >= OTHER_EXIT_SHARE:
+                continue  # each passage is seen once, from its south or west end
+            other = by_id[exit_["to"] if isinstance(exit_, dict) else exit_]
+            back = OPPOSITE[direction]
+            if back not in other["exits"]:
+                continue
+            free = [w for w in OTHER_EXITS if w not in room["exits"] and OPPOSITE[w] not in other["exits"]]
+            if free:
+                word = rng.choice(free)
+                room["exits"][word] = room["exits"].pop(direction)
+                other["exits"][OPPOSITE[word]] = other["exits"].pop(back)
 
 
 def _item_name(namer: Namer, item: dict, is_key: bool) -> dict:

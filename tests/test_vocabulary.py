@@ -1,7 +1,8 @@
 """Wide-vocabulary generated worlds: same puzzles as the plain ones, names drawn from game/vocabulary.py.
 
 - Deterministic by seed; names vary with the seed; the plain output is unchanged.
-- The map and puzzle are the plain world's: solvable, with the same optimal length.
+- The map and puzzle are the plain world's: solvable, with the same optimal length; some
+  passages take other exit words (up/down, in/out, diagonals), always in pairs.
 - Every name is unique; the parser resolves every door and thing by its name and by
   each of its synonyms; no name uses a word the parser reads as grammar or a verb.
 - Any wide world round-trips through a world file and loads (hypothesis).
@@ -29,7 +30,7 @@ from game.loader import load_world, world_from_dict
 from game.parser import ParserContext
 from game.solver import solve
 from game.wide import RESERVED_WORDS, widen
-from game.world import ACTOR, ROOM, words_of
+from game.world import ACTOR, OPPOSITE, ROOM, words_of
 
 
 @lru_cache(maxsize=None)
@@ -70,6 +71,27 @@ def test_wide_worlds_are_the_plain_puzzles_and_are_won_by_their_walkthroughs(dif
         for actor, command in solution.steps:
             *_, info = env.step(command, actor)
         assert info["won"], (difficulty, seed)
+
+
+def test_some_passages_take_other_exit_words_and_every_exit_leads_back():
+    seen = set()
+    for seed in range(12):
+        wide, plain = _world(3, seed).data, _world(3, seed, "plain").data
+        assert len(_joins(wide)) == len(_joins(plain)) == sum(len(r["exits"]) for r in wide["rooms"]) // 2
+        by_id = {r["id"]: r for r in wide["rooms"]}
+        for room in wide["rooms"]:
+            for word, exit_ in room["exits"].items():
+                seen.add(word)
+                assert _to(by_id[_to(exit_)]["exits"][OPPOSITE[word]]) == room["id"]
+    assert {"north", "east"} <= seen and seen & {"up", "down", "in", "out"} and seen & {"northeast", "southwest"}
+
+
+def _to(exit_) -> str:
+    return exit_ if isinstance(exit_, str) else exit_["to"]
+
+
+def _joins(data: dict) -> set[frozenset[str]]:
+    return {frozenset((r["id"], _to(e))) for r in data["rooms"] for e in r["exits"].values()}
 
 
 @pytest.mark.parametrize("difficulty,seed", [(2, 1), (3, 2), (3, 39), (4, 3), (5, 1)])
