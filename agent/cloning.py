@@ -3,7 +3,10 @@
 The policy is trained to put its probability on the expert's command: cross-entropy over
 the admissible commands, i.e. over the choose-mode distribution pi(a|s) itself, so nothing
 changes between imitation and RL but the loss. With ``value_coef`` > 0 the value head
-learns the discounted return the expert's walkthrough collects from each state.
+learns the discounted return the expert's walkthrough collects from each state. With
+``generate_coef`` > 0 the same cross-entropy is also taken over generate mode's distribution
+(the command written token by token over the admissible commands' trie, read from the same
+forward pass), so one model can both choose and write its commands.
 
 ``settle`` ends a run with passes over every state gathered while the learning rate falls
 linearly to zero: at a constant rate the last step leaves the weights wherever the last
@@ -54,23 +57,30 @@ def encode(policy: LMPolicy, demos: list[Demo], gamma: float) -> Encoded:
                    [d.value_target(gamma) for d in demos], [d.also for d in demos])
 
 
-def demo_loss(policy: LMPolicy, data: Encoded, idx: list[int],
-              value_coef: float = 0.0) -> tuple[torch.Tensor, int, float]:
+def demo_loss(policy: LMPolicy, data: Encoded, idx: list[int], value_coef: float = 0.0,
+              generate_coef: float = 0.0) -> tuple[torch.Tensor, int, float]:
     """Mean cross-entropy of the expert's commands over states ``idx`` (plus ``value_coef`` x the
-    value head's squared error), how many the policy's likeliest command is among them, and that
-    squared error. Where a state has ties (``also``), the target is the set: the probability
-    the policy gives all of them together."""
+    value head's squared error and ``generate_coef`` x the cross-entropy over generate mode's
+    distribution), how many the policy's likeliest command is among them, and that squared
+    error. Where a state has ties (``also``), the target is the set: the probability the policy
+    gives all of them together."""
     scored = policy.score([data.prompts[i] for i in idx], [data.candidates[i] for i in idx],
-                          [data.words[i] for i in idx], method="packed")
+                          [data.words[i] for i in idx], method="packed", written=generate_coef > 0)
     good = torch.zeros_like(scored.logp, dtype=torch.bool)
     for row, i in enumerate(idx):
         good[row, [data.actions[i], *data.also[i]]] = True
-    logp = scored.logp.masked_fill(~good, float("-inf")).logsumexp(-1)
+
+    def cross_entropy(logp: torch.Tensor) -> torch.Tensor:
+        return -logp.masked_fill(~good, float("-inf")).logsumexp(-1).mean()
+
+    loss = cross_entropy(scored.logp)
+    if scored.written is not None:
+        loss = loss + generate_coef * cross_entropy(scored.written)
     best = scored.logp.masked_fill(scored.valid == 0, float("-inf")).argmax(-1)
     hits = good.gather(1, best[:, None])
     targets = torch.tensor([data.returns[i] for i in idx], device=scored.values.device)
     value_error = (scored.values - targets).pow(2).mean()
-    return -logp.mean() + value_coef * value_error, int(hits.sum()), float(value_error.detach())
+    return loss + value_coef * value_error, int(hits.sum()), float(value_error.detach())
 
 
 @torch.no_grad()
@@ -104,15 +114,17 @@ def fit(policy: LMPolicy, optimizer, data: Encoded, config: ImitateConfig, rng: 
             if lr_at is not None:
                 for group in optimizer.param_groups:
                     group["lr"] = lr_at(step)
-            losses.append(train_step(policy, optimizer, data, order[lo:lo + config.batch], config.value_coef))
+            losses.append(train_step(policy, optimizer, data, order[lo:lo + config.batch], config.value_coef,
+                                     config.generate_coef))
             bar.update(len(order[lo:lo + config.batch]))
             bar.set_postfix(loss=f"{sum(losses[-50:]) / len(losses[-50:]):.3f}")
     return sum(losses) / max(len(losses), 1)
 
 
-def train_step(policy: LMPolicy, optimizer, data: Encoded, idx: list[int], value_coef: float = 0.0) -> float:
+def train_step(policy: LMPolicy, optimizer, data: Encoded, idx: list[int], value_coef: float = 0.0,
+               generate_coef: float = 0.0) -> float:
     """One optimizer step on states ``idx`` (gradients clipped to norm 1); returns the loss."""
-    loss, _, _ = demo_loss(policy, data, idx, value_coef)
+    loss, _, _ = demo_loss(policy, data, idx, value_coef, generate_coef)
     optimizer.zero_grad(set_to_none=True)
     loss.backward()
     torch.nn.utils.clip_grad_norm_(policy.parameters(), 1.0)

@@ -68,6 +68,9 @@ class ImitateConfig(CpuPinned):
     value_coef: float = setting(0.0, "also train the value head on the walkthroughs' discounted returns, with "
                                      "this weight (a critic for the PPO run that follows; 0 = off)", metavar="X")
     gamma: float = setting(0.95, "discount of those returns; use the PPO run's --gamma", metavar="X")
+    generate_coef: float = setting(0.0, "also train generate mode: this weight on the cross-entropy of the "
+                                        "expert's command written token by token over the admissible "
+                                        "commands (0 = off: choose mode only)", metavar="X")
     seed: int = setting(2, "world choice, shuffling and initialisation")
     # -- the prompt layout saved with the model ---------------------------------------------------
     length_norm: str = setting("token", "choose-mode score normalisation", choices=LENGTH_NORMS)
@@ -117,8 +120,9 @@ class ImitateConfig(CpuPinned):
             if getattr(self, name) not in allowed:
                 raise LanternError(f"--{name.replace('_', '-')} must be one of "
                                    f"{', '.join(map(str, allowed))}, got {getattr(self, name)!r}")
-        if not self.value_coef >= 0:
-            raise LanternError(f"--value-coef must be at least 0, got {self.value_coef}")
+        for name in ("value_coef", "generate_coef"):
+            if not getattr(self, name) >= 0:
+                raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
         if not 0.0 <= self.gamma <= 1.0:
             raise LanternError(f"--gamma must be in [0, 1], got {self.gamma}")
         if self.history < 0:

@@ -135,12 +135,16 @@ class Scored:
         values: ``[N]`` V(s).
         entropy: ``[N]`` entropy over candidates (choose) or mean per-token
             entropy of the generated command (generate).
+        written: ``[N, A]`` choose mode with ``score(..., written=True)``: log-probability of
+            each candidate written token by token over the candidates' trie (generate mode's
+            distribution over the same candidates); padding is 0.
     """
 
     logp: Tensor
     valid: Tensor
     values: Tensor
     entropy: Tensor
+    written: Tensor | None = None
 
 
 @dataclass
@@ -405,7 +409,7 @@ class LMPolicy(nn.Module):
         return self._packed_ok
 
     def score(self, prompts: list[list[int]], candidates: list[list[list[int]]],
-              words: list[list[int]] | None = None, method: str = "auto") -> Scored:
+              words: list[list[int]] | None = None, method: str = "auto", written: bool = False) -> Scored:
         """Log pi over candidates (choose) or of the given commands (generate).
 
         Args:
@@ -414,6 +418,8 @@ class LMPolicy(nn.Module):
                 exactly one, the sampled command's tokens).
             words: per prompt, each candidate's word count (for 'word' normalisation).
             method: 'auto', 'flat', 'packed', 'cached' or 'full' (see the module docstring).
+            written: choose mode: also give ``Scored.written``, the candidates as generate
+                mode would write them, from the same forward pass.
         """
         owner = [i for i, cands in enumerate(candidates) for _ in cands]
         seqs = [c for cands in candidates for c in cands]
@@ -432,15 +438,19 @@ class LMPolicy(nn.Module):
             logp = torch.zeros(n, a, device=seq_logp.device).index_put((owner_t, index), seq_logp)
             entropy = tok_ent.sum(1) / tok_mask.sum(1)
             return Scored(logp, valid, values, entropy)
-        if generate:  # written over the candidates' trie: already a distribution over them
+        def over_trie() -> Tensor:  # written over the candidates' trie: already a distribution over them
             grid = torch.full((n, a), float("-inf"), device=seq_logp.device)
-            logp = grid.index_put((owner_t, index), trie_logp(tok_logp, seqs, owner)).masked_fill(valid == 0, 0.0)
+            return grid.index_put((owner_t, index), trie_logp(tok_logp, seqs, owner)).masked_fill(valid == 0, 0.0)
+
+        if generate:
+            logp = over_trie()
         else:
             scores = seq_logp / self._length(tok_mask, words)
             scores = scores / self.config.temperature
             grid = torch.full((n, a), float("-inf"), device=seq_logp.device).index_put((owner_t, index), scores)
             logp = torch.log_softmax(grid, -1).masked_fill(valid == 0, 0.0)     # [N, A]
-        return Scored(logp, valid, values, categorical_entropy(logp, valid))
+        return Scored(logp, valid, values, categorical_entropy(logp, valid),
+                      over_trie() if written and not generate else None)
 
     def _length(self, tok_mask: Tensor, words: list[list[int]] | None) -> Tensor:
         if self.config.length_norm == "token":
