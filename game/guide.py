@@ -19,7 +19,7 @@ from collections import deque
 
 from game.env import LanternEnv
 from game.solver import Unsolvable, remaining_moves, solve
-from game.world import LOCKED, OPEN
+from game.world import LIT, LOCKED, OPEN
 
 
 def guided_walkthrough(env: LanternEnv, max_steps: int | None = None) -> tuple[list[tuple[str, str]], list[float]]:
@@ -101,7 +101,8 @@ def guided_step(env: LanternEnv, plan: list[tuple[str, str]]) -> tuple[str, str]
 
 def explore_command(env: LanternEnv, actor: int) -> str | None:
     """The command towards the nearest exit to a room ``actor`` has never entered (None: none
-    it can reach; a locked door is no way until its key is found)."""
+    it can reach; a locked door is no way until its key is found, a closed one in a dark room
+    none until there is light to open it by)."""
     world, journal = env.world, env.journals[actor]
     flags, visited = world.state.flags, journal.visited
     start = world.state.parent[actor]
@@ -116,7 +117,7 @@ def explore_command(env: LanternEnv, actor: int) -> str | None:
             door = ex.door
             if door is None or flags[door] & OPEN:
                 return first[room] or env.table.intern(("go", None, None, direction, ""))
-            if not flags[door] & LOCKED:
+            if not flags[door] & LOCKED and seen_by_light(world, room, actor):
                 if room != start:
                     return first[room]
                 if world.door_usable_by(door, actor):
@@ -126,6 +127,13 @@ def explore_command(env: LanternEnv, actor: int) -> str | None:
                 first[ex.to] = first[room] or env.table.intern(("go", None, None, direction, ""))
                 queue.append(ex.to)
     return None
+
+
+def seen_by_light(world, room: int, actor: int) -> bool:
+    """Whether ``actor`` could see (and so work) a door in ``room``: it is not dark, it has a
+    light of its own lit, or the actor carries one lit."""
+    lights = world.lights
+    return world.is_lit(room) or any(world.state.flags[t] & LIT for t in world.held(actor) if t in lights)
 
 
 def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidates: list[str]) -> list[str]:

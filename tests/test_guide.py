@@ -13,11 +13,12 @@ from game.solver import solve
 from tests.worlds import door as make_door, goal_in, item, new_world, player, quest, room
 
 
-def crossroads(coin: str, door: str = "locked", key: str = "closet") -> LanternEnv:
-    """Three open ways from the hall and a door east (``door``: its state) to the closet; the
-    brass key in room ``key``, the coin in ``coin``, to be put on the hall's table."""
+def crossroads(coin: str, door: str = "locked", key: str = "closet", dark: bool = False) -> LanternEnv:
+    """Three open ways from the hall (dark if ``dark``) and a door east (``door``: its state) to
+    the closet; the brass key in room ``key``, the coin in ``coin``, to be put on the hall's table."""
     data = new_world("Crossroads", [
-        room("hall", exits={"north": "garden", "south": "shed", "east": {"to": "closet", "door": "pine_door"}}),
+        room("hall", exits={"north": "garden", "south": "shed", "east": {"to": "closet", "door": "pine_door"}},
+             **({"dark": True} if dark else {})),
         room("garden", exits={"south": "hall"}),
         room("shed", exits={"north": "hall"}),
         room("closet", exits={"west": {"to": "hall", "door": "pine_door"}}),
@@ -67,6 +68,18 @@ def test_exploring_opens_a_closed_door_and_leaves_a_locked_one():
     env = crossroads("garden", door="open")
     env.step("go north")
     assert explore_command(env, env.world.player) == "go south"
+
+
+def test_a_closed_door_in_the_dark_waits_for_light():
+    env = crossroads("closet", door="closed", dark=True)
+    for command in ("go north", "go south", "go south", "go north"):
+        env.step(command)
+    assert explore_command(env, env.world.player) is None  # nothing it can see to open
+    world = generate(4, 53)  # the guide met this dark room's closed door before its lamp
+    env = LanternEnv(world)
+    env.reset(seed=0)
+    steps, _ = guided_walkthrough(env)
+    assert env.info()["won"] and len(steps) <= 1.5 * len(solve(world))
 
 
 @pytest.mark.parametrize("difficulty", [1, 2, 3])
