@@ -524,6 +524,15 @@ GOALS_EAT = (
     "Eat {item}.", "You are hungry: eat {item}.", "Finish off {item}.", "Have {item} as a snack.",
     "Make a meal of {item}.", "Eat up {item}.",
 )
+FORBIDDEN = (
+    "Leave {item} alone.", "Do not eat {item}.", "Whatever you do, do not eat {item}: it is poisonous.",
+    "Keep away from {item}.", "{Item} is not to be eaten.", "Don't eat {item}; it will make you ill.",
+    "{Item} is off limits.", "Nobody may eat {item}.",
+)
+QUEST_OPENERS = (
+    "", "", "There is work to do here.", "Before the day is out:", "A few errands first.",
+    "Someone has left things in a muddle.", "Time to tidy up.", "You have been asked a favour.",
+)
 TITLES = (
     "The {a} {n}", "A {n} of {b} Things", "The House of the {a} {n}", "{n} at Dusk",
     "The {a} Wing", "Beyond the {a} {n}", "Errands at the {a} {n}", "The {n} Inventory",

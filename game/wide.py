@@ -2,7 +2,9 @@
 
 ``widen(data, rng)`` takes the schema dict the plain generator designed and gives every
 room, door and thing a new name, synonyms, adjectives and description drawn from the
-wide word lists, and every goal a phrasing of its own. Some passages between rooms
+wide word lists, and every goal a phrasing of its own; the quest gets a description, as
+a written world's has, and where there is food no goal asks for, often a warning not to
+eat one of them (a lose condition: the optimal walkthrough never eats it). Some passages between rooms
 also take other exit words (up/down, in/out, the diagonals), as hand-written maps do,
 so the compass of the plain grid is not the only way out of a room. Which rooms join
 which, the puzzle and every state are untouched: a wide world is the plain world of
@@ -26,6 +28,7 @@ _A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
 # Exit words a passage may take instead of its compass pair, and how often one does.
 OTHER_EXITS = ("up", "down", "in", "out", "northeast", "northwest", "southeast", "southwest")
 OTHER_EXIT_SHARE = 0.3
+FORBIDDEN_SHARE = 0.6  # of worlds with food no goal asks for: one of them may not be eaten
 
 
 class Namer:
@@ -228,11 +231,27 @@ def _relink(data: dict, new_id: dict[str, str], namer: Namer, room_name: dict[st
     for quest in data["quests"]:
         for goal in quest["goals"]:
             _phrase_goal(goal, new_id, namer, by_id)
+    for quest in data["quests"]:
+        _describe(quest, data["items"], namer)
     rng = namer.rng
     title = namer.pick(V.TITLES, a=rng.choice(V.TITLE_A), n=rng.choice(V.TITLE_N), b=rng.choice(V.TITLE_B))
     data["world"]["title"] = title
     data["world"]["intro"] = f"Welcome to {title}. Type 'help' if you need it."
     return data
+
+
+def _describe(quest: dict, items: list[dict], namer: Namer) -> None:
+    """Give ``quest`` a description (its goals' texts, an opener and perhaps a warning) and, with
+    the warning, a lose condition: eating a food that no goal asks for."""
+    wanted = {g["item"] for g in quest["goals"]}
+    spare = [i for i in items if i.get("food") and i["id"] not in wanted]
+    parts = [namer.rng.choice(V.QUEST_OPENERS)] + [g["text"] for g in quest["goals"]]
+    if spare and namer.rng.random() < FORBIDDEN_SHARE:
+        food = namer.rng.choice(spare)
+        item = "the " + food["name"]
+        parts.append(namer.pick(V.FORBIDDEN, item=item, Item=item[:1].upper() + item[1:]))
+        quest["lose"] = [{"type": "eaten", "item": food["id"]}]
+    quest["description"] = " ".join(p for p in parts if p)
 
 
 def _phrase_goal(goal: dict, new_id: dict[str, str], namer: Namer, by_id: dict[str, dict]) -> None:

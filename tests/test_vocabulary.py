@@ -2,7 +2,8 @@
 
 - Deterministic by seed; names vary with the seed; the plain output is unchanged.
 - The map and puzzle are the plain world's: solvable, with the same optimal length; some
-  passages take other exit words (up/down, in/out, diagonals), always in pairs.
+  passages take other exit words (up/down, in/out, diagonals), always in pairs; a quest may
+  warn off a food (a lose condition the guide's walkthrough keeps clear of).
 - Every name is unique; the parser resolves every door and thing by its name and by
   each of its synonyms; no name uses a word the parser reads as grammar or a verb.
 - Any wide world round-trips through a world file and loads (hypothesis).
@@ -84,6 +85,36 @@ def test_some_passages_take_other_exit_words_and_every_exit_leads_back():
                 seen.add(word)
                 assert _to(by_id[_to(exit_)]["exits"][OPPOSITE[word]]) == room["id"]
     assert {"north", "east"} <= seen and seen & {"up", "down", "in", "out"} and seen & {"northeast", "southwest"}
+
+
+def test_a_warned_off_food_loses_when_eaten_and_the_guide_leaves_it():
+    from game.guide import guided_game
+    warned = []
+    for seed in range(30):
+        world = _world(4, seed)
+        quest = world.data["quests"][0]
+        assert quest["description"].endswith(".") and all(g["text"] in quest["description"] for g in quest["goals"])
+        if "lose" not in quest:
+            continue
+        food = next(i for i in world.data["items"] if i["id"] == quest["lose"][0]["item"])
+        assert food.get("food") and food["id"] not in {g["item"] for g in quest["goals"]}
+        assert food["name"] in quest["description"]
+        env, steps, _ = guided_game(world)
+        assert env.info()["won"] and not any(c.startswith("eat ") and food["name"] in c for _, c in steps)
+        warned.append((world, food["name"]))
+    assert 8 <= len(warned) <= 25
+    world, name = warned[0]
+    env = LanternEnv(world)
+    env.reset(seed=0)
+    plan = solve(world, from_current=True)
+    for actor, command in plan.steps:
+        *_, info = env.step(command, actor)
+        if f"eat {name}" in info["admissible_commands"] or f"take {name}" in info["admissible_commands"]:
+            break
+    if f"eat {name}" not in info["admissible_commands"]:
+        env.step(f"take {name}")
+    *_, terminated, _, info = env.step(f"eat {name}")
+    assert terminated and not info["won"]
 
 
 def _to(exit_) -> str:
