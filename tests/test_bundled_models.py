@@ -59,9 +59,9 @@ def test_the_bundled_npc_plays_the_tutorials_team_far_better_than_chance():
 
 
 def test_the_bundled_npc_reads_the_prompts_it_was_trained_on():
-    """Its saved settings (prompt fit, journal wording, no read commands) give the prompts of the
-    layout it was trained with, byte for byte: a hash of the prompts along a fixed walk in each
-    bundled world, taken before those settings existed."""
+    """Its saved settings (the ordered prompt fit, journal wording 2, read commands, request
+    first) give the prompts of the layout it was trained with, byte for byte: a hash of the
+    prompts along a fixed walk in each bundled world, taken when it was trained."""
     import hashlib
 
     from agent.prompt import View
@@ -78,6 +78,6 @@ def test_the_bundled_npc_reads_the_prompts_it_was_trained_on():
             prompts.append(policy.prompts.build(View.from_info(obs, info, history[-1:])))
             history.append((obs, command))
             obs, _, _, _, info = env.step(command)
-    assert sum(map(len, prompts)) == 4065
+    assert sum(map(len, prompts)) == 4246
     assert hashlib.sha256(repr(prompts).encode()).hexdigest() == \
-        "3480f7c5a8b7f02bba4f810fbea48fceb94b8b37be91943395da3b1a50911bee"
+        "813fd4397ac96496934f7894a1638c50385c9f809119fbf120a3089f7b6c2c29"

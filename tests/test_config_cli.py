@@ -150,7 +150,8 @@ def test_the_npc_card_commands_give_the_settings_the_shipped_npc_records():
             assert as_saved(getattr(run, name)) == value, key
     layout = json.loads((NPC / "lantern.json").read_text())["policy"]
     imitation = parse("imitate", commands["imitate"])
-    for key in ("history", "journal", "length_norm", "prompt_tokens", "request_first"):  # what train kept
+    for key in ("history", "journal", "length_norm", "prompt_tokens", "request_first", "prompt_fit", "read_commands",
+                "journal_wording"):  # what train kept
         assert getattr(imitation, key) == layout[key], key
 
 
