@@ -438,6 +438,7 @@ class LMPolicy(nn.Module):
             logp = torch.zeros(n, a, device=seq_logp.device).index_put((owner_t, index), seq_logp)
             entropy = tok_ent.sum(1) / tok_mask.sum(1)
             return Scored(logp, valid, values, entropy)
+
         def over_trie() -> Tensor:  # written over the candidates' trie: already a distribution over them
             grid = torch.full((n, a), float("-inf"), device=seq_logp.device)
             return grid.index_put((owner_t, index), trie_logp(tok_logp, seqs, owner)).masked_fill(valid == 0, 0.0)

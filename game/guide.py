@@ -130,10 +130,10 @@ def explore_command(env: LanternEnv, actor: int) -> str | None:
 
 
 def seen_by_light(world, room: int, actor: int) -> bool:
-    """Whether ``actor`` could see (and so work) a door in ``room``: it is not dark, it has a
-    light of its own lit, or the actor carries one lit."""
-    lights = world.lights
-    return world.is_lit(room) or any(world.state.flags[t] & LIT for t in world.held(actor) if t in lights)
+    """Whether ``actor`` could see (and so work) a door in ``room``: it is lit (``is_lit``), or
+    the actor carries a lit light there."""
+    flags = world.state.flags
+    return world.is_lit(room) or any(world.entities[t].light and flags[t] & LIT for t in world.held(actor))
 
 
 def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidates: list[str]) -> list[str]:

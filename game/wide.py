@@ -248,16 +248,20 @@ def _describe(quest: dict, items: list[dict], namer: Namer) -> None:
     parts = [namer.rng.choice(V.QUEST_OPENERS)] + [g["text"] for g in quest["goals"]]
     if spare and namer.rng.random() < FORBIDDEN_SHARE:
         food = namer.rng.choice(spare)
-        item = "the " + food["name"]
-        parts.append(namer.pick(V.FORBIDDEN, item=item, Item=item[:1].upper() + item[1:]))
+        parts.append(namer.pick(V.FORBIDDEN, **_item_slots(food["name"])))
         quest["lose"] = [{"type": "eaten", "item": food["id"]}]
     quest["description"] = " ".join(p for p in parts if p)
 
 
+def _item_slots(name: str) -> dict[str, str]:
+    """A template's {item} and {Item} slots for the thing ``name``."""
+    item = "the " + name
+    return {"item": item, "Item": item[:1].upper() + item[1:]}
+
+
 def _phrase_goal(goal: dict, new_id: dict[str, str], namer: Namer, by_id: dict[str, dict]) -> None:
     goal["item"] = new_id[goal["item"]]
-    item = "the " + by_id[goal["item"]]["name"]
-    slots = {"item": item, "Item": item[:1].upper() + item[1:]}
+    slots = _item_slots(by_id[goal["item"]]["name"])
     if goal["type"] == "eaten":
         goal["text"] = namer.pick(V.GOALS_EAT, **slots)
         return
