@@ -67,8 +67,9 @@ class LanternEnv:
             admissible commands (they never change the state).
         journal: keep each actor's journal (``info["notes"]``; empty when off). Off
             saves about a fifth of a random agent's step time when nothing reads it.
-        read_commands: also list ``read X`` for each readable thing in reach (reading
-            changes nothing, but what is written may say what to do).
+        read_commands: also list ``read X`` for each readable thing in reach that the actor
+            has not read yet (reading changes nothing, but what is written may say what to
+            do; a text read once says nothing new, and offering it again invites a loop).
         journal_wording: how ``info["notes"]`` name things (``game.journal.WORDINGS``).
     """
 
@@ -154,6 +155,7 @@ class LanternEnv:
             reply, ran, deeds = self._run_line(a, self.parser.parse(command, a, context))
         if self.keep_journal:
             self.journals[a].observe(world, a)
+            self.journals[a].read.update(self.table.text(c) for c, outcome in deeds if c.verb == "read" and outcome.ok)
         said = self._settle_requests() if self.requests else ()
         if said:
             reply = "\n".join((reply, *said))
@@ -274,8 +276,7 @@ class LanternEnv:
         room = state.parent[a]
         return {
             "actor": world.entities[a].id,
-            "admissible_commands": admissible_commands(
-                world, self.table, a, include_info=self.include_info_commands, reading=self.read_commands),
+            "admissible_commands": self._offered(a),
             "score": self._score(a),
             "max_score": self._max_score[a],
             "won": won,
@@ -307,8 +308,14 @@ class LanternEnv:
         return sum(quests.score(self.world, qi) for qi in self._quests[a])
 
     def admissible(self, actor: str | int | None = None) -> list[str]:
-        return admissible_commands(self.world, self.table, self._actor(actor),
-                                   include_info=self.include_info_commands, reading=self.read_commands)
+        return self._offered(self._actor(actor))
+
+    def _offered(self, a: int) -> list[str]:
+        """The actor's admissible commands (with ``read_commands``, less texts it has read)."""
+        commands = admissible_commands(self.world, self.table, a, include_info=self.include_info_commands,
+                                       reading=self.read_commands)
+        done = self.journals[a].read if self.keep_journal and not self.include_info_commands else ()
+        return [c for c in commands if c not in done] if done else commands
 
     def observation(self, actor: str | int | None = None) -> str:
         """The latest text an actor was shown (its last reply, or the room on reset)."""

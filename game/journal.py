@@ -28,12 +28,13 @@ WORDING = 2
 class Journal:
     """One actor's memory of the world."""
 
-    __slots__ = ("visited", "seen_in", "_things", "_ways", "_beyond", "_summary", "_elsewhere", "_notes", "_wanted",
-                 "_wording")
+    __slots__ = ("visited", "seen_in", "read", "_things", "_ways", "_beyond", "_summary", "_elsewhere", "_notes",
+                 "_wanted", "_wording")
 
     def __init__(self) -> None:
         self.visited: dict[int, None] = {}  # rooms entered, in the order first entered
         self.seen_in: dict[int, int] = {}  # item -> room it was last seen in (not carried)
+        self.read: set[str] = set()  # 'read X' commands it has carried out
         self._things: dict[int, tuple[int, ...]] = {}  # room -> items last seen there, in entity order
         # Caches: notes are asked for after every step, and most steps change one room at most.
         self._ways: dict[int, dict[int, str]] = {}  # start room -> first_steps; cleared on a new room
@@ -47,6 +48,7 @@ class Journal:
     def copy(self) -> Journal:
         other = Journal()
         other.visited, other.seen_in, other._things = dict(self.visited), dict(self.seen_in), dict(self._things)
+        other.read = set(self.read)
         other._ways, other._beyond, other._summary = dict(self._ways), dict(self._beyond), dict(self._summary)
         other._elsewhere, other._notes, other._wanted = dict(self._elsewhere), self._notes, self._wanted
         other._wording = self._wording

@@ -4,12 +4,15 @@
 room, door and thing a new name, synonyms, adjectives and description drawn from the
 wide word lists, and every goal a phrasing of its own; the quest gets a description, as
 a written world's has, and where there is food no goal asks for, often a warning not to
-eat one of them (a lose condition: the optimal walkthrough never eats it). Some passages between rooms
+eat one of them (a lose condition: the optimal walkthrough never eats it). Some of the things
+a goal asks to be carried somewhere are foods, as in written worlds (crusts for the ducks, an
+apple for the stove): eating one leaves its goal unmet for good. Some passages between rooms
 also take other exit words (up/down, in/out, the diagonals), as hand-written maps do,
 so the compass of the plain grid is not the only way out of a room. Which rooms join
 which, the puzzle and every state are untouched: a wide world is the plain world of
-the same seed in other words, so it is exactly as hard and exactly as solvable, and a
-policy that wins one but not the other is reading the generator's words rather than
+the same seed in other words, so it is exactly as hard and exactly as solvable (the same
+optimal walkthrough wins it; only eating a wanted or warned-off food is a new way to fail),
+and a policy that wins one but not the other is reading the generator's words rather than
 the task.
 """
 
@@ -29,6 +32,7 @@ _A_BEFORE_VOWEL = re.compile(r"\b([Aa]) (?=[aeiouAEIOU])")
 OTHER_EXITS = ("up", "down", "in", "out", "northeast", "northwest", "southeast", "southwest")
 OTHER_EXIT_SHARE = 0.3
 FORBIDDEN_SHARE = 0.6  # of worlds with food no goal asks for: one of them may not be eaten
+FOOD_DELIVERY_SHARE = 0.3  # of the things goals ask to be carried: a food (to carry, not to eat)
 
 
 class Namer:
@@ -120,6 +124,7 @@ def widen(data: dict, rng: random.Random) -> dict:
         a, b = _door_sides(data["rooms"], door["id"])
         door["description"] = namer.pick(V.DOOR_TEMPLATES, name=door["name"], a=room_name[a].lower(),
                                          b=room_name[b].lower())
+    _make_some_deliveries_food(data, rng)
     for item in data["items"]:
         _rename(item, _item_name(namer, item, item["id"] in keys), new_id)
         item["description"] = _item_prose(namer, item, item["id"] in keys)
@@ -144,6 +149,16 @@ def _reword_exits(rooms: list[dict], rng: random.Random) -> None:
                 word = rng.choice(free)
                 room["exits"][word] = room["exits"].pop(direction)
                 other["exits"][OPPOSITE[word]] = other["exits"].pop(back)
+
+
+def _make_some_deliveries_food(data: dict, rng: random.Random) -> None:
+    """Turn some of the plain things that goals ask to be carried somewhere into foods: the
+    generator's foods are only ever to be eaten, written worlds' are often to be delivered."""
+    delivered = {g["item"] for q in data["quests"] for g in q["goals"] if g["type"] == "in"}
+    for item in data["items"]:
+        plain = not ({"food", "light", "container", "supporter"} & item.keys())
+        if item["id"] in delivered and plain and rng.random() < FOOD_DELIVERY_SHARE:
+            item["food"] = True
 
 
 def _item_name(namer: Namer, item: dict, is_key: bool) -> dict:

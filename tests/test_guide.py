@@ -136,3 +136,20 @@ def test_where_reading_is_offered_the_guide_reads_the_note_that_holds_the_goal_a
     env.reset(seed=0)
     assert "read folded note" not in env.info()["admissible_commands"]
     assert [c for _, c in guided_walkthrough(env)[0]] == [c for _, c in solve(world).steps]
+
+
+def test_a_text_once_read_is_offered_no_more_to_that_reader_and_a_snapshot_brings_it_back():
+    env = LanternEnv(world_from_dict(NOTE, "note"), read_commands=True)
+    env.reset(seed=0)
+    before = env.snapshot()
+    *_, info = env.step("read folded note")
+    assert "Leave the green gem" in env.observation()
+    assert "read folded note" not in info["admissible_commands"] and "read folded note" not in env.admissible()
+    assert "take folded note" in info["admissible_commands"]  # the rest is as before
+    assert "Leave the green gem" in env.step("read folded note")[0]  # typed, it still reads
+    env.restore(before)
+    assert "read folded note" in env.admissible()
+    people = LanternEnv(world_from_dict(NOTE, "note"), include_info_commands=True)  # a person's list keeps it
+    people.reset(seed=0)
+    people.step("read folded note")
+    assert "read folded note" in people.admissible()

@@ -3,7 +3,8 @@
 - Deterministic by seed; names vary with the seed; the plain output is unchanged.
 - The map and puzzle are the plain world's: solvable, with the same optimal length; some
   passages take other exit words (up/down, in/out, diagonals), always in pairs; a quest may
-  warn off a food (a lose condition the guide's walkthrough keeps clear of).
+  warn off a food (a lose condition the guide's walkthrough keeps clear of); some things to
+  be delivered are foods, and eating one leaves the world unwinnable.
 - Every name is unique; the parser resolves every door and thing by its name and by
   each of its synonyms; no name uses a word the parser reads as grammar or a verb.
 - Any wide world round-trips through a world file and loads (hypothesis).
@@ -115,6 +116,33 @@ def test_a_warned_off_food_loses_when_eaten_and_the_guide_leaves_it():
         env.step(f"take {name}")
     *_, terminated, _, info = env.step(f"eat {name}")
     assert terminated and not info["won"]
+
+
+def test_some_things_to_deliver_are_foods_and_eating_one_loses_the_way_to_win():
+    from game.guide import guided_game
+    from game.solver import remaining_moves
+    fed = []
+    for seed in range(16):
+        world = _world(3, seed)
+        items = {i["id"]: i for i in world.data["items"]}
+        delivered = [items[g["item"]] for g in world.data["quests"][0]["goals"] if g["type"] == "in"]
+        fed += [(world, i["name"]) for i in delivered if i.get("food")]
+        for food in (i for i in delivered if i.get("food")):
+            env, steps, _ = guided_game(world)
+            assert env.info()["won"] and not any(c == f"eat {food['name']}" for _, c in steps)
+    assert 0.15 <= len(fed) / sum(1 for s in range(16) for g in _world(3, s).data["quests"][0]["goals"]
+                                   if g["type"] == "in") <= 0.5
+    world, name = fed[0]
+    env = LanternEnv(world)
+    env.reset(seed=0)
+    for actor, command in solve(world).steps:
+        if f"eat {name}" in env.admissible(actor):
+            break
+        env.step(command, actor)
+    else:
+        raise AssertionError("the walkthrough never reaches the food")
+    env.step(f"eat {name}", actor)
+    assert remaining_moves(env.world) is None
 
 
 def _to(exit_) -> str:
