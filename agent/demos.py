@@ -107,6 +107,26 @@ def request_walkthroughs(config: ImitateConfig) -> list[Demo]:
             for level, seed in where]
     return request_demos(envs, where)
 
+
+def bundled_request_walkthroughs(config: ImitateConfig) -> list[Demo]:
+    """The shortest plans of ``config.bundled_requests`` requests per bundled world, each asked at a
+    state along the world's walkthrough (level 0 marks them: training only, as the bundled copies)."""
+    if not config.bundled_requests:
+        return []
+    from agent.requests_train import bundled_request_env, case_seed, request_demos
+    from game.assets import bundled_worlds
+    envs, where = [], []
+    for index, (_, world) in enumerate(bundled_worlds()):
+        steps = expert_walkthrough(world, config.expert, config.read_commands)
+        for k in range(config.bundled_requests):
+            env = bundled_request_env(world, steps, case_seed(config.seed, "bundled-requests", index, k),
+                                      config.request_kinds)
+            env.for_agent(**config.env_settings())
+            envs.append(env)
+            where.append((0, index))
+    return request_demos(envs, where)
+
+
 def ties(env: LanternEnv, actor: str, command: str, candidates: list[str]) -> tuple[int, ...]:
     """Indices of the other ``candidates`` as good as ``command`` for ``actor`` here (the solver's
     tie-breaks, walking aside: ``game.guide.optimal_alternatives``); the env is put back."""

@@ -49,7 +49,7 @@ import torch
 from agent.checkpoint import export_policy, load_policy, machine
 from agent.cloning import Validation, clone, encode, settle
 from agent.dagger import dagger
-from agent.demos import bundled_demos, request_walkthroughs, solver_demos, split_by_world
+from agent.demos import bundled_demos, bundled_request_walkthroughs, request_walkthroughs, solver_demos, split_by_world
 from agent.imitate_config import ImitateConfig
 from agent.lora import lora_policy, lora_settings, model_name, trainable
 from agent.metrics import say
@@ -80,6 +80,7 @@ def imitate(config: ImitateConfig) -> dict:
     demos = solver_demos(config) + request_walkthroughs(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
     train_demos += bundled_demos(config.bundled, config.expert, config.env_settings())
+    train_demos += bundled_request_walkthroughs(config)
     train, val = encode(policy, train_demos, config.gamma), encode(policy, val_demos, config.gamma)
     say(f"imitate: {len(train.actions)} training states, {len(val.actions)} validation states "
         f"from {len({d.world for d in demos})} walkthroughs")

@@ -42,6 +42,10 @@ class ImitateConfig(CpuPinned):
     val_fraction: float = setting(0.1, "share of the worlds held out to measure accuracy", cli=False)
     bundled: int = setting(8, "add each bundled world's walkthrough N times to the training states (the NPC plays "
                               "those worlds in the window)", metavar="N")
+    bundled_requests: int = setting(
+        0, "shortest plans of N generated requests per bundled world, each asked at a state along its "
+           "walkthrough (training phrasings; a companion that knows a world's walkthrough by heart must still "
+           "do what it is asked there)", metavar="N")
     request_worlds: int = setting(
         0, "companion worlds per difficulty whose NPC is shown the shortest plan of one generated request "
              "(training phrasings only, the words in its prompt); DAgger rounds then also label the request "
@@ -104,7 +108,7 @@ class ImitateConfig(CpuPinned):
         from agent.device import check_device
         check_device(self.device)
         self.train_seeds = tuple(self.train_seeds)
-        for name in ("dagger_rounds", "settle_epochs", "bundled", "request_worlds", "epochs"):
+        for name in ("dagger_rounds", "settle_epochs", "bundled", "bundled_requests", "request_worlds", "epochs"):
             if getattr(self, name) < 0:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
         for name in ("worlds", "batch", "dagger_worlds", "prompt_tokens"):

@@ -64,11 +64,14 @@ class RequestEnv:
         told: give the NPC the request (False: the same goal, unsaid).
         reward: added to the env's reward in the step the goal comes to hold.
         moves: NPC commands at most.
+        prefix: (actor id, command) steps played after each reset, before the request is drawn
+            (a state along a walkthrough, so that the request comes mid-game).
     """
 
     def __init__(self, env: LanternEnv, case: int, kinds: tuple[str, ...] = (), *, told: bool = True,
-                 reward: float = REQUEST_REWARD, moves: int = REQUEST_MOVES) -> None:
-        self.env, self.case, self.kinds = env, case, kinds
+                 reward: float = REQUEST_REWARD, moves: int = REQUEST_MOVES,
+                 prefix: tuple[tuple[str, str], ...] = ()) -> None:
+        self.env, self.case, self.kinds, self.prefix = env, case, kinds, prefix
         self.told, self.reward, self.moves = told, reward, moves
         self.npc = npc_of(env.world)
         self.request: GeneratedRequest | None = None
@@ -90,6 +93,8 @@ class RequestEnv:
             LanternError: no request of the wanted kinds is doable in this world.
         """
         self.env.reset(seed=seed)
+        for actor, command in self.prefix:
+            self.env.step(command, actor=actor)
         self.request = training_request(self.env, self.npc, self.case, self.kinds)
         if self.request is None:
             raise LanternError(f"{self.env.world.source}: no {'/'.join(self.kinds) or 'request'} the companion "
@@ -134,6 +139,15 @@ def request_env(level: int, seed: int, case: int, kinds: tuple[str, ...] = (), *
     """A request episode's env: the companion world (``level``, ``seed``) asked request ``case``."""
     from game.generator import generate
     return RequestEnv(LanternEnv(generate(level, seed, companion=True)), case, kinds, **options)
+
+
+def bundled_request_env(world, walkthrough: list[tuple[str, str]], case: int, kinds: tuple[str, ...] = (),
+                        **options) -> RequestEnv:
+    """A request episode in a bundled ``world``, asked at a state along its ``walkthrough`` (how far
+    along is drawn from ``case``): a companion that knows a world's walkthrough by heart must still
+    do what it is asked there."""
+    cut = random.Random(f"bundled-request-cut:{case}").randrange(len(walkthrough) + 1)
+    return RequestEnv(LanternEnv(world), case, kinds, prefix=tuple(walkthrough[:cut]), **options)
 
 
 def case_seed(run_seed: int, stage: str, level: int, seed: int) -> int:

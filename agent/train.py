@@ -26,7 +26,7 @@ from agent.metrics import MetricLogger, plot_learning_curve, read_metrics, trim_
 from agent.policy import LMPolicy
 from agent.steady import steady_layer_norms
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
-from agent.requests_train import RequestEnv
+from agent.requests_train import RequestEnv, bundled_request_env
 from agent.rollout import EpisodeResult, Group, Transition, play_episodes, sample_seed, team
 from agent.train_config import TrainConfig
 from agent.worlds import WorldSource, pick_seed
@@ -97,6 +97,7 @@ class Trainer:
         self.bundled = _bundled_sources(config.max_episode_steps) if config.bundled_share > 0 else []
         self._bundled_envs: list[int] = []  # env indices of this rollout's bundled-world groups
         self.request_worlds = WorldSource(companion=True)
+        self.bundled_walkthroughs = _bundled_walkthroughs() if config.bundled_request_share > 0 else []
         self._request_envs: dict[int, RequestEnv] = {}  # env index -> this rollout's request episodes
         self._stop = False
         self.played: list = []  # the last rollout's envs as they ended, in env order
@@ -231,9 +232,7 @@ class Trainer:
             self._bundled_envs += [len(envs) + k for k in range(cfg.group_size)] if bundled else []
             for _ in range(cfg.group_size):
                 if case is not None:  # the group shares world, request and env seed (group baseline)
-                    self._request_envs[len(envs)] = RequestEnv(
-                        self.request_worlds.env(self.level, world_seed), case, cfg.request_kinds,
-                        reward=cfg.request_reward, moves=cfg.request_moves)
+                    self._request_envs[len(envs)] = self._request_env(g, world_seed, case)
                     envs.append(self._request_envs[len(envs)])
                 else:
                     envs.append(bundled.env() if bundled else self.worlds.env(self.level, world_seed))
@@ -270,6 +269,17 @@ class Trainer:
             return None
         rng = random.Random(f"request/{self.config.seed}/{self.update}/{group}")
         return rng.randrange(2**31) if rng.random() < share else None
+
+    def _request_env(self, group: int, world_seed: int, case: int) -> RequestEnv:
+        """This group's request episode: in a generated world, or with chance ``bundled_request_share``
+        in a bundled one, asked at a state along its walkthrough (a pure function of counters)."""
+        cfg = self.config
+        options = {"reward": cfg.request_reward, "moves": cfg.request_moves}
+        rng = random.Random(f"bundled-request/{cfg.seed}/{self.update}/{group}")
+        if self.bundled_walkthroughs and rng.random() < cfg.bundled_request_share:
+            world, steps = rng.choice(self.bundled_walkthroughs)
+            return bundled_request_env(world, steps, case, cfg.request_kinds, **options)
+        return RequestEnv(self.request_worlds.env(self.level, world_seed), case, cfg.request_kinds, **options)
 
     def _bundled_pick(self, group: int) -> WorldSource | None:
         """A bundled world for this group at this update, with chance ``bundled_share`` (a pure
@@ -500,6 +510,8 @@ class Trainer:
             trained["companion"] = True
         if cfg.request_share:
             trained["request_share"] = cfg.request_share
+        if cfg.request_share and cfg.bundled_request_share:
+            trained["bundled_request_share"] = cfg.bundled_request_share
         return trained
 
 
@@ -528,6 +540,13 @@ def _bundled_sources(cap: int | None) -> list[WorldSource]:
     from game.assets import bundled_worlds
     from game.solver import solve
     return [WorldSource(world, max(cap or world.max_steps, 2 * len(solve(world)))) for _, world in bundled_worlds()]
+
+
+def _bundled_walkthroughs() -> list[tuple[object, list[tuple[str, str]]]]:
+    """Each bundled world with its shortest walkthrough (the states its request episodes start from)."""
+    from game.assets import bundled_worlds
+    from game.solver import solve
+    return [(world, list(solve(world).steps)) for _, world in bundled_worlds()]
 
 
 def _progress(cfg: TrainConfig, start: int):

@@ -64,6 +64,9 @@ class TrainConfig(CpuPinned):
         0.3, "chance that a group of envs plays a request episode instead: a companion world whose NPC alone "
              "is given one generated request (training phrasings only) and rewarded when it is met (0 = off)",
         group=WORLDS, type=fraction, metavar="F")
+    bundled_request_share: float = setting(
+        0.0, "chance that a request episode plays a bundled world instead, asked at a state along its walkthrough "
+             "(0 = generated worlds only)", group=WORLDS, type=fraction, metavar="F")
     request_reward: float = setting(1.0, "reward when a request is met", group=WORLDS, metavar="X")
     request_moves: int = setting(10, "NPC commands a request episode may take", group=WORLDS, type=positive_int,
                                  metavar="N")
@@ -218,8 +221,9 @@ class TrainConfig(CpuPinned):
     def _check_requests(self) -> None:
         from agent.requests_train import check_request_kinds
         self.request_kinds = check_request_kinds(self.request_kinds)
-        if not 0.0 <= self.request_share <= 1.0:
-            raise LanternError(f"--request-share must be in [0, 1], got {self.request_share}")
+        for name in ("request_share", "bundled_request_share"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise LanternError(f"--{name.replace('_', '-')} must be in [0, 1], got {getattr(self, name)}")
         if self.request_moves < 1:
             raise LanternError(f"--request-moves must be at least 1, got {self.request_moves}")
 

@@ -101,6 +101,33 @@ def test_request_demos_follow_the_plan_with_the_words_in_the_prompt():
     assert demos[-1].rewards[-1] >= 1.0 and len(demos[0].rewards) == len(plan)
 
 
+def test_bundled_request_plans_are_asked_along_the_walkthrough_in_the_model_s_view():
+    from agent.demos import bundled_request_walkthroughs
+    from game.assets import bundled_worlds
+    demos = bundled_request_walkthroughs(imitate_config(out="unused", bundled_requests=6, read_commands=True, journal_wording=2))
+    worlds = {d.world for d in demos}
+    assert worlds == {(0, i) for i in range(len(bundled_worlds()))}
+    firsts = [d for d in demos if d.view.history == []]  # each plan's first state
+    assert len(firsts) >= 2 * len(worlds) and all(d.view.directive for d in demos)
+    assert len({d.view.observation for d in firsts}) > len(worlds)  # asked at several points of the game
+    assert any(c.startswith("read ") for d in demos for c in d.candidates)  # shown as the model reads them
+    assert bundled_request_walkthroughs(imitate_config(out="unused")) == []
+
+
+def test_train_plays_bundled_request_episodes_at_their_share(model_dir, tmp_path):
+    cfg = run_config(model=str(model_dir), out=str(tmp_path / "b"), difficulty=1, envs=8, updates=1, request_share=1.0,
+                     bundled_request_share=0.5, request_moves=3, max_episode_steps=4, progress=False, record_every=0)
+    trainer = Trainer(cfg)
+    envs, _ = trainer._envs()
+    sources = [env.world.source for env in envs]
+    assert 0 < sum("worlds/" in s for s in sources) < len(envs)
+    assert all(env.reset(seed=0) and env.request.plan for env in envs)
+    assert any(env.prefix for env in envs if "worlds/" in env.world.source)
+    assert trainer.train() == 0
+    meta = json.loads((tmp_path / "b" / "checkpoints" / "update-000001" / "lantern.json").read_text())
+    assert meta["trained_on"]["bundled_request_share"] == 0.5
+
+
 def test_dagger_labels_the_shortest_plan_from_each_state_reached(model_dir):
     policy = load_policy(str(model_dir), length_norm="token")
     envs = [request_env(3, s, s, moves=4) for s in range(3)]
@@ -154,6 +181,7 @@ def test_resume_is_exact_with_request_episodes(model_dir, tmp_path):
     (dict(request_share=1.5), "--request-share must be in"),
     (dict(request_kinds=("fly",)), "unknown request kind 'fly'"),
     (dict(request_moves=0), "--request-moves must be at least 1"),
+    (dict(bundled_request_share=-0.1), "--bundled-request-share must be in"),
     (dict(world="assets/worlds/lighthouse.toml", difficulty=None, request_share=0.5), "not --world"),
     (dict(world="assets/worlds/lighthouse.toml", difficulty=None, companion=True), "not --world"),
 ])
