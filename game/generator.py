@@ -163,11 +163,20 @@ def generate(difficulty: int, seed: int, companion: bool = False, vocabulary: st
 
 
 def widened(world: World, seed: int) -> World:
-    """The generated ``world`` in the wide vocabulary; names are drawn from ``seed``."""
-    from game.wide import widen
+    """The generated ``world`` in the wide vocabulary; names are drawn from ``seed``. Where the
+    wide world's goals are not the plain one's, its step limit follows its own walkthrough (and
+    should the search give up on it, the plain goals are kept)."""
+    from game.wide import plain_puzzle, widen
     label = world.source.removeprefix("<generated ").removesuffix(">")
+    source = world.source.replace(">", ", wide vocabulary>")
     data = widen(copy.deepcopy(world.data), random.Random(f"lantern:wide:{label}:{seed}"))
-    return world_from_dict(data, world.source.replace(">", ", wide vocabulary>"))
+    if not plain_puzzle(data):
+        try:
+            solution = solve(world_from_dict(data, source), max_nodes=GENERATOR_NODE_LIMIT)
+            data["world"]["max_steps"] = max(20, 3 * len(solution) + 10)
+        except Unsolvable:
+            data = widen(copy.deepcopy(world.data), random.Random(f"lantern:wide:{label}:{seed}"), vary_goals=False)
+    return world_from_dict(data, source)
 
 
 def with_companion(world: World) -> World:

@@ -520,6 +520,17 @@ GOALS_ROOM = (
     "Carry {item} to the {room} and drop it there.", "{Item} belongs in the {room}.",
     "Bring {item} to the {room}.", "Deliver {item} to the {room}.",
 )
+GOALS_HOLD = (
+    "Keep {item} with you.", "Find {item} and hold on to it.", "Carry {item} about with you.",
+    "Make sure you have {item}.", "{Item} must stay in your hands.", "Pick up {item} and keep it.",
+    "You will need {item}: keep it.", "End up holding {item}.",
+)
+GOALS_AT = (
+    "Then wait in the {room}.", "Finish in the {room}.", "End up in the {room}.",
+    "Be in the {room} when all is done.", "Then go to the {room} and stay there.",
+    "Meet everyone in the {room} at the end.", "Keep watch in the {room} afterwards.",
+    "Your last stop is the {room}.",
+)
 GOALS_EAT = (
     "Eat {item}.", "You are hungry: eat {item}.", "Finish off {item}.", "Have {item} as a snack.",
     "Make a meal of {item}.", "Eat up {item}.",

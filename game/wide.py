@@ -6,14 +6,17 @@ wide word lists, and every goal a phrasing of its own; the quest gets a descript
 a written world's has, and where there is food no goal asks for, often a warning not to
 eat one of them (a lose condition: the optimal walkthrough never eats it). Some of the things
 a goal asks to be carried somewhere are foods, as in written worlds (crusts for the ducks, an
-apple for the stove): eating one leaves its goal unmet for good. Some passages between rooms
+apple for the stove): eating one leaves its goal unmet for good. Some goals are of kinds the
+plain generator never writes and written worlds often do: keep a thing with you, or end the
+game in a given room. Some passages between rooms
 also take other exit words (up/down, in/out, the diagonals), as hand-written maps do,
 so the compass of the plain grid is not the only way out of a room. Which rooms join
-which, the puzzle and every state are untouched: a wide world is the plain world of
-the same seed in other words, so it is exactly as hard and exactly as solvable (the same
-optimal walkthrough wins it; only eating a wanted or warned-off food is a new way to fail),
-and a policy that wins one but not the other is reading the generator's words rather than
-the task.
+which, the things and where they start are untouched: a wide world without those other
+goals is the plain world of the same seed in other words, so it is exactly as hard and
+exactly as solvable (the same optimal walkthrough wins it; only eating a wanted or
+warned-off food is a new way to fail), and a policy that wins one but not the other is
+reading the generator's words rather than the task. ``plain_puzzle(data)`` tells which
+wide worlds are such.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ OTHER_EXITS = ("up", "down", "in", "out", "northeast", "northwest", "southeast",
 OTHER_EXIT_SHARE = 0.3
 FORBIDDEN_SHARE = 0.6  # of worlds with food no goal asks for: one of them may not be eaten
 FOOD_DELIVERY_SHARE = 0.3  # of the things goals ask to be carried: a food (to carry, not to eat)
+HOLD_SHARE = 0.15  # of the things goals ask to be carried somewhere: to be kept in hand instead
+AT_SHARE = 0.25  # of worlds: one more goal, to end the game in a given room
 
 
 class Namer:
@@ -109,8 +114,9 @@ class Namer:
         return _A_BEFORE_VOWEL.sub(r"\1n ", self.rng.choice(options).format(**slots))
 
 
-def widen(data: dict, rng: random.Random) -> dict:
-    """The plain design ``data`` with every name, description and goal text drawn anew."""
+def widen(data: dict, rng: random.Random, vary_goals: bool = True) -> dict:
+    """The plain design ``data`` with every name, description and goal text drawn anew (and,
+    with ``vary_goals``, sometimes goals of other kinds)."""
     namer = Namer(rng)
     keys = {d["key"] for d in data["doors"] if "key" in d} | \
            {i["container"]["key"] for i in data["items"] if "key" in i.get("container", {})}
@@ -130,7 +136,7 @@ def widen(data: dict, rng: random.Random) -> dict:
         item["description"] = _item_prose(namer, item, item["id"] in keys)
     _prune_synonyms(data)
     _reword_exits(data["rooms"], rng)
-    return _relink(data, new_id, namer, room_name)
+    return _relink(data, new_id, namer, room_name, vary_goals)
 
 
 def _reword_exits(rooms: list[dict], rng: random.Random) -> None:
@@ -226,7 +232,7 @@ def _prune_synonyms(data: dict) -> None:
         thing["synonyms"] = [s for s in thing["synonyms"] if s not in others]
 
 
-def _relink(data: dict, new_id: dict[str, str], namer: Namer, room_name: dict[str, str]) -> dict:
+def _relink(data: dict, new_id: dict[str, str], namer: Namer, room_name: dict[str, str], vary_goals: bool) -> dict:
     """Replace every old id by its new one, and phrase each goal."""
     for room in data["rooms"]:
         room["id"] = new_id[room["id"]]
@@ -246,6 +252,8 @@ def _relink(data: dict, new_id: dict[str, str], namer: Namer, room_name: dict[st
     for quest in data["quests"]:
         for goal in quest["goals"]:
             _phrase_goal(goal, new_id, namer, by_id)
+        if vary_goals:
+            _vary_goals(quest, data, namer, by_id)
     for quest in data["quests"]:
         _describe(quest, data["items"], namer)
     rng = namer.rng
@@ -258,7 +266,7 @@ def _relink(data: dict, new_id: dict[str, str], namer: Namer, room_name: dict[st
 def _describe(quest: dict, items: list[dict], namer: Namer) -> None:
     """Give ``quest`` a description (its goals' texts, an opener and perhaps a warning) and, with
     the warning, a lose condition: eating a food that no goal asks for."""
-    wanted = {g["item"] for g in quest["goals"]}
+    wanted = {g["item"] for g in quest["goals"] if "item" in g}
     spare = [i for i in items if i.get("food") and i["id"] not in wanted]
     parts = [namer.rng.choice(V.QUEST_OPENERS)] + [g["text"] for g in quest["goals"]]
     if spare and namer.rng.random() < FORBIDDEN_SHARE:
@@ -266,6 +274,28 @@ def _describe(quest: dict, items: list[dict], namer: Namer) -> None:
         parts.append(namer.pick(V.FORBIDDEN, **_item_slots(food["name"])))
         quest["lose"] = [{"type": "eaten", "item": food["id"]}]
     quest["description"] = " ".join(p for p in parts if p)
+
+
+def _vary_goals(quest: dict, data: dict, namer: Namer, by_id: dict[str, dict]) -> None:
+    """Goals of the kinds written worlds have and the plain generator lacks: some things to deliver
+    are to be kept in hand instead, and some quests end in a given room (not where the player
+    starts)."""
+    rng, player = namer.rng, data["actors"][0]
+    for goal in quest["goals"]:
+        if goal["type"] == "in" and rng.random() < HOLD_SHARE:
+            goal["place"] = player["id"]
+            goal["text"] = namer.pick(V.GOALS_HOLD, **_item_slots(by_id[goal["item"]]["name"]))
+    rooms = [r for r in data["rooms"] if r["id"] != player["location"]]
+    if rooms and rng.random() < AT_SHARE:
+        room = rng.choice(rooms)
+        quest["goals"].append({"type": "at", "actor": player["id"], "room": room["id"],
+                               "text": namer.pick(V.GOALS_AT, room=room["name"])})
+
+
+def plain_puzzle(data: dict) -> bool:
+    """Whether a wide world's goals are its plain world's (no goal kept in hand, none to end in a room)."""
+    ids = {a["id"] for a in data["actors"]}
+    return all(g["type"] != "at" and g.get("place") not in ids for q in data["quests"] for g in q["goals"])
 
 
 def _item_slots(name: str) -> dict[str, str]:
