@@ -49,7 +49,8 @@ import torch
 from agent.checkpoint import export_policy, load_policy, machine
 from agent.cloning import Validation, clone, encode, settle
 from agent.dagger import dagger
-from agent.demos import bundled_demos, bundled_request_walkthroughs, request_walkthroughs, solver_demos, split_by_world
+from agent.demos import (bundled_demos, bundled_request_walkthroughs, request_walkthroughs, solver_demos,
+                         split_by_world)
 from agent.imitate_config import ImitateConfig
 from agent.lora import lora_policy, lora_settings, model_name, trainable
 from agent.metrics import say

@@ -94,10 +94,11 @@ class Trainer:
             self._saved = self.update
         self.worlds = WorldSource(world, config.max_episode_steps, companion=config.companion,
                                   vocabulary=config.vocabulary)
-        self.bundled = _bundled_sources(config.max_episode_steps) if config.bundled_share > 0 else []
+        walkthroughs = _bundled_walkthroughs() if config.bundled_share or config.bundled_request_share else []
+        self.bundled = _bundled_sources(walkthroughs, config.max_episode_steps) if config.bundled_share else []
         self._bundled_envs: list[int] = []  # env indices of this rollout's bundled-world groups
         self.request_worlds = WorldSource(companion=True)
-        self.bundled_walkthroughs = _bundled_walkthroughs() if config.bundled_request_share > 0 else []
+        self.bundled_walkthroughs = walkthroughs if config.bundled_request_share else []
         self._request_envs: dict[int, RequestEnv] = {}  # env index -> this rollout's request episodes
         self._stop = False
         self.played: list = []  # the last rollout's envs as they ended, in env order
@@ -534,16 +535,15 @@ def _rollouts(config: TrainConfig, policy: LMPolicy, source: str, fresh: bool):
     return RayRollouts(config, source, fresh) if config.ray else LocalRollouts(policy)
 
 
-def _bundled_sources(cap: int | None) -> list[WorldSource]:
+def _bundled_sources(walkthroughs: list[tuple[object, list[tuple[str, str]]]], cap: int | None) -> list[WorldSource]:
     """The bundled worlds, each allowed ``cap`` moves or twice its optimum, whichever is more
     (the manor's optimum is 35)."""
-    from game.assets import bundled_worlds
-    from game.solver import solve
-    return [WorldSource(world, max(cap or world.max_steps, 2 * len(solve(world)))) for _, world in bundled_worlds()]
+    return [WorldSource(world, max(cap or world.max_steps, 2 * len(steps))) for world, steps in walkthroughs]
 
 
 def _bundled_walkthroughs() -> list[tuple[object, list[tuple[str, str]]]]:
-    """Each bundled world with its shortest walkthrough (the states its request episodes start from)."""
+    """Each bundled world with its shortest walkthrough (its step limit in training, and the states
+    its request episodes start from)."""
     from game.assets import bundled_worlds
     from game.solver import solve
     return [(world, list(solve(world).steps)) for _, world in bundled_worlds()]

@@ -169,13 +169,17 @@ def widened(world: World, seed: int) -> World:
     from game.wide import plain_puzzle, widen
     label = world.source.removeprefix("<generated ").removesuffix(">")
     source = world.source.replace(">", ", wide vocabulary>")
-    data = widen(copy.deepcopy(world.data), random.Random(f"lantern:wide:{label}:{seed}"))
+
+    def design(vary_goals: bool) -> dict:
+        return widen(copy.deepcopy(world.data), random.Random(f"lantern:wide:{label}:{seed}"), vary_goals)
+
+    data = design(True)
     if not plain_puzzle(data):
         try:
             solution = solve(world_from_dict(data, source), max_nodes=GENERATOR_NODE_LIMIT)
-            data["world"]["max_steps"] = max(20, 3 * len(solution) + 10)
+            data["world"]["max_steps"] = step_limit(solution)
         except Unsolvable:
-            data = widen(copy.deepcopy(world.data), random.Random(f"lantern:wide:{label}:{seed}"), vary_goals=False)
+            data = design(False)
     return world_from_dict(data, source)
 
 
@@ -191,6 +195,11 @@ def with_companion(world: World) -> World:
     return world_from_dict(data, world.source.replace(">", " with a companion>"))
 
 
+def step_limit(solution) -> int:
+    """A generated world's step limit: room for three times its shortest walkthrough."""
+    return max(20, 3 * len(solution) + 10)
+
+
 def generate_custom(config: GeneratorConfig, seed: int, label: str = "custom") -> World:
     """A solvable world with the given contents; the same seed gives the same world."""
     for attempt in range(50):
@@ -201,7 +210,7 @@ def generate_custom(config: GeneratorConfig, seed: int, label: str = "custom") -
             solution = solve(world, max_nodes=GENERATOR_NODE_LIMIT)
         except Unsolvable:
             continue
-        data["world"]["max_steps"] = max(20, 3 * len(solution) + 10)
+        data["world"]["max_steps"] = step_limit(solution)
         world = world_from_dict(data, f"<generated {label} seed {seed}>")
         return world
     raise RuntimeError(f"could not generate a solvable world for {label}, seed {seed}")

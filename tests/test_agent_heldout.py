@@ -38,12 +38,12 @@ def files_read(monkeypatch):
 def test_training_and_pretraining_read_the_bundled_worlds_and_never_the_held_out_ones(files_read):
     from agent.demos import bundled_demos
     from agent.pretrain import PretrainConfig
-    from agent.train import _bundled_sources
+    from agent.train import _bundled_sources, _bundled_walkthroughs
     assert HELDOUT_DIR.is_dir() and len(HELD) >= 5 and HELDOUT_DIR != WORLDS_DIR
     assert PretrainConfig(out="unused").corpus_config().worlds_dir == WORLDS_DIR
     build_corpus(CorpusConfig(episodes=4, steps=4, level_weights=(1, 0, 0, 0, 0, 0), bundled_episodes=1))
     bundled_demos(1)
-    _bundled_sources(None)
+    _bundled_sources(_bundled_walkthroughs(), None)
     worlds = [p for p in files_read if p.suffix == ".toml"]
     bundled = sorted(WORLDS_DIR.glob("*.toml"))
     assert worlds.count(bundled[0]) == 3  # each path above read the bundled worlds once
