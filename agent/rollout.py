@@ -121,6 +121,8 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
                 before, after = left[i].moves, left[i].after(actor, envs[i].last_step.commands)
                 if before is not None and after is not None:
                     gained = float(before - after)
+                elif before is not None and info["lost"]:
+                    gained = -float(before)  # a loss gives back the moves that were left, as if walked away
             results[i].steps.append(Transition(prompts[k], cand_ids[k], words[k], action, float(acted.logp[k]),
                                                float(acted.values[k]), float(reward), gained))
             if i in recorders:

@@ -114,7 +114,8 @@ class TrainConfig(CpuPinned):
     step_penalty: float = setting(0.02, "reward subtracted per step", group=LEARNING, metavar="X")
     progress_reward: float = setting(
         0.2, "reward per move a step takes off the solver's shortest walkthrough (minus per move it adds): "
-             "training-only shaping from the whole map that sums to the same over every won episode (0 = off)",
+             "training-only shaping from the whole map that sums to the same over every won episode; a step that "
+             "loses the quest is charged for the moves that were left (0 = off)",
         group=LEARNING, metavar="X")
     reward_scale: float = setting(1.0, "reward multiplier", group=LEARNING, metavar="X")
     baseline: str = setting("value", "REINFORCE baseline", group=LEARNING, choices=BASELINES)

@@ -127,6 +127,23 @@ def test_progress_is_what_each_step_takes_off_the_shortest_walkthrough(model_dir
     assert all(t.progress == 0.0 for r in plain for t in r.steps)  # only computed when asked
 
 
+def test_a_lost_quest_gives_back_the_moves_that_were_left(model_dir):
+    from agent.rollout import play_episodes
+    from game.env import LanternEnv
+    from game.solver import remaining_moves
+    world = generate(1, 33, vocabulary="wide")  # the beetroot is to be delivered, one move away
+    assert world.data["quests"][0]["lose"] == [{"type": "eaten", "item": "beetroot"}]
+    start = remaining_moves(world)
+    policy = load_policy(str(model_dir), length_norm="token")
+    envs = [LanternEnv(generate(1, 33, vocabulary="wide"), max_steps=6) for _ in range(16)]
+    results = play_episodes(policy, envs, list(range(16)), torch.Generator().manual_seed(0), progress=True)
+    lost = [r for r in results if r.terminated and not r.won]
+    assert lost  # the untrained model eats the beetroot in some of them
+    for r in lost:
+        *before, last = [t.progress for t in r.steps]
+        assert last == -(start - sum(before)) < 0  # the moves still to go when it was eaten
+
+
 def test_progress_reward_shapes_the_rewards_the_update_sees(model_dir, tmp_path):
     trainer = Trainer(config(model_dir, tmp_path / "p", envs=4, updates=1, step_penalty=0.1, progress_reward=0.5))
     episodes = trainer._rollout()
