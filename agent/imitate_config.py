@@ -35,7 +35,8 @@ class ImitateConfig(CpuPinned):
     # -- worlds ---------------------------------------------------------------------------------
     difficulty: int = setting(1, "lowest generated-world difficulty", type=difficulty_level, metavar="D")
     max_difficulty: int | None = setting(3, "highest generated-world difficulty", type=difficulty_level, metavar="D")
-    worlds: int = setting(150, "walkthroughs per difficulty", type=positive_int, metavar="N")
+    worlds: int = setting(150, "walkthroughs per difficulty (0 with --bundled: a pass over the bundled worlds alone)",
+                          type=int, metavar="N")
     train_seeds: tuple[int, int] = setting((0, 1000), "generated-world seeds A <= s < B (eval seeds start at "
                                                       "1000000)", type=seed_range, metavar="A:B", shown="0:1000")
     vocabulary: str = setting("plain", VOCABULARY_HELP, choices=VOCABULARIES)
@@ -108,10 +109,14 @@ class ImitateConfig(CpuPinned):
         from agent.device import check_device
         check_device(self.device)
         self.train_seeds = tuple(self.train_seeds)
-        for name in ("dagger_rounds", "settle_epochs", "bundled", "bundled_requests", "request_worlds", "epochs"):
+        for name in ("worlds", "dagger_rounds", "settle_epochs", "bundled", "bundled_requests", "request_worlds",
+                     "epochs"):
             if getattr(self, name) < 0:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
-        for name in ("worlds", "batch", "dagger_worlds", "prompt_tokens"):
+        if not (self.worlds or self.request_worlds or self.bundled or self.bundled_requests):
+            raise LanternError("imitate has no states to learn from: give --worlds, --request-worlds, --bundled or "
+                               "--bundled-requests a number above 0")
+        for name in ("batch", "dagger_worlds", "prompt_tokens"):
             if getattr(self, name) < 1:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
         self._check_worlds()

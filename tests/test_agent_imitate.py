@@ -85,7 +85,8 @@ def test_cloning_puts_the_policy_on_the_expert_commands(model_dir, tmp_path):
 
 
 @pytest.mark.parametrize("kw, message", [
-    (dict(worlds=0), "--worlds must be at least 1"),
+    (dict(worlds=-1), "--worlds must be at least 0"),
+    (dict(worlds=0), "no states to learn from"),
     (dict(epochs=-1), "--epochs must be at least 0"),
     (dict(dagger_rounds=-1), "--dagger-rounds must be at least 0"),
     (dict(bundled=-1), "--bundled must be at least 0"),
@@ -97,6 +98,14 @@ def test_cloning_puts_the_policy_on_the_expert_commands(model_dir, tmp_path):
 def test_bad_settings_are_refused(model_dir, tmp_path, kw, message):
     with pytest.raises(LanternError, match=message):
         config(model_dir, tmp_path / "out", **kw)
+
+
+def test_worlds_0_is_a_pass_over_the_bundled_walkthroughs_alone(model_dir, tmp_path):
+    from agent.demos import bundled_demos
+    cfg = config(model_dir, tmp_path / "polish", worlds=0, bundled=1, epochs=1)
+    record = imitate(cfg)
+    assert record["walkthroughs"] == 0 and record["val_states"] == 0
+    assert record["train_states"] == len(bundled_demos(1, cfg.expert, cfg.env_settings())) > 0
 
 
 def test_an_existing_folder_is_kept_unless_forced_and_a_failed_write_leaves_it_whole(model_dir, tmp_path,
