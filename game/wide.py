@@ -6,10 +6,10 @@ wide word lists, and every goal a phrasing of its own; the quest gets a descript
 a written world's has, and where there is food no goal asks for, often a warning not to
 eat one of them (a lose condition: the optimal walkthrough never eats it). Some of the things
 a goal asks to be carried somewhere are foods, as in written worlds (crusts for the ducks, an
-apple for the stove): eating one loses the quest (a lose condition, as it could no longer be won). Some goals are of kinds the
-plain generator never writes and written worlds often do: keep a thing with you, or end the
-game in a given room. Some passages between rooms
-also take other exit words (up/down, in/out, the diagonals), as hand-written maps do,
+apple for the stove): eating one loses the quest (a lose condition, as it could no longer be
+won). Some goals are of kinds the plain generator never writes and written worlds often do:
+keep a thing with you, or end the game in a given room. Some passages between rooms also take
+other exit words (up/down, in/out, the diagonals), as hand-written maps do,
 so the compass of the plain grid is not the only way out of a room. Which rooms join
 which, the things and where they start are untouched: a wide world without those other
 goals is the plain world of the same seed in other words, so it is exactly as hard and
@@ -268,10 +268,10 @@ def _describe(quest: dict, items: list[dict], namer: Namer) -> None:
     conditions: eating a food a goal asks to be carried (the quest can no longer be won, and the
     game says so at once), and, with the warning, eating a food that no goal asks for."""
     wanted = {g["item"] for g in quest["goals"] if "item" in g}
+    delivered = {g["item"] for g in quest["goals"] if g["type"] == "in"}
     foods = [i for i in items if i.get("food")]
     spare = [i for i in foods if i["id"] not in wanted]
-    lose = [{"type": "eaten", "item": i["id"]} for i in foods
-            if any(g["type"] == "in" and g["item"] == i["id"] for g in quest["goals"])]
+    lose = [{"type": "eaten", "item": i["id"]} for i in foods if i["id"] in delivered]
     parts = [namer.rng.choice(V.QUEST_OPENERS)] + [g["text"] for g in quest["goals"]]
     if spare and namer.rng.random() < FORBIDDEN_SHARE:
         food = namer.rng.choice(spare)
