@@ -8,6 +8,9 @@ gradient pass over the rollout's transitions), the model's achieved FLOP/s in bo
 ``torch`` matrix multiply's FLOP/s measured in the same run (before, between and after the
 two phases; each phase's ratio is over the mean of the two beside it), and the whole loop's time per
 transition (act + learn) over a bare forward+backward of the same (prompt + command) tokens.
+The rollout is played as ``train`` plays it: with progress shaping, whose searches run in a
+helper process where the machine has a second core (``agent/progress.py``), as under train's
+default ``--cpu pinned``.
 
 The model's FLOPs are those scoring a state needs, whatever path computes them: the prompt
 once, and each candidate's tokens but the last once after it (``state_flops``): 2 per weight
@@ -22,6 +25,7 @@ states it scores again after the step (the logged approx_kl).
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -45,22 +49,27 @@ def bench_train(args) -> int:
                           algo="reinforce", seed=args.seed, progress=False, record_every=0,
                           max_episode_steps=8, batch=max(args.envs * 4, 32), bundled_share=0.0, request_share=0.0,
                           kl_coef=0.0, cpu="native")  # one kind of episode, one process: bench --threads sets them
-        trainer = Trainer(cfg)
+        helper = (os.cpu_count() or 1) > 1  # as train's default --cpu pinned does on such a machine
+        trainer = Trainer(cfg, progress_helper=helper)
         n_params = sum(p.numel() for p in trainer.policy.model.parameters())
         shape = model_shape(trainer.policy.model)
         # the matmul is timed before, between and after the phases, and each phase is set against
         # the mean of the two beside it: on a shared machine the load moves while a bench runs
+        trainer._rollout()  # warm-up, untimed: first allocations, the progress helper's start
+        trainer.update += 1
         matmul = [_matmul_flops(seconds / 2)]
         rollout = _time_rollouts(trainer, seconds, shape)
         matmul.append(_matmul_flops(seconds / 2))
         update = _time_updates(trainer, rollout.pop("batch"), seconds, shape)
         matmul.append(_matmul_flops(seconds / 2))
         compute = _time_compute(trainer, update.pop("rows"), seconds) / (update["steps"] / update["passes"])
+        trainer.close_rollouts()
     rollout_flops = rollout["flops"] / rollout["seconds"]
     update_flops = update["flops"] / update["seconds"]
     result = {
         "model": args.model or "tiny GPT-2 (built locally)", "parameters": n_params, "envs": args.envs,
         "difficulty": difficulty, "threads": torch.get_num_threads(),
+        "progress_searches": "helper process" if helper else "this process",
         "rollout_steps_per_s": round(rollout["steps"] / rollout["seconds"], 1),
         "rollout_tokens_per_s": round(rollout["tokens"] / rollout["seconds"]),
         "update_steps_per_s": round(update["steps"] / update["seconds"], 1),

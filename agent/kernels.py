@@ -44,9 +44,9 @@ def use_kernels(kernels: str) -> str:
 # -- the --cpu setting: kernels, threads and processes in one ------------------------------------
 
 CPUS = ("pinned", "native")
-CPU_HELP = ("pinned: AVX2 kernels (MKL in strict reproducible mode), one torch thread, and a side job "
-            "(train's KL reference model, imitate's validation) in a second process when there is a second "
-            "core: the same command gives the same weights on any Intel x86-64 CPU with AVX2 (the shipped "
+CPU_HELP = ("pinned: AVX2 kernels (MKL in strict reproducible mode), one torch thread, and side jobs "
+            "(train's KL reference model and progress searches, imitate's validation) in second processes "
+            "when there is a second core: the same command gives the same weights on any Intel x86-64 CPU with AVX2 (the shipped "
             "models' setting); native: this CPU's fastest kernels on torch's own thread count, in one "
             "process (floats tied to the machine)")
 
@@ -103,5 +103,6 @@ class CpuPinned:
 
     @property
     def workers(self) -> int:
-        """Processes: with ``pinned``, the side job (validation, the KL reference) on a second core."""
+        """Processes: with ``pinned``, the side jobs (validation, the KL reference, progress searches) on a
+        second core."""
         return cpu_workers(self.cpu)

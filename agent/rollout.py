@@ -19,7 +19,7 @@ from agent.policy import LMPolicy
 from agent.prompt import View
 from game.env import LanternEnv
 from game.record import EpisodeRecorder
-from game.solver import MovesLeft
+from agent.progress import HelperProgress, LocalProgress
 
 FALLBACK = "wait"  # issued when no command is admissible
 
@@ -66,7 +66,8 @@ def team(world) -> list[str]:
 def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], generator: torch.Generator,
                   *, greedy: bool = False, recorders: dict[int, EpisodeRecorder] | None = None,
                   stop: Callable[[], bool] | None = None, progress: bool | list[bool] = False,
-                  teams: list[list[str]] | None = None) -> list[EpisodeResult] | None:
+                  teams: list[list[str]] | None = None,
+                  tracker: LocalProgress | HelperProgress | None = None) -> list[EpisodeResult] | None:
     """Run one episode in each env until every one has ended.
 
     Args:
@@ -82,6 +83,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         teams: per env, the actors the policy drives in turn, each with its own view and
             history (``team(world)``; None: each env's player alone). One episode holds the
             whole team's steps in the order they were taken.
+        tracker: who searches for ``progress`` (``agent/progress.py``; None: this process).
 
     Returns:
         One result per env, or None when stopped.
@@ -98,7 +100,11 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         infos.append(i)
     live = list(range(len(envs)))
     progress = progress if isinstance(progress, list) else [progress] * len(envs)
-    left = [MovesLeft(env.world) if shaped else None for env, shaped in zip(envs, progress)]
+    tracker = tracker or LocalProgress()
+    tracker.begin()
+    for i, (env, shaped) in enumerate(zip(envs, progress)):
+        if shaped:
+            tracker.start(i, env.world)
     turn = lambda i: teams[i][len(results[i].steps) % len(teams[i])]  # noqa: E731 - who acts next in env i
     while live:
         if stop is not None and stop():
@@ -116,15 +122,10 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
             command, actor = acted.commands[k], turn(i)
             o, reward, term, trunc, info = envs[i].step(command, actor=actor)
             action = acted.actions[k][0] if policy.config.picks_candidate else 0
-            gained = 0.0
-            if left[i] is not None:
-                before, after = left[i].moves, left[i].after(actor, envs[i].last_step.commands)
-                if before is not None and after is not None:
-                    gained = float(before - after)
-                elif before is not None and info["lost"]:
-                    gained = -float(before)  # a loss gives back the moves that were left, as if walked away
+            if progress[i]:
+                tracker.step(i, actor, envs[i].last_step.commands, info["lost"], envs[i].world)
             results[i].steps.append(Transition(prompts[k], cand_ids[k], words[k], action, float(acted.logp[k]),
-                                               float(acted.values[k]), float(reward), gained))
+                                               float(acted.values[k]), float(reward)))
             if i in recorders:
                 recorders[i].record(info["actor"], command, o, reward, info, term or trunc,
                                     candidates=[{"command": c, "prob": round(p, 6)} for c, p in
@@ -141,9 +142,13 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
                     results[i].final_prompt = policy.prompts.build(view)
             else:
                 still.append(i)
+        tracker.flush()
         live = still
     for rec in recorders.values():
         rec.close()
+    for i, gains in tracker.gains().items():
+        for step, gained in zip(results[i].steps, gains):
+            step.progress = gained
     return results
 
 

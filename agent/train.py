@@ -24,6 +24,7 @@ from agent.checkpoint import latest_checkpoint, load_policy, load_training_state
 from agent.lora import lora_policy, lora_settings, model_name, trainable
 from agent.metrics import MetricLogger, plot_learning_curve, read_metrics, trim_metrics
 from agent.policy import LMPolicy
+from agent.progress import progress_tracker
 from agent.steady import steady_layer_norms
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
 from agent.requests_train import RequestEnv, bundled_request_env
@@ -54,7 +55,9 @@ class Batch:
 class Trainer:
     """Owns the policy, optimizer, counters and run folder of one training run."""
 
-    def __init__(self, config: TrainConfig, resume: bool = False) -> None:
+    def __init__(self, config: TrainConfig, resume: bool = False, progress_helper: bool | None = None) -> None:
+        """``progress_helper``: search progress shaping's moves left in a helper process (None: when
+        ``--cpu`` gives the run a second process, as it does the KL reference)."""
         self.config = config
         self.run = check_output_folder(config.out, "--out")  # before anything slow: the model, a world
         if config.export:
@@ -103,6 +106,10 @@ class Trainer:
         self._stop = False
         self.played: list = []  # the last rollout's envs as they ended, in env order
         self.rollouts = _rollouts(config, self.policy, source, existing is None)
+        if progress_helper is None:
+            progress_helper = config.workers > 1 and config.device == "cpu"
+        self._progress_helper = progress_helper
+        self._tracker = None  # made at the first shaped rollout played here
 
     def _reference(self) -> ReferenceScorer:
         """The KL penalty's frozen starting model; with ``workers`` > 1 (on the CPU) a helper
@@ -174,10 +181,13 @@ class Trainer:
                 self.save()
 
     def close_rollouts(self) -> None:
-        """Stop the rollout workers (and a Ray started for the run); idempotent."""
+        """Stop the rollout workers (and a Ray started for the run) and the progress helper; idempotent."""
         if self.rollouts is not None:
             self.rollouts.close()
             self.rollouts = None
+        if self._tracker is not None:
+            self._tracker.close()
+            self._tracker = None
 
     def _done(self) -> bool:
         cfg = self.config
@@ -217,8 +227,10 @@ class Trainer:
             return self._play_groups(envs, seeds, progress, teams, record, meta)
         recorders = {} if record is None else {record: EpisodeRecorder(self._episode_path(), envs[record],
                                                                        seeds[record], meta=meta)}
+        if self._tracker is None and any(progress):
+            self._tracker = progress_tracker(self._progress_helper)
         return play_episodes(self.policy, envs, seeds, self.generator, recorders=recorders,
-                             stop=lambda: self._stop, progress=progress, teams=teams)
+                             stop=lambda: self._stop, progress=progress, teams=teams, tracker=self._tracker)
 
     def _envs(self) -> tuple[list, list[int]]:
         """This update's envs and episode seeds, group after group (a pure function of counters)."""

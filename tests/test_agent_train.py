@@ -144,6 +144,35 @@ def test_a_lost_quest_gives_back_the_moves_that_were_left(model_dir):
         assert last == -(start - sum(before)) < 0  # the moves still to go when it was eaten
 
 
+def test_progress_searched_in_a_helper_process_is_the_same_as_here(model_dir, tmp_path):
+    from agent.progress import HelperProgress
+    from agent.rollout import play_episodes, team
+    from game.env import LanternEnv
+    from game.loader import load_world
+    policy = load_policy(str(model_dir), length_norm="token")
+    worlds = [generate(1, 33, vocabulary="wide"), generate(2, 5), load_world("assets/worlds/lighthouse.toml")]
+
+    def play(tracker):
+        envs = [LanternEnv(w, max_steps=8) for w in worlds for _ in range(3)]
+        results = play_episodes(policy, envs, list(range(9)), torch.Generator().manual_seed(0), tracker=tracker,
+                                progress=[True] * 8 + [False], teams=[team(env.world) for env in envs])
+        return [[t.progress for t in r.steps] for r in results]
+
+    helper = HelperProgress()
+    try:
+        here, there, again = play(None), play(helper), play(helper)  # a helper serves rollout after rollout
+    finally:
+        helper.close()
+    assert here == there == again
+    assert any(p < 0 for p in sum(here[:3], [])) and any(p > 0 for p in sum(here, []))  # a loss, and progress
+    assert all(p == 0 for p in here[8])  # not asked for: not searched
+    kw = dict(envs=4, max_episode_steps=4, lr=1e-3, updates=2, batch=8, progress_reward=0.5)
+    Trainer(config(model_dir, tmp_path / "here", **kw), progress_helper=False).train()
+    Trainer(config(model_dir, tmp_path / "helper", **kw), progress_helper=True).train()
+    (ma, oa), (mb, ob) = params(tmp_path / "here"), params(tmp_path / "helper")
+    assert all(torch.equal(ma[k], mb[k]) for k in ma) and all(torch.equal(oa[k], ob[k]) for k in oa)
+
+
 def test_progress_reward_shapes_the_rewards_the_update_sees(model_dir, tmp_path):
     trainer = Trainer(config(model_dir, tmp_path / "p", envs=4, updates=1, step_penalty=0.1, progress_reward=0.5))
     episodes = trainer._rollout()
