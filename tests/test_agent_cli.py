@@ -89,6 +89,9 @@ def test_bench_train_prints_json(model_dir, capsys):
     for key in ("rollout_steps_per_s", "update_steps_per_s", "rollout_model_flops_per_s", "matmul_flops_per_s",
                 "rollout_flops_over_matmul", "update_flops_over_matmul", "loop_over_bare_forward_backward"):
         assert figures[key] > 0, key
+    import os
+    expected = "helper process" if (os.cpu_count() or 1) > 1 else "this process"
+    assert figures["progress_searches"] == expected  # the rollout is shaped as train shapes it
 
 
 def test_bench_counts_the_flops_a_state_needs(model_dir):
