@@ -184,6 +184,13 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--envs", type=positive_int, default=8, help="parallel environments (bench train)")
     b.add_argument("--threads", type=positive_int, metavar="N",
                    help="torch CPU threads (bench train; bench npc and bench imitate: 1)")
+    b.add_argument("--max-steps", type=positive_int, default=8, metavar="N",
+                   help="bench train: steps per episode at most (default 8)")
+    b.add_argument("--bundled-share", type=float, default=0.0, metavar="F",
+                   help="bench train: chance that a group of envs plays a bundled world, as train's flag (default 0)")
+    b.add_argument("--progress-here", action="store_true",
+                   help="bench train: search progress shaping's moves left in this process, not in a helper "
+                        "process beside it (train's way with --cpu pinned on a machine with a second core)")
     b.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
                    help="bench train: training steps/s with rollouts in this process against rollouts on Ray "
                         "workers (a local Ray, or the cluster at ADDRESS), in one run")

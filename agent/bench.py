@@ -47,9 +47,11 @@ def bench_train(args) -> int:
         model = args.model or _tiny(Path(tmp) / "tiny", args.seed)
         cfg = TrainConfig(model=model, out=str(Path(tmp) / "run"), difficulty=difficulty, envs=args.envs,
                           algo="reinforce", seed=args.seed, progress=False, record_every=0,
-                          max_episode_steps=8, batch=max(args.envs * 4, 32), bundled_share=0.0, request_share=0.0,
-                          kl_coef=0.0, cpu="native")  # one kind of episode, one process: bench --threads sets them
-        helper = (os.cpu_count() or 1) > 1  # as train's default --cpu pinned does on such a machine
+                          max_episode_steps=getattr(args, "max_steps", 8), batch=max(args.envs * 4, 32),
+                          bundled_share=getattr(args, "bundled_share", 0.0), request_share=0.0, kl_coef=0.0,
+                          cpu="native")  # one kind of episode; torch's threads: bench --threads sets them
+        # progress searches beside the model, as train's default --cpu pinned runs them on such a machine
+        helper = (os.cpu_count() or 1) > 1 and not getattr(args, "progress_here", False)
         trainer = Trainer(cfg, progress_helper=helper)
         n_params = sum(p.numel() for p in trainer.policy.model.parameters())
         shape = model_shape(trainer.policy.model)
