@@ -19,6 +19,7 @@ from agent.policy import LMPolicy
 from agent.prompt import View
 from game.env import LanternEnv
 from game.record import EpisodeRecorder
+from game.turns import team  # noqa: F401 (who the policy drives; imported from here by the agent)
 from agent.progress import HelperProgress, LocalProgress
 
 FALLBACK = "wait"  # issued when no command is admissible
@@ -54,13 +55,6 @@ class EpisodeResult:
     @property
     def total_reward(self) -> float:
         return float(sum(t.reward for t in self.steps))
-
-
-def team(world) -> list[str]:
-    """Ids of the player and every actor sharing a quest with the player (player first)."""
-    from game import quests
-    mates = {a for qi in quests.quests_of(world, world.player) for a in world.quests[qi].actors}
-    return [world.entities[a].id for a in [world.player, *sorted(mates - {world.player})]]
 
 
 def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], generator: torch.Generator,

@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+from game import quests
 from game.env import LanternEnv
 from game.npc import Decision
 from game.record import EpisodeRecorder
@@ -41,6 +42,13 @@ def turns_of(history: list[dict]) -> dict[str, int]:
     for record in history:
         turns[record["actor"]] = turns.get(record["actor"], 0) + 1
     return turns
+
+
+def team(world) -> list[str]:
+    """Ids of the player and every actor sharing a quest with the player (player first): the
+    actors one model plays in turn when it plays a world alone (training, eval, watch)."""
+    mates = {a for qi in quests.quests_of(world, world.player) for a in world.quests[qi].actors}
+    return [world.entities[a].id for a in [world.player, *sorted(mates - {world.player})]]
 
 
 def first_npc(env: LanternEnv, player: str) -> str | None:

@@ -11,6 +11,32 @@ from game.view.watch import NEXT_EPISODE_AFTER, SPEEDS, WatchSession
 from tests.view_helpers import ScriptedNPC, key, workshop_env
 
 
+class TurnLog:
+    """An NPC that notes whose turn each of its commands was for."""
+
+    def __init__(self, npc) -> None:
+        self.npc, self.name, self.actors = npc, npc.name, []
+
+    def act(self, env, actor):
+        self.actors.append(actor)
+        return self.npc.act(env, actor)
+
+
+class WalkthroughNPC:
+    """Issues a walkthrough's (actor, command) steps in order, waiting on another actor's turn."""
+
+    name = "walkthrough"
+
+    def __init__(self, steps) -> None:
+        self.steps = list(steps)
+
+    def act(self, env, actor):
+        from game.npc import Decision
+        if self.steps and self.steps[0][0] == actor:
+            return Decision(self.steps.pop(0)[1])
+        return Decision("wait")
+
+
 def watch_viewer(tmp_path, npc=None, env=None):
     env = env or workshop_env(tmp_path)
     session = WatchSession(env, npc or ScriptedNPC(["go east", "take key", "go west"]), seed=0,
@@ -23,15 +49,29 @@ def frames(viewer, seconds, fps=60):
         viewer.update(1 / fps)
 
 
-def test_npc_drives_its_own_actor_at_the_set_speed(tmp_path):
-    viewer = watch_viewer(tmp_path)
+def test_npc_plays_the_whole_team_in_turn_at_the_set_speed(tmp_path):
+    # the player and Ada share the quest: the NPC plays both, the player first, as eval and training do
+    npc = TurnLog(ScriptedNPC(["go east", "go east", "take key", "wait"]))
+    viewer = watch_viewer(tmp_path, npc)
     session = viewer.session
-    assert session.focus == "ada" and session.rate == 4.0
+    assert session.focus == "ada" and session.rate == 4.0 and session.team == ["player", "ada"]
     frames(viewer, 1.0)
     assert 3 <= session.env.steps <= 4
-    assert session.transcript.texts()[2] == "Ada › go east"
-    assert session.env.info("ada")["inventory"] == ["brass key"]
+    assert npc.actors[:3] == ["player", "ada", "player"]
+    assert session.env.info("player")["inventory"] == ["brass key"]  # the player's goal, met by the NPC
+    assert session.env.info("ada")["location"] == session.env.info("player")["location"]
     viewer.draw(None)
+
+
+def test_watch_can_win_the_lighthouse_with_both_keepers():
+    from game.loader import load_world
+    from game.solver import solve
+    world = load_world("assets/worlds/lighthouse.toml")
+    walkthrough = solve(world)
+    session = WatchSession(LanternEnv(world), WalkthroughNPC(walkthrough.steps), seed=0, threaded=False)
+    assert session.focus == "ada" and session.team == ["player", "ada"]
+    session.play_turns(2 * len(walkthrough.steps))
+    assert session.over is not None and "won" in session.over.text  # Ada alone could never win it
 
 
 def test_pause_single_step_and_speed(tmp_path):

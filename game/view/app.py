@@ -394,13 +394,13 @@ def script_lines(commands: str | None) -> list[str]:
 
 
 def run_watch_window(env: LanternEnv, args: argparse.Namespace, npc: NPC) -> int:
-    """``main.py watch``: the NPC plays alone."""
+    """``main.py watch``: the NPC plays alone (the quest's whole team, in turn)."""
     check_display(bool(getattr(args, "screenshot", None)))
     _check_screenshot(args)
     shot = bool(getattr(args, "screenshot", None))
     session = WatchSession(env, npc, args.seed, episodes=None if shot else episodes_folder(args),
                            threaded=not shot, meta={"model_arg": getattr(args, "model", None)})
-    return _open(session, args, lambda n: session.autoplay(n, session.focus))
+    return _open(session, args, session.play_turns)
 
 
 def run_replay_window(episode: Episode, args: argparse.Namespace,

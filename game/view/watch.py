@@ -1,4 +1,5 @@
-"""Watch: the NPC plays alone; pause, single-step, faster, slower, next episode."""
+"""Watch: the NPC plays alone (every actor of the quest, in turn); pause, single-step, faster,
+slower, next episode."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pygame
 
 from game.env import LanternEnv
 from game.npc import NPC
-from game.turns import first_npc
+from game.turns import first_npc, team
 from game.view import theme
 from game.view.session import Session
 
@@ -18,7 +19,9 @@ NEXT_EPISODE_AFTER = 3.0  # seconds the ending stays up before the next episode
 
 
 class WatchSession(Session):
-    """The NPC drives its actor (the player's, in a solo world) while the person watches.
+    """The NPC plays while the person watches: the player's actor and every actor sharing a quest
+    with it, in turn, the player's first (as eval and training play a world), seen from the NPC's
+    own actor (the player's, in a solo world).
 
     Args:
         env: the environment (reset here).
@@ -36,6 +39,7 @@ class WatchSession(Session):
                  threaded: bool = True, meta: dict | None = None) -> None:
         actor = first_npc(env, env.player_id) or env.player_id
         super().__init__(env, actor, actor, npc, threaded)
+        self.team = team(env.world)
         self.episodes = episodes
         self.meta = meta or {}
         self.paused = False
@@ -47,6 +51,15 @@ class WatchSession(Session):
     @property
     def rate(self) -> float:
         return SPEEDS[self.speed]
+
+    def next_actor(self) -> str:
+        """Whose turn it is: each member of the team in turn (every step is the NPC's)."""
+        return self.team[self.env.steps % len(self.team)]
+
+    def play_turns(self, steps: int) -> None:
+        """Let the NPC play ``steps`` turns at once (screenshots, tests)."""
+        for _ in range(steps):
+            self.autoplay(1, self.next_actor())
 
     def next_episode(self) -> None:
         self.begin((self.seed or 0) + 1, self.episodes, self.meta)
@@ -65,7 +78,7 @@ class WatchSession(Session):
         self._clock = min(self._clock + dt, 1.0 / self.rate)
         if self._clock >= 1.0 / self.rate and not self.thinking:
             self._clock = 0.0
-            self.think(self.focus)
+            self.think(self.next_actor())
 
     def handle_key(self, event: pygame.event.Event) -> bool:
         key = event.key
@@ -73,7 +86,7 @@ class WatchSession(Session):
             self.paused = not self.paused
         elif key in (pygame.K_RIGHT, pygame.K_PERIOD):
             self.paused = True
-            self.think(self.focus)
+            self.think(self.next_actor())
         elif key in (pygame.K_UP, pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS):
             self.speed = min(self.speed + 1, len(SPEEDS) - 1)
         elif key in (pygame.K_DOWN, pygame.K_MINUS, pygame.K_KP_MINUS):
