@@ -1,8 +1,9 @@
 """Progress shaping's moves left, followed in this process or in a helper process.
 
 Shaping gives each step the moves it took off the solver's shortest walkthrough. The policy
-never reads it while acting, only the update does, so the searches (in training most of a
-rollout's time on difficulty 3 and up) can run on another core while the model acts: the
+never reads it while acting, only the update does, so the searches (over half of a rollout's
+time when bundled worlds such as the two-keeper lighthouse are in the mix) can run on another
+core while the model acts: the
 trainer sends each env's world once at reset and its state after every step, and takes every
 step's gain when the rollout ends. Both ways compute the same integers from the same states.
 """
@@ -37,7 +38,8 @@ class LocalProgress:
         self._gains[i] = []
 
     def step(self, i: int, actor: str, ran: tuple[str, ...], lost: bool, world=None) -> None:
-        """Record env ``i``'s step (its world is the one given to ``start``, where it now is)."""
+        """Record env ``i``'s step. Here the world given to ``start`` is the acting one, already where
+        the step left it (``world``, for the helper's copy, is not needed)."""
         left = self._left[i]
         before, after = left.moves, left.after(actor, ran)
         if before is not None and after is not None:
