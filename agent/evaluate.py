@@ -22,10 +22,11 @@ import torch
 
 from agent.npc import LMNPC
 from agent.policy import LMPolicy
-from agent.rollout import play_episodes, team
+from agent.rollout import play_episodes
 from game.env import LanternEnv
 from game.npc import NPC, RandomNPC
 from game.solver import Unsolvable, solve
+from game.turns import team
 
 
 RANDOM_REPEATS = 10  # random-agent episodes per model episode

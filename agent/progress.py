@@ -3,9 +3,8 @@
 Shaping gives each step the moves it took off the solver's shortest walkthrough. The policy
 never reads it while acting, only the update does, so the searches (over half of a rollout's
 time when bundled worlds such as the two-keeper lighthouse are in the mix) can run on another
-core while the model acts: the
-trainer sends each env's world once at reset and its state after every step, and takes every
-step's gain when the rollout ends. Both ways compute the same integers from the same states.
+core while the model acts: the trainer sends each env's world once at reset and its state after
+every step, and takes every step's gain when the rollout ends. Both ways compute the same integers from the same states.
 """
 
 from __future__ import annotations
@@ -83,7 +82,7 @@ class HelperProgress:
     def start(self, i: int, world) -> None:
         self._batch.append(("start", i, pickle.dumps(world)))
 
-    def step(self, i: int, actor: str, ran: tuple[str, ...], lost: bool, world=None) -> None:
+    def step(self, i: int, actor: str, ran: tuple[str, ...], lost: bool, world) -> None:
         self._batch.append(("step", i, actor, tuple(ran), lost, pickle.dumps(world.state)))
 
     def flush(self) -> None:

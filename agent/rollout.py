@@ -16,11 +16,10 @@ from pathlib import Path
 import torch
 
 from agent.policy import LMPolicy
+from agent.progress import HelperProgress, LocalProgress
 from agent.prompt import View
 from game.env import LanternEnv
 from game.record import EpisodeRecorder
-from game.turns import team  # noqa: F401 (who the policy drives; imported from here by the agent)
-from agent.progress import HelperProgress, LocalProgress
 
 FALLBACK = "wait"  # issued when no command is admissible
 
@@ -75,7 +74,7 @@ def play_episodes(policy: LMPolicy, envs: list[LanternEnv], seeds: list[int], ge
         progress: give each step its ``progress`` (the solver searches from every state); a list
             says it per env.
         teams: per env, the actors the policy drives in turn, each with its own view and
-            history (``team(world)``; None: each env's player alone). One episode holds the
+            history (``game.turns.team(world)``; None: each env's player alone). One episode holds the
             whole team's steps in the order they were taken.
         tracker: who searches for ``progress`` (``agent/progress.py``; None: this process).
 

@@ -28,12 +28,13 @@ from agent.progress import progress_tracker
 from agent.steady import steady_layer_norms
 from agent.reference import Chunk, ReferenceScorer, load_reference, score
 from agent.requests_train import RequestEnv, bundled_request_env
-from agent.rollout import EpisodeResult, Group, Transition, play_episodes, sample_seed, team
+from agent.rollout import EpisodeResult, Group, Transition, play_episodes, sample_seed
 from agent.train_config import TrainConfig
 from agent.worlds import WorldSource, pick_seed
 from game.errors import LanternError
 from game.files import FileWriteError, check_output_folder, write_text
 from game.record import EpisodeRecorder
+from game.turns import team
 
 __all__ = ["Batch", "Trainer", "TrainConfig"]
 

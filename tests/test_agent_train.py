@@ -146,7 +146,8 @@ def test_a_lost_quest_gives_back_the_moves_that_were_left(model_dir):
 
 def test_progress_searched_in_a_helper_process_is_the_same_as_here(model_dir, tmp_path):
     from agent.progress import HelperProgress
-    from agent.rollout import play_episodes, team
+    from agent.rollout import play_episodes
+    from game.turns import team
     from game.env import LanternEnv
     from game.loader import load_world
     policy = load_policy(str(model_dir), length_norm="token")
@@ -292,7 +293,8 @@ def test_reference_scored_in_a_helper_process_gives_the_same_weights(model_dir, 
 
 
 def test_a_team_rollout_gives_each_keeper_its_own_view_in_turn(model_dir, tmp_path):
-    from agent.rollout import play_episodes, team
+    from agent.rollout import play_episodes
+    from game.turns import team
     from game.env import LanternEnv
     from game.loader import load_world
     from game.record import EpisodeRecorder, read_episode
