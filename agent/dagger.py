@@ -6,9 +6,10 @@ itself (sampling, as the NPC plays), the expert labels every state it reached wi
 next command *from there*, and the policy is trained on those states together with as
 many earlier ones.
 
-``dagger_round`` is the one loop both kinds of episode use: quests (``quest_dagger_demos``,
-labelled by ``agent.demos.expert_plan``) and requests (``agent.requests_train.
-request_dagger_demos``, labelled by the request's shortest plan).
+``dagger_round`` is the one loop every kind of episode uses: quests in generated worlds
+(``quest_dagger_demos``) and in the bundled ones, whose whole team the policy plays in turn as
+eval does (``bundled_dagger_demos``), both labelled by ``agent.demos.expert_plan``; and requests
+(``agent.requests_train.request_dagger_demos``, labelled by the request's shortest plan).
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ if TYPE_CHECKING:
     from agent.imitate_config import ImitateConfig
     from agent.requests_train import RequestEnv
 
-Label = tuple[str, tuple[float, ...]]  # the expert's next command, and the rewards its walkthrough collects
+# The expert's next command for the acting actor (None: nothing for it to do yet, so nothing is
+# taught there), and the rewards the actor collects along the expert's walkthrough.
+BUNDLED_SEEDS = 10_000  # round r plays the bundled worlds from env seed r x this (eval's are below)
+
+Label = tuple[str | None, tuple[float, ...]]
 
 
 @dataclass
@@ -42,11 +47,37 @@ class Episode:
     obs: str
     info: dict
     history: list[tuple[str, str]] = field(default_factory=list)  # (observation, command the policy took)
+    team: tuple[str, ...] = ()  # actors the policy plays in turn (``game.turns.team``); () the env's own
+    histories: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # a team's, per actor
+    moves: int = 0
+
+    def actor(self) -> str | None:
+        """Whose turn it is (None: the env's own actor)."""
+        return self.team[self.moves % len(self.team)] if self.team else None
+
+    def seen(self) -> list[tuple[str, str]]:
+        """The acting actor's history."""
+        return self.histories.setdefault(self.actor(), []) if self.team else self.history
+
+    def look(self) -> None:
+        """Show the acting actor its own latest text (a team's last step was another's)."""
+        if self.team:
+            actor = self.actor()
+            self.obs, self.info = self.env.observation(actor), self.env.info(actor)
+
+    def step(self, command: str) -> tuple[bool, dict]:
+        """The acting actor's command; (whether the episode ended, the step's info)."""
+        self.seen().append((self.obs, command))
+        actor = self.actor()
+        self.obs, _, terminated, truncated, self.info = (self.env.step(command) if actor is None
+                                                         else self.env.step(command, actor=actor))
+        self.moves += 1
+        return terminated or truncated, self.info
 
 
 @torch.no_grad()
 def dagger_round(policy: LMPolicy, episodes: list[Episode], generator: torch.Generator,
-                 label: Callable[[LanternEnv | RequestEnv], Label | None],
+                 label: Callable[[LanternEnv | RequestEnv, str | None], Label | None],
                  succeeded: Callable[[LanternEnv | RequestEnv, dict], bool],
                  ties_of: Callable[[LanternEnv | RequestEnv, str, list[str]], tuple[int, ...]] | None = None,
                  ) -> tuple[list[Demo], int]:
@@ -54,11 +85,13 @@ def dagger_round(policy: LMPolicy, episodes: list[Episode], generator: torch.Gen
     state reached before the policy acts in it.
 
     An episode stops when it ends or when ``label`` has nothing to say (lost, done, out of
-    reach). All live episodes are labelled, then act in one batch, then step.
+    reach). All live episodes are labelled, then act in one batch, then step. A state whose
+    label has no command, or one not admissible there (a team's plan can order another
+    actor's step first), is played but not taught.
 
     Args:
-        label: the expert's next command from the env's state and its rewards (the env is
-            put back as it was), or None.
+        label: the expert's next command for the acting actor (None: the env's own) from the
+            env's state and its rewards (the env is put back as it was), or None.
         succeeded: after a step, whether it fulfilled the episode's task (counted once per step).
         ties_of: the indices of other candidates as good as the label (``Demo.also``), if taught.
 
@@ -69,22 +102,24 @@ def dagger_round(policy: LMPolicy, episodes: list[Episode], generator: torch.Gen
     successes = 0
     live = list(range(len(episodes)))
     while live:
-        labels = {i: label(episodes[i].env) for i in live}
+        for i in live:
+            episodes[i].look()
+        labels = {i: label(episodes[i].env, episodes[i].actor()) for i in live}
         live = [i for i in live if labels[i] is not None]
         if not live:
             break
-        views = [View.from_info(episodes[i].obs, episodes[i].info, episodes[i].history) for i in live]
+        views = [View.from_info(episodes[i].obs, episodes[i].info, episodes[i].seen()) for i in live]
         cands = [list(episodes[i].info["admissible_commands"]) for i in live]
         acted, *_ = policy.act(views, cands, generator)
         still = []
         for k, i in enumerate(live):
             episode, (command, rewards) = episodes[i], labels[i]
-            also = ties_of(episode.env, command, cands[k]) if ties_of is not None else ()
-            demos.append(Demo(views[k], cands[k], cands[k].index(command), episode.where, rewards, also))
-            episode.history.append((episode.obs, acted.commands[k]))
-            episode.obs, _, terminated, truncated, episode.info = episode.env.step(acted.commands[k])
-            successes += succeeded(episode.env, episode.info)
-            if not (terminated or truncated):
+            if command in cands[k]:
+                also = ties_of(episode.env, command, cands[k]) if ties_of is not None else ()
+                demos.append(Demo(views[k], cands[k], cands[k].index(command), episode.where, rewards, also))
+            ended, info = episode.step(acted.commands[k])
+            successes += succeeded(episode.env, info)
+            if not ended:
                 still.append(i)
         live = still
     return demos, successes
@@ -111,13 +146,36 @@ def quest_dagger_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generato
             world = generate(level, seed, vocabulary=vocabulary)
             envs.append(LanternEnv(world, max_steps=int(slack * len(solve(world))) + 4, **policy.config.env_settings()))
         episodes = [Episode(env, where, *env.reset(seed=0)) for env, where in zip(envs, part)]
-        new, wins = dagger_round(policy, episodes, generator, lambda env: expert_plan(env, expert=expert),
+        new, wins = dagger_round(policy, episodes, generator, lambda env, _: expert_plan(env, expert=expert),
                                  lambda env, info: bool(info["won"]),
                                  (lambda env, command, cands: ties(env, env.player_id, command, cands))
                                  if alternatives else None)
         demos += new
         won += wins
     return demos, won / max(len(worlds), 1)
+
+
+def bundled_dagger_demos(policy: LMPolicy, episodes: int, generator: torch.Generator, first_seed: int = 0,
+                         expert: str = "solver") -> tuple[list[Demo], float]:
+    """DAgger on the bundled worlds: ``episodes`` of each (env seeds from ``first_seed``), the policy
+    playing the world's whole team in turn as eval and watch do; every state is labelled with the
+    acting actor's next command in the expert's walkthrough from there (``expert_plan``). Level 0
+    marks them, as the bundled walkthroughs.
+
+    Returns:
+        (demonstrations, share of the episodes the policy won).
+    """
+    from game.assets import bundled_worlds
+    from game.turns import team
+    played = []
+    for index, (_, world) in enumerate(bundled_worlds()):
+        actors = tuple(team(world))
+        for k in range(episodes):
+            env = LanternEnv(world, **policy.config.env_settings()).clone()
+            played.append(Episode(env, (0, index), *env.reset(seed=first_seed + k), team=actors))
+    demos, wins = dagger_round(policy, played, generator, lambda env, actor: expert_plan(env, actor, expert),
+                               lambda env, info: bool(info["won"]))
+    return demos, wins / max(len(played), 1)
 
 
 def request_dagger(policy: LMPolicy, config: ImitateConfig, round_: int,
@@ -150,6 +208,10 @@ def dagger(policy: LMPolicy, optimizer, train: Encoded, config: ImitateConfig, r
                                       vocabulary=config.vocabulary)
         asked, followed = request_dagger(policy, config, r, generator)
         new += asked
+        if config.bundled_dagger:
+            bundled, _ = bundled_dagger_demos(policy, config.bundled_dagger, generator, BUNDLED_SEEDS * r,
+                                              config.expert)
+            new += bundled
         fresh = encode(policy, new, config.gamma)
         data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))
         train = train + fresh

@@ -159,9 +159,11 @@ def bundled_demos(copies: int, expert: str = "solver", settings: dict | None = N
     return demos
 
 
-def expert_plan(env: LanternEnv, actor: str | None = None, expert: str = "solver") -> tuple[str, tuple[float, ...]] | None:
-    """The first command of the expert's walkthrough from the env's current state, and the rewards
-    ``actor`` collects along that walkthrough (None: lost, or nothing left to do). The env is
+def expert_plan(env: LanternEnv, actor: str | None = None,
+                expert: str = "solver") -> tuple[str | None, tuple[float, ...]] | None:
+    """``actor``'s first command in the expert's walkthrough from the env's current state (None when
+    the walkthrough leaves it nothing to do), and the rewards ``actor`` collects along that
+    walkthrough; None: lost, or nothing left to do. ``actor`` defaults to the player. The env is
     put back as it was."""
     from game.guide import guided_walkthrough
     from game.solver import Unsolvable, solve
@@ -180,7 +182,7 @@ def expert_plan(env: LanternEnv, actor: str | None = None, expert: str = "solver
         return None
     actor = actor or env.player_id
     rewards = tuple(r for (who, _), r in zip(steps, step_rewards) if who == actor)
-    return steps[0][1], rewards
+    return next((command for who, command in steps if who == actor), None), rewards
 
 
 def split_by_world(demos: list[Demo], val_fraction: float, seed: int) -> tuple[list[Demo], list[Demo]]:

@@ -47,6 +47,9 @@ class ImitateConfig(CpuPinned):
         0, "shortest plans of N generated requests per bundled world, each asked at a state along its "
            "walkthrough (training phrasings; a companion that knows a world's walkthrough by heart must still "
            "do what it is asked there)", metavar="N")
+    bundled_dagger: int = setting(
+        0, "episodes of each bundled world the model plays in each DAgger round, the world's whole team in "
+           "turn as eval does, every state labelled by the expert (0 = none)", metavar="N")
     request_worlds: int = setting(
         0, "companion worlds per difficulty whose NPC is shown the shortest plan of one generated request "
              "(training phrasings only, the words in its prompt); DAgger rounds then also label the request "
@@ -109,8 +112,8 @@ class ImitateConfig(CpuPinned):
         from agent.device import check_device
         check_device(self.device)
         self.train_seeds = tuple(self.train_seeds)
-        for name in ("worlds", "dagger_rounds", "settle_epochs", "bundled", "bundled_requests", "request_worlds",
-                     "epochs"):
+        for name in ("worlds", "dagger_rounds", "settle_epochs", "bundled", "bundled_requests", "bundled_dagger",
+                     "request_worlds", "epochs"):
             if getattr(self, name) < 0:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
         if not (self.worlds or self.request_worlds or self.bundled or self.bundled_requests):

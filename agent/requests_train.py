@@ -218,9 +218,10 @@ def request_dagger_demos(policy, envs: list[RequestEnv], where: list[tuple[int, 
     return demos, done / max(len(started), 1)
 
 
-def _plan_label(env: RequestEnv) -> tuple[str, tuple[float, ...]] | None:
-    """The first command of the shortest plan from here, and the plan's rewards (the request's
-    reward at its end); None when there is no plan."""
+def _plan_label(env: RequestEnv, actor: None = None) -> tuple[str, tuple[float, ...]] | None:
+    """The first command of the shortest plan from here for the env's NPC (``actor`` is always
+    None: a request episode has one actor), and the plan's rewards (the request's reward at its
+    end); None when there is no plan."""
     plan = plan_from_here(env)
     return (plan[0], (0.0,) * (len(plan) - 1) + (env.reward,)) if plan else None
 

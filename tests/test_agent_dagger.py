@@ -23,7 +23,8 @@ def play(policy, seed: int = 0):
     episodes = [Episode(env, (0, k), *env.reset(seed=0)) for k, env in enumerate(envs)]
     asked = []  # (episode, its steps so far), in the order the expert was asked
 
-    def label(env):
+    def label(env, actor):
+        assert actor is None  # the env's own actor
         asked.append((envs.index(env), env.steps))
         return None if env is envs[1] and env.steps == 2 else expert_plan(env)
 
@@ -59,3 +60,35 @@ def test_a_round_is_a_function_of_the_generator_seed(model_dir):
     once, again = play(policy, seed=3), play(policy, seed=3)
     assert [e.history for e in once[1]] == [e.history for e in again[1]]
     assert [(d.candidates, d.action) for d in once[3]] == [(d.candidates, d.action) for d in again[3]]
+
+
+def test_a_team_round_plays_each_actor_in_turn_and_labels_it_with_its_own_next_command(model_dir):
+    from game.assets import bundled_worlds
+    from game.turns import team
+    world = dict(bundled_worlds())["lighthouse"]
+    actors = tuple(team(world))
+    assert actors == ("player", "ada")
+    policy = load_policy(str(model_dir))
+    env = LanternEnv(world, max_steps=12).clone()
+    episode = Episode(env, (0, 0), *env.reset(seed=5), team=actors)
+    demos, _ = dagger_round(policy, [episode], torch.Generator().manual_seed(1),
+                            lambda env, actor: expert_plan(env, actor), lambda env, info: bool(info["won"]))
+    assert episode.moves == env.steps == 12 and episode.history == []
+    mine = {a: episode.histories[a] for a in actors}
+    assert [len(mine[a]) for a in actors] == [6, 6]
+    replay = LanternEnv(world, max_steps=12).clone()
+    replay.reset(seed=5)
+    taught, whose = iter(demos), set()
+    for move in range(12):  # the player, then Ada, each seeing its own text and history
+        actor = actors[move % 2]
+        obs, command = mine[actor][move // 2]
+        assert obs == replay.observation(actor)
+        label, rewards = expert_plan(replay, actor)
+        if label in replay.info(actor)["admissible_commands"]:
+            demo = next(taught)
+            assert demo.candidates[demo.action] == label and demo.rewards == rewards
+            assert demo.candidates == replay.info(actor)["admissible_commands"]
+            assert demo.view.history == mine[actor][:move // 2]
+            whose.add(actor)
+        replay.step(command, actor=actor)
+    assert next(taught, None) is None and whose == set(actors)

@@ -90,6 +90,7 @@ def test_cloning_puts_the_policy_on_the_expert_commands(model_dir, tmp_path):
     (dict(epochs=-1), "--epochs must be at least 0"),
     (dict(dagger_rounds=-1), "--dagger-rounds must be at least 0"),
     (dict(bundled=-1), "--bundled must be at least 0"),
+    (dict(bundled_dagger=-1), "--bundled-dagger must be at least 0"),
     (dict(worlds=50), "more than the 40 training seeds"),
     (dict(difficulty=3, max_difficulty=2), "1 <= --difficulty"),
     (dict(train_seeds=(0, 2_000_000)), "eval"),
