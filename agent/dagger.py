@@ -25,6 +25,7 @@ from agent.cloning import Encoded, Validation, encode, fit
 from agent.demos import Demo, expert_plan, ties, training_worlds
 from agent.policy import LMPolicy
 from agent.prompt import View
+from agent.rollout import FALLBACK
 from game.env import LanternEnv
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ def dagger_round(policy: LMPolicy, episodes: list[Episode], generator: torch.Gen
         if not live:
             break
         views = [View.from_info(episodes[i].obs, episodes[i].info, episodes[i].seen()) for i in live]
-        cands = [list(episodes[i].info["admissible_commands"]) for i in live]
+        cands = [list(episodes[i].info["admissible_commands"]) or [FALLBACK] for i in live]
         acted, *_ = policy.act(views, cands, generator)
         still = []
         for k, i in enumerate(live):

@@ -92,3 +92,14 @@ def test_a_team_round_plays_each_actor_in_turn_and_labels_it_with_its_own_next_c
             whose.add(actor)
         replay.step(command, actor=actor)
     assert next(taught, None) is None and whose == set(actors)
+
+
+def test_an_actor_with_no_admissible_command_waits_and_is_not_taught(model_dir):
+    """As a rollout does: 'wait' where nothing is admissible (a keeper shut in the dark), and
+    nothing to learn there."""
+    env = LanternEnv(generate(*WORLD), max_steps=2)
+    episode = Episode(env, (0, 0), *env.reset(seed=0))
+    episode.info = {**episode.info, "admissible_commands": []}
+    demos, _ = dagger_round(load_policy(str(model_dir)), [episode], torch.Generator().manual_seed(0),
+                            lambda env, actor: expert_plan(env), lambda env, info: False)
+    assert episode.history[0][1] == "wait" and len(demos) == 1  # the second state had its commands
