@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from agent.cloning import Encoded, Validation, encode, fit
-from agent.demos import Demo, expert_plan, ties, training_worlds
+from agent.demos import Demo, expert_plan, team_plan, ties, training_worlds
 from agent.policy import LMPolicy
 from agent.prompt import View
 from agent.rollout import FALLBACK
@@ -160,8 +160,8 @@ def bundled_dagger_demos(policy: LMPolicy, episodes: int, generator: torch.Gener
                          expert: str = "solver") -> tuple[list[Demo], float]:
     """DAgger on the bundled worlds: ``episodes`` of each (env seeds from ``first_seed``), the policy
     playing the world's whole team in turn as eval and watch do; every state is labelled with the
-    acting actor's next command in the expert's walkthrough from there (``expert_plan``). Level 0
-    marks them, as the bundled walkthroughs.
+    acting actor's next command in the expert's walkthrough from there where it makes progress now
+    (``team_plan``). Level 0 marks them, as the bundled walkthroughs.
 
     Returns:
         (demonstrations, share of the episodes the policy won).
@@ -174,7 +174,8 @@ def bundled_dagger_demos(policy: LMPolicy, episodes: int, generator: torch.Gener
         for k in range(episodes):
             env = LanternEnv(world, **policy.config.env_settings()).clone()
             played.append(Episode(env, (0, index), *env.reset(seed=first_seed + k), team=actors))
-    demos, wins = dagger_round(policy, played, generator, lambda env, actor: expert_plan(env, actor, expert),
+    moves_left: dict[str, int | None] = {}
+    demos, wins = dagger_round(policy, played, generator, lambda env, actor: team_plan(env, actor, expert, moves_left),
                                lambda env, info: bool(info["won"]))
     return demos, wins / max(len(played), 1)
 

@@ -185,6 +185,45 @@ def expert_plan(env: LanternEnv, actor: str | None = None,
     return next((command for who, command in steps if who == actor), None), rewards
 
 
+def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
+              moves_left: dict[str, int | None] | None = None) -> tuple[str | None, tuple[float, ...]] | None:
+    """``expert_plan`` for an actor of a team that takes turns: its command only where it starts a
+    shortest walkthrough from here (the moves left fall by one), else the first admissible
+    command that does, else None (the actor can only wait for a teammate: nothing to teach).
+
+    A plan orders the team's steps freely; under turns, an actor's first step in it can come
+    too early (closing the door a teammate must still walk through, a note read while a
+    teammate works) and taught as it stands it sets the team against itself. ``moves_left``
+    caches the solver's answers by state (an episode's states repeat across a round).
+    """
+    from game.solver import remaining_moves
+    label = expert_plan(env, actor, expert)
+    if label is None:
+        return None
+    command, rewards = label
+    cache = moves_left if moves_left is not None else {}
+
+    def left() -> int | None:
+        key = env.state_hash()
+        if key not in cache:
+            cache[key] = remaining_moves(env.world)
+        return cache[key]
+
+    now = left()
+    if now is None:
+        return None
+    candidates = list(env.info(actor)["admissible_commands"])
+    snap = env.snapshot()
+    for other in ([command] if command in candidates else []) + [c for c in candidates if c != command]:
+        env.step(other, actor=actor)
+        try:
+            if left() == now - 1:
+                return other, rewards
+        finally:
+            env.restore(snap)
+    return None, rewards
+
+
 def split_by_world(demos: list[Demo], val_fraction: float, seed: int) -> tuple[list[Demo], list[Demo]]:
     """Hold out whole worlds (not single states) so validation measures generalisation."""
     worlds = sorted({d.world for d in demos})

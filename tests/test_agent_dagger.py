@@ -103,3 +103,25 @@ def test_an_actor_with_no_admissible_command_waits_and_is_not_taught(model_dir):
     demos, _ = dagger_round(load_policy(str(model_dir)), [episode], torch.Generator().manual_seed(0),
                             lambda env, actor: expert_plan(env), lambda env, info: False)
     assert episode.history[0][1] == "wait" and len(demos) == 1  # the second state had its commands
+
+
+def test_a_team_label_never_teaches_a_step_that_comes_too_early_under_turns():
+    """In the lighthouse, Ada's one step left in the plan is closing the gallery door; taken while
+    Wren has still to walk out through it, it costs two moves, so it is not taught; Wren's is."""
+    from agent.demos import team_plan
+    from game.assets import bundled_worlds
+    from game.solver import remaining_moves
+    env = LanternEnv(dict(bundled_worlds())["lighthouse"])
+    env.reset(seed=0)
+    for actor, command in [("ada", "go east"), ("ada", "open sea gate"), ("player", "go north"),
+                           ("player", "give letter to ada"), ("ada", "go east"), ("ada", "go up"), ("ada", "go up")]:
+        env.step(command, actor=actor)
+    before, left = env.state_hash(), remaining_moves(env.world)
+    assert expert_plan(env, "ada")[0] == "close gallery door"
+    cache = {}
+    assert team_plan(env, "ada", moves_left=cache) == (None, expert_plan(env, "ada")[1])
+    command, _ = team_plan(env, "player", moves_left=cache)
+    assert command == expert_plan(env, "player")[0]
+    assert env.state_hash() == before and cache[before] == left  # put back; answers kept by state
+    env.step(command, actor="player")
+    assert remaining_moves(env.world) == left - 1
