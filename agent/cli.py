@@ -1,4 +1,5 @@
-"""The agent's subcommands: ``train``, ``eval``, ``pretrain`` and ``imitate`` (registered by main.py).
+"""The agent's subcommands: ``train``, ``eval``, ``pretrain``, ``imitate`` and ``blend`` (registered by
+main.py).
 
 torch and transformers are imported inside the run functions, so ``--help`` and
 the game-only commands stay fast and work without them.
@@ -22,7 +23,8 @@ MODEL_CARRIES = ("the starting model's setting (saved in its lantern.json by imi
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``train``, ``eval``, ``pretrain`` and ``imitate`` to main.py's subcommands."""
+    """Add ``train``, ``eval``, ``pretrain``, ``imitate`` and ``blend`` to main.py's subcommands."""
+    from agent.blend import BlendConfig
     from agent.eval_config import EvalConfig
     from agent.imitate_config import ImitateConfig
     from agent.pretrain_config import PretrainConfig
@@ -57,6 +59,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "Writes a model folder that train --model can start from.")
     add_config_arguments(i, ImitateConfig, refused=cpu_flags)
     i.set_defaults(run=run_imitate)
+    b = sub.add_parser("blend", help="average the weights of models of one lineage (a model and its fine-tunes)",
+                       description="Write a policy whose weights (model and value head) are the weighted mean "
+                                   "of the given models'. A fine-tuned model averaged with the model it started "
+                                   "from often keeps most of what each does well. The models must share "
+                                   "architecture, tokenizer and prompt settings.")
+    add_config_arguments(b, BlendConfig)
+    b.set_defaults(run=run_blend)
 
 
 # -- train -------------------------------------------------------------------------------------
@@ -120,6 +129,17 @@ def run_imitate(args: argparse.Namespace) -> int:
     config = config_from_args(ImitateConfig, args)
     use_cpu(config.cpu)
     imitate(config)
+    return 0
+
+
+# -- blend --------------------------------------------------------------------------------------
+
+def run_blend(args: argparse.Namespace) -> int:
+    from agent.blend import BlendConfig, blend
+    config = config_from_args(BlendConfig, args)
+    out = blend(config)
+    shares = ", ".join(f"{name} x {weight:.3g}" for name, weight in zip(config.models, config.weights))
+    print(f"blend: wrote {out} ({shares})")
     return 0
 
 

@@ -1,0 +1,105 @@
+"""``python main.py blend``: a policy whose weights are a weighted average of others'.
+
+Fine-tuning a model on new worlds teaches it to read them and costs some of what it could do;
+averaging the fine-tuned weights with the model it started from often keeps most of both
+(Wortsman et al. 2022, "Robust fine-tuning of zero-shot models", WiSE-FT; "model soups"). It
+only means something for models of one lineage (one started from the other, or both from one
+model): the same architecture, tokenizer and prompt settings, which ``blend`` checks. The
+model and its value head are averaged in float64, then stored in each weight's own dtype.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from agent.config_cli import setting
+from game.errors import LanternError
+
+
+def _names(text: str) -> tuple[str, ...]:
+    names = tuple(part.strip() for part in str(text).split(",") if part.strip())
+    if len(names) < 2:
+        raise LanternError(f"--models needs two or more models separated by commas, got {text!r}")
+    return names
+
+
+def _weights(text: str) -> tuple[float, ...]:
+    try:
+        weights = tuple(float(part) for part in str(text).split(","))
+    except ValueError:
+        raise LanternError(f"--weights must be numbers separated by commas, got {text!r}") from None
+    if any(not w > 0 for w in weights):
+        raise LanternError(f"--weights must all be above 0, got {text!r}")
+    return weights
+
+
+@dataclass
+class BlendConfig:
+    """What ``blend`` averages, and where it writes the result."""
+
+    models: tuple[str, ...] = setting(help="model folders (or hub ids) of one lineage, separated by commas",
+                                      type=_names, metavar="M,M")
+    out: str = setting(help="model folder to write", metavar="DIR")
+    weights: tuple[float, ...] | None = setting(
+        None, "each model's weight, separated by commas (scaled to add up to 1)", type=_weights, metavar="W,W",
+        shown="equal")
+
+    def __post_init__(self) -> None:
+        self.models = _names(",".join(self.models) if not isinstance(self.models, str) else self.models)
+        weights = (1.0,) * len(self.models) if self.weights is None else self.weights
+        weights = _weights(",".join(map(str, weights)) if not isinstance(weights, str) else weights)
+        if len(weights) != len(self.models):
+            raise LanternError(f"--weights gives {len(weights)} weights for {len(self.models)} models; "
+                               "give one per model")
+        self.weights = tuple(w / sum(weights) for w in weights)
+
+
+def blend(config: BlendConfig) -> Path:
+    """Average the models' weights (and value heads) and write the result to ``config.out``.
+
+    Raises:
+        LanternError: a model does not load, or is not of the first one's lineage (other
+            weight names or shapes, another tokenizer, other prompt settings).
+    """
+    import torch
+
+    from agent.checkpoint import export_policy, load_policy
+    from agent.lora import merge_adapters
+    policies = []
+    for name in config.models:
+        policy = load_policy(name)
+        merge_adapters(policy)  # a LoRA run's adapters belong to its weights
+        policies.append(policy)
+    first = policies[0]
+    for name, policy in zip(config.models[1:], policies[1:]):
+        _check_lineage(config.models[0], first, name, policy)
+    with torch.no_grad():
+        for module in (lambda p: p.model, lambda p: p.value_head):
+            states = [module(p).state_dict() for p in policies]
+            mixed = {key: sum(w * s[key].double() for w, s in zip(config.weights, states)).to(tensor.dtype)
+                     for key, tensor in states[0].items()}
+            module(first).load_state_dict(mixed)
+    out = Path(config.out)
+    meta = {"blend": [{"model": name, "weight": round(w, 6)} for name, w in zip(config.models, config.weights)]}
+    export_policy(first, out, meta)
+    return out
+
+
+def _check_lineage(first_name: str, first, name: str, policy) -> None:
+    """One line naming what differs when ``policy`` cannot be averaged with ``first``."""
+    ours, theirs = first.model.state_dict(), policy.model.state_dict()
+    shapes = {k: tuple(v.shape) for k, v in ours.items()}
+    other = {k: tuple(v.shape) for k, v in theirs.items()}
+    if shapes != other:
+        key = next((k for k in sorted(set(shapes) | set(other)) if shapes.get(k) != other.get(k)))
+        raise LanternError(f"{name}: weight {key} is {other.get(key, 'missing')} where {first_name} has "
+                           f"{shapes.get(key, 'none')}; blend only models of one architecture (a model and "
+                           "its fine-tunes)")
+    if first.tokenizer.get_vocab() != policy.tokenizer.get_vocab():
+        raise LanternError(f"{name}: its tokenizer is not {first_name}'s; blend only models of one lineage")
+    a, b = asdict(first.config), asdict(policy.config)
+    differ = [k for k in a if a[k] != b.get(k)]
+    if differ:
+        raise LanternError(f"{name}: its prompt settings differ from {first_name}'s ({', '.join(differ)}); "
+                           "blend only models that read the game the same way")
