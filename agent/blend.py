@@ -81,8 +81,32 @@ def blend(config: BlendConfig) -> Path:
                      for key, tensor in states[0].items()}
             module(first).load_state_dict(mixed)
     out = Path(config.out)
-    meta = {"blend": [{"model": name, "weight": round(w, 6)} for name, w in zip(config.models, config.weights)]}
+    records = [_training_record(name) for name in config.models]
+    meta = {"trained_on": _trained_on(records),
+            "blend": [{"model": name, "weight": round(w, 6), "trained_on": record}
+                      for name, w, record in zip(config.models, config.weights, records)]}
     export_policy(first, out, meta)
+    return out
+
+
+def _training_record(name: str) -> dict:
+    """A model's ``trained_on`` (empty for a hub model or one that records none)."""
+    from agent.checkpoint import read_meta
+    from agent.lm import resolve_model
+    where = resolve_model(name)
+    return read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
+
+
+def _trained_on(records: list[dict]) -> dict:
+    """What the blend was trained on, for ``eval``'s check against held-out seeds: every level and
+    every generated-world seed any of its models saw (the span covering them)."""
+    levels = [r["difficulty"] for r in records if "difficulty" in r]
+    seeds = [r["seeds"] for r in records if "seeds" in r]
+    out = {}
+    if levels:
+        out["difficulty"] = [min(lo for lo, _ in levels), max(hi for _, hi in levels)]
+    if seeds:
+        out["seeds"] = [min(lo for lo, _ in seeds), max(hi for _, hi in seeds)]
     return out
 
 

@@ -42,7 +42,7 @@ def test_a_blend_is_the_weighted_mean_of_every_weight_and_loads_as_a_policy(base
             assert torch.allclose(sm[key], 0.25 * sa[key] + 0.75 * sb[key], atol=1e-6), key
     assert not torch.equal(sa[key], sb[key])
     meta = json.loads((out / "lantern.json").read_text())
-    assert meta["blend"] == [{"model": str(base), "weight": 0.25}, {"model": str(tuned), "weight": 0.75}]
+    assert [(b["model"], b["weight"]) for b in meta["blend"]] == [(str(base), 0.25), (str(tuned), 0.75)]
     assert meta["policy"] == json.loads((base / "lantern.json").read_text())["policy"]
 
 
@@ -84,3 +84,22 @@ def test_the_command_writes_the_blend_and_a_bad_one_is_one_line(base, tuned, tmp
     code = main.main(["blend", "--models", f"{base},{tuned}", "--weights", "3,1,1", "--out", str(tmp_path / "c")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "3 weights for 2 models" in err and not (tmp_path / "c").exists()
+
+
+def test_a_blend_keeps_every_training_seed_its_models_saw(base, tuned, tmp_path):
+    """eval refuses held-out seeds that any of the blended models trained on."""
+    import shutil
+
+    from agent.checkpoint import read_meta, write_json
+    copies = []
+    for folder, record in ((base, {"difficulty": [1, 3], "seeds": [0, 1000]}),
+                           (tuned, {"difficulty": [2, 4], "seeds": [500, 2000]})):
+        copy = shutil.copytree(folder, tmp_path / folder.parent.name)
+        write_json(copy / "lantern.json", {**read_meta(copy), "trained_on": record})
+        copies.append(str(copy))
+    out = blend(BlendConfig(models=tuple(copies), out=str(tmp_path / "b")))
+    meta = read_meta(out)
+    assert meta["trained_on"] == {"difficulty": [1, 4], "seeds": [0, 2000]}
+    assert meta["blend"][1]["trained_on"]["seeds"] == [500, 2000]
+    import main
+    assert main.main(["eval", "--model", str(out), "--difficulty", "1", "--seeds", "1500:1502", "--cpu", "native"]) == 2
