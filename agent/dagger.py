@@ -32,10 +32,10 @@ if TYPE_CHECKING:
     from agent.imitate_config import ImitateConfig
     from agent.requests_train import RequestEnv
 
-# The expert's next command for the acting actor (None: nothing for it to do yet, so nothing is
-# taught there), and the rewards the actor collects along the expert's walkthrough.
 BUNDLED_SEEDS = 10_000  # round r plays the bundled worlds from env seed r x this (eval's are below)
 
+# The expert's next command for the acting actor (None: nothing for it to do yet, so nothing is
+# taught there), and the rewards the actor collects along the expert's walkthrough.
 Label = tuple[str | None, tuple[float, ...]]
 
 
