@@ -17,16 +17,24 @@ from agent.config_cli import setting
 from game.errors import LanternError
 
 
-def _names(text: str) -> tuple[str, ...]:
-    names = tuple(part.strip() for part in str(text).split(",") if part.strip())
+def _parts(value) -> list[str]:
+    """A flag's comma-separated text, or the Python API's sequence, as its parts."""
+    return [str(part) for part in (value.split(",") if isinstance(value, str) else value)]
+
+
+def _names(value) -> tuple[str, ...]:
+    parts = _parts(value)
+    names = tuple(part.strip() for part in parts if part.strip())
     if len(names) < 2:
-        raise LanternError(f"--models needs two or more models separated by commas, got {text!r}")
+        raise LanternError(f"--models needs two or more models separated by commas, got {','.join(parts)!r}")
     return names
 
 
-def _weights(text: str) -> tuple[float, ...]:
+def _weights(value) -> tuple[float, ...]:
+    parts = _parts(value)
+    text = ",".join(parts)
     try:
-        weights = tuple(float(part) for part in str(text).split(","))
+        weights = tuple(float(part) for part in parts)
     except ValueError:
         raise LanternError(f"--weights must be numbers separated by commas, got {text!r}") from None
     if any(not w > 0 for w in weights):
@@ -46,9 +54,8 @@ class BlendConfig:
         shown="equal")
 
     def __post_init__(self) -> None:
-        self.models = _names(",".join(self.models) if not isinstance(self.models, str) else self.models)
-        weights = (1.0,) * len(self.models) if self.weights is None else self.weights
-        weights = _weights(",".join(map(str, weights)) if not isinstance(weights, str) else weights)
+        self.models = _names(self.models)
+        weights = _weights((1.0,) * len(self.models) if self.weights is None else self.weights)
         if len(weights) != len(self.models):
             raise LanternError(f"--weights gives {len(weights)} weights for {len(self.models)} models; "
                                "give one per model")

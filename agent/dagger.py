@@ -7,8 +7,9 @@ next command *from there*, and the policy is trained on those states together wi
 many earlier ones.
 
 ``dagger_round`` is the one loop every kind of episode uses: quests in generated worlds
-(``quest_dagger_demos``) and in the bundled ones, whose whole team the policy plays in turn as
-eval does (``bundled_dagger_demos``), both labelled by ``agent.demos.expert_plan``; and requests
+(``quest_dagger_demos``, labelled by ``agent.demos.expert_plan``) and in the bundled ones, whose
+whole team the policy plays in turn as eval does (``bundled_dagger_demos``, labelled by
+``agent.demos.team_plan``); and requests
 (``agent.requests_train.request_dagger_demos``, labelled by the request's shortest plan).
 """
 
@@ -170,9 +171,9 @@ def bundled_dagger_demos(policy: LMPolicy, episodes: int, generator: torch.Gener
     from game.turns import team
     played = []
     for index, (_, world) in enumerate(bundled_worlds()):
-        actors = tuple(team(world))
+        actors, proto = tuple(team(world)), LanternEnv(world, **policy.config.env_settings())
         for k in range(episodes):
-            env = LanternEnv(world, **policy.config.env_settings()).clone()
+            env = proto.clone()  # its own world state; the world's tables built once
             played.append(Episode(env, (0, index), *env.reset(seed=first_seed + k), team=actors))
     moves_left: dict[str, int | None] = {}
     demos, wins = dagger_round(policy, played, generator, lambda env, actor: team_plan(env, actor, expert, moves_left),

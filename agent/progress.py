@@ -4,7 +4,8 @@ Shaping gives each step the moves it took off the solver's shortest walkthrough.
 never reads it while acting, only the update does, so the searches (over half of a rollout's
 time when bundled worlds such as the two-keeper lighthouse are in the mix) can run on another
 core while the model acts: the trainer sends each env's world once at reset and its state after
-every step, and takes every step's gain when the rollout ends. Both ways compute the same integers from the same states.
+every step, and takes every step's gain when the rollout ends. Both ways compute the same
+integers from the same states.
 """
 
 from __future__ import annotations
