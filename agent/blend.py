@@ -72,9 +72,11 @@ def blend(config: BlendConfig) -> Path:
     import torch
 
     from agent.checkpoint import export_policy, load_policy
+    from agent.lm import resolve_model
     from agent.lora import merge_adapters
     policies = []
     for name in config.models:
+        resolve_model(name, flag="--models")  # a missing model is named by the flag that gave it
         policy = load_policy(name)
         merge_adapters(policy)  # a LoRA run's adapters belong to its weights
         policies.append(policy)

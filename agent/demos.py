@@ -196,6 +196,7 @@ def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
     teammate works) and taught as it stands it sets the team against itself. ``moves_left``
     caches the solver's answers by state (an episode's states repeat across a round).
     """
+    from game.guide import shortening_steps
     from game.solver import remaining_moves
     label = expert_plan(env, actor, expert)
     if label is None:
@@ -209,19 +210,11 @@ def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
             cache[key] = remaining_moves(env.world)
         return cache[key]
 
-    now = left()
-    if now is None:
+    if left() is None:
         return None
     candidates = list(env.info(actor)["admissible_commands"])
-    snap = env.snapshot()
-    for other in ([command] if command in candidates else []) + [c for c in candidates if c != command]:
-        env.step(other, actor=actor)
-        try:
-            if left() == now - 1:
-                return other, rewards
-        finally:
-            env.restore(snap)
-    return None, rewards
+    ordered = ([command] if command in candidates else []) + [c for c in candidates if c != command]
+    return next(shortening_steps(env, actor, ordered, left), None), rewards
 
 
 def split_by_world(demos: list[Demo], val_fraction: float, seed: int) -> tuple[list[Demo], list[Demo]]:

@@ -40,8 +40,9 @@ def bundled(name: str) -> str | None:
     return str(folder) if (folder / "config.json").is_file() else None
 
 
-def resolve_model(name: str) -> Path | str:
-    """A local model folder for ``name`` (following a run's ``latest``), or the hub id itself.
+def resolve_model(name: str, flag: str = "--model") -> Path | str:
+    """A local model folder for ``name`` (following a run's ``latest``), or the hub id itself;
+    an error names ``name`` as given to ``flag``.
 
     Raises:
         LanternError: the path exists but holds no model, or names nothing at all.
@@ -50,15 +51,15 @@ def resolve_model(name: str) -> Path | str:
     if path.is_dir():
         path = read_latest(path) or path
         if not (path / "config.json").is_file() and not (path / ADAPTER_CONFIG).is_file():
-            raise LanternError(f"--model {name}: {path} is not a model folder (no config.json); give "
+            raise LanternError(f"{flag} {name}: {path} is not a model folder (no config.json); give "
                                f"a folder written by save_pretrained, a training run folder, or a hub id")
         return path
     if path.exists():
-        raise LanternError(f"--model {name}: is a file; give a model folder or a hub id")
+        raise LanternError(f"{flag} {name}: is a file; give a model folder or a hub id")
     looks_local = (name.startswith((".", "/", "~")) or name.count("/") > 1 or os.sep in name.replace("/", "")
                    or (len(path.parts) > 1 and resolve_asset(str(path.parent)).is_dir()))  # e.g. runs/typo
     if looks_local or not HUB_ID.match(name):
-        raise LanternError(f"--model {name}: no such model folder; check the path, or give a "
+        raise LanternError(f"{flag} {name}: no such model folder; check the path, or give a "
                            f"Hugging Face hub id like 'gpt2'")
     return name
 

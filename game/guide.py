@@ -16,6 +16,7 @@ player would: a note may be the only place a goal is spelled out.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterator
 
 from game.env import LanternEnv
 from game.solver import Unsolvable, remaining_moves, solve
@@ -136,27 +137,34 @@ def seen_by_light(world, room: int, actor: int) -> bool:
     return world.is_lit(room) or any(world.entities[t].light and flags[t] & LIT for t in world.held(actor))
 
 
+def shortening_steps(env: LanternEnv, actor_id: str, candidates: list[str],
+                     moves_left: Callable[[], int | None] | None = None) -> Iterator[str]:
+    """Each of ``candidates``, in order, that starts a shortest walkthrough from here: after it the
+    moves left (``moves_left()``, by default the solver's ``remaining_moves``) fall by one. The env
+    is put back after each try."""
+    left = moves_left or (lambda: remaining_moves(env.world))
+    now = left()
+    if now is None:
+        return
+    snap = env.snapshot()
+    for command in candidates:
+        env.step(command, actor=actor_id)
+        try:
+            shortens = left() == now - 1  # None when it loses the game
+        finally:
+            env.restore(snap)
+        if shortens:
+            yield command
+
+
 def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidates: list[str]) -> list[str]:
     """The other commands among ``candidates`` (walking aside) that start an optimal walkthrough
     from here as well as ``command``: which of two goal things to take first is the solver's
     arbitrary tie-break, and a student taught only one of them learns that the other is wrong.
     Walking is left out: which way to go is the guide's to decide. The env is put back."""
-    now = remaining_moves(env.world)
-    if now is None:
-        return []
-    snap = env.snapshot()
-    out = []
-    for other in candidates:
-        if other == command or other.startswith("go "):
-            continue
-        env.step(other, actor=actor_id)
-        try:
-            if remaining_moves(env.world) == now - 1:  # None when it loses the game
-                out.append(other)
-        finally:
-            env.restore(snap)
-    return out
+    others = [c for c in candidates if c != command and not c.startswith("go ")]
+    return list(shortening_steps(env, actor_id, others))
 
 
 __all__ = ["Unsolvable", "explore_command", "guided_game", "guided_step", "guided_walkthrough",
-           "optimal_alternatives"]
+           "optimal_alternatives", "shortening_steps"]

@@ -84,6 +84,10 @@ def test_the_command_writes_the_blend_and_a_bad_one_is_one_line(base, tuned, tmp
     code = main.main(["blend", "--models", f"{base},{tuned}", "--weights", "3,1,1", "--out", str(tmp_path / "c")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "3 weights for 2 models" in err and not (tmp_path / "c").exists()
+    missing = tmp_path / "nope"
+    assert main.main(["blend", "--models", f"{base},{missing}", "--out", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"--models {missing}: no such model folder" in err
 
 
 def test_a_blend_keeps_every_training_seed_its_models_saw(base, tuned, tmp_path):
