@@ -189,14 +189,17 @@ def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
               moves_left: dict[str, int | None] | None = None) -> tuple[str | None, tuple[float, ...]] | None:
     """``expert_plan`` for an actor of a team that takes turns: its command only where it starts a
     shortest walkthrough from here (the moves left fall by one), else the first admissible
-    command that does, else None (the actor can only wait for a teammate: nothing to teach).
+    command that does; where none does, the actor must wait on a teammate, and is taught to hold:
+    the first command that leaves the moves left as they are (things before walking); else None.
 
     A plan orders the team's steps freely; under turns, an actor's first step in it can come
     too early (closing the door a teammate must still walk through, a note read while a
-    teammate works) and taught as it stands it sets the team against itself. ``moves_left``
-    caches the solver's answers by state (an episode's states repeat across a round).
+    teammate works) and taught as it stands it sets the team against itself. Untaught, a waiting
+    actor undoes: watched, Wren on the gallery with nothing left to do walked back in every turn,
+    and Ada out, undoing a goal each. ``moves_left`` caches the solver's answers by state (an
+    episode's states repeat across a round).
     """
-    from game.guide import shortening_steps
+    from game.guide import moves_left_after
     from game.solver import remaining_moves
     label = expert_plan(env, actor, expert)
     if label is None:
@@ -210,11 +213,19 @@ def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
             cache[key] = remaining_moves(env.world)
         return cache[key]
 
-    if left() is None:
+    now = left()
+    if now is None:
         return None
     candidates = list(env.info(actor)["admissible_commands"])
     ordered = ([command] if command in candidates else []) + [c for c in candidates if c != command]
-    return next(shortening_steps(env, actor, ordered, left), None), rewards
+    holds = []
+    for other, after in moves_left_after(env, actor, ordered, left):
+        if after == now - 1:
+            return other, rewards
+        if after == now:
+            holds.append(other)
+    holds.sort(key=lambda c: c.startswith("go "))  # stable: things before walking, else as offered
+    return (holds[0] if holds else None), rewards
 
 
 def split_by_world(demos: list[Demo], val_fraction: float, seed: int) -> tuple[list[Demo], list[Demo]]:

@@ -137,24 +137,20 @@ def seen_by_light(world, room: int, actor: int) -> bool:
     return world.is_lit(room) or any(world.entities[t].light and flags[t] & LIT for t in world.held(actor))
 
 
-def shortening_steps(env: LanternEnv, actor_id: str, candidates: list[str],
-                     moves_left: Callable[[], int | None] | None = None) -> Iterator[str]:
-    """Each of ``candidates``, in order, that starts a shortest walkthrough from here: after it the
-    moves left (``moves_left()``, by default the solver's ``remaining_moves``) fall by one. The env
-    is put back after each try."""
+def moves_left_after(env: LanternEnv, actor_id: str, candidates: list[str],
+                     moves_left: Callable[[], int | None] | None = None) -> Iterator[tuple[str, int | None]]:
+    """Each of ``candidates``, in order, with the moves left to win after it (``moves_left()``, by
+    default the solver's ``remaining_moves``; None where the game is lost). The env is put back
+    after each try."""
     left = moves_left or (lambda: remaining_moves(env.world))
-    now = left()
-    if now is None:
-        return
     snap = env.snapshot()
     for command in candidates:
         env.step(command, actor=actor_id)
         try:
-            shortens = left() == now - 1  # None when it loses the game
+            after = left()
         finally:
             env.restore(snap)
-        if shortens:
-            yield command
+        yield command, after
 
 
 def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidates: list[str]) -> list[str]:
@@ -162,9 +158,12 @@ def optimal_alternatives(env: LanternEnv, actor_id: str, command: str, candidate
     from here as well as ``command``: which of two goal things to take first is the solver's
     arbitrary tie-break, and a student taught only one of them learns that the other is wrong.
     Walking is left out: which way to go is the guide's to decide. The env is put back."""
+    now = remaining_moves(env.world)
+    if now is None:
+        return []
     others = [c for c in candidates if c != command and not c.startswith("go ")]
-    return list(shortening_steps(env, actor_id, others))
+    return [c for c, after in moves_left_after(env, actor_id, others) if after == now - 1]
 
 
 __all__ = ["Unsolvable", "explore_command", "guided_game", "guided_step", "guided_walkthrough",
-           "optimal_alternatives", "shortening_steps"]
+           "moves_left_after", "optimal_alternatives"]

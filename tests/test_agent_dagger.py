@@ -125,3 +125,23 @@ def test_a_team_label_never_teaches_a_step_that_comes_too_early_under_turns():
     assert env.state_hash() == before and cache[before] == left  # put back; answers kept by state
     env.step(command, actor="player")
     assert remaining_moves(env.world) == left - 1
+
+
+def test_a_team_member_with_nothing_left_to_do_is_taught_to_hold_not_to_undo():
+    """The lamp is lit and Wren keeps lookout on the gallery; only Ada's step is left (shutting the
+    door). Wren is taught a command that leaves the moves left as they are, not walking back in."""
+    from agent.demos import team_plan
+    from game.assets import bundled_worlds
+    from game.solver import remaining_moves
+    env = LanternEnv(dict(bundled_worlds())["lighthouse"])
+    env.reset(seed=0)
+    for actor, command in [("ada", "go east"), ("ada", "open sea gate"), ("player", "go north"),
+                           ("player", "give letter to ada"), ("player", "go east"), ("player", "go up"),
+                           ("player", "go up"), ("player", "unlock lens cage with lens key"),
+                           ("player", "open lens cage"), ("player", "turn on great lamp"), ("player", "go out"),
+                           ("ada", "go east"), ("ada", "go up"), ("ada", "go up")]:
+        env.step(command, actor=actor)
+    assert remaining_moves(env.world) == 1 and expert_plan(env, "player")[0] is None
+    assert set(env.info("player")["admissible_commands"]) == {"drop lens key", "go in"}
+    assert team_plan(env, "player")[0] == "drop lens key"
+    assert team_plan(env, "ada")[0] == "close gallery door"
