@@ -74,10 +74,10 @@ def blend(config: BlendConfig) -> Path:
     from agent.checkpoint import export_policy, load_policy
     from agent.lm import resolve_model
     from agent.lora import merge_adapters
+    places = [resolve_model(name, flag="--models") for name in config.models]  # named by the flag that gave them
     policies = []
-    for name in config.models:
-        resolve_model(name, flag="--models")  # a missing model is named by the flag that gave it
-        policy = load_policy(name)
+    for where in places:
+        policy = load_policy(str(where))
         merge_adapters(policy)  # a LoRA run's adapters belong to its weights
         policies.append(policy)
     first = policies[0]
@@ -90,7 +90,7 @@ def blend(config: BlendConfig) -> Path:
                      for key, tensor in states[0].items()}
             module(first).load_state_dict(mixed)
     out = Path(config.out)
-    records = [_training_record(name) for name in config.models]
+    records = [_training_record(where) for where in places]
     meta = {"trained_on": _trained_on(records),
             "blend": [{"model": name, "weight": round(w, 6), "trained_on": record}
                       for name, w, record in zip(config.models, config.weights, records)]}
@@ -98,11 +98,9 @@ def blend(config: BlendConfig) -> Path:
     return out
 
 
-def _training_record(name: str) -> dict:
-    """A model's ``trained_on`` (empty for a hub model or one that records none)."""
+def _training_record(where: Path | str) -> dict:
+    """A resolved model's ``trained_on`` (empty for a hub model or one that records none)."""
     from agent.checkpoint import read_meta
-    from agent.lm import resolve_model
-    where = resolve_model(name)
     return read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
 
 

@@ -224,8 +224,7 @@ def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
             return other, rewards
         if after == now:
             holds.append(other)
-    holds.sort(key=lambda c: c.startswith("go "))  # stable: things before walking, else as offered
-    return (holds[0] if holds else None), rewards
+    return min(holds, key=lambda c: c.startswith("go "), default=None), rewards  # things before walking
 
 
 def split_by_world(demos: list[Demo], val_fraction: float, seed: int) -> tuple[list[Demo], list[Demo]]:
