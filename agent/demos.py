@@ -114,9 +114,9 @@ def bundled_request_walkthroughs(config: ImitateConfig) -> list[Demo]:
     if not config.bundled_requests:
         return []
     from agent.requests_train import bundled_request_env, case_seed, request_demos
-    from game.assets import bundled_worlds
+    from game.assets import learning_worlds
     envs, where = [], []
-    for index, (_, world) in enumerate(bundled_worlds()):
+    for index, (_, world) in enumerate(learning_worlds(config.authored)):
         steps = expert_walkthrough(world, config.expert, config.read_commands)
         for k in range(config.bundled_requests):
             env = bundled_request_env(world, steps, case_seed(config.seed, "bundled-requests", index, k),
@@ -144,16 +144,17 @@ def expert_walkthrough(world, expert: str, read_commands: bool = False) -> list[
     return list(solve(world).steps)
 
 
-def bundled_demos(copies: int, expert: str = "solver", settings: dict | None = None) -> list[Demo]:
-    """Each bundled world's walkthrough, ``copies`` times (level 0 marks them; never validation:
-    there is one walkthrough per world, so a held-out copy would only measure memory); ``settings``
-    are the env's ``for_agent`` settings."""
+def bundled_demos(copies: int, expert: str = "solver", settings: dict | None = None,
+                  authored: bool = False) -> list[Demo]:
+    """Each bundled world's walkthrough (and with ``authored`` each of ``assets/authored/``),
+    ``copies`` times (level 0 marks them; never validation: there is one walkthrough per world, so a
+    held-out copy would only measure memory); ``settings`` are the env's ``for_agent`` settings."""
     settings = settings or {}
-    from game.assets import bundled_worlds
+    from game.assets import learning_worlds
     demos: list[Demo] = []
     if copies == 0:  # solving the manor is not free: skip it when no copy is wanted
         return demos
-    for index, (_, world) in enumerate(bundled_worlds()):
+    for index, (_, world) in enumerate(learning_worlds(authored)):
         steps = expert_walkthrough(world, expert, settings.get("read_commands", False))
         demos += walkthrough_demos(LanternEnv(world, **settings), steps, where=(0, index)) * copies
     return demos

@@ -50,6 +50,8 @@ class ImitateConfig(CpuPinned):
     bundled_dagger: int = setting(
         0, "episodes of each bundled world the model plays in each DAgger round, the world's whole team in "
            "turn as eval does, every state labelled by the expert (0 = none)", metavar="N")
+    authored: bool = setting(False, "also learn from the hand-written training worlds of assets/authored/ wherever "
+                                    "the bundled worlds are used (--bundled, --bundled-requests, --bundled-dagger)")
     request_worlds: int = setting(
         0, "companion worlds per difficulty whose NPC is shown the shortest plan of one generated request "
              "(training phrasings only, the words in its prompt); DAgger rounds then also label the request "

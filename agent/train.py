@@ -98,7 +98,7 @@ class Trainer:
             self._saved = self.update
         self.worlds = WorldSource(world, config.max_episode_steps, companion=config.companion,
                                   vocabulary=config.vocabulary)
-        walkthroughs = _bundled_walkthroughs() if config.bundled_share or config.bundled_request_share else []
+        walkthroughs = _bundled_walkthroughs(config.authored) if config.bundled_share or config.bundled_request_share else []
         self.bundled = _bundled_sources(walkthroughs, config.max_episode_steps) if config.bundled_share else []
         self._bundled_envs: list[int] = []  # env indices of this rollout's bundled-world groups
         self.request_worlds = WorldSource(companion=True)
@@ -554,12 +554,12 @@ def _bundled_sources(walkthroughs: list[tuple[object, list[tuple[str, str]]]], c
     return [WorldSource(world, max(cap or world.max_steps, 2 * len(steps))) for world, steps in walkthroughs]
 
 
-def _bundled_walkthroughs() -> list[tuple[object, list[tuple[str, str]]]]:
-    """Each bundled world with its shortest walkthrough (its step limit in training, and the states
-    its request episodes start from)."""
-    from game.assets import bundled_worlds
+def _bundled_walkthroughs(authored: bool = False) -> list[tuple[object, list[tuple[str, str]]]]:
+    """Each bundled world (and with ``authored`` each of ``assets/authored/``) with its shortest
+    walkthrough (its step limit in training, and the states its request episodes start from)."""
+    from game.assets import learning_worlds
     from game.solver import solve
-    return [(world, list(solve(world).steps)) for _, world in bundled_worlds()]
+    return [(world, list(solve(world).steps)) for _, world in learning_worlds(authored)]
 
 
 def _progress(cfg: TrainConfig, start: int):

@@ -67,6 +67,8 @@ class TrainConfig(CpuPinned):
     bundled_request_share: float = setting(
         0.0, "chance that a request episode plays a bundled world instead, asked at a state along its walkthrough "
              "(0 = generated worlds only)", group=WORLDS, type=fraction, metavar="F")
+    authored: bool = setting(False, "the bundled worlds of --bundled-share and --bundled-request-share include the "
+                                    "hand-written training worlds of assets/authored/", group=WORLDS)
     request_reward: float = setting(1.0, "reward when a request is met", group=WORLDS, metavar="X")
     request_moves: int = setting(10, "NPC commands a request episode may take", group=WORLDS, type=positive_int,
                                  metavar="N")

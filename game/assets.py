@@ -15,6 +15,7 @@ ASSETS_DIR = PROJECT_DIR / "assets"
 WORLDS_DIR = ASSETS_DIR / "worlds"  # the bundled worlds: play, training and pretraining read them
 HELDOUT_DIR = ASSETS_DIR / "heldout"  # hand-written worlds kept for evaluation only
 TEXTWORLD_DIR = ASSETS_DIR / "textworld"  # games TextWorld made, imported, for evaluation only
+AUTHORED_DIR = ASSETS_DIR / "authored"  # hand-written worlds for training only (imitate/train --authored)
 
 
 def resolve_asset(path: str) -> Path:
@@ -34,3 +35,10 @@ def bundled_worlds() -> list[tuple[str, World]]:
     """Every bundled world, in file-name order: [(stem, World)]."""
     from game.loader import load_world_folder
     return load_world_folder(WORLDS_DIR)
+
+
+def learning_worlds(authored: bool = False) -> list[tuple[str, World]]:
+    """The hand-written worlds training learns from by walkthrough: the bundled ones, and with
+    ``authored`` those of ``assets/authored/`` after them: [(stem, World)]."""
+    from game.loader import load_world_folder
+    return bundled_worlds() + (load_world_folder(AUTHORED_DIR) if authored else [])

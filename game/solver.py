@@ -486,6 +486,9 @@ class _Search:
         self.risky = {g.subject for qi in quest_ids for g in world.quests[qi].lose}
         self.uncapped = {e.index for e in world.entities if e.capacity is None}
         self.goal_rooms = {g.place for g in goals if g.place is not None and world.entities[g.place].kind == ROOM}
+        # A door a goal names is worth walking to whatever its state (one that starts open and must be shut).
+        self.goal_door_rooms = {r for g in goals if world.entities[g.subject].kind == DOOR
+                                for r in world.entities[g.subject].rooms}
 
     def run(self) -> Solution:
         """The best-first loop: expand the state of least cost + heuristic until one is won."""
@@ -574,7 +577,7 @@ class _Search:
         shortest walkthrough (the next walk could have gone straight on).
         """
         world = self.world
-        rooms = set(self.goal_rooms)
+        rooms = self.goal_rooms | self.goal_door_rooms
         for e in self.relevance.relevant:
             if world.entities[e].kind == DOOR:
                 if not state.flags[e] & OPEN:

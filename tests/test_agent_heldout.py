@@ -51,6 +51,23 @@ def test_training_and_pretraining_read_the_bundled_worlds_and_never_the_held_out
     assert not [p for p in files_read for folder in EVAL_ONLY_DIRS if folder in p.parents]
 
 
+def test_the_authored_training_worlds_join_training_only_when_asked_and_are_not_the_held_out_ones(files_read):
+    from agent.demos import bundled_demos
+    from game.assets import AUTHORED_DIR, learning_worlds
+    from game.loader import load_world_folder
+    authored = sorted(AUTHORED_DIR.glob("*.toml"))
+    assert len(authored) >= 6 and AUTHORED_DIR not in EVAL_ONLY_DIRS
+    assert [stem for stem, _ in learning_worlds()] == sorted(p.stem for p in WORLDS_DIR.glob("*.toml"))
+    titles = {w.title for _, w in learning_worlds(authored=True)}
+    assert {p.resolve() for p in files_read if p.suffix == ".toml"} == {p.resolve() for p in authored} | {
+        p.resolve() for p in WORLDS_DIR.glob("*.toml")}
+    assert not [p for p in files_read for folder in EVAL_ONLY_DIRS if folder in p.parents]
+    assert len(titles) == len(authored) + len(list(WORLDS_DIR.glob("*.toml")))  # no two share a title
+    assert not titles & {w.title for _, w in load_world_folder(HELDOUT_DIR)}
+    assert not {p.stem for p in authored} & set(HELD)
+    assert bundled_demos(0, authored=True) == []
+
+
 def test_the_held_out_folder_is_refused_as_training_material(model_dir, tmp_path, capsys):
     from agent.train_config import TrainConfig
     with pytest.raises(LanternError, match="assets/heldout/ are for evaluation only"):

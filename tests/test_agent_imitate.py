@@ -109,6 +109,25 @@ def test_worlds_0_is_a_pass_over_the_bundled_walkthroughs_alone(model_dir, tmp_p
     assert record["train_states"] == len(bundled_demos(1, cfg.expert, cfg.env_settings())) > 0
 
 
+def test_authored_adds_the_hand_written_training_worlds_to_the_bundled_walkthroughs(model_dir, tmp_path,
+                                                                                      monkeypatch):
+    import shutil
+
+    import game.assets
+    from agent.demos import bundled_demos
+    folder = tmp_path / "authored"
+    folder.mkdir()
+    shutil.copy(game.assets.AUTHORED_DIR / "temple.toml", folder)  # one single-actor world: the solver is quick
+    monkeypatch.setattr(game.assets, "AUTHORED_DIR", folder)
+    cfg = config(model_dir, tmp_path / "out", worlds=0, bundled=1, epochs=1, authored=True)
+    record = imitate(cfg)
+    bundled_only = bundled_demos(1, cfg.expert, cfg.env_settings())
+    both = bundled_demos(1, cfg.expert, cfg.env_settings(), authored=True)
+    assert record["train_states"] == len(both) > len(bundled_only)
+    assert len({d.world for d in both}) == len({d.world for d in bundled_only}) + 1
+    assert record["config"]["authored"] is True
+
+
 def test_an_existing_folder_is_kept_unless_forced_and_a_failed_write_leaves_it_whole(model_dir, tmp_path,
                                                                                       monkeypatch):
     out = tmp_path / "bc"

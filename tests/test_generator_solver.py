@@ -97,6 +97,19 @@ def test_solver_reports_unsolvable_worlds():
     assert not limited.value.exhausted
 
 
+def test_a_door_that_starts_open_and_must_be_shut_is_walked_to_and_closed():
+    # Nothing else is to be done beside the door: only its goal makes the walk to it worth while.
+    world = world_from_dict({
+        "rooms": [{"id": "hall", "name": "Hall", "exits": {"north": "den"}},
+                  {"id": "den", "name": "Den", "exits": {"south": "hall", "east": {"to": "porch", "door": "door"}}},
+                  {"id": "porch", "name": "Porch", "exits": {"west": {"to": "den", "door": "door"}}}],
+        "doors": [{"id": "door", "name": "green door", "state": "open"}],
+        "actors": [{"id": "player", "name": "you", "location": "hall"}],
+        "quests": [{"id": "q", "goals": [{"type": "closed", "thing": "door"}]}],
+    }, "open door")
+    assert solve(world).commands == ["go north", "close green door"] and bfs_optimum(world) == 2
+
+
 @pytest.mark.parametrize("difficulty, seed", [(2, 3), (3, 7), (4, 1)])
 def test_solving_from_the_current_state_finishes_the_game_under_way(difficulty, seed):
     world = generate(difficulty, seed)
