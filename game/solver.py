@@ -486,9 +486,8 @@ class _Search:
         self.risky = {g.subject for qi in quest_ids for g in world.quests[qi].lose}
         self.uncapped = {e.index for e in world.entities if e.capacity is None}
         self.goal_rooms = {g.place for g in goals if g.place is not None and world.entities[g.place].kind == ROOM}
-        # A door a goal names is worth walking to whatever its state (one that starts open and must be shut).
-        self.goal_door_rooms = {r for g in goals if world.entities[g.subject].kind == DOOR
-                                for r in world.entities[g.subject].rooms}
+        self.doors_to_shut = {g.subject for g in goals
+                              if world.entities[g.subject].kind == DOOR and g.type in ("closed", "locked", "unlocked")}
 
     def run(self) -> Solution:
         """The best-first loop: expand the state of least cost + heuristic until one is won."""
@@ -577,15 +576,15 @@ class _Search:
         shortest walkthrough (the next walk could have gone straight on).
         """
         world = self.world
-        rooms = self.goal_rooms | self.goal_door_rooms
+        rooms = set(self.goal_rooms)
         for e in self.relevance.relevant:
             if world.entities[e].kind == DOOR:
                 if not state.flags[e] & OPEN:
                     rooms.update(world.entities[e].rooms)
             elif not world.is_inside(e, actor):
                 rooms.add(world.room_of(e))
-        for d in world.doors:
-            if not state.flags[d] & OPEN:
+        for d in world.doors:  # a shut door, and an open one a goal wants shut
+            if not state.flags[d] & OPEN or d in self.doors_to_shut:
                 rooms.update(world.entities[d].rooms)
         if len(self.actors) > 1:
             rooms.update(state.parent[o] for o in self.actors)
