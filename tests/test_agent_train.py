@@ -336,3 +336,15 @@ def test_bundled_share_mixes_the_bundled_worlds_into_the_rollouts(model_dir, tmp
                       )["trained_on"]["bundled_share"] == 0.5
     with pytest.raises(LanternError, match="--bundled-share must be in"):
         config(model_dir, tmp_path / "x", bundled_share=1.5)
+
+
+def test_authored_adds_the_hand_written_training_worlds_to_the_bundled_share(model_dir, tmp_path):
+    from game.assets import AUTHORED_DIR
+    from game.loader import load_world
+    from game.solver import solve
+    trainer = Trainer(config(model_dir, tmp_path / "a", envs=4, max_episode_steps=3, bundled_share=0.5,
+                             bundled_request_share=0.5, authored=True))
+    authored = [load_world(p) for p in sorted(AUTHORED_DIR.glob("*.toml"))]
+    assert [s.max_steps for s in trainer.bundled][:3] == [30, 70, 16]  # the bundled worlds first
+    assert [s.max_steps for s in trainer.bundled][3:] == [2 * len(solve(w)) for w in authored]
+    assert len(trainer.bundled_walkthroughs) == 3 + len(authored) >= 9
