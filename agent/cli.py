@@ -158,6 +158,8 @@ def run_eval(args: argparse.Namespace) -> int:
     name = config.model
     if config.requests:
         return _run_requests_eval(config, name, read_meta, resolve_model)
+    if config.agreement:
+        return _run_agreement_eval(config, name, read_meta, resolve_model)
     worlds, episodes, described = _eval_worlds(config, name, read_meta, resolve_model, companion=config.companion)
     policy = None if name is None else load_policy(name, **({"mode": config.mode} if config.mode else {})).to(
         config.device)
@@ -210,6 +212,18 @@ def _run_requests_eval(config, name, read_meta, resolve_model) -> int:
                    f"{name} on {described}, {episodes} episode(s) per world, held-out phrasings "
                    f"{config.phrasings}: requests fulfilled within 10 NPC moves",
                    format_request_table(rows) + "\n\nby the shortest plan's length:\n" + format_request_table(by_plan))
+
+
+def _run_agreement_eval(config, name, read_meta, resolve_model) -> int:
+    """eval --agreement: the model against the guide, state by state along its walkthroughs."""
+    from agent.agreement import agreement, agreement_as_dict, agreement_table
+    from agent.checkpoint import load_policy
+    worlds, _, described = _eval_worlds(config, name, read_meta, resolve_model, companion=config.companion)
+    policy = load_policy(name, **({"mode": config.mode} if config.mode else {})).to(config.device)
+    rows = [(world_name, agreement(policy, world)) for world_name, world in worlds]
+    return _report(config, {"model": name, "worlds": described, **agreement_as_dict(rows)},
+                   f"{name} on {described}: along the guide's walkthrough, the probability on the guide's command "
+                   f"and the share of states where it is the likeliest", agreement_table(rows))
 
 
 def _eval_worlds(config, name, read_meta, resolve_model, *, companion: bool = False, seeds=EVAL_SEEDS,

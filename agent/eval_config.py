@@ -53,6 +53,9 @@ class EvalConfig:
     phrasings: str = setting(HELD_OUT, "with --requests: the held-out phrasings told (never in training): "
                                        "held_out, or held_out_2, long questions and wishes ('would you mind "
                                        "...?') in a style of their own", choices=tuple(HELD_OUT_SETS))
+    agreement: bool = setting(False, "measure the model state by state instead: along the guide's walkthrough of "
+                                     "each world, the probability it puts on the guide's command and how often that "
+                                     "is its likeliest, walking and other commands apart (no episodes are played)")
     json: bool = setting(False, "print JSON instead of a table")
     device: str = setting("cpu", "torch device: cpu, cuda, cuda:N, mps", metavar="D")
     cpu: str = setting("pinned", CPU_HELP, type=cpu_setting, metavar="{pinned,native}", aliases=("--kernels",))
@@ -82,4 +85,7 @@ class EvalConfig:
             raise LanternError(f"--phrasings must be one of {', '.join(HELD_OUT_SETS)}, got {self.phrasings!r}")
         if self.baseline and self.requests:
             raise LanternError("--baseline goes with the success table; --requests measures the LM policy alone")
+        if self.agreement and (self.requests or self.baseline):
+            raise LanternError("--agreement measures the LM policy against the guide; leave out --requests and "
+                               "--baseline")
         self.model = None if self.no_model else model_or_default(self.model)
