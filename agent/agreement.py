@@ -88,7 +88,8 @@ def agreement(policy: LMPolicy, world, batch: int = 32) -> dict[str, Agreement]:
     result = {kind: Agreement() for kind in KINDS}
     for label, p, top in guide_states(policy, world, batch):
         result["walk" if label.startswith("go ") else "other"].add(p, top)
-        result["all"].add(p, top)
+    result["all"].merge(result["walk"])
+    result["all"].merge(result["other"])
     return result
 
 

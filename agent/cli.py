@@ -147,7 +147,7 @@ def run_blend(args: argparse.Namespace) -> int:
 
 def run_eval(args: argparse.Namespace) -> int:
     from agent.baseline_cli import baseline_row, eval_baseline
-    from agent.checkpoint import load_policy, read_meta
+    from agent.checkpoint import read_meta
     from agent.eval_config import EvalConfig
     from agent.evaluate import evaluate, format_table, rows_as_dicts
     from agent.kernels import use_cpu
@@ -161,8 +161,7 @@ def run_eval(args: argparse.Namespace) -> int:
     if config.agreement:
         return _run_agreement_eval(config, name, read_meta, resolve_model)
     worlds, episodes, described = _eval_worlds(config, name, read_meta, resolve_model, companion=config.companion)
-    policy = None if name is None else load_policy(name, **({"mode": config.mode} if config.mode else {})).to(
-        config.device)
+    policy = None if name is None else _eval_policy(config, name)
     npcs, steps, line = baseline_row(config, name, baseline)
     if config.worlds:
         return _print_world_rows(config, name, policy, worlds, episodes, npcs, steps, line)
@@ -197,13 +196,12 @@ def _print_world_rows(config, name: str | None, policy, worlds: list, episodes: 
 
 def _run_requests_eval(config, name, read_meta, resolve_model) -> int:
     """eval --requests: requests fulfilled per kind, told vs. untold vs. random."""
-    from agent.checkpoint import load_policy
     from agent.evaluate import rows_as_dicts
     from agent.requests_eval import evaluate_requests, format_request_table
     worlds, episodes, described = _eval_worlds(config, name, read_meta, resolve_model, companion=True,
                                                seeds=REQUEST_EVAL_SEEDS, file_episodes=3)
     worlds = [w for _, w in worlds]
-    policy = load_policy(name, **({"mode": config.mode} if config.mode else {})).to(config.device)
+    policy = _eval_policy(config, name)
     rows, by_plan = evaluate_requests(policy, worlds, episodes, seed=config.seed, per_kind=config.per_kind,
                                       greedy=config.greedy, held_out=config.phrasings)
     return _report(config, {"model": name, "worlds": described, "episodes_per_world": episodes,
@@ -217,13 +215,18 @@ def _run_requests_eval(config, name, read_meta, resolve_model) -> int:
 def _run_agreement_eval(config, name, read_meta, resolve_model) -> int:
     """eval --agreement: the model against the guide, state by state along its walkthroughs."""
     from agent.agreement import agreement, agreement_as_dict, agreement_table
-    from agent.checkpoint import load_policy
     worlds, _, described = _eval_worlds(config, name, read_meta, resolve_model, companion=config.companion)
-    policy = load_policy(name, **({"mode": config.mode} if config.mode else {})).to(config.device)
+    policy = _eval_policy(config, name)
     rows = [(world_name, agreement(policy, world)) for world_name, world in worlds]
     return _report(config, {"model": name, "worlds": described, **agreement_as_dict(rows)},
                    f"{name} on {described}: along the guide's walkthrough, the probability on the guide's command "
                    f"and the share of states where it is the likeliest", agreement_table(rows))
+
+
+def _eval_policy(config, name: str):
+    """The model ``eval`` measures, in ``--mode`` when given, on ``--device``."""
+    from agent.checkpoint import load_policy
+    return load_policy(name, **({"mode": config.mode} if config.mode else {})).to(config.device)
 
 
 def _eval_worlds(config, name, read_meta, resolve_model, *, companion: bool = False, seeds=EVAL_SEEDS,

@@ -98,7 +98,8 @@ class Trainer:
             self._saved = self.update
         self.worlds = WorldSource(world, config.max_episode_steps, companion=config.companion,
                                   vocabulary=config.vocabulary)
-        walkthroughs = _bundled_walkthroughs(config.authored) if config.bundled_share or config.bundled_request_share else []
+        wanted = config.bundled_share or config.bundled_request_share
+        walkthroughs = _bundled_walkthroughs(config.authored) if wanted else []
         self.bundled = _bundled_sources(walkthroughs, config.max_episode_steps) if config.bundled_share else []
         self._bundled_envs: list[int] = []  # env indices of this rollout's bundled-world groups
         self.request_worlds = WorldSource(companion=True)
