@@ -174,6 +174,24 @@ class LanternEnv:
         self.last_step = StepResult(self.world.entities[a].id, command, reply, reward, ran, own, deeds, said)
         return reply, reward, terminated, truncated, info
 
+    def not_understood(self, line: str, actor: str | int | None = None) -> str | None:
+        """The parser's reply if ``line`` makes no command and asks nothing back, else None.
+
+        Such a line ("xyzzy", "take the moon") is a parser error: a front end shows the reply
+        and takes no turn, as interpreters do; the actor's parser context moves on as a step
+        would move it (a question left unanswered is dropped). Parsing changes nothing else.
+        """
+        a = self._actor(actor)
+        context = self.contexts[a]
+        if context.pending is None and self.table.lookup(line) is not None:
+            return None
+        trial = ParserContext(context.pending, context.last_objects, context.last_commands)
+        parsed = self.parser.parse(line, a, trial)
+        if parsed.commands or parsed.pending is not None or trial.pending is not None:
+            return None
+        self.contexts[a] = trial
+        return parsed.reply
+
     def _run_line(self, a: int, parsed: ParseResult
                   ) -> tuple[str, tuple[str, ...], tuple[tuple[Command, Outcome], ...]]:
         """Run a parsed line: its command(s), then each further command typed on the line

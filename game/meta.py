@@ -4,7 +4,9 @@ Every interpreter knows these, and Lantern's terminal play and window both answe
 through one ``Meta`` per episode. A front end tells it about each player's command
 before it runs (``before_player``: the undo point) and about every step after it runs
 (``after_step``: the history a save holds), and asks it first about every line typed
-(``handle``). Nothing here costs a move or is seen by the NPC.
+(``handle``), and about each line before it becomes a turn (``not_understood``: a line
+the parser can make no command of is answered and takes no turn). Nothing here costs a
+move or is seen by the NPC.
 
 A saved game is an episode file (see ``game.record``) under ``runs/saves/``: the whole
 world, the seed and every step with its state hash, so restoring re-simulates the
@@ -145,6 +147,14 @@ class Meta:
         if head in WALK_WORDS and rest:
             return self.walk(rest)
         return self._single(" ".join(words))
+
+    def not_understood(self, line: str) -> str | None:
+        """The parser's reply to a person's line it can make no command of, else None. Such a
+        line takes no turn (as in every interpreter), and 'oops' mends it."""
+        reply = self.env.not_understood(line, self.player)
+        if reply is not None:
+            self.last_line = line
+        return reply
 
     def _single(self, text: str) -> MetaReply | None:
         """Meta commands that are one fixed phrase."""

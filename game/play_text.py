@@ -209,7 +209,11 @@ class TextGame:
 
     def turn(self, command: str) -> bool:
         """The person's command, then the NPC's, then the status line; True when the person's
-        command changed the world (a walk stops at the first step that does not)."""
+        command changed the world (a walk stops at the first step that does not). A line the
+        parser can make nothing of is answered and takes no turn."""
+        if (reply := self.words.not_understood(command)) is not None:
+            self.say(reply)
+            return False
         self.words.before_player(command)
         before = self.env.state_hash()
         self.step(self.player, command)

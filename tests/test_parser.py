@@ -370,6 +370,17 @@ def test_question_is_pending_until_answered_or_replaced():
     assert again.commands == () and "don't understand" in again.reply
 
 
+def test_a_line_not_understood_is_answered_without_a_step_and_drops_an_unanswered_question():
+    env = make_env()
+    assert env.not_understood("xyzzy") == "I don't know the word 'xyzzy'."
+    assert env.not_understood("look") is None and env.not_understood("take key") is None  # a question
+    env.step("take key")                                    # "Which do you mean ...?"
+    assert env.contexts[env.world.player].pending is not None and env.steps == 1
+    assert env.not_understood("brass") is None              # the answer
+    assert env.not_understood("frobnicate") is not None and env.steps == 1
+    assert env.contexts[env.world.player].pending is None   # as a step would leave it
+
+
 def test_answer_that_narrows_but_does_not_settle_asks_again():
     world = dict(WORLD, items=WORLD["items"] + [
         {"id": "small_brass_key", "name": "small brass key", "synonyms": ["key"], "location": "hall"}])

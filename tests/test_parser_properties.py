@@ -2,7 +2,8 @@
 
 - No text of any length or alphabet makes the parser raise.
 - Text that parses to no command leaves the world exactly as it was, even
-  after ``env.step``; parsing alone never changes the world.
+  after ``env.step``; parsing alone never changes the world. ``env.not_understood``
+  answers exactly such text (unless it asks a question back), without a step.
 - Every admissible command's canonical text parses back to the same Command,
   in random reachable states of the tutorial world and of generated worlds;
   common paraphrases of it parse to it too, or to a question that names it.
@@ -88,6 +89,22 @@ def test_any_text_is_safe_and_changes_nothing_unless_understood(name, seed, step
         if not preview.commands:
             assert preview.reply, f"no command and no reply for {text!r}"
             assert env.state_hash() == before, f"{text!r} changed the world without a command"
+
+
+@settings(max_examples=100)
+@given(name=st.sampled_from(WORLD_NAMES), seed=st.integers(0, 1000), steps=st.integers(0, 25), text=texts)
+def test_not_understood_answers_exactly_the_lines_that_make_no_command_and_takes_no_step(name, seed, steps, text):
+    env = make_env(name)
+    walk(env, seed, steps)
+    actor = env.world.player
+    context = env.contexts[actor]
+    preview = env.parser.parse(text, actor, ParserContext(context.pending, context.last_objects,
+                                                          context.last_commands))
+    before, taken = env.state_hash(), env.steps
+    reply = env.not_understood(text)
+    assert (reply is not None) == (not preview.commands and preview.pending is None)
+    assert reply is None or reply == preview.reply
+    assert env.state_hash() == before and env.steps == taken
 
 
 @settings(max_examples=100)

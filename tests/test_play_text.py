@@ -16,7 +16,7 @@ from tests.conftest import ROOT, WORLDS
 from tests.view_helpers import ScriptedNPC
 
 # Wren's commands, one a turn; Ada (the scripted NPC) answers each with hers.
-WREN = ["look", "xyzzy", "go north", "give letter to ada", "go east", "go up", "go up",
+WREN = ["look", "wait", "go north", "give letter to ada", "go east", "go up", "go up",
         "unlock lens cage with lens key", "open lens cage", "turn on great lamp", "go out"]
 ADA = ["go east", "open sea gate", "wait", "wait", "go east", "go up", "go up", "wait", "wait", "wait",
        "close gallery door"]
@@ -65,7 +65,9 @@ def test_without_ada_the_lighthouse_cannot_be_won(tmp_path):
     code, out, _ = play(WREN, ScriptedNPC(["wait"] * 20), tmp_path=tmp_path)
     assert "You have won" not in out and "The sea gate is closed." in out
     (path,) = (tmp_path / "episodes").glob("*.jsonl")
-    assert " ".join(out.split()).endswith(f"[Score 0 of 6 · Wren 11 · Ada 11 · turn 22 / 50. The episode is saved "
+    # what Wren cannot see up there is a parser error: answered, and no turn taken
+    assert "> open lens cage\nYou can't see any lens cage here.\n\n> turn on great lamp" in out
+    assert " ".join(out.split()).endswith(f"[Score 0 of 6 · Wren 7 · Ada 7 · turn 14 / 50. The episode is saved "
                                           f"in {path}.]") and code == 0
 
 
@@ -80,6 +82,15 @@ def test_after_the_end_it_says_what_to_do_and_restart_plays_again(tmp_path):
     assert out.count("\n> look") == 3                       # the line after 'quit' is never read
     assert len(files) == 2 and code == 0                    # the second episode (one turn) is kept too
     assert sorted(len(read_episode(f).steps) for f in files) == [2, 22]
+
+
+def test_a_line_not_understood_takes_no_turn_and_oops_mends_it(tmp_path):
+    code, out, files = play(["xyzzy", "take the moon", "go norht", "oops north"], ScriptedNPC(["wait"]), tmp_path=tmp_path)
+    assert "> xyzzy\nI don't know the word 'xyzzy'.\n\n> take the moon" in out   # no Ada, no status line
+    assert "> go norht\nI don't know the word 'norht'. Did you mean 'north'?\n\n> oops north\nThe sea gate" in out
+    assert out.count("Ada > ") == 1 and "Wren 1 · Ada 1 · turn 2 / 50" in out
+    (path,) = files
+    assert [s.record["command"] for s in replay(read_episode(path))] == ["go north", "wait"]
 
 
 def test_running_out_of_time_ends_the_episode_and_says_so(tmp_path):

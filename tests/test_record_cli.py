@@ -82,7 +82,7 @@ def test_play_text_is_scriptable_and_wins_a_solo_world(tmp_path):
     out = result.stdout
     assert "> xyzzy\nI don't know the word 'xyzzy'." in out
     assert "*** You have won ***" in out
-    assert f"Score {solution.max_score} of {solution.max_score} · turn {len(solution) + 1} / " in out
+    assert f"Score {solution.max_score} of {solution.max_score} · turn {len(solution)} / " in out  # xyzzy: no turn
 
 
 def test_generate_solve_and_replay_text_from_the_cli(tmp_path):

@@ -58,7 +58,7 @@ def test_bad_command_gets_an_in_game_reply_and_changes_nothing():
     entries = viewer.session.transcript.entries
     assert entries[-2].text == "You › frobnicate the moon"
     assert entries[-1].kind == "reply" and entries[-1].text
-    assert env.state_hash() == before
+    assert env.state_hash() == before and env.steps == 0       # a parser error takes no turn
     assert viewer.session.over is None
 
 

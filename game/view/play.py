@@ -16,7 +16,7 @@ from game.requests import examples
 from game.turns import first_npc, start_recording, turns_of
 from game.view import theme
 from game.view.session import Session, decision_of
-from game.view.transcript import SYSTEM
+from game.view.transcript import COMMAND, REPLY, SYSTEM, Entry
 
 NPC_PERIOD = 3.0  # timer mode: seconds of quiet (no key pressed, input line empty) before the NPC acts
 
@@ -170,6 +170,10 @@ class PlaySession(Session):
             self.collect()
 
     def _person(self, line: str) -> None:
+        if (reply := self.meta_commands.not_understood(line)) is not None:  # no turn taken
+            self.transcript.extend([Entry(COMMAND, f"{self.actor_name(self.player)} › {line}", self.player),
+                                    Entry(REPLY, reply, self.player)])
+            return
         self.meta_commands.before_player(line)
         self.step(self.player, line)
         if self.npc_actor and not self.timer_mode:
