@@ -1,4 +1,4 @@
-"""The agent's subcommands: ``train``, ``eval``, ``pretrain``, ``imitate`` and ``blend`` (registered by
+"""The agent's subcommands: ``train``, ``eval``, ``pretrain``, ``imitate``, ``blend`` and ``grow`` (registered by
 main.py).
 
 torch and transformers are imported inside the run functions, so ``--help`` and
@@ -23,9 +23,10 @@ MODEL_CARRIES = ("the starting model's setting (saved in its lantern.json by imi
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``train``, ``eval``, ``pretrain``, ``imitate`` and ``blend`` to main.py's subcommands."""
+    """Add ``train``, ``eval``, ``pretrain``, ``imitate``, ``blend`` and ``grow`` to main.py's subcommands."""
     from agent.blend import BlendConfig
     from agent.eval_config import EvalConfig
+    from agent.grow import GrowConfig
     from agent.imitate_config import ImitateConfig
     from agent.pretrain_config import PretrainConfig
     from agent.train_config import LEARNING, MODEL_SETTINGS, RUN, WORLDS, TrainConfig
@@ -66,6 +67,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "architecture, tokenizer and prompt settings.")
     add_config_arguments(b, BlendConfig)
     b.set_defaults(run=run_blend)
+    g = sub.add_parser("grow", help="deepen a model without changing what it computes (room to learn more)",
+                       description="Write a deeper copy of a GPT-2 policy: new transformer blocks between its "
+                                   "own, each with zero output projections, so the copy chooses exactly as the "
+                                   "model did until it is trained further (imitate or train --model). The value "
+                                   "head, tokenizer and prompt settings are kept.")
+    add_config_arguments(g, GrowConfig)
+    g.set_defaults(run=run_grow)
 
 
 # -- train -------------------------------------------------------------------------------------
@@ -140,6 +148,15 @@ def run_blend(args: argparse.Namespace) -> int:
     out = blend(config)
     shares = ", ".join(f"{name} x {weight:.3g}" for name, weight in zip(config.models, config.weights))
     print(f"blend: wrote {out} ({shares})")
+    return 0
+
+
+# -- grow ---------------------------------------------------------------------------------------
+
+def run_grow(args: argparse.Namespace) -> int:
+    from agent.grow import GrowConfig, grow
+    out, before, after = grow(config_from_args(GrowConfig, args))
+    print(f"grow: wrote {out} ({before} -> {after} transformer blocks, the same choices)")
     return 0
 
 
