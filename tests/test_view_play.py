@@ -62,6 +62,16 @@ def test_bad_command_gets_an_in_game_reply_and_changes_nothing():
     assert viewer.session.over is None
 
 
+def test_a_line_not_understood_gives_the_npc_no_turn_in_the_window(tmp_path):
+    viewer = play_viewer(tmp_path, ["go east", "go east"])
+    type_line(viewer, "xyzzy")
+    texts = viewer.session.transcript.texts()
+    assert texts[-2:] == ["You › xyzzy", "I don't know the word 'xyzzy'."]
+    assert viewer.session.env.steps == 0 and not any(t.startswith("Ada ›") for t in texts)
+    type_line(viewer, "go east")                              # a command: the NPC's turn follows
+    assert viewer.session.env.steps == 2 and "Ada › go east" in viewer.session.transcript.texts()
+
+
 def test_tab_and_history_through_the_window(tmp_path):
     viewer = play_viewer(tmp_path)
     viewer.handle_event(typed("op"))
