@@ -90,7 +90,7 @@ def blend(config: BlendConfig) -> Path:
                      for key, tensor in states[0].items()}
             module(first).load_state_dict(mixed)
     out = Path(config.out)
-    records = [_training_record(where) for where in places]
+    records = [training_record(where) for where in places]
     meta = {"trained_on": _trained_on(records),
             "blend": [{"model": name, "weight": round(w, 6), "trained_on": record}
                       for name, w, record in zip(config.models, config.weights, records)]}
@@ -98,7 +98,7 @@ def blend(config: BlendConfig) -> Path:
     return out
 
 
-def _training_record(where: Path | str) -> dict:
+def training_record(where: Path | str) -> dict:
     """A resolved model's ``trained_on`` (empty for a hub model or one that records none)."""
     from agent.checkpoint import read_meta
     return read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}

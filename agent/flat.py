@@ -214,7 +214,7 @@ def _attention(attn, h: Tensor, groups: list[_OnDevice], rows: Tensor, back: Ten
 def _mlp(mlp, h: Tensor, keep: bool) -> Tensor:
     h = mlp.c_fc(h)
     if type(mlp.act).__name__ == "NewGELUActivation":  # gelu_new is torch's tanh-approximate gelu
-        h = _TanhGelu.apply(h) if keep else _tanh_gelu_(h)
+        h = _TanhGelu.apply(h) if keep else _tanh_gelu(h, h)
     else:
         h = mlp.act(h)
     return mlp.c_proj(h)
@@ -233,10 +233,6 @@ def _tanh_gelu(x: Tensor, out: Tensor) -> Tensor:
     s = x * x
     s.mul_(_GELU_B).add_(_GELU_A).mul_(x).sigmoid_()
     return torch.mul(x, s, out=out)
-
-
-def _tanh_gelu_(x: Tensor) -> Tensor:
-    return _tanh_gelu(x, x)
 
 
 class _TanhGelu(torch.autograd.Function):

@@ -52,7 +52,8 @@ def grow(config: GrowConfig) -> tuple[Path, int, int]:
     """
     import torch
 
-    from agent.checkpoint import export_policy, load_policy, read_meta
+    from agent.blend import training_record
+    from agent.checkpoint import export_policy, load_policy
     from agent.lm import resolve_model
     from agent.lora import merge_adapters
     from agent.policy import LMPolicy
@@ -88,8 +89,7 @@ def grow(config: GrowConfig) -> tuple[Path, int, int]:
     grown.eval()
     bigger = LMPolicy(grown, policy.tokenizer, policy.config)
     bigger.value_head.load_state_dict(policy.value_head.state_dict())
-    meta = read_meta(where) if isinstance(where, Path) else {}
     out = Path(config.out)
-    export_policy(bigger, out, {"trained_on": meta.get("trained_on", {}),
+    export_policy(bigger, out, {"trained_on": training_record(where),
                                 "grown_from": {"model": config.model, "layers": [old, total]}})
     return out, old, total
