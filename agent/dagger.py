@@ -158,8 +158,10 @@ def quest_dagger_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generato
 
 
 def bundled_dagger_demos(policy: LMPolicy, episodes: int, generator: torch.Generator, first_seed: int = 0,
-                         expert: str = "solver", authored: bool = False) -> tuple[list[Demo], float]:
-    """DAgger on the bundled worlds (and with ``authored`` those of ``assets/authored/``):
+                         expert: str = "solver", authored: bool = False, reskins: int = 0,
+                         reskin_seed: int = 0) -> tuple[list[Demo], float]:
+    """DAgger on the bundled worlds (and with ``authored`` those of ``assets/authored/``, or
+    ``reskins`` reskins of each drawn from ``reskin_seed``):
     ``episodes`` of each (env seeds from ``first_seed``), the policy
     playing the world's whole team in turn as eval and watch do; every state is labelled with the
     acting actor's next command in the expert's walkthrough from there where it makes progress now
@@ -171,7 +173,7 @@ def bundled_dagger_demos(policy: LMPolicy, episodes: int, generator: torch.Gener
     from game.assets import learning_worlds
     from game.turns import team
     played = []
-    for index, (_, world) in enumerate(learning_worlds(authored)):
+    for index, (_, world) in enumerate(learning_worlds(authored, reskins, reskin_seed)):
         actors, proto = tuple(team(world)), LanternEnv(world, **policy.config.env_settings())
         for k in range(episodes):
             env = proto.clone()  # its own world state; the world's tables built once
@@ -214,7 +216,8 @@ def dagger(policy: LMPolicy, optimizer, train: Encoded, config: ImitateConfig, r
         new += asked
         if config.bundled_dagger:
             bundled, _ = bundled_dagger_demos(policy, config.bundled_dagger, generator, BUNDLED_SEEDS * r,
-                                              config.expert, config.authored)
+                                              config.expert, config.authored, config.authored_reskins,
+                                              config.seed + r)
             new += bundled
         fresh = encode(policy, new, config.gamma)
         data = fresh + train.pick(rng.sample(range(len(train.actions)), min(len(train.actions), len(new))))

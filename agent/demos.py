@@ -116,7 +116,7 @@ def bundled_request_walkthroughs(config: ImitateConfig) -> list[Demo]:
     from agent.requests_train import bundled_request_env, case_seed, request_demos
     from game.assets import learning_worlds
     envs, where = [], []
-    for index, (_, world) in enumerate(learning_worlds(config.authored)):
+    for index, (_, world) in enumerate(learning_worlds(config.authored, config.authored_reskins, config.seed)):
         steps = expert_walkthrough(world, config.expert, config.read_commands)
         for k in range(config.bundled_requests):
             env = bundled_request_env(world, steps, case_seed(config.seed, "bundled-requests", index, k),
@@ -145,8 +145,9 @@ def expert_walkthrough(world, expert: str, read_commands: bool = False) -> list[
 
 
 def bundled_demos(copies: int, expert: str = "solver", settings: dict | None = None,
-                  authored: bool = False) -> list[Demo]:
-    """Each bundled world's walkthrough (and with ``authored`` each of ``assets/authored/``),
+                  authored: bool = False, reskins: int = 0, seed: int = 0) -> list[Demo]:
+    """Each bundled world's walkthrough (and with ``authored`` each of ``assets/authored/``, or
+    ``reskins`` reskins of each drawn from ``seed``: ``game.assets.learning_worlds``),
     ``copies`` times (level 0 marks them; never validation: there is one walkthrough per world, so a
     held-out copy would only measure memory); ``settings`` are the env's ``for_agent`` settings."""
     settings = settings or {}
@@ -154,7 +155,7 @@ def bundled_demos(copies: int, expert: str = "solver", settings: dict | None = N
     demos: list[Demo] = []
     if copies == 0:  # solving the manor is not free: skip it when no copy is wanted
         return demos
-    for index, (_, world) in enumerate(learning_worlds(authored)):
+    for index, (_, world) in enumerate(learning_worlds(authored, reskins, seed)):
         steps = expert_walkthrough(world, expert, settings.get("read_commands", False))
         demos += walkthrough_demos(LanternEnv(world, **settings), steps, where=(0, index)) * copies
     return demos
@@ -209,7 +210,7 @@ def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
     cache = moves_left if moves_left is not None else {}
 
     def left() -> int | None:
-        key = env.state_hash()
+        key = f"{env.world.title}/{env.state_hash()}"  # one cache serves a round's worlds: keep theirs apart
         if key not in cache:
             cache[key] = remaining_moves(env.world)
         return cache[key]

@@ -80,7 +80,8 @@ def imitate(config: ImitateConfig) -> dict:
     # -- demonstrations: walkthroughs (and request plans), held-out worlds, bundled copies --
     demos = solver_demos(config) + request_walkthroughs(config)
     train_demos, val_demos = split_by_world(demos, config.val_fraction, config.seed)
-    train_demos += bundled_demos(config.bundled, config.expert, config.env_settings(), config.authored)
+    train_demos += bundled_demos(config.bundled, config.expert, config.env_settings(), config.authored,
+                                 config.authored_reskins, config.seed)
     train_demos += bundled_request_walkthroughs(config)
     train, val = encode(policy, train_demos, config.gamma), encode(policy, val_demos, config.gamma)
     say(f"imitate: {len(train.actions)} training states, {len(val.actions)} validation states "

@@ -52,6 +52,11 @@ class ImitateConfig(CpuPinned):
            "turn as eval does, every state labelled by the expert (0 = none)", metavar="N")
     authored: bool = setting(False, "also learn from the hand-written training worlds of assets/authored/ wherever "
                                     "the bundled worlds are used (--bundled, --bundled-requests, --bundled-dagger)")
+    authored_reskins: int = setting(
+        0, "with --authored, learn from N reskins of each hand-written training world instead of the world as "
+           "written: new names for its rooms and things and a turned compass, prose and goals rewritten to match, "
+           "so its walkthrough must be read rather than learnt by heart (fresh reskins in each DAgger round; "
+           "0 = as written)", metavar="N")
     request_worlds: int = setting(
         0, "companion worlds per difficulty whose NPC is shown the shortest plan of one generated request "
              "(training phrasings only, the words in its prompt); DAgger rounds then also label the request "
@@ -115,7 +120,7 @@ class ImitateConfig(CpuPinned):
         check_device(self.device)
         self.train_seeds = tuple(self.train_seeds)
         for name in ("worlds", "dagger_rounds", "settle_epochs", "bundled", "bundled_requests", "bundled_dagger",
-                     "request_worlds", "epochs"):
+                     "authored_reskins", "request_worlds", "epochs"):
             if getattr(self, name) < 0:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
         if not (self.worlds or self.request_worlds or self.bundled or self.bundled_requests):

@@ -99,7 +99,7 @@ class Trainer:
         self.worlds = WorldSource(world, config.max_episode_steps, companion=config.companion,
                                   vocabulary=config.vocabulary)
         wanted = config.bundled_share or config.bundled_request_share
-        walkthroughs = _bundled_walkthroughs(config.authored) if wanted else []
+        walkthroughs = _bundled_walkthroughs(config.authored, config.authored_reskins, config.seed) if wanted else []
         self.bundled = _bundled_sources(walkthroughs, config.max_episode_steps) if config.bundled_share else []
         self._bundled_envs: list[int] = []  # env indices of this rollout's bundled-world groups
         self.request_worlds = WorldSource(companion=True)
@@ -555,12 +555,14 @@ def _bundled_sources(walkthroughs: list[tuple[object, list[tuple[str, str]]]], c
     return [WorldSource(world, max(cap or world.max_steps, 2 * len(steps))) for world, steps in walkthroughs]
 
 
-def _bundled_walkthroughs(authored: bool = False) -> list[tuple[object, list[tuple[str, str]]]]:
-    """Each bundled world (and with ``authored`` each of ``assets/authored/``) with its shortest
-    walkthrough (its step limit in training, and the states its request episodes start from)."""
+def _bundled_walkthroughs(authored: bool = False, reskins: int = 0,
+                          seed: int = 0) -> list[tuple[object, list[tuple[str, str]]]]:
+    """Each bundled world (and with ``authored`` each of ``assets/authored/``, or ``reskins``
+    reskins of each) with its shortest walkthrough (its step limit in training, and the states its
+    request episodes start from)."""
     from game.assets import learning_worlds
     from game.solver import solve
-    return [(world, list(solve(world).steps)) for _, world in learning_worlds(authored)]
+    return [(world, list(solve(world).steps)) for _, world in learning_worlds(authored, reskins, seed)]
 
 
 def _progress(cfg: TrainConfig, start: int):

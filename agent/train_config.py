@@ -69,6 +69,9 @@ class TrainConfig(CpuPinned):
              "(0 = generated worlds only)", group=WORLDS, type=fraction, metavar="F")
     authored: bool = setting(False, "the bundled worlds of --bundled-share and --bundled-request-share include the "
                                     "hand-written training worlds of assets/authored/", group=WORLDS)
+    authored_reskins: int = setting(0, "with --authored, N reskins of each hand-written training world (new names, a "
+                                       "turned compass) instead of the world as written (0 = as written)",
+                                    group=WORLDS, metavar="N")
     request_reward: float = setting(1.0, "reward when a request is met", group=WORLDS, metavar="X")
     request_moves: int = setting(10, "NPC commands a request episode may take", group=WORLDS, type=positive_int,
                                  metavar="N")
@@ -159,6 +162,8 @@ class TrainConfig(CpuPinned):
             raise LanternError(f"--gamma and --gae-lambda must be in [0, 1], got {self.gamma}, {self.gae_lambda}")
         if not self.lr > 0 or not self.clip > 0 or not self.max_grad_norm > 0:
             raise LanternError("--lr, clip and max_grad_norm must be positive")
+        if self.authored_reskins < 0:
+            raise LanternError(f"--authored-reskins must be at least 0, got {self.authored_reskins}")
         if self.progress_reward < 0:
             raise LanternError(f"--progress-reward must be at least 0, got {self.progress_reward}")
         if self.updates is not None and self.updates < 1:

@@ -37,8 +37,15 @@ def bundled_worlds() -> list[tuple[str, World]]:
     return load_world_folder(WORLDS_DIR)
 
 
-def learning_worlds(authored: bool = False) -> list[tuple[str, World]]:
+def learning_worlds(authored: bool = False, reskins: int = 0, seed: int = 0) -> list[tuple[str, World]]:
     """The hand-written worlds training learns from by walkthrough: the bundled ones, and with
-    ``authored`` those of ``assets/authored/`` after them: [(stem, World)]."""
+    ``authored`` those of ``assets/authored/`` after them: [(stem, World)]. With ``reskins`` > 0
+    each of the latter comes as that many reskins (``game/reskin.py``; ``seed`` draws them)
+    instead of as written, so its walkthrough cannot be learnt by heart."""
     from game.loader import load_world_folder
-    return bundled_worlds() + (load_world_folder(AUTHORED_DIR) if authored else [])
+    if not authored:
+        return bundled_worlds()
+    if not reskins:
+        return bundled_worlds() + load_world_folder(AUTHORED_DIR)
+    from game.reskin import reskinned_folder
+    return bundled_worlds() + reskinned_folder(AUTHORED_DIR, reskins, seed)

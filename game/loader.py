@@ -47,6 +47,12 @@ LID_STATES = {"open": OPEN, "closed": 0, "locked": LOCKED}
 
 def load_world(path: str | Path) -> World:
     """Load a world file; raise WorldFileError with a one-line, actionable message."""
+    return world_from_dict(read_world_data(path), str(path))
+
+
+def read_world_data(path: str | Path) -> dict[str, Any]:
+    """A world file's TOML as a dict, not yet checked against the schema; raise WorldFileError
+    with a one-line, actionable message when it cannot be read or parsed."""
     p = Path(path)
     if not p.is_file():
         hint = " (it is a folder)" if p.is_dir() else ""
@@ -64,7 +70,7 @@ def load_world(path: str | Path) -> World:
         raise WorldFileError(f"{p}: not a UTF-8 text file ({exc.reason}); save it as UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as exc:
         raise WorldFileError(f"{p}: TOML syntax error: {exc}; fix the line it names") from None
-    return world_from_dict(data, str(p))
+    return data
 
 
 def load_world_folder(folder: str | Path) -> list[tuple[str, World]]:
@@ -73,6 +79,11 @@ def load_world_folder(folder: str | Path) -> list[tuple[str, World]]:
     Raises WorldFileError when the folder is missing or holds no world file, or when
     any of its worlds does not load (naming that file).
     """
+    return [(f.stem, load_world(f)) for f in world_files(folder)]
+
+
+def world_files(folder: str | Path) -> list[Path]:
+    """The ``*.toml`` files directly in ``folder``, by name; WorldFileError when there are none."""
     p = Path(folder)
     if not p.is_dir():
         what = "is a file, not a folder" if p.is_file() else "no such folder"
@@ -81,7 +92,7 @@ def load_world_folder(folder: str | Path) -> list[tuple[str, World]]:
     if not paths:
         raise WorldFileError(f"{p}: no .toml world files in this folder; give a folder of world files, "
                              f"e.g. assets/heldout")
-    return [(f.stem, load_world(f)) for f in paths]
+    return paths
 
 
 def world_from_dict(data: dict[str, Any], source: str = "<world>") -> World:
