@@ -153,6 +153,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the world's step limit (default: 4 x the walkthrough + 20, at least 50)")
     t.set_defaults(run=run_import_textworld)
 
+    r = sub.add_parser("reskin", help="write a world in other words and another compass (does the NPC read it?)",
+                       description="Write a copy of a world with every room, door and thing renamed from the wide "
+                                   "word lists, the compass turned or mirrored, and the prose, goals and notes "
+                                   "rewritten to match: the same world to play, which a model that learnt its "
+                                   "walkthrough by heart will not recognise.")
+    r.add_argument("world", metavar="WORLD", help="a world file (.toml)")
+    r.add_argument("--seed", type=int, default=0, help="which reskin (default 0)")
+    r.add_argument("--out", metavar="PATH", required=True, help="world file to write (.toml)")
+    r.add_argument("--force", action="store_true", help="overwrite an existing --out file")
+    r.set_defaults(run=run_reskin)
+
 
 def run_generate(args: argparse.Namespace) -> int:
     from game.generator import generate, world_to_toml
@@ -228,4 +239,28 @@ def run_import_textworld(args: argparse.Namespace) -> int:
         else "the game has no walkthrough to check"
     print(f"wrote {out}: {world.title} ({len(world.rooms)} rooms, {len(world.items)} items, "
           f"{sum(len(q.goals) for q in world.quests)} goals; {checked})")
+    return 0
+
+
+def run_reskin(args: argparse.Namespace) -> int:
+    import random
+    from game.generator import world_to_toml
+    from game.guide import guided_game
+    from game.loader import read_world_data, world_from_dict
+    from game.reskin import reskin
+    out = Path(args.out)
+    if out.exists() and not args.force:
+        raise LanternError(f"{out}: already exists; choose another --out or add --force")
+    check_output_file(out, "--out")
+    path = resolve_asset(args.world)
+    data = read_world_data(path)
+    written = world_from_dict(data, str(path))
+    world = world_from_dict(reskin(data, random.Random(args.seed)), f"{path} reskinned with seed {args.seed}")
+    before, after = guided_game(written), guided_game(world)
+    if before[0].info()["won"] and not after[0].info()["won"]:
+        raise LanternError(f"{args.world}: reskin {args.seed} cannot be won as the world can (a new name clashes "
+                           f"with a word of the world); try another --seed")
+    write_text(out, world_to_toml(world))
+    print(f"wrote {out}: {world.title} ({len(world.rooms)} rooms, {len(world.items)} items; the guide wins it in "
+          f"{len(after[1])} commands, as written in {len(before[1])})")
     return 0

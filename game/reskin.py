@@ -51,13 +51,13 @@ def reskin(data: dict, rng: random.Random) -> dict:
     data = copy.deepcopy(data)
     namer = Namer(rng)
     renamed: list[tuple[str, list[str], str]] = []  # (old name, old synonyms, new name)
+    kept = _kept_words(namer, data)
     for room in data.get("rooms", []):
         _, new = namer.room()
         renamed.append((room["name"].lower(), [], new))
         room["name"] = new
     keys = {d["key"] for d in data.get("doors", []) if "key" in d} | \
            {i["container"]["key"] for i in data.get("items", []) if "key" in i.get("container", {})}
-    kept = _kept_words(namer, data)
     for door in data.get("doors", []):
         _rename(door, _clear_of(kept, lambda: namer.thing(V.DOORS, V.DOOR_ADJECTIVES, bare=0.0)), renamed)
     for item in data.get("items", []):
@@ -85,12 +85,14 @@ def reskinned_folder(folder: str | Path, count: int, seed: int = 0) -> list[tupl
 
 def _kept_words(namer: Namer, data: dict) -> set[str]:
     """The words of what keeps its name (actors, scenery), which no new name may use: a clash
-    would make the parser ask which one is meant where the author's world never did."""
+    would make the parser ask which one is meant where the author's world never did. The old
+    names are taken too, so no room or thing is given another's old name."""
     kept = [a.get("name", "") for a in data.get("actors", [])]
     for room in data.get("rooms", []):
         for scenery in room.get("scenery", []):
             kept += [scenery.get("name", ""), *scenery.get("synonyms", [])]
     namer.names.update(text.lower() for text in kept)
+    namer.names.update(e["name"].lower() for s in ("rooms", "doors", "items") for e in data.get(s, []))  # all new
     return set(RESERVED_WORDS) | {w for text in kept for w in words_of(text)}
 
 

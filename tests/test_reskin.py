@@ -163,3 +163,21 @@ def test_ppo_plays_reskins_of_the_hand_written_worlds_when_asked():
     assert [w.title for w, _ in played[:bundled]] == [w.title for w, _ in written[:bundled]]
     assert all({e.name for e in a.entities} != {e.name for e in b.entities}
                for (a, _), (b, _) in zip(played[bundled:], written[bundled:]))
+
+
+def test_the_reskin_command_writes_a_world_the_guide_wins_in_as_many_moves(tmp_path, capsys):
+    import main
+    from game.loader import load_world
+    out = tmp_path / "manor-1.toml"
+    assert main.main(["reskin", "assets/worlds/manor.toml", "--seed", "1", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    written = guided_game(load_world(WORLDS_DIR / "manor.toml"))
+    env, steps, _ = guided_game(load_world(out))
+    assert env.info()["won"] and len(steps) == len(written[1]) and f"in {len(steps)} commands" in said
+    rooms = [load_world(path).entities[i].name for path in (out, WORLDS_DIR / "manor.toml")
+             for i in load_world(path).rooms]
+    assert not set(rooms[:len(rooms) // 2]) & set(rooms[len(rooms) // 2:])  # every room renamed
+    assert main.main(["reskin", "assets/worlds/manor.toml", "--out", str(out)]) == 2  # no silent overwrite
+    assert "already exists" in capsys.readouterr().err
+    assert main.main(["reskin", str(tmp_path / "none.toml"), "--out", str(tmp_path / "x.toml")]) == 2
+    assert "no such world file" in capsys.readouterr().err and not (tmp_path / "x.toml").exists()
