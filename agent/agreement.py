@@ -12,6 +12,7 @@ one that reads the world would show it on worlds it never saw.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import torch
 
@@ -54,10 +55,27 @@ class Agreement:
         return {"states": self.states, "probability": round(self.probability, 4), "top1": round(self.top1, 4)}
 
 
+class Checked(NamedTuple):
+    """One state of the guide's walkthrough as the model saw it."""
+
+    step: int  # 0-based, over the whole team's moves
+    actor: str
+    command: str  # the guide's
+    probability: float  # the model's on the guide's command
+    likeliest: bool  # whether that is the model's likeliest command
+    ranked: list[tuple[str, float]]  # the model's three likeliest commands
+    notes: list[str]  # the journal's lines in the prompt (what the actor knows of the map and goals)
+
+
 def guide_states(policy: LMPolicy, world, batch: int = 32) -> list[tuple[str, float, bool]]:
     """Along the guide's walkthrough of ``world`` (from its start, env seed 0), per state: the
     guide's command, the probability the model puts on it, and whether it is the model's likeliest.
     Each actor's prompt holds its own earlier moves, as the NPC's does in play."""
+    return [(c.command, c.probability, c.likeliest) for c in checked_states(policy, world, batch)]
+
+
+def checked_states(policy: LMPolicy, world, batch: int = 32) -> list[Checked]:
+    """``guide_states`` with each state's step, actor, the model's likeliest commands and journal."""
     steps = guided_game(world, read_commands=policy.config.read_commands)[1]
     env = LanternEnv(world, **policy.config.env_settings())
     env.reset(seed=0)
@@ -76,17 +94,43 @@ def guide_states(policy: LMPolicy, world, batch: int = 32) -> list[tuple[str, fl
     for start in range(0, len(views), batch):
         with torch.no_grad():
             acted, *_ = policy.act(views[start:start + batch], options[start:start + batch], generator, greedy=True)
-        for cands, probs, (_, label) in zip(acted.candidates, acted.probs, steps[start:start + batch]):
+        for k, (cands, probs) in enumerate(zip(acted.candidates, acted.probs), start):
+            actor, label = steps[k]
             p = dict(zip(cands, probs)).get(label, 0.0)
-            found.append((label, p, p == max(probs)))
+            ranked = sorted(zip(cands, probs), key=lambda pair: -pair[1])[:3]
+            found.append(Checked(k, actor, label, p, p == max(probs), ranked, list(views[k].notes)))
     return found
 
 
-def agreement(policy: LMPolicy, world, batch: int = 32) -> dict[str, Agreement]:
-    """``guide_states`` summed up: one ``Agreement`` for walking (``go``) commands, one for the
-    others, one for all."""
+def misses(checked: list[Checked], count: int) -> list[Checked]:
+    """The ``count`` states where the model put the least on the guide's command, in walkthrough order."""
+    return sorted(sorted(checked, key=lambda c: c.probability)[:count], key=lambda c: c.step)
+
+
+def misses_text(rows: list[tuple[str, list[Checked]]]) -> str:
+    """``eval --agreement --misses N``: each world's states where the model parts from the guide most."""
+    lines = ["where the model parts from the guide most (the guide's command, then the model's likeliest):"]
+    for name, found in rows:
+        for c in found:
+            ranked = ", ".join(f"{command} {p:.2f}" for command, p in c.ranked)
+            lines.append(f"{name} step {c.step + 1} ({c.actor}): `{c.command}` {c.probability:.2f}; model: {ranked}")
+            lines += [f"    {note}" for note in c.notes]
+    return "\n".join(lines)
+
+
+def misses_as_dicts(found: list[Checked]) -> list[dict]:
+    return [{"step": c.step + 1, "actor": c.actor, "command": c.command, "probability": round(c.probability, 4),
+             "likeliest": [[command, round(p, 4)] for command, p in c.ranked], "notes": c.notes} for c in found]
+
+
+def agreement(policy: LMPolicy, world, batch: int = 32,
+              checked: list[Checked] | None = None) -> dict[str, Agreement]:
+    """``guide_states`` summed up (or ``checked``'s, already measured): one ``Agreement`` for
+    walking (``go``) commands, one for the others, one for all."""
     result = {kind: Agreement() for kind in KINDS}
-    for label, p, top in guide_states(policy, world, batch):
+    found = [(c.command, c.probability, c.likeliest) for c in checked] if checked is not None \
+        else guide_states(policy, world, batch)
+    for label, p, top in found:
         result["walk" if label.startswith("go ") else "other"].add(p, top)
     result["all"].merge(result["walk"])
     result["all"].merge(result["other"])

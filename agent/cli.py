@@ -231,13 +231,20 @@ def _run_requests_eval(config, name, read_meta, resolve_model) -> int:
 
 def _run_agreement_eval(config, name, read_meta, resolve_model) -> int:
     """eval --agreement: the model against the guide, state by state along its walkthroughs."""
-    from agent.agreement import agreement, agreement_as_dict, agreement_table
+    from agent.agreement import (agreement, agreement_as_dict, agreement_table, checked_states, misses,
+                                 misses_as_dicts, misses_text)
     worlds, _, described = _eval_worlds(config, name, read_meta, resolve_model, companion=config.companion)
     policy = _eval_policy(config, name)
-    rows = [(world_name, agreement(policy, world)) for world_name, world in worlds]
-    return _report(config, {"model": name, "worlds": described, **agreement_as_dict(rows)},
-                   f"{name} on {described}: along the guide's walkthrough, the probability on the guide's command "
-                   f"and the share of states where it is the likeliest", agreement_table(rows))
+    checked = [(world_name, checked_states(policy, world)) for world_name, world in worlds]
+    rows = [(world_name, agreement(policy, None, checked=found)) for world_name, found in checked]
+    body, table = {"model": name, "worlds": described, **agreement_as_dict(rows)}, agreement_table(rows)
+    if config.misses:
+        worst = [(world_name, misses(found, config.misses)) for world_name, found in checked]
+        for entry, (_, found) in zip(body["per_world"], worst):
+            entry["misses"] = misses_as_dicts(found)
+        table += "\n\n" + misses_text(worst)
+    return _report(config, body, f"{name} on {described}: along the guide's walkthrough, the probability on the "
+                                 f"guide's command and the share of states where it is the likeliest", table)
 
 
 def _eval_policy(config, name: str):

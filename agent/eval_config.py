@@ -56,6 +56,9 @@ class EvalConfig:
     agreement: bool = setting(False, "measure the model state by state instead: along the guide's walkthrough of "
                                      "each world, the probability it puts on the guide's command and how often that "
                                      "is its likeliest, walking and other commands apart (no episodes are played)")
+    misses: int = setting(0, "with --agreement: also show, per world, the N states where the model puts the least on "
+                             "the guide's command, with its own likeliest commands and the journal lines of its "
+                             "prompt (where it parts from the guide, and what it knew there)", metavar="N")
     json: bool = setting(False, "print JSON instead of a table")
     device: str = setting("cpu", "torch device: cpu, cuda, cuda:N, mps", metavar="D")
     cpu: str = setting("pinned", CPU_HELP, type=cpu_setting, metavar="{pinned,native}", aliases=("--kernels",))
@@ -85,6 +88,8 @@ class EvalConfig:
             raise LanternError(f"--phrasings must be one of {', '.join(HELD_OUT_SETS)}, got {self.phrasings!r}")
         if self.baseline and self.requests:
             raise LanternError("--baseline goes with the success table; --requests measures the LM policy alone")
+        if self.misses < 0 or self.misses and not self.agreement:
+            raise LanternError(f"--misses N goes with --agreement and must be at least 0, got {self.misses}")
         if self.agreement and (self.requests or self.baseline):
             raise LanternError("--agreement measures the LM policy against the guide; leave out --requests and "
                                "--baseline")

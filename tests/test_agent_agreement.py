@@ -57,3 +57,30 @@ def test_agreement_with_requests_is_refused_in_one_line(model_dir, capsys):
     code = main.main(in_process(["eval", "--agreement", "--requests", "--model", model_dir, "--difficulty", "1"]))
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "--agreement" in err
+
+
+def test_misses_show_where_the_model_parts_from_the_guide_and_what_it_knew(model_dir, capsys):
+    code = main.main(in_process(["eval", "--agreement", "--misses", "2", "--model", model_dir,
+                                 "--world", "assets/worlds/tutorial.toml", "--json"]))
+    out = json.loads(capsys.readouterr().out)
+    policy = load_policy(str(model_dir))
+    found = guide_states(policy, load_world("assets/worlds/tutorial.toml"))
+    lowest = sorted(p for _, p, _ in found)[:2]
+    shown = out["per_world"][0]["misses"]
+    assert code == 0 and len(shown) == 2
+    assert sorted(m["probability"] for m in shown) == pytest.approx(lowest, abs=1e-4)
+    assert [m["step"] for m in shown] == sorted(m["step"] for m in shown)  # in walkthrough order
+    for m in shown:
+        assert m["command"] == found[m["step"] - 1][0]
+        assert len(m["likeliest"]) == 3 and m["likeliest"][0][1] >= m["likeliest"][-1][1]
+        assert any(line.startswith("Here:") for line in m["notes"])
+    code = main.main(in_process(["eval", "--agreement", "--misses", "1", "--model", model_dir,
+                                 "--world", "assets/worlds/tutorial.toml"]))
+    text = capsys.readouterr().out
+    assert code == 0 and "where the model parts from the guide most" in text and "tutorial step " in text
+
+
+def test_misses_without_agreement_are_refused_in_one_line(model_dir, capsys):
+    code = main.main(in_process(["eval", "--misses", "2", "--model", model_dir, "--difficulty", "1"]))
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "--misses" in err
