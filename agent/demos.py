@@ -187,6 +187,12 @@ def expert_plan(env: LanternEnv, actor: str | None = None,
     return next((command for who, command in steps if who == actor), None), rewards
 
 
+def moves_left_key(env: LanternEnv) -> str:
+    """The key of ``team_plan``'s cache for the env's state: one cache serves all of a DAgger
+    round's worlds, so the world is part of it."""
+    return f"{env.world.title}/{env.state_hash()}"
+
+
 def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
               moves_left: dict[str, int | None] | None = None) -> tuple[str | None, tuple[float, ...]] | None:
     """``expert_plan`` for an actor of a team that takes turns: its command only where it starts a
@@ -210,7 +216,7 @@ def team_plan(env: LanternEnv, actor: str, expert: str = "solver",
     cache = moves_left if moves_left is not None else {}
 
     def left() -> int | None:
-        key = f"{env.world.title}/{env.state_hash()}"  # one cache serves a round's worlds: keep theirs apart
+        key = moves_left_key(env)
         if key not in cache:
             cache[key] = remaining_moves(env.world)
         return cache[key]

@@ -108,7 +108,7 @@ def test_an_actor_with_no_admissible_command_waits_and_is_not_taught(model_dir):
 def test_a_team_label_never_teaches_a_step_that_comes_too_early_under_turns():
     """In the lighthouse, Ada's one step left in the plan is closing the gallery door; taken while
     Wren has still to walk out through it, it costs two moves, so it is not taught; Wren's is."""
-    from agent.demos import team_plan
+    from agent.demos import moves_left_key, team_plan
     from game.assets import bundled_worlds
     from game.solver import remaining_moves
     env = LanternEnv(dict(bundled_worlds())["lighthouse"])
@@ -122,7 +122,7 @@ def test_a_team_label_never_teaches_a_step_that_comes_too_early_under_turns():
     assert team_plan(env, "ada", moves_left=cache) == (None, expert_plan(env, "ada")[1])
     command, _ = team_plan(env, "player", moves_left=cache)
     assert command == expert_plan(env, "player")[0]
-    assert env.state_hash() == before and cache[before] == left  # put back; answers kept by state
+    assert env.state_hash() == before and cache[moves_left_key(env)] == left  # put back; kept by state
     env.step(command, actor="player")
     assert remaining_moves(env.world) == left - 1
 
