@@ -123,15 +123,17 @@ def misses_as_dicts(found: list[Checked]) -> list[dict]:
              "likeliest": [[command, round(p, 4)] for command, p in c.ranked], "notes": c.notes} for c in found]
 
 
-def agreement(policy: LMPolicy, world, batch: int = 32,
-              checked: list[Checked] | None = None) -> dict[str, Agreement]:
-    """``guide_states`` summed up (or ``checked``'s, already measured): one ``Agreement`` for
-    walking (``go``) commands, one for the others, one for all."""
+def agreement(policy: LMPolicy, world, batch: int = 32) -> dict[str, Agreement]:
+    """``checked_states`` summed up (``tally``)."""
+    return tally(checked_states(policy, world, batch))
+
+
+def tally(checked: list[Checked]) -> dict[str, Agreement]:
+    """States already measured, summed up: one ``Agreement`` for walking (``go``) commands, one for
+    the others, one for all."""
     result = {kind: Agreement() for kind in KINDS}
-    found = [(c.command, c.probability, c.likeliest) for c in checked] if checked is not None \
-        else guide_states(policy, world, batch)
-    for label, p, top in found:
-        result["walk" if label.startswith("go ") else "other"].add(p, top)
+    for c in checked:
+        result["walk" if c.command.startswith("go ") else "other"].add(c.probability, c.likeliest)
     result["all"].merge(result["walk"])
     result["all"].merge(result["other"])
     return result

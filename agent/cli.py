@@ -231,12 +231,12 @@ def _run_requests_eval(config, name, read_meta, resolve_model) -> int:
 
 def _run_agreement_eval(config, name, read_meta, resolve_model) -> int:
     """eval --agreement: the model against the guide, state by state along its walkthroughs."""
-    from agent.agreement import (agreement, agreement_as_dict, agreement_table, checked_states, misses,
-                                 misses_as_dicts, misses_text)
+    from agent.agreement import (agreement_as_dict, agreement_table, checked_states, misses, misses_as_dicts,
+                                 misses_text, tally)
     worlds, _, described = _eval_worlds(config, name, read_meta, resolve_model, companion=config.companion)
     policy = _eval_policy(config, name)
     checked = [(world_name, checked_states(policy, world)) for world_name, world in worlds]
-    rows = [(world_name, agreement(policy, None, checked=found)) for world_name, found in checked]
+    rows = [(world_name, tally(found)) for world_name, found in checked]
     body, table = {"model": name, "worlds": described, **agreement_as_dict(rows)}, agreement_table(rows)
     if config.misses:
         worst = [(world_name, misses(found, config.misses)) for world_name, found in checked]

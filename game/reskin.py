@@ -18,12 +18,11 @@ from __future__ import annotations
 import copy
 import random
 import re
-
 from pathlib import Path
 
 from game import vocabulary as V
 from game.loader import read_world_data, world_files, world_from_dict
-from game.wide import Namer, RESERVED_WORDS, _item_name
+from game.wide import Namer, RESERVED_WORDS, item_name
 from game.world import World, words_of
 
 COMPASS = ("north", "northeast", "east", "southeast", "south", "southwest", "west", "northwest")
@@ -61,7 +60,7 @@ def reskin(data: dict, rng: random.Random) -> dict:
     for door in data.get("doors", []):
         _rename(door, _clear_of(kept, lambda: namer.thing(V.DOORS, V.DOOR_ADJECTIVES, bare=0.0)), renamed)
     for item in data.get("items", []):
-        _rename(item, _clear_of(kept, lambda: _item_name(namer, item, item["id"] in keys)), renamed)
+        _rename(item, _clear_of(kept, lambda: item_name(namer, item, item["id"] in keys)), renamed)
     names = {old: new for old, _, new in renamed}
     _add_short_names(renamed, names, kept)
     turn = compass_turn(rng)

@@ -132,7 +132,7 @@ def widen(data: dict, rng: random.Random, vary_goals: bool = True) -> dict:
                                          b=room_name[b].lower())
     _make_some_deliveries_food(data, rng)
     for item in data["items"]:
-        _rename(item, _item_name(namer, item, item["id"] in keys), new_id)
+        _rename(item, item_name(namer, item, item["id"] in keys), new_id)
         item["description"] = _item_prose(namer, item, item["id"] in keys)
     _prune_synonyms(data)
     _reword_exits(data["rooms"], rng)
@@ -167,7 +167,7 @@ def _make_some_deliveries_food(data: dict, rng: random.Random) -> None:
             item["food"] = True
 
 
-def _item_name(namer: Namer, item: dict, is_key: bool) -> dict:
+def item_name(namer: Namer, item: dict, is_key: bool) -> dict:
     if is_key:
         if namer.rng.random() < 0.2:
             return namer.thing(V.CARDS, V.CARD_ADJECTIVES)
