@@ -30,7 +30,7 @@ from agent.reference import Chunk, ReferenceScorer, load_reference, score
 from agent.requests_train import RequestEnv, bundled_request_env
 from agent.rollout import EpisodeResult, Group, Transition, play_episodes, sample_seed
 from agent.train_config import TrainConfig
-from agent.worlds import WorldSource, pick_seed
+from agent.worlds import WorldMaker, WorldSource, pick_seed
 from game.errors import LanternError
 from game.files import FileWriteError, check_output_folder, write_text
 from game.record import EpisodeRecorder
@@ -112,6 +112,9 @@ class Trainer:
             progress_helper = config.workers > 1 and config.device == "cpu"
         self._progress_helper = progress_helper
         self._tracker = None  # made at the first shaped rollout played here
+        # the next update's worlds are generated beside this one's rollout where a helper may run
+        generated = world is None and (config.bundled_share < 1 or config.request_share > 0)
+        self._maker = WorldMaker() if progress_helper and self.rollouts is None and generated else None
 
     def _reference(self) -> ReferenceScorer:
         """The KL penalty's frozen starting model; with ``workers`` > 1 (on the CPU) a helper
@@ -190,6 +193,9 @@ class Trainer:
         if self._tracker is not None:
             self._tracker.close()
             self._tracker = None
+        if self._maker is not None:
+            self._maker.close()
+            self._maker = None
 
     def _done(self) -> bool:
         cfg = self.config
@@ -218,6 +224,7 @@ class Trainer:
     def _rollout(self) -> list[EpisodeResult] | None:
         cfg = self.config
         envs, seeds = self._envs()
+        self._make_ahead()
         shaped = cfg.progress_reward > 0
         progress = [shaped and i not in self._request_envs for i in range(len(envs))]
         teams = [[env.npc] if i in self._request_envs else team(env.world) for i, env in enumerate(envs)]
@@ -254,6 +261,20 @@ class Trainer:
                 seeds.append(env_seed)
         return envs, seeds
 
+    def _make_ahead(self) -> None:
+        """Start generating the next update's worlds in the helper process, if the run has one
+        (at the level of now: a level the curriculum changes makes its worlds here instead)."""
+        if self._maker is None:
+            return
+        cfg, update = self.config, self.update + 1
+        quest, request = [], []
+        for g in range(cfg.envs // cfg.group_size):
+            if self._bundled_pick(g, update) is None:
+                key = (self.level, pick_seed(cfg.seed, update, g, cfg.train_seeds))
+                (quest if self._request_pick(g, update) is None else request).append(key)
+        self.worlds.make_ahead(self._maker, quest)
+        self.request_worlds.make_ahead(self._maker, request)
+
     def _episode_path(self) -> Path:
         return self.run / "episodes" / f"update-{self.update:06d}.jsonl"
 
@@ -276,13 +297,13 @@ class Trainer:
                 write_text(self._episode_path(), group.recording)
         return [episode for group in played for episode in group.episodes]
 
-    def _request_pick(self, group: int) -> int | None:
+    def _request_pick(self, group: int, update: int | None = None) -> int | None:
         """With chance ``request_share``, the request seed of this group's request episode at this
-        update (a pure function of counters, so a resumed run draws the same); else None."""
+        update (or ``update``: a pure function of counters, so a resumed run draws the same); else None."""
         share = self.config.request_share
         if not share:
             return None
-        rng = random.Random(f"request/{self.config.seed}/{self.update}/{group}")
+        rng = random.Random(f"request/{self.config.seed}/{self.update if update is None else update}/{group}")
         return rng.randrange(2**31) if rng.random() < share else None
 
     def _request_env(self, group: int, world_seed: int, case: int) -> RequestEnv:
@@ -296,12 +317,12 @@ class Trainer:
             return bundled_request_env(world, steps, case, cfg.request_kinds, **options)
         return RequestEnv(self.request_worlds.env(self.level, world_seed), case, cfg.request_kinds, **options)
 
-    def _bundled_pick(self, group: int) -> WorldSource | None:
-        """A bundled world for this group at this update, with chance ``bundled_share`` (a pure
-        function of counters, so a resumed run draws the same)."""
+    def _bundled_pick(self, group: int, update: int | None = None) -> WorldSource | None:
+        """A bundled world for this group at this update (or ``update``), with chance ``bundled_share``
+        (a pure function of counters, so a resumed run draws the same)."""
         if not self.bundled:
             return None
-        rng = random.Random(f"bundled/{self.config.seed}/{self.update}/{group}")
+        rng = random.Random(f"bundled/{self.config.seed}/{self.update if update is None else update}/{group}")
         return rng.choice(self.bundled) if rng.random() < self.config.bundled_share else None
 
     def _batch(self, episodes: list[EpisodeResult]) -> Batch:

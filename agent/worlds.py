@@ -12,6 +12,7 @@ worlds from ``assets/worlds/`` and refuse any path in those folders (``refuse_he
 from __future__ import annotations
 
 import random
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,20 +85,69 @@ class WorldSource:
 
     def __post_init__(self) -> None:
         self._proto: dict[tuple[int, int], LanternEnv] = {}
+        self._coming: dict[tuple[int, int], Future] = {}  # worlds a WorldMaker is generating
+        self.made_ahead = 0  # envs whose world came ready from a WorldMaker
+
+    def make_ahead(self, maker: WorldMaker, keys: list[tuple[int, int]]) -> None:
+        """Have ``maker`` generate these (difficulty, seed) worlds in its process while this one
+        works; worlds asked for before are dropped. ``env`` takes a world that is ready and
+        generates one that is not itself: generation is a pure function of the key, so the env is
+        the same either way."""
+        if self.world is not None:
+            return
+        for key in [k for k in self._coming if k not in keys]:
+            self._coming.pop(key).cancel()
+        for key in keys:
+            if key not in self._proto and key not in self._coming:
+                self._coming[key] = maker.submit(key, self.companion, self.vocabulary)
 
     def env(self, difficulty: int = 0, seed: int = 0) -> LanternEnv:
         """An independent env (clones a cached prototype: worlds are built once)."""
         key = (difficulty, seed) if self.world is None else (0, 0)
         proto = self._proto.get(key)
         if proto is None:
-            from game.generator import generate
-            world = self.world if self.world is not None else generate(difficulty, seed, companion=self.companion,
-                                                                        vocabulary=self.vocabulary)
+            world = self.world if self.world is not None else self._generated(key)
             limit = min(self.max_steps, world.max_steps) if self.max_steps else None
             proto = self._proto[key] = LanternEnv(world, max_steps=limit)
             if len(self._proto) > 512:
                 self._proto.pop(next(iter(self._proto)))
         return proto.clone()
+
+    def _generated(self, key: tuple[int, int]):
+        coming = self._coming.pop(key, None)
+        if coming is not None and coming.done() and not coming.cancelled():
+            from agent.helper import result
+            self.made_ahead += 1
+            return result(coming)
+        if coming is not None:
+            coming.cancel()  # not ready: making it here is quicker than waiting
+        return make_world(key, self.companion, self.vocabulary)
+
+
+def make_world(key: tuple[int, int], companion: bool, vocabulary: str):
+    """The generated world of a (difficulty, seed) key."""
+    from game.generator import generate
+    return generate(key[0], key[1], companion=companion, vocabulary=vocabulary)
+
+
+class WorldMaker:
+    """A helper process (``agent/helper.py``) that generates the worlds of the next update while
+    this process plays the current one: on a 2-core machine the generator's search then costs the
+    training loop nothing."""
+
+    def __init__(self) -> None:
+        from agent.helper import start_helper
+        self._pool = start_helper(_no_state)
+
+    def submit(self, key: tuple[int, int], companion: bool, vocabulary: str) -> Future:
+        return self._pool.submit(make_world, key, companion, vocabulary)
+
+    def close(self) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+def _no_state() -> dict:
+    return {}
 
 
 def pick_seed(run_seed: int, update: int, group: int, seeds: tuple[int, int]) -> int:

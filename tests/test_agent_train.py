@@ -348,3 +348,48 @@ def test_authored_adds_the_hand_written_training_worlds_to_the_bundled_share(mod
     assert [s.max_steps for s in trainer.bundled][:3] == [30, 70, 16]  # the bundled worlds first
     assert [s.max_steps for s in trainer.bundled][3:] == [2 * len(solve(w)) for w in authored]
     assert len(trainer.bundled_walkthroughs) == 3 + len(authored) >= 9
+
+
+def test_worlds_made_ahead_in_a_helper_are_the_worlds_made_here():
+    from concurrent.futures import Future
+
+    from agent.worlds import WorldMaker, WorldSource
+    from game.generator import world_to_toml
+    keys = [(2, 5), (3, 9)]
+    source, maker = WorldSource(vocabulary="wide"), WorldMaker()
+    try:
+        source.make_ahead(maker, [(1, 1)])
+        source.make_ahead(maker, keys)  # the next update's keys replace the last's
+        assert (1, 1) not in source._coming
+        for future in source._coming.values():
+            future.result(timeout=60)
+        made = [world_to_toml(source.env(*key).world) for key in keys]
+    finally:
+        maker.close()
+    assert source.made_ahead == 2 and not source._coming
+    assert made == [world_to_toml(WorldSource(vocabulary="wide").env(*key).world) for key in keys]
+
+    class Slow:  # a maker whose world is never ready: the env is made here, without waiting
+        def submit(self, key, companion, vocabulary):
+            self.future = Future()
+            return self.future
+    slow, late = Slow(), WorldSource()
+    late.make_ahead(slow, [(2, 5)])
+    assert world_to_toml(late.env(2, 5).world) == world_to_toml(WorldSource().env(2, 5).world)
+    assert late.made_ahead == 0 and slow.future.cancelled()
+
+
+def test_a_trainer_with_a_helper_generates_the_next_updates_worlds_there(model_dir, tmp_path):
+    trainer = Trainer(config(model_dir, tmp_path / "ahead", envs=4, train_seeds=(0, 1000), updates=2),
+                      progress_helper=True)
+    try:
+        trainer._rollout()
+        coming = dict(trainer.worlds._coming)
+        assert len(coming) == 4 and {d for d, _ in coming} == {1}  # the next update's four groups
+        for future in coming.values():
+            future.result(timeout=60)
+        trainer.update += 1
+        trainer._rollout()
+        assert trainer.worlds.made_ahead == 4
+    finally:
+        trainer.close_rollouts()
