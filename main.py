@@ -191,6 +191,9 @@ def register_composite(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--progress-here", action="store_true",
                    help="bench train: search progress shaping's moves left in this process, not in a helper "
                         "process beside it (train's way with --cpu pinned on a machine with a second core)")
+    b.add_argument("--worlds-here", action="store_true",
+                   help="bench train: generate each update's worlds in the rollout, not the next update's in a "
+                        "helper process while this one plays (train's way where progress searches have a helper)")
     b.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
                    help="bench train: training steps/s with rollouts in this process against rollouts on Ray "
                         "workers (a local Ray, or the cluster at ADDRESS), in one run")

@@ -9,7 +9,8 @@ gradient pass over the rollout's transitions), the model's achieved FLOP/s in bo
 two phases; each phase's ratio is over the mean of the two beside it), and the whole loop's time per
 transition (act + learn) over a bare forward+backward of the same (prompt + command) tokens.
 The rollout is played as ``train`` plays it: with progress shaping, whose searches run in a
-helper process where the machine has a second core (``agent/progress.py``), as under train's
+helper process where the machine has a second core (``agent/progress.py``), and the next
+update's worlds generated in another (``WorldMaker``, ``agent/worlds.py``), as under train's
 default ``--cpu pinned``.
 
 The model's FLOPs are those scoring a state needs, whatever path computes them: the prompt
@@ -52,7 +53,8 @@ def bench_train(args) -> int:
                           cpu="native")  # one kind of episode; torch's threads: bench --threads sets them
         # progress searches beside the model, as train's default --cpu pinned runs them on such a machine
         helper = (os.cpu_count() or 1) > 1 and not getattr(args, "progress_here", False)
-        trainer = Trainer(cfg, progress_helper=helper)
+        ahead = helper and not getattr(args, "worlds_here", False)
+        trainer = Trainer(cfg, progress_helper=helper, worlds_ahead=ahead)
         n_params = sum(p.numel() for p in trainer.policy.model.parameters())
         shape = model_shape(trainer.policy.model)
         # the matmul is timed before, between and after the phases, and each phase is set against
@@ -72,6 +74,7 @@ def bench_train(args) -> int:
         "model": args.model or "tiny GPT-2 (built locally)", "parameters": n_params, "envs": args.envs,
         "difficulty": difficulty, "threads": torch.get_num_threads(),
         "progress_searches": "helper process" if helper else "this process",
+        "next_worlds": "made in a helper process" if ahead else "made in the rollout",
         "rollout_steps_per_s": round(rollout["steps"] / rollout["seconds"], 1),
         "rollout_tokens_per_s": round(rollout["tokens"] / rollout["seconds"]),
         "update_steps_per_s": round(update["steps"] / update["seconds"], 1),

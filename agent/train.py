@@ -56,9 +56,11 @@ class Batch:
 class Trainer:
     """Owns the policy, optimizer, counters and run folder of one training run."""
 
-    def __init__(self, config: TrainConfig, resume: bool = False, progress_helper: bool | None = None) -> None:
+    def __init__(self, config: TrainConfig, resume: bool = False, progress_helper: bool | None = None,
+                 worlds_ahead: bool = True) -> None:
         """``progress_helper``: search progress shaping's moves left in a helper process (None: when
-        ``--cpu`` gives the run a second process, as it does the KL reference)."""
+        ``--cpu`` gives the run a second process, as it does the KL reference); with it and
+        ``worlds_ahead``, generate the next update's worlds in another helper process."""
         self.config = config
         self.run = check_output_folder(config.out, "--out")  # before anything slow: the model, a world
         if config.export:
@@ -114,7 +116,7 @@ class Trainer:
         self._tracker = None  # made at the first shaped rollout played here
         # the next update's worlds are generated beside this one's rollout where a helper may run
         generated = world is None and (config.bundled_share < 1 or config.request_share > 0)
-        self._maker = WorldMaker() if progress_helper and self.rollouts is None and generated else None
+        self._maker = WorldMaker() if worlds_ahead and progress_helper and self.rollouts is None and generated else None
 
     def _reference(self) -> ReferenceScorer:
         """The KL penalty's frozen starting model; with ``workers`` > 1 (on the CPU) a helper

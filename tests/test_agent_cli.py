@@ -94,7 +94,9 @@ def test_bench_train_prints_json(model_dir, capsys):
     assert figures["progress_searches"] == expected  # the rollout is shaped as train shapes it
     assert bench_train(argparse.Namespace(seconds=0.1, seed=0, difficulty=1, model=str(model_dir), envs=2,
                                           max_steps=3, progress_here=True)) == 0
-    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["progress_searches"] == "this process"
+    here = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert here["progress_searches"] == "this process" and here["next_worlds"] == "made in the rollout"
+    assert figures["next_worlds"] == ("made in a helper process" if expected == "helper process" else "made in the rollout")
 
 
 def test_bench_counts_the_flops_a_state_needs(model_dir):
