@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from game.cli import VOCABULARY_HELP, difficulty as difficulty_level  # noqa: F401 (the configs import them from here)
+from game.cli import MECHANICS_HELP, VOCABULARY_HELP, difficulty as difficulty_level  # noqa: F401 (the configs import them from here)
 from game.errors import LanternError
 
 LORA_HELP = ("train rank-R LoRA adapters (and the value head) on the frozen model instead of every weight; "

@@ -129,7 +129,7 @@ def dagger_round(policy: LMPolicy, episodes: list[Episode], generator: torch.Gen
 
 def quest_dagger_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generator: torch.Generator,
                        batch: int = 32, slack: float = 2.0, expert: str = "solver", alternatives: bool = False,
-                       vocabulary: str = "plain") -> tuple[list[Demo], float]:
+                       vocabulary: str = "plain", mechanics: str = "level") -> tuple[list[Demo], float]:
     """DAgger on quests: the policy plays the generated ``worlds``, ``batch`` at a time; every state
     it reaches is labelled with the expert's next command from there (``expert_plan``). Episodes
     stop at ``slack`` x optimal + 4 moves (after that a looping policy only repeats states).
@@ -145,7 +145,7 @@ def quest_dagger_demos(policy: LMPolicy, worlds: list[tuple[int, int]], generato
         part = worlds[lo:lo + batch]
         envs = []
         for level, seed in part:
-            world = generate(level, seed, vocabulary=vocabulary)
+            world = generate(level, seed, vocabulary=vocabulary, mechanics=mechanics)
             envs.append(LanternEnv(world, max_steps=int(slack * len(solve(world))) + 4, **policy.config.env_settings()))
         episodes = [Episode(env, where, *env.reset(seed=0)) for env, where in zip(envs, part)]
         new, wins = dagger_round(policy, episodes, generator, lambda env, _: expert_plan(env, expert=expert),
@@ -211,7 +211,7 @@ def dagger(policy: LMPolicy, optimizer, train: Encoded, config: ImitateConfig, r
     for r in range(1, config.dagger_rounds + 1):
         new, won = quest_dagger_demos(policy, training_worlds(config, config.dagger_worlds, f"dagger/{r}"),
                                       generator, expert=config.expert, alternatives=config.alternatives,
-                                      vocabulary=config.vocabulary)
+                                      vocabulary=config.vocabulary, mechanics=config.mechanics)
         asked, followed = request_dagger(policy, config, r, generator)
         new += asked
         if config.bundled_dagger:

@@ -89,7 +89,7 @@ def solver_demos(config: ImitateConfig) -> list[Demo]:
     from game.solver import Unsolvable
     demos: list[Demo] = []
     for level, seed in training_worlds(config, config.worlds, "imitate"):
-        world = generate(level, seed, vocabulary=config.vocabulary)
+        world = generate(level, seed, vocabulary=config.vocabulary, mechanics=config.mechanics)
         try:
             steps = expert_walkthrough(world, config.expert, config.read_commands)
         except Unsolvable:

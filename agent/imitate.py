@@ -123,7 +123,8 @@ def _model_meta(config: ImitateConfig, record: dict) -> dict:
     """What the written model folder says of its training (its card's ``trained_on`` and more)."""
     meta = {"trained_on": {"difficulty": [config.difficulty, config.max_difficulty or config.difficulty],
                            "seeds": list(config.train_seeds),
-                           **({"vocabulary": config.vocabulary} if config.vocabulary != "plain" else {})},
+                           **({"vocabulary": config.vocabulary} if config.vocabulary != "plain" else {}),
+                           **({"mechanics": config.mechanics} if config.mechanics != "level" else {})},
             "start_model": config.model, "imitation": {k: record[k] for k in ("walkthroughs", "train_states")}}
     if config.request_worlds:
         meta["trained_on"]["request_worlds"] = config.request_worlds  # companion worlds, training phrasings

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.config_cli import (LORA_HELP, LORA_TARGETS, VOCABULARY_HELP, difficulty_level, request_kinds, seed_range,
+from agent.config_cli import (LORA_HELP, LORA_TARGETS, MECHANICS_HELP, VOCABULARY_HELP, difficulty_level, request_kinds, seed_range,
                               setting)
 from agent.kernels import CPU_HELP, CpuPinned, cpu_setting
 from agent.lora import check_lora, parse_targets
@@ -18,7 +18,7 @@ from agent.prompt import FITS
 from agent.worlds import check_train_seeds
 from game.cli import check_vocabulary, positive_int
 from game.errors import LanternError
-from game.generator import VOCABULARIES
+from game.generator import MECHANICS, VOCABULARIES
 from game.journal import WORDINGS
 
 EXPERTS = ("solver", "guide")
@@ -40,6 +40,7 @@ class ImitateConfig(CpuPinned):
     train_seeds: tuple[int, int] = setting((0, 1000), "generated-world seeds A <= s < B (eval seeds start at "
                                                       "1000000)", type=seed_range, metavar="A:B", shown="0:1000")
     vocabulary: str = setting("plain", VOCABULARY_HELP, choices=VOCABULARIES)
+    mechanics: str = setting("level", MECHANICS_HELP, choices=MECHANICS)
     val_fraction: float = setting(0.1, "share of the worlds held out to measure accuracy", cli=False)
     bundled: int = setting(8, "add each bundled world's walkthrough N times to the training states (the NPC plays "
                               "those worlds in the window)", metavar="N")

@@ -99,7 +99,7 @@ class Trainer:
             self.start_model = counters.get("start_model", config.model)
             self._saved = self.update
         self.worlds = WorldSource(world, config.max_episode_steps, companion=config.companion,
-                                  vocabulary=config.vocabulary)
+                                  vocabulary=config.vocabulary, mechanics=config.mechanics)
         wanted = config.bundled_share or config.bundled_request_share
         walkthroughs = _bundled_walkthroughs(config.authored, config.authored_reskins, config.seed) if wanted else []
         self.bundled = _bundled_sources(walkthroughs, config.max_episode_steps) if config.bundled_share else []
@@ -542,6 +542,8 @@ class Trainer:
         trained = {"difficulty": [cfg.difficulty, cfg.max_difficulty or cfg.difficulty], "seeds": list(cfg.train_seeds)}
         if cfg.vocabulary != "plain":
             trained["vocabulary"] = cfg.vocabulary
+        if cfg.mechanics != "level":
+            trained["mechanics"] = cfg.mechanics
         if cfg.bundled_share:
             trained["bundled_share"] = cfg.bundled_share  # the bundled worlds were played too
         if cfg.companion:

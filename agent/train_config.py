@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from agent.config_cli import (LORA_HELP, LORA_TARGETS, VOCABULARY_HELP, difficulty_level, fraction,
+from agent.config_cli import (LORA_HELP, LORA_TARGETS, MECHANICS_HELP, VOCABULARY_HELP, difficulty_level, fraction,
                               request_kinds, seed_range, setting)
 from agent.kernels import CPU_HELP, CpuPinned, cpu_setting
 from agent.device import check_device
@@ -13,7 +13,7 @@ from agent.lora import check_lora, parse_targets
 from agent.worlds import check_train_seeds, refuse_heldout
 from game.cli import check_vocabulary, positive_int
 from game.errors import LanternError
-from game.generator import VOCABULARIES
+from game.generator import MECHANICS, VOCABULARIES
 
 
 
@@ -78,6 +78,7 @@ class TrainConfig(CpuPinned):
     request_kinds: tuple[str, ...] = setting((), "request kinds to draw, e.g. go,take", group=WORLDS,
                                              type=request_kinds, metavar="K,K", shown="every kind")
     vocabulary: str = setting("plain", VOCABULARY_HELP, group=WORLDS, choices=VOCABULARIES)
+    mechanics: str = setting("level", MECHANICS_HELP, group=WORLDS, choices=MECHANICS)
     max_episode_steps: int | None = setting(40, "cap on episode length (0: the world's own)", group=WORLDS,
                                             type=int, metavar="N")
 

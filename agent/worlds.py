@@ -76,12 +76,14 @@ class WorldSource:
         max_steps: step limit per episode (None: the world's own).
         companion: generated worlds get a companion (Ada, sharing the player's quest).
         vocabulary: names of generated worlds: 'plain', 'wide' or 'mixed' (game/generator.py).
+        mechanics: puzzle pieces of generated worlds: 'level' or 'mixed' (game/generator.py).
     """
 
     world: object | None = None
     max_steps: int | None = None
     companion: bool = False
     vocabulary: str = "plain"
+    mechanics: str = "level"
 
     def __post_init__(self) -> None:
         self._proto: dict[tuple[int, int], LanternEnv] = {}
@@ -99,7 +101,7 @@ class WorldSource:
             self._coming.pop(key).cancel()
         for key in keys:
             if key not in self._proto and key not in self._coming:
-                self._coming[key] = maker.submit(key, self.companion, self.vocabulary)
+                self._coming[key] = maker.submit(key, self.companion, self.vocabulary, self.mechanics)
 
     def env(self, difficulty: int = 0, seed: int = 0) -> LanternEnv:
         """An independent env (clones a cached prototype: worlds are built once)."""
@@ -121,13 +123,13 @@ class WorldSource:
             return result(coming)
         if coming is not None:
             coming.cancel()  # not ready: making it here is quicker than waiting
-        return make_world(key, self.companion, self.vocabulary)
+        return make_world(key, self.companion, self.vocabulary, self.mechanics)
 
 
-def make_world(key: tuple[int, int], companion: bool, vocabulary: str):
+def make_world(key: tuple[int, int], companion: bool, vocabulary: str, mechanics: str = "level"):
     """The generated world of a (difficulty, seed) key."""
     from game.generator import generate
-    return generate(key[0], key[1], companion=companion, vocabulary=vocabulary)
+    return generate(key[0], key[1], companion=companion, vocabulary=vocabulary, mechanics=mechanics)
 
 
 class WorldMaker:
@@ -139,8 +141,8 @@ class WorldMaker:
         from agent.helper import start_helper
         self._pool = start_helper(_no_state)
 
-    def submit(self, key: tuple[int, int], companion: bool, vocabulary: str) -> Future:
-        return self._pool.submit(make_world, key, companion, vocabulary)
+    def submit(self, key: tuple[int, int], companion: bool, vocabulary: str, mechanics: str = "level") -> Future:
+        return self._pool.submit(make_world, key, companion, vocabulary, mechanics)
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)

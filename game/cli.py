@@ -84,6 +84,9 @@ def add_companion_argument(p: argparse.ArgumentParser) -> None:
 VOCABULARY_HELP = ("names of generated worlds: plain (the generator's own few dozen words), wide (hundreds of "
                    "rooms and things, varied prose and goal phrasings; the same maps and puzzles) or mixed (wide "
                    "on odd seeds)")
+MECHANICS_HELP = ("puzzle pieces of generated worlds: level (the difficulty's own; the worlds evaluation uses) or "
+                  "mixed (for training: those of bigger levels drawn in by the seed, such as dark rooms and "
+                  "lights, closed doors and locked boxes, in worlds of the difficulty's size)")
 
 
 def add_vocabulary_argument(p: argparse.ArgumentParser, default: str | None = "plain") -> None:
@@ -128,6 +131,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--force", action="store_true", help="overwrite an existing --out file")
     add_companion_argument(g)
     add_vocabulary_argument(g)
+    from game.generator import MECHANICS
+    g.add_argument("--mechanics", choices=MECHANICS, default="level", help=f"{MECHANICS_HELP} (default level)")
     g.set_defaults(run=run_generate)
 
     s = sub.add_parser("solve", help="print an optimal walkthrough of a world",
@@ -172,7 +177,8 @@ def run_generate(args: argparse.Namespace) -> int:
         if out.exists() and not args.force:
             raise LanternError(f"{out}: already exists; choose another --out or add --force")
         check_output_file(out, "--out")
-    world = generate(args.difficulty, args.seed, companion=args.companion, vocabulary=args.vocabulary)
+    world = generate(args.difficulty, args.seed, companion=args.companion, vocabulary=args.vocabulary,
+                     mechanics=args.mechanics)
     text = world_to_toml(world)
     if out is None:
         sys.stdout.write(text)

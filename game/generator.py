@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 from game.loader import world_from_dict
@@ -139,9 +139,14 @@ COMPANION = {"id": "ada", "name": "Ada", "adjectives": ["keeper"], "synonyms": [
 # used), 'wide' (game/vocabulary.py: hundreds of rooms and things, varied prose and goal
 # phrasings) or 'mixed' (wide for odd seeds, plain for even ones).
 VOCABULARIES = ("plain", "wide", "mixed")
+# 'level': a difficulty's own puzzle pieces (the worlds evaluation uses); 'mixed': its map size
+# and goal count with the pieces of bigger levels drawn in by the seed (dark rooms and lights,
+# closed doors, tables, locked boxes and doors), so that training meets them in small worlds too.
+MECHANICS = ("level", "mixed")
 
 
-def generate(difficulty: int, seed: int, companion: bool = False, vocabulary: str = "plain") -> World:
+def generate(difficulty: int, seed: int, companion: bool = False, vocabulary: str = "plain",
+             mechanics: str = "level") -> World:
     """A solvable world of the given difficulty (1 to MAX_DIFFICULTY), fixed by the seed.
 
     Args:
@@ -151,15 +156,44 @@ def generate(difficulty: int, seed: int, companion: bool = False, vocabulary: st
             room. The rest of the world is the same as without her.
         vocabulary: one of VOCABULARIES. A wide world has the plain world's map and
             puzzle with every name, description and goal phrasing drawn anew.
+        mechanics: one of MECHANICS ('mixed': ``mixed_mechanics``; a world of its own).
     """
     if not 1 <= difficulty <= MAX_DIFFICULTY:
         raise ValueError(f"difficulty must be 1 to {MAX_DIFFICULTY}, got {difficulty}")
     if vocabulary not in VOCABULARIES:
         raise ValueError(f"vocabulary must be one of {', '.join(VOCABULARIES)}, got {vocabulary!r}")
-    world = generate_custom(LEVELS[difficulty], seed, f"difficulty {difficulty}")
+    if mechanics not in MECHANICS:
+        raise ValueError(f"mechanics must be one of {', '.join(MECHANICS)}, got {mechanics!r}")
+    if mechanics == "mixed":
+        world = generate_custom(mixed_mechanics(difficulty, seed), seed, f"difficulty {difficulty} mixed")
+    else:
+        world = generate_custom(LEVELS[difficulty], seed, f"difficulty {difficulty}")
     if vocabulary == "wide" or (vocabulary == "mixed" and seed % 2):
         world = widened(world, seed)
     return with_companion(world) if companion else world
+
+
+def mixed_mechanics(difficulty: int, seed: int) -> GeneratorConfig:
+    """The level's rooms, goals and food with the puzzle pieces of the bigger levels drawn in by the
+    seed: a dark room and its light, a second table, a container, a closed door (each with an
+    even chance), a locked box and a locked door (one in three); see the README."""
+    cfg = LEVELS[difficulty]
+    rng = random.Random(f"lantern:mechanics:{difficulty}:{seed}")
+    extra = {}
+    if rng.random() < 0.5:
+        extra["dark_rooms"] = max(cfg.dark_rooms, 1)
+    if rng.random() < 0.5:
+        extra["supporters"] = max(cfg.supporters, 2)
+    if rng.random() < 0.5:
+        extra["containers"] = max(cfg.containers, 1)
+    if extra.get("containers", cfg.containers) and rng.random() < 1 / 3:
+        extra["locked_containers"] = max(cfg.locked_containers, 1)
+    doors = cfg.rooms - 1 - cfg.locked_doors - cfg.closed_doors  # connections without a door
+    if doors and rng.random() < 1 / 3 and not cfg.locked_doors:
+        extra["locked_doors"], doors = 1, doors - 1
+    if doors and rng.random() < 0.5:
+        extra["closed_doors"] = cfg.closed_doors + 1
+    return replace(cfg, **extra)
 
 
 def widened(world: World, seed: int) -> World:

@@ -370,7 +370,7 @@ def test_worlds_made_ahead_in_a_helper_are_the_worlds_made_here():
     assert made == [world_to_toml(WorldSource(vocabulary="wide").env(*key).world) for key in keys]
 
     class Slow:  # a maker whose world is never ready: the env is made here, without waiting
-        def submit(self, key, companion, vocabulary):
+        def submit(self, key, companion, vocabulary, mechanics):
             self.future = Future()
             return self.future
     slow, late = Slow(), WorldSource()

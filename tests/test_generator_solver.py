@@ -163,3 +163,53 @@ def test_moves_left_step_by_step_are_remaining_moves_and_search_only_off_the_wal
     while left.moves:
         assert not step(left.plan.commands[0])
     assert env.info()["won"] and left.moves == 0
+
+
+def _pieces(world) -> set[str]:
+    ents = world.entities
+    found = {"dark room" for e in ents if e.dark} | {"light" for e in ents if e.light}
+    found |= {"locked box" for e in ents if e.key is not None and e.container}
+    found |= {"locked door" for e in ents if e.key is not None and e.rooms}
+    found |= {"closed door" for e in ents if e.rooms and e.openable and e.key is None}
+    return found
+
+
+def test_mixed_mechanics_bring_bigger_levels_pieces_into_small_worlds_that_stay_solvable():
+    from game.generator import mixed_mechanics
+    seen = {1: set(), 2: set(), 3: set()}
+    for difficulty in seen:
+        for seed in range(24):
+            world = generate(difficulty, seed, mechanics="mixed")
+            config = mixed_mechanics(difficulty, seed)
+            assert (len(world.rooms), sum(len(q.goals) for q in world.quests)) == \
+                (LEVELS[difficulty].rooms, LEVELS[difficulty].goals)  # the level's size and quest
+            assert ("dark room" in _pieces(world)) == bool(config.dark_rooms)
+            if config.dark_rooms:
+                assert "light" in _pieces(world)
+            _replay_wins(world, solve(world))
+            seen[difficulty] |= _pieces(world)
+    # the level worlds of 1-3 have no dark room, light, closed door or locked box
+    assert not {p for d in seen for s in range(24) for p in _pieces(generate(d, s))} & {"dark room", "light", "closed door", "locked box"}
+    for difficulty, pieces in seen.items():
+        assert {"dark room", "light", "locked box", "locked door"} <= pieces, (difficulty, pieces)
+    assert "closed door" in seen[2] | seen[3]
+    assert world_to_toml(generate(3, 7, mechanics="mixed")) == world_to_toml(generate(3, 7, mechanics="mixed"))
+    assert world_to_toml(generate(3, 7)) == world_to_toml(generate(3, 7, mechanics="level"))
+    with pytest.raises(ValueError, match="mechanics"):
+        generate(3, 7, mechanics="all")
+
+
+def test_training_draws_mixed_mechanics_worlds_when_asked():
+    from agent.demos import solver_demos
+    from agent.imitate_config import ImitateConfig
+    from agent.train_config import TrainConfig
+    from agent.worlds import WorldSource
+    assert world_to_toml(WorldSource(mechanics="mixed").env(2, 5).world) == world_to_toml(generate(2, 5, mechanics="mixed"))
+    settings = dict(out="unused", model="m", difficulty=1, max_difficulty=1, worlds=12, bundled=0, request_worlds=0,
+                    expert="solver", alternatives=False, seed=0)
+    lights = []
+    for mechanics in ("level", "mixed"):
+        demos = solver_demos(ImitateConfig(**settings, mechanics=mechanics))
+        lights.append(sum(any(c.startswith("turn on") for c in d.candidates) for d in demos))
+    assert lights[0] == 0 and lights[1] > 0  # difficulty 1 has lights only with mixed mechanics
+    assert TrainConfig(model="m", out="o", mechanics="mixed").mechanics == "mixed"
