@@ -269,8 +269,10 @@ def _eval_worlds(config, name, read_meta, resolve_model, *, companion: bool = Fa
     where = resolve_model(name) if name is not None else None
     trained = read_meta(where).get("trained_on", {}) if isinstance(where, Path) else {}
     check_eval_seeds(seeds, tuple(trained["seeds"]) if "seeds" in trained else None)
-    worlds = [(f"d{config.difficulty}-s{s}", generate(config.difficulty, s, companion=companion, vocabulary=config.vocabulary))
+    worlds = [(f"d{config.difficulty}-s{s}", generate(config.difficulty, s, companion=companion, vocabulary=config.vocabulary,
+                                                      mechanics=config.mechanics))
               for s in range(*seeds)]
     words = "" if config.vocabulary == "plain" else f", {config.vocabulary} vocabulary"
+    words += "" if config.mechanics == "level" else f", {config.mechanics} mechanics"
     return worlds, config.episodes or 1, (f"difficulty {config.difficulty}{' with a companion' if companion else ''} "
                                         f"seeds {seeds[0]}:{seeds[1]}{words}")

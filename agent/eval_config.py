@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.config_cli import VOCABULARY_HELP, difficulty_level, seed_range, setting
+from agent.config_cli import MECHANICS_HELP, VOCABULARY_HELP, difficulty_level, seed_range, setting
 from agent.kernels import CPU_HELP, cpu_setting
 from agent.train_config import MODES, model_or_default
 from game.cli import check_vocabulary, positive_int
 from game.errors import LanternError
-from game.generator import VOCABULARIES
+from game.generator import MECHANICS, VOCABULARIES
 from game.request_gen import HELD_OUT, HELD_OUT_SETS
 
 EVAL_SEEDS = (1_000_000, 1_000_020)
@@ -38,6 +38,7 @@ class EvalConfig:
     companion: bool = setting(False, "with --difficulty: generated worlds get a companion (Ada, sharing the "
                                      "quest); each agent drives the whole team in turn (--requests always gives one)")
     vocabulary: str = setting("plain", VOCABULARY_HELP, choices=VOCABULARIES)
+    mechanics: str = setting("level", MECHANICS_HELP, choices=MECHANICS)
     episodes: int | None = setting(None, "episodes per world", type=positive_int, metavar="K",
                                    shown="1 per generated world, 10 per world file (3 with --requests)")
     max_steps: int | None = setting(None, "episode step limit", type=positive_int, metavar="N",
@@ -74,6 +75,8 @@ class EvalConfig:
         if self.seeds is not None and not self.difficulty:
             raise LanternError("--seeds goes with --difficulty; world files are fixed worlds (use --episodes)")
         check_vocabulary(self.vocabulary, self.world or self.worlds)
+        if self.mechanics != "level" and not self.difficulty:
+            raise LanternError(f"--mechanics {self.mechanics} goes with --difficulty: a world file has its own puzzle")
         if self.mode is not None and self.mode not in MODES:
             raise LanternError(f"--mode must be one of {', '.join(MODES)}, got {self.mode!r}")
         if self.seeds is not None:

@@ -213,3 +213,17 @@ def test_training_draws_mixed_mechanics_worlds_when_asked():
         lights.append(sum(any(c.startswith("turn on") for c in d.candidates) for d in demos))
     assert lights[0] == 0 and lights[1] > 0  # difficulty 1 has lights only with mixed mechanics
     assert TrainConfig(model="m", out="o", mechanics="mixed").mechanics == "mixed"
+
+
+def test_eval_measures_mixed_mechanics_worlds_on_held_out_seeds_and_refuses_them_for_world_files():
+    from agent.cli import _eval_worlds
+    from agent.eval_config import EvalConfig
+    from game.errors import LanternError
+    config = EvalConfig(difficulty=2, seeds=(1_000_000, 1_000_003), mechanics="mixed")
+    worlds, _, description = _eval_worlds(config, None, lambda where: {}, lambda name: None)
+    assert [world_to_toml(w) for _, w in worlds] == \
+        [world_to_toml(generate(2, s, mechanics="mixed")) for s in range(1_000_000, 1_000_003)]
+    assert description.endswith("mixed mechanics")
+    with pytest.raises(LanternError, match="--mechanics mixed goes with --difficulty"):
+        EvalConfig(world="assets/worlds/tutorial.toml", mechanics="mixed")
+
