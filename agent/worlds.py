@@ -126,7 +126,7 @@ class WorldSource:
         return make_world(key, self.companion, self.vocabulary, self.mechanics)
 
 
-def make_world(key: tuple[int, int], companion: bool, vocabulary: str, mechanics: str = "level"):
+def make_world(key: tuple[int, int], companion: bool, vocabulary: str, mechanics: str):
     """The generated world of a (difficulty, seed) key."""
     from game.generator import generate
     return generate(key[0], key[1], companion=companion, vocabulary=vocabulary, mechanics=mechanics)
@@ -141,7 +141,7 @@ class WorldMaker:
         from agent.helper import start_helper
         self._pool = start_helper(_no_state)
 
-    def submit(self, key: tuple[int, int], companion: bool, vocabulary: str, mechanics: str = "level") -> Future:
+    def submit(self, key: tuple[int, int], companion: bool, vocabulary: str, mechanics: str) -> Future:
         return self._pool.submit(make_world, key, companion, vocabulary, mechanics)
 
     def close(self) -> None:

@@ -164,10 +164,9 @@ def generate(difficulty: int, seed: int, companion: bool = False, vocabulary: st
         raise ValueError(f"vocabulary must be one of {', '.join(VOCABULARIES)}, got {vocabulary!r}")
     if mechanics not in MECHANICS:
         raise ValueError(f"mechanics must be one of {', '.join(MECHANICS)}, got {mechanics!r}")
-    if mechanics == "mixed":
-        world = generate_custom(mixed_mechanics(difficulty, seed), seed, f"difficulty {difficulty} mixed")
-    else:
-        world = generate_custom(LEVELS[difficulty], seed, f"difficulty {difficulty}")
+    mixed = mechanics == "mixed"
+    config = mixed_mechanics(difficulty, seed) if mixed else LEVELS[difficulty]
+    world = generate_custom(config, seed, f"difficulty {difficulty}{' mixed' if mixed else ''}")
     if vocabulary == "wide" or (vocabulary == "mixed" and seed % 2):
         world = widened(world, seed)
     return with_companion(world) if companion else world
