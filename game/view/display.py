@@ -25,8 +25,9 @@ def check_display(screenshot: bool = False) -> None:
     if driver in HEADLESS_DRIVERS:
         if screenshot:
             return
-        raise LanternError(f"SDL_VIDEODRIVER={driver} draws nowhere: add --screenshot PNG to save a picture, "
-                           f"or play in the terminal with python main.py play --text")
+        raise LanternError(f"SDL_VIDEODRIVER={driver} draws nowhere: add --screenshot PNG to save a picture "
+                           f"(python main.py play --screenshot shot.png), or play in the terminal with "
+                           f"python main.py play --text")
     if driver or sys.platform in ("win32", "darwin"):
         return  # a driver the user chose (x11, wayland, kmsdrm ...), or a desktop system
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
