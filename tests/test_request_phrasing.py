@@ -90,6 +90,21 @@ def test_sampling_is_deterministic_draws_listed_forms_and_mostly_plain_ones():
         assert 0.05 < sum(d in plain for d in drawn) / len(drawn) < 0.3
 
 
+def test_every_kind_is_also_said_as_a_statement_not_an_order():
+    """'the lamp should be on': a request that does not start with any of the kind's verbs."""
+    for kind in GENERATED_KINDS:
+        g = phrasing.GRAMMAR[kind]
+        assert len(g.statements) >= 3
+        verbs = {v.split()[0] for v in g.verbs if not v.startswith("{")}
+        for st in g.statements:
+            assert st.split()[0] not in verbs, (kind, st)
+            assert st.replace("{the}", "the ") in phrasing.forms(kind)
+        rng = random.Random(f"statements:{kind}")
+        bare = {st.replace("{the}", a) for st in g.statements for a in phrasing.ARTICLES}
+        drawn = [phrasing.sample(kind, rng) for _ in range(2000)]
+        assert 0.03 < sum(any(d.startswith(b) for b in bare) for d in drawn) / len(drawn) < 0.2
+
+
 GOALS = {  # kind -> (subject, place, fill) in HOUSE, Ada asked by Wren
     "go": (None, "kitchen", {"room": "kitchen"}), "come": (None, "hall", {}), "follow": (None, "wren", {}),
     "take": ("lamp", None, {"thing": "brass lamp"}), "drop": ("lamp", None, {"thing": "lamp"}),
