@@ -110,7 +110,8 @@ def _starting_policy(config: ImitateConfig) -> LMPolicy:
     policy = load_policy(config.model, length_norm=config.length_norm, history=config.history,
                          prompt_tokens=config.prompt_tokens, journal=config.journal, mode="choose",
                          temperature=1.0, prompt_fit=config.prompt_fit, read_commands=config.read_commands,
-                         journal_wording=config.journal_wording, request_first=config.request_first)
+                         journal_wording=config.journal_wording, request_first=config.request_first,
+                         request_names=config.request_names)
     steady_layer_norms(policy.model)  # training on N threads gives the 1-thread floats
     if config.lora:
         lora_policy(policy, lora_settings(config), model_name(config.model))

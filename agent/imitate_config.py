@@ -104,6 +104,9 @@ class ImitateConfig(CpuPinned):
                                       "Roof Leads (unexplored)'", type=int, choices=WORDINGS)
     request_first: bool = setting(False, "while a request is open, the prompt puts the quest on hold: no goal, "
                                          "to-do or 'Wanted' line, only the player's words")
+    request_names: bool = setting(False, "with --request-first, a 'Named' line takes the Wanted line's place while a "
+                                         "request is open: where the NPC remembers the things and rooms the "
+                                         "player's words name, and the player")
     # -- machine --------------------------------------------------------------------------------
     device: str = setting("cpu", "torch device: cpu, cuda, cuda:N, mps (the saved model is the same kind)",
                           metavar="D")

@@ -76,6 +76,8 @@ class PolicyConfig:
         request_first: while the player's request is open the prompt puts the quest on hold
             (no goal, to-do or 'Wanted' line: ``agent.prompt.request_view``); older models
             read both.
+        request_names: with ``request_first``, the prompt also says where the actor remembers
+            what the request's words name (a 'Named' line in the Wanted line's place).
     """
 
     mode: str = "choose"
@@ -91,6 +93,7 @@ class PolicyConfig:
     read_commands: bool = False
     journal_wording: int = 1
     request_first: bool = False
+    request_names: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -184,7 +187,7 @@ class LMPolicy(nn.Module):
         if limit:
             budget = min(budget, limit - self.config.max_command_tokens)
         self.prompts = PromptBuilder(tokenizer, budget, self.config.history, self.config.journal,
-                                     self.config.prompt_fit, self.config.request_first)
+                                     self.config.prompt_fit, self.config.request_first, self.config.request_names)
         self.stop_ids = self._stop_ids()
         # transformers renamed past_key_values -> cache (5.x); speak whichever this model takes.
         # A peft wrapper's forward takes **kwargs and passes them on: read the model under it.

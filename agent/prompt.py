@@ -20,8 +20,8 @@ laid out whole, the same under either fitting rule (``FITS``). Over the budget:
   the goal line; room prose beyond ``PROSE_SENTENCES`` sentences a line; the latest pair;
   prose beyond one sentence; the rest of the goal line when the to-do line lists what is left; the journal's farthest 'Elsewhere'
   rooms; and only then, as ``oldest`` does, the start of the current observation. The
-  journal's 'Here' and 'Wanted' lines, the to-do, 'Told' and 'Carrying' lines (what the
-  commands are chosen from) are never cut.
+  journal's 'Here', 'Wanted' and 'Named' lines, the to-do, 'Told' and 'Carrying' lines (what
+  the commands are chosen from) are never cut.
 
 A tokenizer with a chat template gets the same content as a system + user message
 instead (fitted by the ``oldest`` rule on text).
@@ -59,6 +59,8 @@ class View:
         todo: the goals not met yet.
         notes: the actor's journal (what it has seen here and elsewhere), as lines.
         quest_on_hold: the quest's goal and to-do lines are left out (``request_first``).
+        named: where the actor remembers what the open request's words name, and the asker
+            (``Journal.named``; '' without a request).
     """
 
     goal: str
@@ -69,12 +71,13 @@ class View:
     todo: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     quest_on_hold: bool = False
+    named: str = ""
 
     @classmethod
     def from_info(cls, obs: str, info: dict, history: list[tuple[str, str]]) -> View:
         """Build from an env observation and its ``info`` dict."""
         return cls(info["goal"], obs, list(info["inventory"]), info["directive"], list(history),
-                   list(info["pending_goals"]), list(info["notes"]))
+                   list(info["pending_goals"]), list(info["notes"]), named=info.get("named", ""))
 
 
 class PromptBuilder:
@@ -88,10 +91,12 @@ class PromptBuilder:
         fit: how an over-long prompt is cut (``FITS``; see the module docstring).
         request_first: while a request is open, the quest is on hold in the prompt
             (``request_view``).
+        request_names: with ``request_first`` and the journal, the 'Wanted' line's place holds
+            a 'Named' line while a request is open (``request_view``).
     """
 
     def __init__(self, tokenizer, budget: int, history: int, journal: bool = False, fit: str = "oldest",
-                 request_first: bool = False) -> None:
+                 request_first: bool = False, request_names: bool = False) -> None:
         if fit not in FITS:
             raise LanternError(f"prompt fit must be one of {', '.join(FITS)}, got {fit!r}")
         self.tokenizer = tokenizer
@@ -100,6 +105,7 @@ class PromptBuilder:
         self.journal = journal
         self.fit = fit
         self.request_first = request_first
+        self.request_names = request_names
         self.chat = bool(getattr(tokenizer, "chat_template", None))
         self._cache: dict[str, list[int]] = {}
 
@@ -125,7 +131,7 @@ class PromptBuilder:
         if view.notes and not self.journal:
             view = replace(view, notes=[])
         if self.request_first:
-            view = request_view(view)
+            view = request_view(view, names=self.request_names and self.journal)
         if self.chat:
             return self._build_chat(view, pairs)
         if self.fit == "ordered":
@@ -201,14 +207,19 @@ def shortened(view: View, pairs: list[tuple[str, str]], stage: int) -> tuple[Vie
 
 
 WANTED = "Wanted: "  # the journal line of where the quest's things were seen (game/journal.py)
+NAMED = "Named: "  # in its place while a request is open: where what the request names was seen
 
 
-def request_view(view: View) -> View:
+def request_view(view: View, names: bool = False) -> View:
     """The view with its quest on hold while it has a request: no goal, to-do or 'Wanted' line,
-    so a model reads what to do from the player's words alone (unchanged without a request)."""
+    so a model reads what to do from the player's words alone (unchanged without a request).
+    With ``names``, a 'Named' line takes the Wanted line's place: where the actor remembers the
+    things and rooms the words name, and the asker; the words still say what to do with them."""
     if not view.directive:
         return view
     notes = [line for line in view.notes if not line.startswith(WANTED)]
+    if names and view.named:
+        notes.append(NAMED + view.named)
     return replace(view, goal="", todo=[], notes=notes, quest_on_hold=True)
 
 

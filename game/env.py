@@ -302,6 +302,7 @@ class LanternEnv:
             "goal": self._goal_text[a],
             "pending_goals": quests.pending_goals(world, a),
             "directive": self._directive(a),
+            "named": self._named(a),
             "request": self._request_info(a),
             "inventory": [world.entities[h].name for h in world.held(a)],
             "location": world.entities[room].name if room >= 0 else "",
@@ -314,6 +315,14 @@ class LanternEnv:
         """The words of the actor's open request (what its prompt reads), else None."""
         req = self.requests.get(a)
         return req.words if req is not None and req.open else None
+
+    def _named(self, a: int) -> str:
+        """The journal's 'Named' text for the actor's open request: where it remembers what the
+        words name, and the asker ('' without an open request or a journal)."""
+        req = self.requests.get(a)
+        if req is None or not req.open or not self.keep_journal:
+            return ""
+        return self.journals[a].named(self.world, a, req.words, req.by, self.journal_wording)
 
     def _request_info(self, a: int) -> dict | None:
         """The actor's latest request: words, kind (None when not understood), state, reason."""

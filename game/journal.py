@@ -8,10 +8,12 @@ prompt, or a person) can act on: what is here and which exits lead somewhere new
 (or, when none do, the first step towards the nearest room with one);
 for every other remembered room the first step of the shortest known way there;
 and where each thing the actor's goals not holding now name was last seen ('Wanted').
+``named`` does the same for the things and rooms a player's request names.
 """
 
 from __future__ import annotations
 
+import re
 from collections import deque
 
 from game import quests
@@ -203,6 +205,36 @@ class Journal:
                          for thing, place in pairs if place is not None or thing not in paired)
         self._wanted = (key, text)
         return text
+
+    def named(self, world: World, actor: int, words: str, asker: int, wording: int = WORDING) -> str:
+        """Where ``actor`` remembers what a request's ``words`` name, for the 'Named' line, and
+        then the one who asked ('brass lamp north (Hall); Kitchen east; Wren here'; a player
+        named 'you', as generated worlds name it, is 'the player'). A thing or
+        room counts when the words hold its last word (its noun) and, of those sharing that noun,
+        the most of its other words; only things the actor has seen or carries and rooms it has
+        entered are named, so the line tells nothing the actor does not know. Memory only: what
+        the request asks is for the reader to make out from the words."""
+        self._use(wording)
+        words_in = re.findall(r"[a-z0-9']+", words.lower())
+        position = {w: i for i, w in reversed(list(enumerate(words_in)))}
+        known = [*self.visited, *self.seen_in, *(i for i in world.items if world.is_inside(i, actor))]
+        best: dict[str, tuple[int, list[int]]] = {}  # noun -> (words matched, entities)
+        for e in dict.fromkeys(known):
+            name = world.entities[e].name.lower().split()
+            if not name or name[-1] not in position:
+                continue
+            score = sum(w in position for w in name)
+            top = best.get(name[-1])
+            if top is None or score > top[0]:
+                best[name[-1]] = (score, [e])
+            elif score == top[0]:
+                top[1].append(e)
+        found = sorted((position[noun], e) for noun, (_, es) in best.items() for e in es)
+        clauses = [self._where_named(world, actor, e) for _, e in found if e != asker]
+        if asker != actor:  # 'you' is the reader: a player named so is 'the player'
+            who = self._where_named(world, actor, asker)
+            clauses.append("the player" + who[3:] if world.entities[asker].name == "you" else who)
+        return "; ".join(clauses)
 
     def _where_named(self, world: World, actor: int, thing: int) -> str:
         """One side of a Wanted clause: the acting actor is 'you'; another actor is named, with

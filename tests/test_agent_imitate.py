@@ -350,6 +350,18 @@ def test_request_first_travels_with_the_model_and_its_request_demos_read_only_th
         assert "Told: " in shown and "To do:" not in shown and "Wanted:" not in shown and "Goal:" not in shown
 
 
+def test_request_names_travels_with_the_model_and_its_request_demos_read_the_named_line(model_dir, tmp_path):
+    from agent.demos import request_walkthroughs
+    settings = config(model_dir, tmp_path / "bc", worlds=1, epochs=1, journal=True, request_worlds=3,
+                      request_first=True, request_names=True, dagger_rounds=0, settle_epochs=0)
+    imitate(settings)
+    saved = load_policy(str(tmp_path / "bc"))
+    assert saved.config.request_first and saved.config.request_names
+    shown = [saved.tokenizer.decode(saved.prompts.build(d.view)) for d in request_walkthroughs(settings)]
+    assert shown and all("Told: " in s and "Wanted:" not in s for s in shown)
+    assert all("Named: " in s for s in shown)  # the asker at least
+
+
 def test_generate_coef_adds_the_cross_entropy_of_generate_modes_distribution(model_dir):
     from agent.cloning import demo_loss, encode
     from agent.demos import Demo

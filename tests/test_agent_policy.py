@@ -241,3 +241,18 @@ def test_request_first_puts_the_quest_on_hold_while_a_request_is_open():
     both = PromptBuilder(WordTokenizer(), 1000, 8, journal=True)
     assert text(first.build(untold)) == text(both.build(untold))  # no request: the quest as ever
     assert "To do: Open the box.\nTold: fetch the key" in text(both.build(told))  # older models read both
+
+
+def test_request_names_puts_a_named_line_in_the_wanted_lines_place_only_while_told():
+    text = lambda ids: "".join(map(chr, ids))  # noqa: E731
+    notes = ["Here: lamp", "Wanted: box unseen"]
+    told = View("Open the box.", "now", [], "fetch the key", [], ["Open the box."], notes, named="key west (Hall); Wren")
+    names = PromptBuilder(WordTokenizer(), 1000, 8, journal=True, request_first=True, request_names=True)
+    assert text(names.build(told)) == ("now\nHere: lamp\nNamed: key west (Hall); Wren\nTold: fetch the key\n"
+                                       "Carrying: nothing\n>")
+    plain = PromptBuilder(WordTokenizer(), 1000, 8, journal=True, request_first=True)
+    assert "Named" not in text(plain.build(told))  # a model trained without it reads none
+    blind = PromptBuilder(WordTokenizer(), 1000, 8, journal=False, request_first=True, request_names=True)
+    assert "Named" not in text(blind.build(told))  # nor one that reads no journal
+    untold = View("Open the box.", "now", [], None, [], ["Open the box."], notes, named="")
+    assert text(names.build(untold)) == text(plain.build(untold))  # no request: the quest as ever

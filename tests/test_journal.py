@@ -205,3 +205,41 @@ def test_an_env_without_a_journal_plays_the_same_game_with_empty_notes():
         assert a[:4] == b[:4] and kept.state_hash() == bare.state_hash() and plain["notes"] == []
         assert {k: v for k, v in info.items() if k != "notes"} == {k: v for k, v in plain.items() if k != "notes"}
     assert bare.clone().info()["notes"] == []
+
+
+def test_named_says_where_the_npc_saw_what_a_request_names_and_nothing_it_has_not_seen():
+    from tests.test_requests import HOUSE
+    env = LanternEnv(world_from_dict(HOUSE, "<house>"))
+    env.reset(seed=0)
+    env.step("go east", "ada")  # Ada sees the kitchen, the apple and the table
+    env.step("go west", "ada")
+    env.request("ada", "Put the red apple on the table, then fetch the coin", None, by="wren")
+    named = env.info("ada")["named"]
+    # the apple and the table where she saw them, the coin (never seen) not at all, then who asked
+    assert named == "red apple east (Kitchen); oak table east (Kitchen); Wren here"
+    env.request("ada", "take the lamp to the kitchen", None, by="wren")
+    assert env.info("ada")["named"] == "brass lamp here; Kitchen east; Wren here"
+    env.step("take brass lamp", "ada")
+    env.step("go east", "ada")
+    assert env.info("ada")["named"] == "brass lamp carried; Kitchen here; Wren"  # she does not see Wren
+    assert env.info("wren")["named"] == ""  # no request of his own
+
+
+def test_named_keeps_the_things_that_match_most_words_of_a_shared_noun():
+    from tests.test_requests import HOUSE
+    data = {**HOUSE, "items": [*HOUSE["items"], {"id": "lamp2", "name": "tin lamp", "location": "hall"}]}
+    env = LanternEnv(world_from_dict(data, "<house>"))
+    env.reset(seed=0)
+    env.request("ada", "grab the tin lamp", None, by="wren")
+    assert env.info("ada")["named"] == "tin lamp here; Wren here"
+    env.request("ada", "grab a lamp", None, by="wren")
+    assert env.info("ada")["named"] == "brass lamp here; tin lamp here; Wren here"
+
+
+def test_named_calls_a_player_named_you_the_player():
+    world = generate(1, 3, companion=True)
+    env = LanternEnv(world)
+    env.reset(seed=0)
+    npc = next(world.entities[a].id for a in world.actors if a != world.player)
+    env.request(npc, "come here", None)
+    assert env.info(npc)["named"] == "the player here"
