@@ -4,17 +4,22 @@ Fine-tuning a model on new worlds teaches it to read them and costs some of what
 averaging the fine-tuned weights with the model it started from often keeps most of both
 (Wortsman et al. 2022, "Robust fine-tuning of zero-shot models", WiSE-FT; "model soups"). It
 only means something for models of one lineage (one started from the other, or both from one
-model): the same architecture, tokenizer and prompt settings, which ``blend`` checks. The
+model): the same architecture, tokenizer and prompt settings, which ``blend`` checks, except
+settings that only add a line to the prompt (``ADDED_LINES``): a fine-tune that learnt to read
+one blends with the model it started from, which never saw it, and the blend reads it. The
 model and its value head are averaged in float64, then stored in each weight's own dtype.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from agent.config_cli import setting
 from game.errors import LanternError
+
+
+ADDED_LINES = ("request_names",)  # policy settings that add a prompt line and change nothing else
 
 
 def _parts(value) -> list[str]:
@@ -83,6 +88,7 @@ def blend(config: BlendConfig) -> Path:
     first = policies[0]
     for name, policy in zip(config.models[1:], policies[1:]):
         _check_lineage(config.models[0], first, name, policy)
+    first.config = replace(first.config, **{k: any(getattr(p.config, k) for p in policies) for k in ADDED_LINES})
     with torch.no_grad():
         for module in (lambda p: p.model, lambda p: p.value_head):
             states = [module(p).state_dict() for p in policies]
@@ -130,7 +136,7 @@ def _check_lineage(first_name: str, first, name: str, policy) -> None:
     if first.tokenizer.get_vocab() != policy.tokenizer.get_vocab():
         raise LanternError(f"{name}: its tokenizer is not {first_name}'s; blend only models of one lineage")
     a, b = asdict(first.config), asdict(policy.config)
-    differ = [k for k in a if a[k] != b.get(k)]
+    differ = [k for k in a if a[k] != b.get(k) and k not in ADDED_LINES]
     if differ:
         raise LanternError(f"{name}: its prompt settings differ from {first_name}'s ({', '.join(differ)}); "
                            "blend only models that read the game the same way")

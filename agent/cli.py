@@ -64,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Write a policy whose weights (model and value head) are the weighted mean "
                                    "of the given models'. A fine-tuned model averaged with the model it started "
                                    "from often keeps most of what each does well. The models must share "
-                                   "architecture, tokenizer and prompt settings.")
+                                   "architecture, tokenizer and prompt settings (a setting that only adds a "
+                                   "prompt line, --request-names, may differ: the blend reads the line).")
     add_config_arguments(b, BlendConfig)
     b.set_defaults(run=run_blend)
     g = sub.add_parser("grow", help="deepen a model without changing what it computes (room to learn more)",

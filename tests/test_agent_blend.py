@@ -75,6 +75,18 @@ def test_models_that_read_the_game_another_way_are_refused(base, tmp_path):
         blend(BlendConfig(models=(str(base), str(other)), out=str(tmp_path / "b")))
 
 
+def test_a_fine_tune_that_reads_an_added_line_blends_and_the_blend_reads_it(base, tuned, tmp_path):
+    named = tmp_path / "named"
+    export_policy(load_policy(str(tuned), request_first=True, request_names=True), named, {})
+    first = tmp_path / "first"
+    export_policy(load_policy(str(base), request_first=True), first, {})
+    out = blend(BlendConfig(models=(str(first), str(named)), out=str(tmp_path / "b")))
+    config = load_policy(str(out)).config
+    assert config.request_names and config.request_first
+    with pytest.raises(LanternError, match=r"prompt settings differ .*\(request_first\)"):
+        blend(BlendConfig(models=(str(base), str(named)), out=str(tmp_path / "c")))  # request_first is no added line
+
+
 def test_the_command_writes_the_blend_and_a_bad_one_is_one_line(base, tuned, tmp_path, capsys):
     import main
     out = tmp_path / "b"
