@@ -51,14 +51,14 @@ class LMNPC:
         if self.threads:
             torch.set_num_threads(self.threads)
         try:
-            acted, *_ = self.policy.act([View.from_info(obs, info, history)], [options], self.generator,
-                                        greedy=self.greedy)
+            view = View.from_info(obs, info, history)
+            acted, *_ = self.policy.act([view], [options], self.generator, greedy=self.greedy)
         finally:
             torch.set_num_threads(before)
         command = acted.commands[0]
         self._memory[actor] = (history, obs, command, env.steps)
         ranked = sorted(zip(acted.candidates[0], acted.probs[0]), key=lambda cp: -cp[1])
-        notes = list(info["notes"]) if self.policy.config.journal else []
+        notes = list(self.policy.prompts.shown(view).notes)  # the journal lines its prompt held
         return Decision(command, [(c, float(p)) for c, p in ranked], float(acted.values[0]), notes)
 
     def _info(self, env: LanternEnv, actor: str) -> dict:

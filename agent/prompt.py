@@ -125,13 +125,19 @@ class PromptBuilder:
     def command_ids(self, command: str) -> list[int]:
         return self.encode(self.command_text(command))
 
-    def build(self, view: View) -> list[int]:
-        """Prompt token ids for ``view`` within the budget."""
-        pairs = view.history[-self.history:] if self.history else []
+    def shown(self, view: View) -> View:
+        """What of ``view`` this prompt lays out (no journal for a model that reads none; the
+        quest on hold while a request is open, with ``request_first``), before any fitting."""
         if view.notes and not self.journal:
             view = replace(view, notes=[])
         if self.request_first:
             view = request_view(view, names=self.request_names and self.journal)
+        return view
+
+    def build(self, view: View) -> list[int]:
+        """Prompt token ids for ``view`` within the budget."""
+        pairs = view.history[-self.history:] if self.history else []
+        view = self.shown(view)
         if self.chat:
             return self._build_chat(view, pairs)
         if self.fit == "ordered":

@@ -256,3 +256,21 @@ def test_request_names_puts_a_named_line_in_the_wanted_lines_place_only_while_to
     assert "Named" not in text(blind.build(told))  # nor one that reads no journal
     untold = View("Open the box.", "now", [], None, [], ["Open the box."], notes, named="")
     assert text(names.build(untold)) == text(plain.build(untold))  # no request: the quest as ever
+
+
+def test_the_mind_panel_gets_the_journal_lines_the_npc_read_while_told(model_dir):
+    from agent.npc import LMNPC
+    from game.env import LanternEnv
+    from game.loader import world_from_dict
+    from tests.test_requests import HOUSE
+    env = LanternEnv(world_from_dict(HOUSE, "<house>"))
+    env.reset(seed=0)
+    env.request("ada", "bring the lamp to the kitchen", None, by="wren")
+    named = LMNPC(load_policy(str(model_dir), journal=True, journal_wording=2, request_first=True,
+                              request_names=True), seed=0)
+    notes = named.act(env, "ada").notes
+    assert notes[0].startswith("Here: ") and notes[-1].startswith("Named: ")
+    assert not any(n.startswith("Wanted: ") for n in notes)  # the quest is on hold in its prompt
+    both = LMNPC(load_policy(str(model_dir), journal=True, journal_wording=2), seed=0)
+    assert any(n.startswith("Wanted: ") for n in both.act(env, "ada").notes)  # an older model reads both
+    assert LMNPC(load_policy(str(model_dir)), seed=0).act(env, "ada").notes == []  # no journal, no lines
