@@ -127,6 +127,9 @@ class ImitateConfig(CpuPinned):
                      "authored_reskins", "request_worlds", "epochs"):
             if getattr(self, name) < 0:
                 raise LanternError(f"--{name.replace('_', '-')} must be at least 0, got {getattr(self, name)}")
+        if self.request_names and not (self.request_first and self.journal):
+            raise LanternError("--request-names goes with --request-first and the journal (the Named line takes the "
+                               "Wanted line's place): add --request-first, or leave --request-names out")
         if not (self.worlds or self.request_worlds or self.bundled or self.bundled_requests):
             raise LanternError("imitate has no states to learn from: give --worlds, --request-worlds, --bundled or "
                                "--bundled-requests a number above 0")

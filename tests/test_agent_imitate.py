@@ -350,6 +350,11 @@ def test_request_first_travels_with_the_model_and_its_request_demos_read_only_th
         assert "Told: " in shown and "To do:" not in shown and "Wanted:" not in shown and "Goal:" not in shown
 
 
+def test_request_names_without_request_first_is_refused_in_one_line(model_dir, tmp_path):
+    with pytest.raises(LanternError, match="--request-names goes with --request-first"):
+        config(model_dir, tmp_path / "bc", journal=True, request_names=True)
+
+
 def test_request_names_travels_with_the_model_and_its_request_demos_read_the_named_line(model_dir, tmp_path):
     from agent.demos import request_walkthroughs
     settings = config(model_dir, tmp_path / "bc", worlds=1, epochs=1, journal=True, request_worlds=3,
